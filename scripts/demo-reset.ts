@@ -1,0 +1,23 @@
+/**
+ * `npm run demo:reset`: wipes the configured database (embedded or
+ * DATABASE_URL) and recreates the demo province and users. Stop the server
+ * first when it uses the embedded database: only one process can open it.
+ */
+import { loadConfig } from '../server/config.ts';
+import { openDatabase } from '../server/db/client.ts';
+import { runMigrations } from '../server/db/migrate.ts';
+import { describeDemoLogins, seedDemo, wipeDatabase } from '../server/db/seed/demo.ts';
+
+const config = loadConfig();
+const database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.dataDir });
+try {
+  console.log('• Xóa dữ liệu cũ / wiping the database…');
+  await wipeDatabase(database.db);
+  console.log('• Tạo lại cấu trúc / migrating…');
+  await runMigrations(database);
+  console.log('• Tạo dữ liệu mẫu / seeding demo data…');
+  console.log(describeDemoLogins(await seedDemo(database.db)));
+  console.log('✔ Xong / done');
+} finally {
+  await database.close();
+}

@@ -1,0 +1,81 @@
+/**
+ * Builds the Fastify instance: cross-cutting plugins, then the API modules
+ * under /api/v1, then Socket.io and the web app. No listening here: main.ts
+ * and the tests decide where it listens.
+ */
+import cookie from '@fastify/cookie';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { DomainEvents } from './events.ts';
+import { authRoutes, authServicePlugin } from './modules/auth/index.ts';
+import { systemRoutes } from './modules/system/routes.ts';
+import { unitRoutes } from './modules/units/routes.ts';
+import { userRoutes } from './modules/users/routes.ts';
+import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
+import { originCheckPlugin } from './plugins/origin-check.ts';
+import { sessionPlugin } from './plugins/session.ts';
+import { webPlugin } from './plugins/web.ts';
+import { createSocketServer, type AppServer } from './realtime/socket-server.ts';
+import './types.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    io: AppServer;
+  }
+}
+
+export type BuildOptions = {
+  config: Config;
+  database: Database;
+  /** pino options, or false for silence (tests) */
+  logger?: FastifyServerOptions['logger'];
+  /** serve the built web app (off in API-only tests) */
+  web?: boolean;
+};
+
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024, // JSON bodies; document uploads stream with their own limit
+    genReqId: () => crypto.randomUUID(),
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+  })
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  app.decorate('database', database);
+  app.decorate('events', new DomainEvents());
+
+  await app.register(cookie);
+  await app.register(errorsPlugin);
+  await app.register(authServicePlugin);
+
+  await app.register(
+    async (api) => {
+      await api.register(originCheckPlugin);
+      await api.register(sessionPlugin);
+      await api.register(systemRoutes);
+      await api.register(authRoutes);
+      await api.register(unitRoutes);
+      await api.register(userRoutes);
+      api.all('/*', apiNotFound);
+    },
+    { prefix: '/api/v1' },
+  );
+  app.all('/api/*', apiNotFound);
+
+  if (options.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
+
+  app.decorate('io', createSocketServer(app));
+  app.addHook('preClose', async () => {
+    // Stop accepting socket traffic before HTTP closes; close() also disconnects every client.
+    await app.io.close();
+  });
+  return app;
+}

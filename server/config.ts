@@ -1,0 +1,116 @@
+/**
+ * Every setting comes from the environment, is validated once at start-up and
+ * is then passed around as a frozen object. A bad value stops the process with
+ * a message that names the variable, before anything else happens.
+ */
+import path from 'node:path';
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Unset means: run the embedded PostgreSQL (PGlite) under dataDir. */
+  databaseUrl: string | undefined;
+  publicUrl: URL;
+  /** Sliding session lifetime, in milliseconds. */
+  sessionLifetimeMs: number;
+  uploadLimitBytes: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Seed the demo province and users when the database is empty. */
+  demoData: boolean;
+  /** Failed logins allowed per account, and per client address, within loginWindowMs. */
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerAddress: number;
+  loginWindowMs: number;
+  trustProxy: boolean;
+  /** Built SvelteKit app (adapter-node output); absent in API-only tests. */
+  webBuildDir: string;
+  shutdownTimeoutMs: number;
+}>;
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function optionalText(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optionalText(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(name: string, raw: string, protocols: string[]): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${raw}"`);
+  }
+  return parsed;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = text(env, 'HOST', '0.0.0.0');
+  const dataDir = path.resolve(cwd, text(env, 'DATA_DIR', './data'));
+
+  const databaseUrl = optionalText(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined) url('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
+
+  const publicUrl = url('PUBLIC_URL', text(env, 'PUBLIC_URL', `http://localhost:${port || 3000}`), ['http:', 'https:']);
+
+  const logLevel = text(env, 'LOG_LEVEL', 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    publicUrl,
+    sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_HOURS', 7 * 24, 1, 24 * 365) * 3_600_000,
+    uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_MB', 200, 1, 10_240) * 1024 * 1024,
+    logLevel: logLevel as Config['logLevel'],
+    demoData: boolean(env, 'DEMO_DATA', true),
+    loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+    loginMaxFailuresPerAddress: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 30, 1, 100_000),
+    loginWindowMs: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    webBuildDir: path.resolve(cwd, text(env, 'WEB_BUILD_DIR', './build')),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000),
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * One validator for every edge: Fastify routes, Socket.io handlers, the web's
+ * forms and the tests compile the same TypeBox schemas with this function.
+ */
+import type { Static, TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+/** One problem with one field, in a form the caller can translate. */
+export type ValidationIssue = {
+  /** dotted path of the offending field, e.g. "unitId" or "items.2.title"; "" for the whole value */
+  field: string;
+  rule:
+    | 'required'
+    | 'unknown'
+    | 'type'
+    | 'minLength'
+    | 'maxLength'
+    | 'pattern'
+    | 'format'
+    | 'enum'
+    | 'minimum'
+    | 'maximum'
+    | 'other';
+  /** the limit, type or format the rule refers to, when there is one */
+  expected?: string | number;
+};
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
+
+type RawError = {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+};
+
+function pointerToField(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
+function join(base: string, name: string): string {
+  return base === '' ? name : `${base}.${name}`;
+}
+
+/** Turns TypeBox's raw errors into one issue per field, most useful first. */
+export function toIssues(errors: readonly RawError[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  const add = (issue: ValidationIssue) => {
+    if (seen.has(issue.field)) return;
+    seen.add(issue.field);
+    issues.push(issue);
+  };
+  for (const error of errors) {
+    const base = pointerToField(error.instancePath);
+    const params = error.params;
+    switch (error.keyword) {
+      case 'required':
+        for (const name of (params.requiredProperties as string[] | undefined) ?? []) add({ field: join(base, name), rule: 'required' });
+        break;
+      case 'additionalProperties':
+        for (const name of (params.additionalProperties as string[] | undefined) ?? []) add({ field: join(base, name), rule: 'unknown' });
+        break;
+      case 'boolean':
+        // "schema is false" is TypeBox's echo of an unknown property; the additionalProperties entry names it.
+        break;
+      case 'type':
+        add({ field: base, rule: 'type', expected: String(params.type) });
+        break;
+      case 'minLength':
+      case 'maxLength':
+      case 'minimum':
+      case 'maximum':
+        add({ field: base, rule: error.keyword, expected: Number(params.limit) });
+        break;
+      case 'pattern':
+        add({ field: base, rule: 'pattern' });
+        break;
+      case 'format':
+        add({ field: base, rule: 'format', expected: String(params.format) });
+        break;
+      case 'const':
+      case 'enum':
+      case 'anyOf':
+        add({ field: base, rule: 'enum' });
+        break;
+      default:
+        add({ field: base, rule: 'other' });
+    }
+  }
+  return issues;
+}
+
+export type Validator<S extends TSchema> = {
+  schema: S;
+  check(value: unknown): Validated<Static<S>>;
+};
+
+export function compileValidator<S extends TSchema>(schema: S): Validator<S> {
+  const compiled = Compile(schema);
+  return {
+    schema,
+    check(value) {
+      if (compiled.Check(value)) return { ok: true, value: value as Static<S> };
+      return { ok: false, issues: toIssues(compiled.Errors(value) as RawError[]) };
+    },
+  };
+}

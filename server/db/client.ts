@@ -1,0 +1,46 @@
+/**
+ * One database handle for the whole process: drizzle over postgres.js, pointed
+ * at DATABASE_URL or at the embedded PGlite server.
+ */
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema/index.ts';
+import { startEmbeddedDatabase } from './embedded.ts';
+
+export type Db = PostgresJsDatabase<typeof schema>;
+
+export type Database = {
+  db: Db;
+  sql: postgres.Sql;
+  kind: 'external' | 'embedded';
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions = {
+  databaseUrl: string | undefined;
+  /** where the embedded database lives; undefined keeps it in memory */
+  embeddedDir: string | undefined;
+};
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl !== undefined) {
+    const sql = postgres(options.databaseUrl, { max: 10, onnotice: () => {} });
+    return {
+      db: drizzle(sql, { schema }),
+      sql,
+      kind: 'external',
+      close: () => sql.end({ timeout: 5 }),
+    };
+  }
+  const embedded = await startEmbeddedDatabase(options.embeddedDir);
+  const sql = postgres(embedded.url, { max: embedded.maxConnections, onnotice: () => {} });
+  return {
+    db: drizzle(sql, { schema }),
+    sql,
+    kind: 'embedded',
+    async close() {
+      await sql.end({ timeout: 5 });
+      await embedded.stop();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The zero-setup database: PGlite (PostgreSQL compiled to WebAssembly) kept on
+ * disk under DATA_DIR, served in-process over the PostgreSQL wire protocol by
+ * pglite-socket. The app then talks to it through postgres.js exactly as it
+ * talks to a real server, so there is one code path to test.
+ *
+ * It listens on 127.0.0.1 on a port the OS picks; only this process is told it.
+ * PGlite is single-process: only one app process may open a data directory.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export type EmbeddedDatabase = {
+  url: string;
+  /** Most connections postgres.js should open: PGlite runs one query at a time anyway. */
+  maxConnections: number;
+  stop(): Promise<void>;
+};
+
+const SOCKET_CONNECTIONS = 16;
+
+/** `dataDir` undefined means in memory (used by tests that need a throwaway database). */
+export async function startEmbeddedDatabase(dataDir: string | undefined): Promise<EmbeddedDatabase> {
+  let pgDir: string | undefined;
+  if (dataDir !== undefined) {
+    pgDir = path.join(dataDir, 'pglite');
+    await fs.mkdir(pgDir, { recursive: true, mode: 0o700 });
+  }
+  const db = await PGlite.create(pgDir === undefined ? undefined : { dataDir: pgDir });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SOCKET_CONNECTIONS });
+  await server.start();
+  const address = server.getServerConn(); // "127.0.0.1:<port>"
+  let stopped = false;
+  return {
+    url: `postgres://postgres@${address}/postgres`,
+    maxConnections: SOCKET_CONNECTIONS / 2,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * A Hòa Bình-like province for demonstrations: the province with its offices,
+ * its ten districts (city and nine rural districts, as after the 2019 merger)
+ * with a few communes each, and one person for each global role. The names of
+ * places are real; the people are invented.
+ */
+import type { GlobalRole } from '../../contract/identity.ts';
+
+export const DEMO_PASSWORD = 'HoaBinh@2026';
+
+export const PROVINCE = { name: 'Tỉnh Hòa Bình', code: 'HB' };
+
+/** Offices at province level, under the province. */
+export const PROVINCE_OFFICES = [
+  { name: 'Văn phòng Tỉnh ủy', code: 'HB-VPTU' },
+  { name: 'Văn phòng UBND tỉnh', code: 'HB-VPUB' },
+  { name: 'Sở Thông tin và Truyền thông', code: 'HB-STTTT' },
+  { name: 'Sở Nội vụ', code: 'HB-SNV' },
+];
+
+export const DISTRICTS: { name: string; code: string; communes: string[] }[] = [
+  { name: 'Thành phố Hòa Bình', code: 'HB-TP', communes: ['Phường Phương Lâm', 'Phường Đồng Tiến', 'Phường Tân Thịnh', 'Xã Yên Mông'] },
+  { name: 'Huyện Cao Phong', code: 'HB-CP', communes: ['Thị trấn Cao Phong', 'Xã Bắc Phong', 'Xã Thu Phong', 'Xã Tân Phong'] },
+  { name: 'Huyện Đà Bắc', code: 'HB-DB', communes: ['Thị trấn Đà Bắc', 'Xã Tú Lý', 'Xã Hiền Lương', 'Xã Cao Sơn'] },
+  { name: 'Huyện Kim Bôi', code: 'HB-KB', communes: ['Thị trấn Bo', 'Xã Vĩnh Đồng', 'Xã Nam Thượng', 'Xã Kim Lập'] },
+  { name: 'Huyện Lạc Sơn', code: 'HB-LS', communes: ['Thị trấn Vụ Bản', 'Xã Ân Nghĩa', 'Xã Yên Nghiệp', 'Xã Mỹ Thành'] },
+  { name: 'Huyện Lạc Thủy', code: 'HB-LT', communes: ['Thị trấn Chi Nê', 'Thị trấn Ba Hàng Đồi', 'Xã Phú Nghĩa', 'Xã Đồng Tâm'] },
+  { name: 'Huyện Lương Sơn', code: 'HB-LSO', communes: ['Thị trấn Lương Sơn', 'Xã Cư Yên', 'Xã Hòa Sơn', 'Xã Nhuận Trạch'] },
+  { name: 'Huyện Mai Châu', code: 'HB-MC', communes: ['Thị trấn Mai Châu', 'Xã Chiềng Châu', 'Xã Pà Cò', 'Xã Vạn Mai'] },
+  { name: 'Huyện Tân Lạc', code: 'HB-TL', communes: ['Thị trấn Mãn Đức', 'Xã Phong Phú', 'Xã Mỹ Hòa', 'Xã Ngổ Luông'] },
+  { name: 'Huyện Yên Thủy', code: 'HB-YT', communes: ['Thị trấn Hàng Trạm', 'Xã Lạc Thịnh', 'Xã Phú Lai', 'Xã Bảo Hiệu'] },
+];
+
+export type DemoUser = {
+  username: string;
+  fullName: string;
+  title: string;
+  role: GlobalRole;
+  /** unit name: a province office, a district, or a commune */
+  unit: string;
+  /** what this account is for, printed by `npm start` */
+  purpose: string;
+};
+
+export const DEMO_USERS: DemoUser[] = [
+  { username: 'admin', fullName: 'Trần Quang Vinh', title: 'Quản trị hệ thống', role: 'admin', unit: 'Sở Thông tin và Truyền thông', purpose: 'quản trị (admin)' },
+  { username: 'thuky', fullName: 'Nguyễn Thị Thu Hà', title: 'Chuyên viên Văn phòng Tỉnh ủy', role: 'secretary', unit: 'Văn phòng Tỉnh ủy', purpose: 'thư ký (secretariat)' },
+  { username: 'bithu', fullName: 'Hoàng Văn Minh', title: 'Bí thư Tỉnh ủy', role: 'user', unit: 'Văn phòng Tỉnh ủy', purpose: 'chủ trì (chair)' },
+  { username: 'phobithu', fullName: 'Quách Thị Lan', title: 'Phó Bí thư Thường trực Tỉnh ủy', role: 'user', unit: 'Văn phòng Tỉnh ủy', purpose: 'đại biểu (delegate)' },
+  { username: 'chutich', fullName: 'Bùi Đức Thắng', title: 'Chủ tịch UBND tỉnh', role: 'user', unit: 'Văn phòng UBND tỉnh', purpose: 'đại biểu (delegate)' },
+  { username: 'giamdoc.noivu', fullName: 'Đinh Công Sơn', title: 'Giám đốc Sở Nội vụ', role: 'user', unit: 'Sở Nội vụ', purpose: 'đại biểu (delegate)' },
+  { username: 'caophong.bithu', fullName: 'Đinh Thị Hồng', title: 'Bí thư Huyện ủy Cao Phong', role: 'user', unit: 'Huyện Cao Phong', purpose: 'đại biểu cấp huyện (district delegate)' },
+  { username: 'maichau.bithu', fullName: 'Xa Văn Tùng', title: 'Bí thư Huyện ủy Mai Châu', role: 'user', unit: 'Huyện Mai Châu', purpose: 'đại biểu cấp huyện (district delegate)' },
+  { username: 'paco.chutich', fullName: 'Lò Thị Mai', title: 'Chủ tịch UBND xã Pà Cò', role: 'user', unit: 'Xã Pà Cò', purpose: 'đại biểu cấp xã (commune delegate)' },
+  { username: 'khach', fullName: 'Phạm Minh Tuấn', title: 'Phóng viên Báo Hòa Bình', role: 'user', unit: 'Văn phòng Tỉnh ủy', purpose: 'khách mời (guest)' },
+];

@@ -1,0 +1,34 @@
+/**
+ * Errors that services throw on purpose. The error handler turns them into a
+ * 4xx with a translated message; anything else becomes an opaque 500.
+ */
+import type { ValidationIssue } from './contract/validation.ts';
+import type { ErrorKey } from './i18n/messages.ts';
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly key: ErrorKey;
+  readonly params: Record<string, string | number>;
+  readonly issues: ValidationIssue[] | undefined;
+  readonly field: string | undefined;
+
+  constructor(
+    status: number,
+    key: ErrorKey,
+    options: { params?: Record<string, string | number>; issues?: ValidationIssue[]; field?: string } = {},
+  ) {
+    super(key);
+    this.name = 'AppError';
+    this.status = status;
+    this.key = key;
+    this.params = options.params ?? {};
+    this.issues = options.issues;
+    this.field = options.field ?? options.issues?.[0]?.field;
+  }
+}
+
+export const badRequest = (key: ErrorKey, field?: string) => new AppError(400, key, field === undefined ? {} : { field });
+export const notFound = (key: ErrorKey = 'notFound') => new AppError(404, key);
+export const conflict = (key: ErrorKey, field?: string) => new AppError(409, key, field === undefined ? {} : { field });
+export const forbidden = () => new AppError(403, 'forbidden');
+export const unauthenticated = () => new AppError(401, 'unauthenticated');

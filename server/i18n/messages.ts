@@ -1,0 +1,126 @@
+/**
+ * What the server says to people: error messages in Vietnamese first and
+ * English second, picked per request (the `lang` cookie, then Accept-Language).
+ */
+import type { Locale } from '../contract/identity.ts';
+import type { ValidationIssue } from '../contract/validation.ts';
+
+export const errorMessages = {
+  validation: { vi: 'Dữ liệu không hợp lệ', en: 'Invalid input' },
+  unauthenticated: { vi: 'Bạn cần đăng nhập để tiếp tục', en: 'Please log in to continue' },
+  loginFailed: { vi: 'Tên đăng nhập hoặc mật khẩu không đúng', en: 'Wrong username or password' },
+  loginThrottled: {
+    vi: 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút',
+    en: 'Too many failed logins. Please try again in {minutes} minutes',
+  },
+  forbidden: { vi: 'Bạn không có quyền thực hiện thao tác này', en: 'You are not allowed to do this' },
+  crossSite: { vi: 'Yêu cầu từ trang khác bị từ chối', en: 'Cross-site request refused' },
+  notFound: { vi: 'Không tìm thấy', en: 'Not found' },
+  routeNotFound: { vi: 'Không có địa chỉ này', en: 'No such address' },
+  unitNotFound: { vi: 'Không tìm thấy đơn vị', en: 'Unit not found' },
+  userNotFound: { vi: 'Không tìm thấy người dùng', en: 'User not found' },
+  parentUnitNotFound: { vi: 'Không tìm thấy đơn vị cấp trên', en: 'Parent unit not found' },
+  unitLevelMismatch: {
+    vi: 'Cấp đơn vị không phù hợp với đơn vị cấp trên: huyện thuộc tỉnh, xã thuộc huyện (hoặc cơ quan cùng cấp)',
+    en: 'Unit level does not fit its parent: districts belong to a province, communes to a district (or an office of the same level)',
+  },
+  unitNeedsParent: { vi: 'Chỉ đơn vị cấp tỉnh mới không có đơn vị cấp trên', en: 'Only a province may have no parent unit' },
+  unitNameTaken: { vi: 'Đã có đơn vị cùng tên trong đơn vị cấp trên này', en: 'A unit with this name already exists here' },
+  unitCodeTaken: { vi: 'Mã đơn vị đã được dùng', en: 'This unit code is already used' },
+  unitInactive: { vi: 'Đơn vị đã ngừng hoạt động', en: 'This unit is inactive' },
+  usernameTaken: { vi: 'Tên đăng nhập đã được dùng', en: 'This username is already taken' },
+  cannotDeactivateSelf: { vi: 'Bạn không thể tự khóa tài khoản của mình', en: 'You cannot deactivate your own account' },
+  cannotDemoteSelf: { vi: 'Bạn không thể tự bỏ quyền quản trị của mình', en: 'You cannot remove your own admin role' },
+  bodyTooLarge: { vi: 'Dữ liệu gửi lên quá lớn', en: 'Request body too large' },
+  badJson: { vi: 'Dữ liệu gửi lên không phải JSON hợp lệ', en: 'Request body is not valid JSON' },
+  unsupportedMediaType: { vi: 'Định dạng dữ liệu không được hỗ trợ', en: 'Unsupported content type' },
+  internal: { vi: 'Đã có lỗi hệ thống. Vui lòng thử lại sau', en: 'Something went wrong on the server. Please try again later' },
+} as const satisfies Record<string, Record<Locale, string>>;
+
+export type ErrorKey = keyof typeof errorMessages;
+
+export function translate(key: ErrorKey, locale: Locale, params: Record<string, string | number> = {}): string {
+  return errorMessages[key][locale].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
+
+/** Field names as people know them; unknown fields are shown by their raw name. */
+const fieldLabels: Record<string, Record<Locale, string>> = {
+  username: { vi: 'Tên đăng nhập', en: 'Username' },
+  password: { vi: 'Mật khẩu', en: 'Password' },
+  fullName: { vi: 'Họ và tên', en: 'Full name' },
+  title: { vi: 'Chức vụ', en: 'Position' },
+  email: { vi: 'Thư điện tử', en: 'Email' },
+  phone: { vi: 'Số điện thoại', en: 'Phone' },
+  unitId: { vi: 'Đơn vị', en: 'Unit' },
+  role: { vi: 'Vai trò', en: 'Role' },
+  active: { vi: 'Trạng thái hoạt động', en: 'Active' },
+  locale: { vi: 'Ngôn ngữ', en: 'Language' },
+  name: { vi: 'Tên', en: 'Name' },
+  level: { vi: 'Cấp', en: 'Level' },
+  parentId: { vi: 'Đơn vị cấp trên', en: 'Parent unit' },
+  code: { vi: 'Mã', en: 'Code' },
+  id: { vi: 'Mã định danh', en: 'Id' },
+  q: { vi: 'Từ khóa tìm kiếm', en: 'Search text' },
+  limit: { vi: 'Số dòng', en: 'Limit' },
+  offset: { vi: 'Vị trí bắt đầu', en: 'Offset' },
+};
+
+const typeNames: Record<string, Record<Locale, string>> = {
+  string: { vi: 'chuỗi ký tự', en: 'text' },
+  integer: { vi: 'số nguyên', en: 'a whole number' },
+  number: { vi: 'số', en: 'a number' },
+  boolean: { vi: 'đúng/sai', en: 'true or false' },
+  object: { vi: 'đối tượng', en: 'an object' },
+  array: { vi: 'danh sách', en: 'a list' },
+  null: { vi: 'rỗng', en: 'empty' },
+};
+
+export function fieldLabel(field: string, locale: Locale): string {
+  if (field === '') return locale === 'vi' ? 'Dữ liệu' : 'Input';
+  const last = field.split('.').at(-1) ?? field;
+  const label = fieldLabels[last]?.[locale];
+  return label === undefined ? `"${field}"` : `${label} (${field})`;
+}
+
+export function describeIssue(issue: ValidationIssue, locale: Locale): string {
+  const label = fieldLabel(issue.field, locale);
+  const vi = locale === 'vi';
+  const n = issue.expected;
+  switch (issue.rule) {
+    case 'required':
+      return vi ? `${label}: bắt buộc phải nhập` : `${label}: is required`;
+    case 'unknown':
+      return vi ? `${label}: trường này không được chấp nhận` : `${label}: is not an accepted field`;
+    case 'type': {
+      const type = typeNames[String(n)]?.[locale] ?? String(n);
+      return vi ? `${label}: phải là ${type}` : `${label}: must be ${type}`;
+    }
+    case 'minLength':
+      return vi ? `${label}: phải có ít nhất ${n} ký tự` : `${label}: must have at least ${n} characters`;
+    case 'maxLength':
+      return vi ? `${label}: không được dài quá ${n} ký tự` : `${label}: must have at most ${n} characters`;
+    case 'minimum':
+      return vi ? `${label}: không được nhỏ hơn ${n}` : `${label}: must be at least ${n}`;
+    case 'maximum':
+      return vi ? `${label}: không được lớn hơn ${n}` : `${label}: must be at most ${n}`;
+    case 'format':
+    case 'pattern':
+      return vi ? `${label}: không đúng định dạng` : `${label}: has the wrong format`;
+    case 'enum':
+      return vi ? `${label}: giá trị không được phép` : `${label}: is not an allowed value`;
+    default:
+      return vi ? `${label}: không hợp lệ` : `${label}: is invalid`;
+  }
+}
+
+export function pickLocale(cookieLang: string | undefined, acceptLanguage: string | undefined): Locale {
+  if (cookieLang === 'vi' || cookieLang === 'en') return cookieLang;
+  if (acceptLanguage !== undefined) {
+    for (const part of acceptLanguage.split(',')) {
+      const tag = part.split(';')[0]?.trim().toLowerCase() ?? '';
+      if (tag.startsWith('vi')) return 'vi';
+      if (tag.startsWith('en')) return 'en';
+    }
+  }
+  return 'vi';
+}

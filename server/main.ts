@@ -1,0 +1,49 @@
+/**
+ * Start-up: configuration → database (migrated, demo data when empty) → app →
+ * listen. SIGINT/SIGTERM stop accepting, let requests finish, close sockets
+ * and the database; a second signal or the timeout forces the exit.
+ */
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.ts';
+import { prepareDatabase } from './bootstrap.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { describeDemoLogins } from './db/seed/demo.ts';
+import { DEMO_USERS } from './db/seed/demo-data.ts';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`✖ ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+const config = readConfig();
+const { database, seeded } = await prepareDatabase(config);
+const app = await buildApp({ config, database });
+
+closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+  if (err !== undefined) app.log.error({ err }, 'shutting down after an error');
+  else app.log.info({ signal }, 'shutting down');
+  await app.close();
+  await database.close();
+});
+
+await app.listen({ port: config.port, host: config.host });
+
+if (seeded !== undefined) app.log.info('demo data created');
+const address = app.server.address();
+const port = typeof address === 'object' && address !== null ? address.port : config.port;
+console.log(
+  [
+    '',
+    `Phòng Họp Số đang chạy tại / is running at: http://localhost:${port}/  (PUBLIC_URL ${config.publicUrl.href})`,
+    `Cơ sở dữ liệu / database: ${database.kind === 'embedded' ? `nhúng (embedded PGlite) in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+    config.demoData ? describeDemoLogins(DEMO_USERS) : '',
+    '',
+  ].join('\n'),
+);

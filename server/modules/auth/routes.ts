@@ -1,0 +1,35 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { LoginBody } from '../../contract/identity.ts';
+import { clearSessionCookie, requireUser, setSessionCookie } from '../../plugins/session.ts';
+
+export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/auth/login', { schema: { body: LoginBody } }, async (request, reply) => {
+    const result = await app.auth.login({
+      username: request.body.username,
+      password: request.body.password,
+      address: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
+    setSessionCookie(app, reply, result.token, result.expiresAt);
+    request.log.info({ userId: result.user.id }, 'login');
+    return { user: result.user, expiresAt: result.expiresAt.toISOString() };
+  });
+
+  app.get('/auth/me', { preHandler: requireUser }, async (request) => {
+    const session = request.session!;
+    return { user: session.user, expiresAt: session.expiresAt.toISOString() };
+  });
+
+  app.post('/auth/logout', { preHandler: requireUser }, async (request, reply) => {
+    const session = request.session!;
+    await app.auth.logout(session.id, session.user.id);
+    clearSessionCookie(app, reply);
+    return reply.status(204).send();
+  });
+
+  app.post('/auth/logout-everywhere', { preHandler: requireUser }, async (request, reply) => {
+    await app.auth.revokeAll(request.session!.user.id, 'logout-everywhere');
+    clearSessionCookie(app, reply);
+    return reply.status(204).send();
+  });
+};

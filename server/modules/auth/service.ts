@@ -1,0 +1,137 @@
+/**
+ * Login, sessions and logout. Sessions slide: a session used in the second
+ * half of its lifetime is extended, so active people stay logged in and idle
+ * ones are logged out after SESSION_LIFETIME_HOURS.
+ */
+import { eq, lt } from 'drizzle-orm';
+import type { SessionRevokedReason } from '../../contract/realtime.ts';
+import type { SessionUser } from '../../contract/identity.ts';
+import type { Db } from '../../db/client.ts';
+import { sessions, users } from '../../db/schema/index.ts';
+import { AppError } from '../../errors.ts';
+import type { DomainEvents } from '../../events.ts';
+import { dummyPasswordHash, verifyPassword } from './passwords.ts';
+import { generateSessionToken, parseSessionToken, secretMatches } from './session-tokens.ts';
+import { LoginThrottle, type ThrottleLimits } from './throttle.ts';
+
+export type ValidSession = {
+  id: string;
+  expiresAt: Date;
+  /** true when this request extended the session, so the cookie must be sent again */
+  renewed: boolean;
+  user: SessionUser;
+};
+
+export type LoginResult = { token: string; expiresAt: Date; user: SessionUser };
+
+export type AuthServiceOptions = { sessionLifetimeMs: number; throttle: ThrottleLimits };
+
+export function normalizeUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+export class AuthService {
+  readonly #db: Db;
+  readonly #events: DomainEvents;
+  readonly #lifetimeMs: number;
+  readonly #throttle: LoginThrottle;
+
+  constructor(db: Db, events: DomainEvents, options: AuthServiceOptions) {
+    this.#db = db;
+    this.#events = events;
+    this.#lifetimeMs = options.sessionLifetimeMs;
+    this.#throttle = new LoginThrottle(db, options.throttle);
+  }
+
+  get lifetimeMs(): number {
+    return this.#lifetimeMs;
+  }
+
+  async login(input: { username: string; password: string; address: string; userAgent: string | undefined }): Promise<LoginResult> {
+    const username = normalizeUsername(input.username);
+    const accountKey = LoginThrottle.accountKey(username);
+    const keys = [accountKey, LoginThrottle.addressKey(input.address)];
+
+    const waitMs = await this.#throttle.blockedFor(keys);
+    if (waitMs > 0) throw new AppError(429, 'loginThrottled', { params: { minutes: Math.max(1, Math.ceil(waitMs / 60_000)) } });
+
+    const [user] = await this.#db.select().from(users).where(eq(users.username, username)).limit(1);
+    // Always pay for one argon2 verification so timing does not reveal which usernames exist.
+    const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
+    if (user === undefined || !user.active || !passwordOk) {
+      await this.#throttle.recordFailure(keys);
+      throw new AppError(401, 'loginFailed');
+    }
+    await this.#throttle.clear(accountKey);
+
+    const { id, secretHash, token } = generateSessionToken();
+    const expiresAt = new Date(Date.now() + this.#lifetimeMs);
+    await this.#db.insert(sessions).values({
+      id,
+      secretHash,
+      userId: user.id,
+      expiresAt,
+      userAgent: input.userAgent?.slice(0, 300) ?? null,
+      address: input.address,
+    });
+    return { token, expiresAt, user: toSessionUser(user) };
+  }
+
+  /** The session behind a cookie value, or undefined when it is malformed, forged, expired or its user is inactive. */
+  async validate(token: string, now = new Date()): Promise<ValidSession | undefined> {
+    const parsed = parseSessionToken(token);
+    if (parsed === undefined) return undefined;
+    const [row] = await this.#db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, parsed.id))
+      .limit(1);
+    if (row === undefined || !secretMatches(parsed.secret, row.session.secretHash)) return undefined;
+    if (row.session.expiresAt.getTime() <= now.getTime()) {
+      await this.#db.delete(sessions).where(eq(sessions.id, parsed.id));
+      return undefined;
+    }
+    if (!row.user.active) return undefined;
+
+    let expiresAt = row.session.expiresAt;
+    let renewed = false;
+    if (expiresAt.getTime() - now.getTime() < this.#lifetimeMs / 2) {
+      expiresAt = new Date(now.getTime() + this.#lifetimeMs);
+      await this.#db.update(sessions).set({ expiresAt }).where(eq(sessions.id, parsed.id));
+      renewed = true;
+    }
+    return { id: parsed.id, expiresAt, renewed, user: toSessionUser(row.user) };
+  }
+
+  /** Whether a session still exists, is unexpired and belongs to an active user (for long-lived sockets). */
+  async isAlive(sessionId: string, now = new Date()): Promise<boolean> {
+    const [row] = await this.#db
+      .select({ expiresAt: sessions.expiresAt, active: users.active })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sessionId))
+      .limit(1);
+    return row !== undefined && row.active && row.expiresAt.getTime() > now.getTime();
+  }
+
+  async logout(sessionId: string, userId: string): Promise<void> {
+    await this.#db.delete(sessions).where(eq(sessions.id, sessionId));
+    this.#events.emit('sessions.revoked', { userId, sessionIds: [sessionId], reason: 'logout' });
+  }
+
+  /** Ends every session of a user: "log out everywhere", deactivation, password reset. */
+  async revokeAll(userId: string, reason: SessionRevokedReason): Promise<void> {
+    await this.#db.delete(sessions).where(eq(sessions.userId, userId));
+    this.#events.emit('sessions.revoked', { userId, sessionIds: 'all', reason });
+  }
+
+  async purgeExpired(now = new Date()): Promise<void> {
+    await this.#db.delete(sessions).where(lt(sessions.expiresAt, now));
+    await this.#throttle.purgeOlderThanWindow(now);
+  }
+}
+
+export function toSessionUser(user: typeof users.$inferSelect): SessionUser {
+  return { id: user.id, username: user.username, fullName: user.fullName, role: user.role, unitId: user.unitId, locale: user.locale };
+}

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { APP_VERSION } from '../../version.ts';
+
+const startedAt = Date.now();
+
+/** Health for load balancers and `npm start`: is the database answering, which version runs. */
+export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/health', async (_request, reply) => {
+    const began = performance.now();
+    let databaseOk = true;
+    try {
+      await app.database.sql`select 1`;
+    } catch (error) {
+      databaseOk = false;
+      app.log.error({ err: error }, 'health check: database unreachable');
+    }
+    return reply.status(databaseOk ? 200 : 503).send({
+      status: databaseOk ? 'ok' : 'degraded',
+      version: APP_VERSION,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      database: { kind: app.database.kind, ok: databaseOk, latencyMs: Math.round((performance.now() - began) * 10) / 10 },
+    });
+  });
+};

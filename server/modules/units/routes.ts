@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams, UnitCreate, UnitUpdate } from '../../contract/identity.ts';
+import { requireRole } from '../../plugins/session.ts';
+import { UnitService } from './service.ts';
+
+/** Units are read by the secretariat (to pick participants) and changed by admins only. */
+export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = new UnitService(app.database.db);
+  const readers = requireRole('admin', 'secretary');
+  const admins = requireRole('admin');
+
+  app.get('/units', { preHandler: readers }, async () => ({ units: await service.list() }));
+
+  app.get('/units/:id', { preHandler: readers, schema: { params: IdParams } }, async (request) => ({
+    unit: await service.get(request.params.id),
+  }));
+
+  app.post('/units', { preHandler: admins, schema: { body: UnitCreate } }, async (request, reply) => {
+    const unit = await service.create(request.body);
+    request.log.info({ unitId: unit.id, by: request.session!.user.id }, 'unit created');
+    return reply.status(201).send({ unit });
+  });
+
+  app.patch('/units/:id', { preHandler: admins, schema: { params: IdParams, body: UnitUpdate } }, async (request) => {
+    const unit = await service.update(request.params.id, request.body);
+    request.log.info({ unitId: unit.id, by: request.session!.user.id }, 'unit updated');
+    return { unit };
+  });
+};

@@ -1,0 +1,35 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { IdParams, PasswordReset, UserCreate, UserListQuery, UserUpdate } from '../../contract/identity.ts';
+import { requireRole } from '../../plugins/session.ts';
+import { UserService } from './service.ts';
+
+/** The secretariat reads users (to invite them); only admins change them. */
+export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const service = new UserService(app.database.db, app.auth);
+  const readers = requireRole('admin', 'secretary');
+  const admins = requireRole('admin');
+
+  app.get('/users', { preHandler: readers, schema: { querystring: UserListQuery } }, async (request) => service.list(request.query));
+
+  app.get('/users/:id', { preHandler: readers, schema: { params: IdParams } }, async (request) => ({
+    user: await service.get(request.params.id),
+  }));
+
+  app.post('/users', { preHandler: admins, schema: { body: UserCreate } }, async (request, reply) => {
+    const user = await service.create(request.body);
+    request.log.info({ userId: user.id, by: request.session!.user.id }, 'user created');
+    return reply.status(201).send({ user });
+  });
+
+  app.patch('/users/:id', { preHandler: admins, schema: { params: IdParams, body: UserUpdate } }, async (request) => {
+    const user = await service.update(request.params.id, request.body, request.session!.user.id);
+    request.log.info({ userId: user.id, by: request.session!.user.id, fields: Object.keys(request.body) }, 'user updated');
+    return { user };
+  });
+
+  app.post('/users/:id/password', { preHandler: admins, schema: { params: IdParams, body: PasswordReset } }, async (request, reply) => {
+    await service.resetPassword(request.params.id, request.body.password);
+    request.log.info({ userId: request.params.id, by: request.session!.user.id }, 'password reset');
+    return reply.status(204).send();
+  });
+};

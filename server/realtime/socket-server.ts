@@ -1,0 +1,65 @@
+/**
+ * Socket.io on the same HTTP server as Fastify. Every connection must carry
+ * the same session cookie as the REST API (no cookie or a dead one: refused),
+ * must come from our own origin, and joins its user's room so that a logout,
+ * deactivation or password reset can cut it off at once.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Server, type Socket } from 'socket.io';
+import type { SessionUser } from '../contract/identity.ts';
+import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../contract/realtime.ts';
+import { SESSION_COOKIE } from '../plugins/session.ts';
+import { isSameOrigin } from '../plugins/origin-check.ts';
+import { registerSessionHandlers } from './session-handlers.ts';
+
+export type SocketData = { user: SessionUser; sessionId: string; sessionExpiresAt: number };
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export class UnauthenticatedSocketError extends Error {
+  readonly data = { code: 'unauthenticated' };
+}
+
+export function createSocketServer(app: FastifyInstance): AppServer {
+  const io: AppServer = new Server(app.server, {
+    path: '/socket.io',
+    serveClient: false,
+    // A cross-site page must not open a socket with the user's cookie.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      const encrypted = 'encrypted' in req.socket && req.socket.encrypted === true;
+      const ok = origin === undefined || isSameOrigin(origin, { host: req.headers.host, protocol: encrypted ? 'https' : 'http' }, app.config.publicUrl);
+      callback(ok ? null : 'cross-site connection refused', ok);
+    },
+  });
+
+  io.use((socket, next) => {
+    const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
+    const token = cookies[SESSION_COOKIE];
+    if (token === undefined) return next(new UnauthenticatedSocketError('unauthenticated'));
+    app.auth.validate(token).then(
+      (session) => {
+        if (session === undefined) return next(new UnauthenticatedSocketError('unauthenticated'));
+        socket.data = { user: session.user, sessionId: session.id, sessionExpiresAt: session.expiresAt.getTime() };
+        void socket.join([rooms.user(session.user.id), `session:${session.id}`]);
+        next();
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'socket authentication failed');
+        next(new Error('internal'));
+      },
+    );
+  });
+
+  io.on('connection', (socket) => {
+    registerSessionHandlers(app, socket);
+  });
+
+  app.events.on('sessions.revoked', ({ userId, sessionIds, reason }) => {
+    const targets = sessionIds === 'all' ? [rooms.user(userId)] : sessionIds.map((id) => `session:${id}`);
+    io.to(targets).emit('session:revoked', { reason });
+    io.in(targets).disconnectSockets(true);
+  });
+
+  return io;
+}
