@@ -42,7 +42,6 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024, // JSON bodies; document uploads stream with their own limit
     genReqId: () => crypto.randomUUID(),
-    requestIdLogLabel: 'requestId',
     return503OnClosing: true,
   })
     .setValidatorCompiler(TypeBoxValidatorCompiler)
