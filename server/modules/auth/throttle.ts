@@ -3,7 +3,7 @@
  * restart) sees the same counters. A key is "account:<username>" or
  * "address:<ip>"; each has its own limit within a fixed window.
  */
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { loginThrottle } from '../../db/schema/index.ts';
 
@@ -47,7 +47,9 @@ export class LoginThrottle {
   }
 
   async recordFailure(keys: string[], now = new Date()): Promise<void> {
-    const windowStart = new Date(now.getTime() - this.#limits.windowMs);
+    // Raw sql`` parameters bypass drizzle's column mapping, so dates go in as ISO text with a cast.
+    const windowStart = sql`${new Date(now.getTime() - this.#limits.windowMs).toISOString()}::timestamptz`;
+    const nowParam = sql`${now.toISOString()}::timestamptz`;
     for (const key of keys) {
       await this.#db
         .insert(loginThrottle)
@@ -56,7 +58,7 @@ export class LoginThrottle {
           target: loginThrottle.key,
           set: {
             failures: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-            windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${now} else ${loginThrottle.windowStartedAt} end`,
+            windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${nowParam} else ${loginThrottle.windowStartedAt} end`,
           },
         });
     }
@@ -69,6 +71,6 @@ export class LoginThrottle {
   async purgeOlderThanWindow(now = new Date()): Promise<void> {
     await this.#db
       .delete(loginThrottle)
-      .where(sql`${loginThrottle.windowStartedAt} < ${new Date(now.getTime() - this.#limits.windowMs)}`);
+      .where(lt(loginThrottle.windowStartedAt, new Date(now.getTime() - this.#limits.windowMs)));
   }
 }
