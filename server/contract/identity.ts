@@ -16,7 +16,7 @@ const oneOf = <const T extends string[]>(values: readonly [...T]) => Type.Enum(v
 
 export const Uuid = Type.String({ format: 'uuid' });
 /** Visible text: trimmed on the client, never empty, no control characters. */
-const Name = (max: number) => Type.String({ minLength: 2, maxLength: max, pattern: '^[^\\u0000-\\u001f]*\\S[^\\u0000-\\u001f]*$' });
+const Name = (max: number) => Type.String({ minLength: 2, maxLength: max, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
 const Optional = Type.Optional;
 const Nullable = <S extends Parameters<typeof Type.Union>[0][number]>(schema: S) => Type.Union([schema, Type.Null()]);
 

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.ts';
+
+describe('configuration', () => {
+  it('has working defaults with an empty environment', () => {
+    const config = loadConfig({}, '/srv/phs');
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe('/srv/phs/data');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.publicUrl.href).toBe('http://localhost:3000/');
+    expect(config.sessionLifetimeMs).toBe(7 * 24 * 3_600_000);
+    expect(config.uploadLimitBytes).toBe(200 * 1024 * 1024);
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT must be a whole number/],
+    ['PORT', '70000', /PORT must be between 0 and 65535/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//],
+    ['PUBLIC_URL', 'not a url', /PUBLIC_URL must be a URL/],
+    ['SESSION_LIFETIME_HOURS', '0', /SESSION_LIFETIME_HOURS must be between/],
+    ['UPLOAD_LIMIT_MB', '-5', /UPLOAD_LIMIT_MB must be a whole number/],
+    ['DEMO_DATA', 'maybe', /DEMO_DATA must be true or false/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+  ])('names the bad variable %s=%s', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('marks cookies secure when PUBLIC_URL is https', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://hop.hoabinh.gov.vn' }).publicUrl.protocol).toBe('https:');
+  });
+});
