@@ -71,10 +71,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   if (options.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
 
-  app.decorate('io', createSocketServer(app));
+  const sockets = await createSocketServer(app);
+  app.decorate('io', sockets.io);
   app.addHook('preClose', async () => {
-    // Stop accepting socket traffic before HTTP closes; close() also disconnects every client.
-    await app.io.close();
+    // Disconnect every socket client first, or the HTTP server would wait for them forever.
+    await sockets.close();
   });
   return app;
 }

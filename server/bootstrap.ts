@@ -4,7 +4,7 @@
  */
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
-import { runMigrations } from './db/migrate.ts';
+import { LOCKS, runMigrations, withAdvisoryLock } from './db/migrate.ts';
 import { isDatabaseEmpty, seedDemo } from './db/seed/demo.ts';
 import type { DemoUser } from './db/seed/demo-data.ts';
 
@@ -14,7 +14,9 @@ export async function prepareDatabase(config: Config): Promise<PreparedDatabase>
   const database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.dataDir });
   try {
     await runMigrations(database);
-    const seeded = config.demoData && (await isDatabaseEmpty(database.db)) ? await seedDemo(database.db) : undefined;
+    const seeded = config.demoData
+      ? await withAdvisoryLock(database, LOCKS.seed, async () => ((await isDatabaseEmpty(database.db)) ? seedDemo(database.db) : undefined))
+      : undefined;
     return { database, seeded };
   } catch (error) {
     await database.close();

@@ -11,6 +11,8 @@ export type Config = Readonly<{
   dataDir: string;
   /** Unset means: run the embedded PostgreSQL (PGlite) under dataDir. */
   databaseUrl: string | undefined;
+  /** Set when several app processes share live state through Redis (Socket.io adapter). */
+  redisUrl: string | undefined;
   publicUrl: URL;
   /** Sliding session lifetime, in milliseconds. */
   sessionLifetimeMs: number;
@@ -89,6 +91,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const databaseUrl = optionalText(env, 'DATABASE_URL');
   if (databaseUrl !== undefined) url('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:']);
 
+  const redisUrl = optionalText(env, 'REDIS_URL');
+  if (redisUrl !== undefined) url('REDIS_URL', redisUrl, ['redis:', 'rediss:']);
+
   const publicUrl = url('PUBLIC_URL', text(env, 'PUBLIC_URL', `http://localhost:${port || 3000}`), ['http:', 'https:']);
 
   const logLevel = text(env, 'LOG_LEVEL', 'info');
@@ -101,6 +106,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     host,
     dataDir,
     databaseUrl,
+    redisUrl,
     publicUrl,
     sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_HOURS', 7 * 24, 1, 24 * 365) * 3_600_000,
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_MB', 200, 1, 10_240) * 1024 * 1024,

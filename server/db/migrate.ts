@@ -1,6 +1,6 @@
 /**
- * Applies the SQL drizzle-kit generated under migrations/. An advisory lock
- * makes several app processes starting at once apply them exactly once.
+ * Applies the SQL drizzle-kit generated under migrations/. Advisory locks make
+ * several app processes starting at once migrate (and seed) exactly once.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,16 +9,24 @@ import type { Database } from './client.ts';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
-const MIGRATION_LOCK = 7_340_001; // arbitrary, constant for this application
+// Arbitrary constants, fixed for this application.
+export const LOCKS = { migrate: 7_340_001, seed: 7_340_002 } as const;
 
-export async function runMigrations(database: Database): Promise<void> {
-  // drizzle's migrator runs its own transaction on the pool; the lock is held by one reserved connection.
+/** Runs `work` while holding a cluster-wide advisory lock on one reserved connection. */
+export async function withAdvisoryLock<T>(database: Database, lock: number, work: () => Promise<T>): Promise<T> {
   const reserved = await database.sql.reserve();
   try {
-    await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migrate(database.db, { migrationsFolder: MIGRATIONS_DIR });
+    await reserved`select pg_advisory_lock(${lock})`;
+    try {
+      return await work();
+    } finally {
+      await reserved`select pg_advisory_unlock(${lock})`;
+    }
   } finally {
-    await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`;
     reserved.release();
   }
+}
+
+export async function runMigrations(database: Database): Promise<void> {
+  await withAdvisoryLock(database, LOCKS.migrate, () => migrate(database.db, { migrationsFolder: MIGRATIONS_DIR }));
 }

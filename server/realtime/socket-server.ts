@@ -5,6 +5,8 @@
  * deactivation or password reset can cut it off at once.
  */
 import type { FastifyInstance } from 'fastify';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
 import { Server, type Socket } from 'socket.io';
 import type { SessionUser } from '../contract/identity.ts';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../contract/realtime.ts';
@@ -20,7 +22,22 @@ export class UnauthenticatedSocketError extends Error {
   readonly data = { code: 'unauthenticated' };
 }
 
-export function createSocketServer(app: FastifyInstance): AppServer {
+/**
+ * With REDIS_URL, rooms and broadcasts span every app process (a logout on one
+ * process disconnects the user's sockets on all of them).
+ */
+async function attachRedisAdapter(io: AppServer, redisUrl: string, app: FastifyInstance): Promise<() => Promise<void>> {
+  const pub = createClient({ url: redisUrl });
+  const sub = pub.duplicate();
+  for (const client of [pub, sub]) client.on('error', (error: unknown) => app.log.error({ err: error }, 'redis connection error'));
+  await Promise.all([pub.connect(), sub.connect()]);
+  io.adapter(createAdapter(pub, sub));
+  return async () => {
+    await Promise.allSettled([pub.quit(), sub.quit()]);
+  };
+}
+
+export async function createSocketServer(app: FastifyInstance): Promise<{ io: AppServer; close(): Promise<void> }> {
   const io: AppServer = new Server(app.server, {
     path: '/socket.io',
     serveClient: false,
@@ -61,5 +78,12 @@ export function createSocketServer(app: FastifyInstance): AppServer {
     io.in(targets).disconnectSockets(true);
   });
 
-  return io;
+  const closeAdapter = app.config.redisUrl === undefined ? async () => {} : await attachRedisAdapter(io, app.config.redisUrl, app);
+  return {
+    io,
+    async close() {
+      await io.close();
+      await closeAdapter();
+    },
+  };
 }

@@ -1,0 +1,40 @@
+// `npm test`: the whole suite on a fresh clone. Installs what is missing
+// (dependencies, Debian's chromium for the browser tests), builds the web app
+// if stale, then type-checks, lints and runs unit, integration and e2e tests.
+// With DATABASE_URL set the tests use that PostgreSQL; otherwise embedded.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { ensureDependencies, ensureSystemPackages, ensureWebBuild, fail, hasCommand, node24, runWithNode24, step } from './lib/setup.mjs';
+
+const RESULTS = 'test-results/vitest.json';
+rmSync(RESULTS, { force: true });
+
+ensureSystemPackages([
+  { pkg: 'chromium', why: 'trình duyệt cho kiểm thử đầu-cuối / browser for end-to-end tests', present: hasCommand('/usr/bin/chromium') },
+  { pkg: 'fonts-dejavu-core', why: 'phông chữ tiếng Việt / fonts with Vietnamese glyphs', present: hasCommand('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
+]);
+ensureDependencies();
+ensureWebBuild();
+
+const stages = [
+  ['Đồng bộ SvelteKit / svelte-kit sync', ['node_modules/@sveltejs/kit/svelte-kit.js', 'sync']],
+  ['Kiểm tra kiểu máy chủ / type check (server, tests)', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['Kiểm tra kiểu giao diện / type check (web)', ['node_modules/svelte-check/bin/svelte-check', '--tsconfig', './tsconfig.json', '--threshold', 'error', '--output', 'human']],
+  ['Kiểm tra mã / lint', ['node_modules/eslint/bin/eslint.js', '.']],
+  ['Kiểm thử / tests (unit, integration, e2e)', ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`, ...process.argv.slice(2)]],
+];
+let failed;
+for (const [title, args] of stages) {
+  step(title);
+  const code = await runWithNode24(node24(), args);
+  if (code !== 0) {
+    failed = `${title}: failed (exit ${code})`;
+    break;
+  }
+}
+// One plain closing line with the counts, whatever the runner printed above.
+if (existsSync(RESULTS)) {
+  const r = JSON.parse(readFileSync(RESULTS, 'utf8'));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+}
+if (failed !== undefined) fail(failed);

@@ -1,0 +1,40 @@
+/** Typed calls of the identity API: sessions, units, users. */
+import type {
+  SessionUser,
+  UnitCreate,
+  UnitDto,
+  UnitUpdate,
+  UserCreate,
+  UserDto,
+  UserListQuery,
+  UserUpdate,
+} from '$contract/identity.ts';
+import { api, request } from './client.ts';
+
+export type SessionInfo = { user: SessionUser; expiresAt: string };
+
+export const authApi = {
+  login: (username: string, password: string) =>
+    api.post<SessionInfo>('/auth/login', { username, password }, { on401: 'throw' }),
+  me: (fetcher?: typeof fetch) => request<SessionInfo>('/auth/me', { on401: 'throw', ...(fetcher ? { fetch: fetcher } : {}) }),
+  logout: () => api.post<void>('/auth/logout', undefined, { on401: 'throw' }),
+  logoutEverywhere: () => api.post<void>('/auth/logout-everywhere', undefined, { on401: 'throw' }),
+};
+
+export const unitsApi = {
+  list: async (): Promise<UnitDto[]> => (await api.get<{ units: UnitDto[] }>('/units')).units,
+  create: async (body: UnitCreate): Promise<UnitDto> => (await api.post<{ unit: UnitDto }>('/units', body)).unit,
+  update: async (id: string, body: UnitUpdate): Promise<UnitDto> =>
+    (await api.patch<{ unit: UnitDto }>(`/units/${encodeURIComponent(id)}`, body)).unit,
+};
+
+export type UserPage = { users: UserDto[]; total: number };
+
+export const usersApi = {
+  list: (query: UserListQuery, signal?: AbortSignal) =>
+    api.get<UserPage>('/users', { query, ...(signal ? { signal } : {}) }),
+  create: async (body: UserCreate): Promise<UserDto> => (await api.post<{ user: UserDto }>('/users', body)).user,
+  update: async (id: string, body: UserUpdate): Promise<UserDto> =>
+    (await api.patch<{ user: UserDto }>(`/users/${encodeURIComponent(id)}`, body)).user,
+  resetPassword: (id: string, password: string) => api.post<void>(`/users/${encodeURIComponent(id)}/password`, { password }),
+};

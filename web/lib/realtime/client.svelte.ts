@@ -1,0 +1,127 @@
+/**
+ * The one Socket.io connection of this tab. Opened after login (the session
+ * cookie authenticates it), closed on logout. Exposes its state as runes for
+ * the header indicator, turns `session:revoked` into a callback, and wraps
+ * every call in the contract's ack timeout.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  ACK_TIMEOUT_MS,
+  type Ack,
+  type AckCallback,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SessionRevokedReason,
+} from '$contract/realtime.ts';
+import { i18n } from '$lib/i18n/locale.svelte.ts';
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+type EventName = keyof ClientToServerEvents;
+type PayloadOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[0];
+type AckDataOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer T> ? T : never;
+
+export type RealtimeOptions = {
+  /** The server ended this session (logout elsewhere, deactivation, password reset, expiry). */
+  onRevoked: (reason: SessionRevokedReason) => void;
+};
+
+export class RealtimeClient {
+  state = $state<ConnectionState>('idle');
+  /** When the current outage began (for "offline since" hints); null while connected. */
+  since = $state<number | null>(null);
+
+  #socket: AppSocket | null = null;
+  #options: RealtimeOptions | null = null;
+  #revoked = false;
+
+  get socket(): AppSocket | null {
+    return this.#socket;
+  }
+
+  get connected(): boolean {
+    return this.state === 'connected';
+  }
+
+  /** Opens the connection once; later calls only update the callbacks. */
+  connect(options: RealtimeOptions): void {
+    this.#options = options;
+    if (this.#socket !== null) return;
+    this.#revoked = false;
+    this.state = 'connecting';
+    const socket: AppSocket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
+    this.#socket = socket;
+
+    socket.on('connect', () => {
+      this.state = 'connected';
+      this.since = null;
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.#revoked) return;
+      this.#markDown(socket.active ? 'reconnecting' : 'offline');
+      if (reason === 'io server disconnect') {
+        // The server closed us without saying why: try once more; a dead session is refused at the handshake.
+        setTimeout(() => {
+          if (this.#socket === socket && !this.#revoked) socket.connect();
+        }, 1_000);
+      }
+    });
+    socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+      if (error.message === 'unauthenticated' || error.data?.code === 'unauthenticated') {
+        this.#revoke('expired');
+        return;
+      }
+      this.#markDown(socket.active ? 'reconnecting' : 'offline');
+    });
+    socket.io.on('reconnect_attempt', () => {
+      if (!this.#revoked) this.#markDown('reconnecting');
+    });
+    socket.on('session:revoked', ({ reason }) => this.#revoke(reason));
+  }
+
+  /** Closes the connection (logout, or the session ended). Idempotent. */
+  disconnect(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    this.state = 'idle';
+    this.since = null;
+    if (socket !== null) {
+      socket.removeAllListeners();
+      socket.io.removeAllListeners();
+      socket.disconnect();
+    }
+  }
+
+  /**
+   * Sends one contract call and waits for its ack, at most ACK_TIMEOUT_MS.
+   * Never throws: a timeout or a closed connection comes back as `ok: false`.
+   */
+  async call<E extends EventName>(event: E, payload: PayloadOf<E>, timeoutMs = ACK_TIMEOUT_MS): Promise<Ack<AckDataOf<E>>> {
+    const socket = this.#socket;
+    if (socket === null) return { ok: false, error: { code: 'offline', message: i18n.m.realtime.offline } };
+    try {
+      // socket.io's overloads cannot follow a generic event name; the contract types above keep callers honest.
+      const emitter = socket.timeout(timeoutMs) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+      return (await emitter.emitWithAck(event, payload)) as Ack<AckDataOf<E>>;
+    } catch {
+      return { ok: false, error: { code: 'timeout', message: i18n.m.realtime.timeout } };
+    }
+  }
+
+  #markDown(state: 'reconnecting' | 'offline'): void {
+    this.state = state;
+    this.since ??= Date.now();
+  }
+
+  #revoke(reason: SessionRevokedReason): void {
+    if (this.#revoked) return;
+    this.#revoked = true;
+    const onRevoked = this.#options?.onRevoked;
+    this.disconnect();
+    onRevoked?.(reason);
+  }
+}
+
+export const realtime = new RealtimeClient();
