@@ -148,7 +148,7 @@ export const en: Dictionary = {
     updated: 'Unit “{name}” saved.',
     deactivated: 'Unit “{name}” deactivated.',
     activated: 'Unit “{name}” activated.',
-    summary: 'Provinces: {province} · Districts: {district} · Communes: {commune}',
+    summary: 'Province level: {province} · District level: {district} · Commune level: {commune}',
     totalCount: 'Units in total: {count}',
     matchCount: 'Matching units: {count}',
     emptyTitle: 'No units yet',

@@ -150,7 +150,7 @@ export const vi = {
     updated: 'Đã lưu đơn vị “{name}”.',
     deactivated: 'Đơn vị “{name}” đã ngừng hoạt động.',
     activated: 'Đơn vị “{name}” đã được kích hoạt.',
-    summary: '{province} tỉnh · {district} huyện · {commune} xã',
+    summary: 'Cấp tỉnh: {province} · Cấp huyện: {district} · Cấp xã: {commune}',
     totalCount: 'Tổng số: {count} đơn vị',
     matchCount: 'Tìm thấy {count} đơn vị',
     emptyTitle: 'Chưa có đơn vị nào',
