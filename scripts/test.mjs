@@ -17,7 +17,7 @@ ensureWebBuild();
 
 const stages = [
   ['Đồng bộ SvelteKit / svelte-kit sync', ['node_modules/@sveltejs/kit/svelte-kit.js', 'sync']],
-  ['Kiểm tra kiểu máy chủ / type check (server, tests)', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['Kiểm tra kiểu máy chủ / type check (server, tests)', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.server.json']],
   ['Kiểm tra kiểu giao diện / type check (web)', ['node_modules/svelte-check/bin/svelte-check', '--tsconfig', './tsconfig.json', '--threshold', 'error', '--output', 'human']],
   ['Kiểm tra mã / lint', ['node_modules/eslint/bin/eslint.js', '.']],
   ['Kiểm thử / tests (unit, integration, e2e)', ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}`, ...process.argv.slice(2)]],

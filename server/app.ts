@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { DomainEvents } from './events.ts';
 import { authRoutes, authServicePlugin } from './modules/auth/index.ts';
+import { meetingRoutes } from './modules/meetings/routes.ts';
 import { systemRoutes } from './modules/system/routes.ts';
 import { unitRoutes } from './modules/units/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
@@ -63,6 +64,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(authRoutes);
       await api.register(unitRoutes);
       await api.register(userRoutes);
+      await api.register(meetingRoutes);
       api.all('/*', apiNotFound);
     },
     { prefix: '/api/v1' },

@@ -7,6 +7,10 @@ import { EventEmitter } from 'node:events';
 import type { SessionRevokedReason } from './contract/realtime.ts';
 
 export type DomainEventMap = {
+  /** any change to a meeting's preparation or state; version is the meeting's new version */
+  'meeting.changed': [{ meetingId: string; version: number; change: string }];
+  /** the meeting became visible to its participants */
+  'meeting.published': [{ meetingId: string; title: string; participantUserIds: string[] }];
   /** sessionIds: the sessions that ended; userId: all of that user's sessions ended when sessionIds is 'all' */
   'sessions.revoked': [{ userId: string; sessionIds: string[] | 'all'; reason: SessionRevokedReason }];
 };

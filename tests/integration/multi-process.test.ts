@@ -18,8 +18,8 @@ describe.runIf(realDatabaseUrl !== undefined && redisUrl !== undefined)('two app
     db = await createTestDatabase('external');
     servers.push(...(await Promise.all([startTestServer(db, { REDIS_URL: redisUrl! }), startTestServer(db, { REDIS_URL: redisUrl! })])));
     const [a, b] = servers as [TestServer, TestServer];
-    const [{ count }] = await a.database.sql<{ count: number }[]>`select count(*)::int as count from users where username = 'admin'`;
-    expect(count).toBe(1);
+    const [admins] = await a.database.sql<{ count: number }[]>`select count(*)::int as count from users where username = 'admin'`;
+    expect(admins?.count).toBe(1);
 
     // Logged in through process A, the session works on process B.
     const user = new TestClient(a.url);
