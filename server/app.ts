@@ -10,7 +10,13 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { DomainEvents } from './events.ts';
 import { authRoutes, authServicePlugin } from './modules/auth/index.ts';
+import { documentRoutes } from './modules/documents/routes.ts';
+import { DocumentService } from './modules/documents/service.ts';
 import { meetingRoutes } from './modules/meetings/routes.ts';
+import { MeetingService } from './modules/meetings/service.ts';
+import { notificationRoutes } from './modules/notifications/routes.ts';
+import { NotificationService } from './modules/notifications/service.ts';
+import { subscribeNotifications } from './modules/notifications/subscriptions.ts';
 import { systemRoutes } from './modules/system/routes.ts';
 import { unitRoutes } from './modules/units/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
@@ -56,6 +62,16 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(errorsPlugin);
   await app.register(authServicePlugin);
 
+  // Services of the domain modules, created once; modules reach each other only through these.
+  const meetingService = new MeetingService(database.db, app.events);
+  const notificationService = new NotificationService(database.db, app.events);
+  const documentService = new DocumentService(database.db, meetingService, notificationService, {
+    dataDir: config.dataDir,
+    uploadLimitBytes: config.uploadLimitBytes,
+    log: app.log,
+  });
+  subscribeNotifications(app.events, notificationService, app.log);
+
   await app.register(
     async (api) => {
       await api.register(originCheckPlugin);
@@ -64,7 +80,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(authRoutes);
       await api.register(unitRoutes);
       await api.register(userRoutes);
-      await api.register(meetingRoutes);
+      await api.register(meetingRoutes(meetingService));
+      await api.register(documentRoutes(documentService, config.uploadLimitBytes));
+      await api.register(notificationRoutes(notificationService));
       api.all('/*', apiNotFound);
     },
     { prefix: '/api/v1' },

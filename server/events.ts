@@ -4,11 +4,14 @@
  * Socket.io and lets several listeners react to one change.
  */
 import { EventEmitter } from 'node:events';
+import type { NotificationDto } from './contract/documents.ts';
 import type { SessionRevokedReason } from './contract/realtime.ts';
 
 export type DomainEventMap = {
   /** any change to a meeting's preparation or state; version is the meeting's new version */
   'meeting.changed': [{ meetingId: string; version: number; change: string }];
+  /** in-app notifications were stored for these users */
+  'notifications.created': [{ items: { userId: string; notification: NotificationDto }[] }];
   /** the meeting became visible to its participants */
   'meeting.published': [{ meetingId: string; title: string; participantUserIds: string[] }];
   /** sessionIds: the sessions that ended; userId: all of that user's sessions ended when sessionIds is 'all' */

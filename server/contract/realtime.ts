@@ -3,6 +3,7 @@
  * exchange, with `entity:verb` names. Every client call is acknowledged with
  * an Ack; callers use a timeout (socket.timeout(ms).emitWithAck).
  */
+import type { NotificationDto } from './documents.ts';
 import type { SessionUser } from './identity.ts';
 import type { ValidationIssue } from './validation.ts';
 
@@ -15,6 +16,8 @@ export type SessionRevokedReason = 'logout' | 'logout-everywhere' | 'deactivated
 export interface ServerToClientEvents {
   /** The session behind this connection ended; the client should go to the login page. */
   'session:revoked': (payload: { reason: SessionRevokedReason }) => void;
+  /** Something new for this user (a meeting published, a document added or updated). */
+  'notification:new': (payload: NotificationDto) => void;
 }
 
 export interface ClientToServerEvents {

@@ -78,6 +78,10 @@ export async function createSocketServer(app: FastifyInstance): Promise<{ io: Ap
     io.in(targets).disconnectSockets(true);
   });
 
+  app.events.on('notifications.created', ({ items }) => {
+    for (const { userId, notification } of items) io.to(rooms.user(userId)).emit('notification:new', notification);
+  });
+
   const closeAdapter = app.config.redisUrl === undefined ? async () => {} : await attachRedisAdapter(io, app.config.redisUrl, app);
   return {
     io,

@@ -100,6 +100,23 @@ export class TestClient {
     return { status: response.status, headers: response.headers, body: (text === '' ? {} : JSON.parse(text)) as T };
   }
 
+  /** A multipart upload, as a browser's FormData would send it. */
+  async upload<T = Record<string, unknown>>(path: string, fields: Record<string, string>, file?: { bytes: Uint8Array; filename: string; type?: string }): Promise<JsonResponse<T>> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    if (file !== undefined) form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/pdf' }), file.filename);
+    const headers: Record<string, string> = { cookie: this.cookieHeader };
+    if (this.origin !== undefined) headers.origin = this.origin;
+    const response = await fetch(this.baseUrl + path, { method: 'POST', body: form, headers });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text === '' ? {} : JSON.parse(text)) as T };
+  }
+
+  /** A raw GET that returns bytes (documents, thumbnails). */
+  async fetchRaw(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(this.baseUrl + path, { headers: { cookie: this.cookieHeader, ...headers } });
+  }
+
   get<T = Record<string, unknown>>(path: string) {
     return this.request<T>('GET', path);
   }

@@ -1,2 +1,4 @@
 export * from './identity.ts';
 export * from './meetings.ts';
+export * from './documents.ts';
+export * from './notifications.ts';

@@ -14,11 +14,10 @@ import {
   ParticipantUpdate,
 } from '../../contract/meetings.ts';
 import { requireUser } from '../../plugins/session.ts';
-import { MeetingService } from './service.ts';
+import type { MeetingService } from './service.ts';
 
 /** Permissions are decided per meeting in the service (see access.ts); routes only require a session. */
-export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = new MeetingService(app.database.db, app.events);
+export const meetingRoutes = (service: MeetingService): FastifyPluginAsyncTypebox => async (app) => {
   app.addHook('preHandler', requireUser);
   const me = (request: { session: { user: Parameters<MeetingService['get']>[0] } | null }) => request.session!.user;
 

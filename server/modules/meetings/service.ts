@@ -24,9 +24,7 @@ import { violatedUniqueIndex } from '../../db/errors.ts';
 import { agendaItems, meetingParticipants, meetings, units, users } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
-import { accessFor, assertCanEdit, isSecretariat, loadAccess, type MeetingAccess, type MeetingRow } from './access.ts';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import { accessFor, assertCanEdit, isSecretariat, loadAccess, type MeetingAccess } from './access.ts';
 
 const TRANSITIONS: Record<MeetingStatus, MeetingStatus[]> = {
   draft: ['published'],
@@ -70,6 +68,8 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
 export class MeetingService {
   readonly #db: Db;
   readonly #events: DomainEvents;
@@ -79,8 +79,11 @@ export class MeetingService {
     this.#events = events;
   }
 
-  /** Runs a change in one transaction, bumps the version, and announces it after commit. */
-  async #change<T>(meetingId: string, change: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  /**
+   * Runs a change in one transaction, bumps the version, and announces it after
+   * commit. Public so other modules (documents, live) change a meeting the same way.
+   */
+  async changeMeeting<T>(meetingId: string, change: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     const { result, version } = await this.#db.transaction(async (tx) => {
       // Serialises concurrent changes to one meeting (e.g. two secretaries reordering the agenda).
       const [locked] = await tx.select({ id: meetings.id }).from(meetings).where(eq(meetings.id, meetingId)).for('update');
@@ -181,7 +184,7 @@ export class MeetingService {
     if (input.organizerUnitId !== undefined) changes.organizerUnitId = input.organizerUnitId;
     if (input.location !== undefined) changes.location = input.location;
     if (input.membershipTotal !== undefined) changes.membershipTotal = input.membershipTotal;
-    const row = await this.#change(meetingId, 'meeting', async (tx) => {
+    const row = await this.changeMeeting(meetingId, 'meeting', async (tx) => {
       const [updated] = await tx.update(meetings).set(changes).where(eq(meetings.id, meetingId)).returning();
       return updated!;
     });
@@ -195,7 +198,7 @@ export class MeetingService {
     const allowed = to === 'published' ? access.canManage : access.canManage || access.myRole === 'chair';
     if (!allowed) throw new AppError(403, 'forbidden');
     if (!TRANSITIONS[from].includes(to)) throw new AppError(409, 'badTransition', { params: { from, to } });
-    const row = await this.#change(meetingId, `status:${to}`, async (tx) => {
+    const row = await this.changeMeeting(meetingId, `status:${to}`, async (tx) => {
       const [updated] = await tx
         .update(meetings)
         .set({ status: to, ...(to === 'published' ? { publishedAt: new Date() } : {}) })
@@ -248,7 +251,7 @@ export class MeetingService {
     await this.#checkProxy(input.userId, input.proxyUserId);
     let id: string;
     try {
-      id = await this.#change(meetingId, 'participants', async (tx) => {
+      id = await this.changeMeeting(meetingId, 'participants', async (tx) => {
         const [row] = await tx
           .insert(meetingParticipants)
           .values({ meetingId, userId: input.userId, role: input.role, seat: input.seat ?? null, proxyUserId: input.proxyUserId ?? null })
@@ -275,13 +278,13 @@ export class MeetingService {
     if (input.role !== undefined) changes.role = input.role;
     if (input.seat !== undefined) changes.seat = input.seat;
     if (input.proxyUserId !== undefined) changes.proxyUserId = input.proxyUserId;
-    await this.#change(meetingId, 'participants', (tx) => tx.update(meetingParticipants).set(changes).where(eq(meetingParticipants.id, participantId)));
+    await this.changeMeeting(meetingId, 'participants', (tx) => tx.update(meetingParticipants).set(changes).where(eq(meetingParticipants.id, participantId)));
     return (await this.listParticipants(user, meetingId)).find((p) => p.id === participantId)!;
   }
 
   async removeParticipant(user: SessionUser, meetingId: string, participantId: string): Promise<void> {
     assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    const removed = await this.#change(meetingId, 'participants', (tx) =>
+    const removed = await this.changeMeeting(meetingId, 'participants', (tx) =>
       tx
         .delete(meetingParticipants)
         .where(and(eq(meetingParticipants.id, participantId), eq(meetingParticipants.meetingId, meetingId)))
@@ -302,7 +305,7 @@ export class MeetingService {
   async addAgendaItem(user: SessionUser, meetingId: string, input: AgendaItemCreate): Promise<AgendaItemDto> {
     assertCanEdit(await loadAccess(this.#db, meetingId, user));
     if (input.presenterUserId != null) await this.#assertActiveUser(input.presenterUserId, 'presenterUserId');
-    const row = await this.#change(meetingId, 'agenda', async (tx) => {
+    const row = await this.changeMeeting(meetingId, 'agenda', async (tx) => {
       const [last] = await tx
         .select({ max: sql<number>`coalesce(max(${agendaItems.position}), 0)::int` })
         .from(agendaItems)
@@ -333,7 +336,7 @@ export class MeetingService {
     if (input.presenterName !== undefined) changes.presenterName = input.presenterName;
     if (input.plannedMinutes !== undefined) changes.plannedMinutes = input.plannedMinutes;
     if (input.description !== undefined) changes.description = input.description;
-    const [row] = await this.#change(meetingId, 'agenda', (tx) =>
+    const [row] = await this.changeMeeting(meetingId, 'agenda', (tx) =>
       tx
         .update(agendaItems)
         .set(changes)
@@ -346,7 +349,7 @@ export class MeetingService {
 
   async removeAgendaItem(user: SessionUser, meetingId: string, itemId: string): Promise<void> {
     assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    await this.#change(meetingId, 'agenda', async (tx) => {
+    await this.changeMeeting(meetingId, 'agenda', async (tx) => {
       const [removed] = await tx
         .delete(agendaItems)
         .where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId)))
@@ -362,7 +365,7 @@ export class MeetingService {
   /** Sets the whole order at once (drag and drop or keyboard moves send the new list). */
   async reorderAgenda(user: SessionUser, meetingId: string, itemIds: string[]): Promise<AgendaItemDto[]> {
     assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    await this.#change(meetingId, 'agenda', async (tx) => {
+    await this.changeMeeting(meetingId, 'agenda', async (tx) => {
       const current = await tx.select({ id: agendaItems.id }).from(agendaItems).where(eq(agendaItems.meetingId, meetingId));
       const known = new Set(current.map((c) => c.id));
       if (current.length !== itemIds.length || !itemIds.every((id) => known.has(id))) {
