@@ -6,6 +6,8 @@
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/client.ts';
 import { runMigrations } from '../server/db/migrate.ts';
+import pino from 'pino';
+import { seedDemoMeeting } from '../server/db/seed/demo-meeting.ts';
 import { describeDemoLogins, seedDemo, wipeDatabase } from '../server/db/seed/demo.ts';
 
 const config = loadConfig();
@@ -16,7 +18,10 @@ try {
   console.log('• Tạo lại cấu trúc / migrating…');
   await runMigrations(database);
   console.log('• Tạo dữ liệu mẫu / seeding demo data…');
-  console.log(describeDemoLogins(await seedDemo(database.db)));
+  const logins = describeDemoLogins(await seedDemo(database.db));
+  console.log('• Tạo cuộc họp mẫu và tài liệu / creating the demo meeting and its documents…');
+  await seedDemoMeeting(database.db, config.dataDir, pino({ level: 'warn' }));
+  console.log(logins);
   console.log('✔ Xong / done');
 } finally {
   await database.close();

@@ -9,6 +9,7 @@ import { prepareDatabase } from './bootstrap.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { describeDemoLogins } from './db/seed/demo.ts';
 import { DEMO_USERS } from './db/seed/demo-data.ts';
+import { seedDemoMeeting } from './db/seed/demo-meeting.ts';
 
 function readConfig(): Config {
   try {
@@ -33,9 +34,12 @@ closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
   await database.close();
 });
 
-await app.listen({ port: config.port, host: config.host });
+if (seeded !== undefined) {
+  await seedDemoMeeting(database.db, config.dataDir, app.log);
+  app.log.info('demo data created');
+}
 
-if (seeded !== undefined) app.log.info('demo data created');
+await app.listen({ port: config.port, host: config.host });
 const address = app.server.address();
 const port = typeof address === 'object' && address !== null ? address.port : config.port;
 console.log(

@@ -95,8 +95,9 @@ class PageWriter {
     }
   }
 
+  /** A short centred rule under the line just drawn, as under an issuing body's name. */
   rule(length: number): void {
-    const y = this.#y + 4;
+    const y = this.#y - 5;
     const middle = LEFT + this.#width / 2;
     this.#page.drawLine({ start: { x: middle - length / 2, y }, end: { x: middle + length / 2, y }, thickness: 0.6, color: INK });
   }

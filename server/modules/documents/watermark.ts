@@ -8,7 +8,7 @@ import { degrees, PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { embedPdfFonts } from './pdf-fonts.ts';
 
 const GREY = rgb(0.45, 0.45, 0.45);
-const WATERMARK_OPACITY = 0.18;
+const WATERMARK_OPACITY = 0.22;
 const FOOTER_OPACITY = 0.75;
 const FOOTER_SIZE = 7;
 const MARGIN = 18;
