@@ -4,7 +4,7 @@
  * encrypted (readers could not open them, pdf-lib could not watermark them),
  * damaged, carrying JavaScript, or without pages.
  */
-import { InvalidPDFException, PasswordException, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { PasswordException } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { openPdf } from './pdfjs.ts';
 import { containsJavaScript } from './pdf-javascript-scan.ts';
 import { checkPdfStructure } from './pdf-structure.ts';
@@ -27,34 +27,33 @@ export type PdfInspection = { pageCount: number; pageTexts: string[] };
 export async function inspectPdf(filePath: string): Promise<PdfInspection> {
   const structure = await checkPdfStructure(filePath);
   if (structure !== 'ok') throw new PdfRejectedError(structure);
+  if (await containsJavaScript(filePath)) throw new PdfRejectedError('javascript');
 
   const task = openPdf(filePath);
   try {
-    let doc: PDFDocumentProxy;
-    try {
-      doc = await task.promise;
-    } catch (error) {
-      if (error instanceof PasswordException) throw new PdfRejectedError('encrypted', { cause: error });
-      if (error instanceof InvalidPDFException) throw new PdfRejectedError('corrupt', { cause: error });
-      throw new PdfRejectedError('corrupt', { cause: error });
-    }
+    const doc = await task.promise.catch((error: unknown) => {
+      throw new PdfRejectedError(error instanceof PasswordException ? 'encrypted' : 'corrupt', { cause: error });
+    });
     // Encrypted with an empty user password opens without asking, but is still encrypted.
     const { info } = await doc.getMetadata();
     if (isRecord(info) && info.EncryptFilterName != null) throw new PdfRejectedError('encrypted');
 
-    if ((await doc.hasJSActions()) || (await containsJavaScript(filePath))) throw new PdfRejectedError('javascript');
+    // pdf.js also sees scripts our byte scan cannot (e.g. in a stream with another filter).
+    if (await doc.hasJSActions()) throw new PdfRejectedError('javascript');
     if (doc.numPages === 0) throw new PdfRejectedError('empty');
 
     const pageTexts: string[] = [];
     for (let number = 1; number <= doc.numPages; number++) {
-      const page = await doc.getPage(number).catch((error: unknown) => {
-        throw new PdfRejectedError('corrupt', { cause: error });
-      });
+      const page = await doc.getPage(number);
       if ((await page.getJSActions()) !== null) throw new PdfRejectedError('javascript');
       pageTexts.push(pageText(await page.getTextContent()));
       page.cleanup(); // 300-page documents: keep only one page's resources at a time
     }
     return { pageCount: doc.numPages, pageTexts };
+  } catch (error) {
+    // Whatever pdf.js cannot parse after the byte-level checks passed is a damaged file.
+    if (error instanceof PdfRejectedError) throw error;
+    throw new PdfRejectedError('corrupt', { cause: error });
   } finally {
     await task.destroy();
   }

@@ -22,7 +22,7 @@ export async function checkPdfStructure(filePath: string): Promise<StructureVerd
     if (headerAt < 0) return 'not-pdf';
 
     const tail = await readAt(file, Math.max(0, size - TAIL_BYTES), Math.min(TAIL_BYTES, size));
-    const match = /startxref\s+(\d+)\s/g.exec(tail.slice(tail.lastIndexOf('startxref')));
+    const match = /startxref\s+(\d+)\s/.exec(tail.slice(tail.lastIndexOf('startxref')));
     if (match === null) return 'corrupt'; // truncated, or no trailer at all
     const offset = Number(match[1]);
     // Some writers count offsets from the header when junk precedes it.

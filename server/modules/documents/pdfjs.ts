@@ -1,9 +1,10 @@
 /**
  * Opens PDFs with pdf.js on the server. In Node pdf.js runs its "worker" on the
- * main thread, reads a file:// URL with ranged fs reads (no whole-file read on
- * our side), and picks @napi-rs/canvas for rendering by itself. The data it may
- * need for odd PDFs (standard fonts, CMaps, wasm decoders) comes from the
- * pdfjs-dist package on disk: nothing is fetched from outside.
+ * main thread, reads a file:// URL with ranged fs reads (only the chunks it
+ * needs; it still reserves one buffer the size of the file), and picks
+ * @napi-rs/canvas for rendering by itself. The data it may need for odd PDFs
+ * (standard fonts, CMaps, wasm decoders) comes from the pdfjs-dist package on
+ * disk: nothing is fetched from outside.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -35,7 +35,7 @@ type Frame = { width: number; height: number; rotation: number; toPage(u: number
 
 function visualFrame(page: PDFPage): Frame {
   const box = page.getCropBox();
-  const rotation = (((page.getRotation().angle % 360) + 360) % 360) as number;
+  const rotation = ((page.getRotation().angle % 360) + 360) % 360;
   const { x, y, width: w, height: h } = box;
   switch (rotation) {
     case 90:
