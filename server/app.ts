@@ -71,6 +71,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     log: app.log,
   });
   subscribeNotifications(app.events, notificationService, app.log);
+  app.addHook('onClose', async () => documentService.close());
 
   await app.register(
     async (api) => {

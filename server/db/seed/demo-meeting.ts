@@ -57,6 +57,21 @@ export async function seedDemoMeeting(db: Db, dataDir: string, log: FastifyBaseL
   subscribeNotifications(events, notificationService, log);
   const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log });
 
+  try {
+    await createMeeting(log, secretary, office!.id, byName, meetingService, documentService);
+  } finally {
+    await documentService.close();
+  }
+}
+
+async function createMeeting(
+  log: FastifyBaseLogger,
+  secretary: SessionUser,
+  officeId: string,
+  byName: (username: string) => Promise<typeof users.$inferSelect>,
+  meetingService: MeetingService,
+  documentService: DocumentService,
+): Promise<void> {
   const start = new Date();
   start.setUTCDate(start.getUTCDate() + 7);
   start.setUTCHours(1, 30, 0, 0); // 8:30 in Hà Nội
@@ -64,7 +79,7 @@ export async function seedDemoMeeting(db: Db, dataDir: string, log: FastifyBaseL
   const meeting = await meetingService.create(secretary, {
     kind: 'bch',
     title: 'Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 21, khóa XVII',
-    organizerUnitId: office!.id,
+    organizerUnitId: officeId,
     startsAt: start.toISOString(),
     endsAt: end.toISOString(),
     location: 'Hội trường Tỉnh ủy Hòa Bình',

@@ -41,9 +41,9 @@ import type { MeetingService, Tx } from '../meetings/service.ts';
 import { canRead, readableDocumentsCondition } from './access.ts';
 import { BlobStore, BlobTooLargeError, type StagedBlob } from './blob-store.ts';
 import { convertToPdf, findLibreOffice, isWordFile } from './convert.ts';
-import { inspectPdf, PdfRejectedError, type PdfInspection, type PdfRejection } from './pdf-inspect.ts';
+import { PdfRejectedError, type PdfInspection, type PdfRejection } from './pdf-inspect.ts';
+import { createPdfPool, type PdfProcessor } from './pdf-pool.ts';
 import { buildSnippet, countMatches } from './snippet.ts';
-import { renderThumbnail } from './thumbnail.ts';
 import type { NotificationService } from '../notifications/service.ts';
 
 type DocumentRow = typeof documents.$inferSelect;
@@ -89,7 +89,7 @@ function toDocumentDto(d: DocumentRow, current: VersionRow | undefined): Documen
   };
 }
 
-export type DocumentServiceOptions = { dataDir: string; uploadLimitBytes: number; log: FastifyBaseLogger };
+export type DocumentServiceOptions = { dataDir: string; uploadLimitBytes: number; log: FastifyBaseLogger; pdf?: PdfProcessor };
 
 export class DocumentService {
   readonly #db: Db;
@@ -99,6 +99,7 @@ export class DocumentService {
   readonly #thumbDir: string;
   readonly #limit: number;
   readonly #log: FastifyBaseLogger;
+  readonly #pdf: PdfProcessor;
 
   constructor(db: Db, meetingsService: MeetingService, notifications: NotificationService, options: DocumentServiceOptions) {
     this.#db = db;
@@ -108,10 +109,16 @@ export class DocumentService {
     this.#thumbDir = path.join(options.dataDir, 'documents', 'thumbnails');
     this.#limit = options.uploadLimitBytes;
     this.#log = options.log;
+    this.#pdf = options.pdf ?? createPdfPool();
   }
 
   get blobs(): BlobStore {
     return this.#blobs;
+  }
+
+  /** Stops the PDF worker threads (on shutdown). */
+  async close(): Promise<void> {
+    await this.#pdf.close();
   }
 
   // — reading —
@@ -187,7 +194,7 @@ export class DocumentService {
       await fs.access(thumb);
     } catch {
       await fs.mkdir(this.#thumbDir, { recursive: true });
-      await renderThumbnail(this.#blobs.pathFor(row.sha256), thumb);
+      await this.#pdf.thumbnail(this.#blobs.pathFor(row.sha256), thumb);
     }
     return thumb;
   }
@@ -210,7 +217,7 @@ export class DocumentService {
     }
     try {
       if (isWordFile(filename)) staged = await this.#convertStaged(staged);
-      const inspection = await inspectPdf(staged.tempPath);
+      const inspection = await this.#pdf.inspect(staged.tempPath);
       return { staged, inspection, filename: isWordFile(filename) ? filename.replace(/\.[^.]+$/, '.pdf') : filename };
     } catch (error) {
       await this.#blobs.discard(staged);
