@@ -1,10 +1,11 @@
 // `npm start`: on a fresh clone, installs what is missing, builds the web app
 // if its sources changed, then runs the server (which migrates the database
 // and seeds the demo province when it is empty). Runs on the system Node.
-import { ensureDependencies, ensureWebBuild, node24, runWithNode24, step } from './lib/setup.mjs';
+import { ensureDependencies, ensureMediasoupWorker, ensureWebBuild, node24, runWithNode24, step } from './lib/setup.mjs';
 
 step('Phòng Họp Số: chuẩn bị khởi động / getting ready');
 ensureDependencies();
+ensureMediasoupWorker();
 ensureWebBuild();
 step('Khởi động máy chủ / starting the server…');
 process.exitCode = await runWithNode24(node24(), ['server/main.ts']);

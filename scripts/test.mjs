@@ -3,7 +3,7 @@
 // if stale, then type-checks, lints and runs unit, integration and e2e tests.
 // With DATABASE_URL set the tests use that PostgreSQL; otherwise embedded.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { ensureDependencies, ensureSystemPackages, ensureWebBuild, fail, hasCommand, node24, runWithNode24, step } from './lib/setup.mjs';
+import { ensureDependencies, ensureMediasoupWorker, ensureSystemPackages, ensureWebBuild, fail, hasCommand, node24, runWithNode24, step } from './lib/setup.mjs';
 
 const RESULTS = 'test-results/vitest.json';
 rmSync(RESULTS, { force: true });
@@ -13,6 +13,7 @@ ensureSystemPackages([
   { pkg: 'fonts-dejavu-core', why: 'phông chữ tiếng Việt / fonts with Vietnamese glyphs', present: hasCommand('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
 ]);
 ensureDependencies();
+ensureMediasoupWorker();
 ensureWebBuild();
 
 const stages = [

@@ -82,6 +82,19 @@ export function ensureDependencies() {
   done('Thư viện đã sẵn sàng / dependencies ready');
 }
 
+/**
+ * The mediasoup worker, built from the npm tarball's sources against Debian's
+ * libraries (see scripts/mediasoup-worker/README.md). A cache keyed by
+ * version, patch and distribution makes every run after the first instant.
+ */
+export function ensureMediasoupWorker() {
+  const installed = path.join(ROOT, 'node_modules', 'mediasoup', 'worker', 'out', 'Release', 'mediasoup-worker');
+  if (existsSync(installed)) return;
+  step('Chuẩn bị máy chủ truyền hình / preparing the mediasoup worker (first build takes minutes)…');
+  if (run('bash', [path.join(ROOT, 'scripts', 'mediasoup-worker', 'build.sh'), '--install']) !== 0) fail('mediasoup worker build failed (see above)');
+  done('mediasoup worker ready');
+}
+
 /** The project's Node 24 (from the `node` npm package), whatever `node` the shell has. */
 export function node24() {
   return NODE24;

@@ -43,8 +43,9 @@
 set -euo pipefail
 
 readonly MEDIASOUP_VERSION_EXPECTED="3.27.1"
-readonly SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-readonly REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
+readonly SCRIPT_DIR REPO_ROOT
 readonly PATCH_FILE="${SCRIPT_DIR}/mediasoup-${MEDIASOUP_VERSION_EXPECTED}-debian.patch"
 readonly SHIM_DIR="${SCRIPT_DIR}/unordered_dense-shim"
 # Directory named by worker/subprojects/unordered-dense.wrap.
@@ -119,7 +120,7 @@ fi
 	die "no mediasoup package with worker sources at '${MEDIASOUP_DIR}' (run npm install first, see scripts/mediasoup-worker/README.md)"
 MEDIASOUP_DIR="$(cd "${MEDIASOUP_DIR}" && pwd)"
 
-MEDIASOUP_VERSION="$(sed -n 's/^[[:space:]]*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "${MEDIASOUP_DIR}/package.json" | head -n 1)"
+MEDIASOUP_VERSION="$(sed -n 's/.*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "${MEDIASOUP_DIR}/package.json" | head -n 1)"
 [[ "${MEDIASOUP_VERSION}" == "${MEDIASOUP_VERSION_EXPECTED}" ]] ||
 	die "mediasoup ${MEDIASOUP_VERSION:-(unknown version)} found in ${MEDIASOUP_DIR}; this script and its patch are for mediasoup ${MEDIASOUP_VERSION_EXPECTED} exactly (pin \"mediasoup\": \"${MEDIASOUP_VERSION_EXPECTED}\" in package.json)"
 [[ -f "${PATCH_FILE}" ]] || die "patch file missing: ${PATCH_FILE}"
@@ -128,12 +129,15 @@ MEDIASOUP_VERSION="$(sed -n 's/^[[:space:]]*"version"[[:space:]]*:[[:space:]]*"\
 
 # ---------------------------------------------------------------- distribution
 [[ -r /etc/os-release ]] || die "/etc/os-release not found: cannot tell which distribution this is"
+# Read in a subshell so os-release's variables do not leak into this script.
 # shellcheck disable=SC1091
-OS_ID="$(. /etc/os-release && printf '%s' "${ID:-unknown}")"
-OS_ID_LIKE="$(. /etc/os-release && printf '%s' "${ID_LIKE:-}")"
-OS_VERSION_ID="$(. /etc/os-release && printf '%s' "${VERSION_ID:-unknown}")"
-OS_CODENAME="$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")"
-OS_PRETTY="$(. /etc/os-release && printf '%s' "${PRETTY_NAME:-${OS_ID} ${OS_VERSION_ID}}")"
+mapfile -t OS_FIELDS < <(. /etc/os-release && printf '%s\n' "${ID:-unknown}" "${ID_LIKE:-}" \
+	"${VERSION_ID:-unknown}" "${VERSION_CODENAME:-}" "${PRETTY_NAME:-}")
+OS_ID="${OS_FIELDS[0]}"
+OS_ID_LIKE="${OS_FIELDS[1]}"
+OS_VERSION_ID="${OS_FIELDS[2]}"
+OS_CODENAME="${OS_FIELDS[3]}"
+OS_PRETTY="${OS_FIELDS[4]:-${OS_ID} ${OS_VERSION_ID}}"
 log "distribution: ${OS_PRETTY} (ID=${OS_ID} VERSION_ID=${OS_VERSION_ID}${OS_CODENAME:+ codename ${OS_CODENAME}})"
 case "${OS_ID}" in
 debian) ;;
@@ -145,7 +149,9 @@ debian) ;;
 	fi
 	;;
 esac
-command -v apt-get >/dev/null && command -v dpkg-query >/dev/null || die "apt-get/dpkg-query not found"
+if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
+	die "apt-get/dpkg-query not found"
+fi
 
 # ---------------------------------------------------------------- cache key
 sha256_of_recipe() {
@@ -191,6 +197,10 @@ if ((FORCE == 0)) && [[ -x "${CACHED_BIN}" ]]; then
 	exit 0
 fi
 log "no cached worker for key ${CACHE_KEY}: building (about 5 minutes on 2 cores)"
+# Fail now, not after the build, if the cache cannot be written.
+if ! mkdir -p "${CACHE_DIR}" 2>/dev/null || [[ ! -w "${CACHE_DIR}" ]]; then
+	die "cannot write the cache directory ${CACHE_DIR} (set MEDIASOUP_WORKER_CACHE to a writable directory)"
+fi
 
 # ---------------------------------------------------------------- packages
 is_installed() {
@@ -258,7 +268,8 @@ debsrc_lines() {
 		signed_by="[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
 	fi
 	# Targets apt knows for binary packages from Debian's archive (its own
-	# mirror URI, release and components).
+	# mirror URI, release and components). The $(...) are apt's placeholders.
+	# shellcheck disable=SC2016
 	apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT) $(ORIGIN)' 'Created-By: Packages' 2>/dev/null |
 		awk -v sb="${signed_by}" -v id="${OS_ID}" '
 			($4 == "Debian" || ($4 == "" && id == "debian" && $1 ~ /debian/)) && !seen[$1 " " $2 " " $3]++ {
@@ -304,13 +315,14 @@ build_srtp_from_source() {
 		warn "apt-get source --download-only libsrtp2 failed"
 		return 1
 	}
-	local dsc
-	dsc="$(ls "${dir}/download"/libsrtp2_*.dsc 2>/dev/null | head -n 1)"
-	[[ -n "${dsc}" ]] || {
+	local -a dscs=("${dir}/download"/libsrtp2_*.dsc)
+	local dsc="${dscs[0]}"
+	[[ -f "${dsc}" ]] || {
 		warn "no libsrtp2 .dsc downloaded"
 		return 1
 	}
 	log "unpacking $(basename "${dsc}") with Debian's patches (dpkg-source -x)"
+	log "(dpkg-source may warn that it cannot verify the .dsc's inline signature when the debian-keyring package is absent; apt-get already checked the files' hashes against the archive's signed Sources index)"
 	dpkg-source -x "${dsc}" "${dir}/src" >&2 || {
 		warn "dpkg-source -x failed"
 		return 1
@@ -395,6 +407,8 @@ if [[ "${SRTP_BACKEND}" == openssl-static* ]]; then
 	fi
 	grep -aq 'using openssl' "${BUILT_BIN}" || die "the worker does not contain libsrtp2's OpenSSL crypto (strings check)"
 	log "ldd check passed: no NSS, no libsrtp2.so; libsrtp2 uses OpenSSL"
+else
+	log "ldd shows Debian's shared libsrtp2 and NSS, as expected for the fallback build"
 fi
 
 # ---------------------------------------------------------------- cache

@@ -14,8 +14,13 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export type EmbeddedDatabase = {
   url: string;
-  /** Most connections postgres.js should open: PGlite runs one query at a time anyway. */
-  maxConnections: number;
+  /**
+   * postgres.js must use ONE connection: pglite-socket queues protocol messages,
+   * not whole statements, so two connections can interleave Parse/Bind of the
+   * unnamed statement ("bind message supplies 5 parameters, but prepared
+   * statement requires 3"). PGlite runs one query at a time anyway.
+   */
+  maxConnections: 1;
   stop(): Promise<void>;
 };
 
@@ -35,7 +40,7 @@ export async function startEmbeddedDatabase(dataDir: string | undefined): Promis
   let stopped = false;
   return {
     url: `postgres://postgres@${address}/postgres`,
-    maxConnections: SOCKET_CONNECTIONS / 2,
+    maxConnections: 1,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -12,8 +12,13 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
 // Arbitrary constants, fixed for this application.
 export const LOCKS = { migrate: 7_340_001, seed: 7_340_002 } as const;
 
-/** Runs `work` while holding a cluster-wide advisory lock on one reserved connection. */
+/**
+ * Runs `work` while holding a cluster-wide advisory lock on one reserved
+ * connection. The embedded database belongs to this process alone (and has a
+ * single connection to reserve), so there it just runs `work`.
+ */
 export async function withAdvisoryLock<T>(database: Database, lock: number, work: () => Promise<T>): Promise<T> {
+  if (database.kind === 'embedded') return work();
   const reserved = await database.sql.reserve();
   try {
     await reserved`select pg_advisory_lock(${lock})`;

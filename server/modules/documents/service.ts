@@ -36,7 +36,7 @@ import {
 } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import type { ErrorKey } from '../../i18n/messages.ts';
-import { assertCanEdit, loadAccess, type MeetingAccess } from '../meetings/access.ts';
+import { accessFor, assertCanEdit, loadAccess, type MeetingAccess } from '../meetings/access.ts';
 import type { MeetingService, Tx } from '../meetings/service.ts';
 import { canRead, readableDocumentsCondition } from './access.ts';
 import { BlobStore, BlobTooLargeError, type StagedBlob } from './blob-store.ts';
@@ -123,25 +123,25 @@ export class DocumentService {
 
   // — reading —
 
+  /** The document, if this user may read it: one query, since every page view of every tablet comes through here. */
   async #readable(user: SessionUser, documentId: string): Promise<{ doc: DocumentRow; access: MeetingAccess }> {
-    const [doc] = await this.#db.select().from(documents).where(eq(documents.id, documentId)).limit(1);
-    if (doc === undefined) throw new AppError(404, 'documentNotFound');
-    let access: MeetingAccess;
-    try {
-      access = await loadAccess(this.#db, doc.meetingId, user);
-    } catch {
-      throw new AppError(404, 'documentNotFound');
-    }
-    const [named] = await this.#db
-      .select({ userId: documentReaders.userId })
-      .from(documentReaders)
-      .where(and(eq(documentReaders.documentId, documentId), eq(documentReaders.userId, user.id)));
-    const [revoked] = await this.#db
-      .select({ userId: documentRevocations.userId })
-      .from(documentRevocations)
-      .where(and(eq(documentRevocations.documentId, documentId), eq(documentRevocations.userId, user.id)));
-    if (!canRead(access, doc.audience, named !== undefined, revoked !== undefined)) throw new AppError(404, 'documentNotFound');
-    return { doc, access };
+    const [row] = await this.#db
+      .select({
+        doc: documents,
+        meeting: meetings,
+        role: meetingParticipants.role,
+        named: sql<boolean>`exists (select 1 from ${documentReaders} where ${documentReaders.documentId} = ${documents.id} and ${documentReaders.userId} = ${user.id})`,
+        revoked: sql<boolean>`exists (select 1 from ${documentRevocations} where ${documentRevocations.documentId} = ${documents.id} and ${documentRevocations.userId} = ${user.id})`,
+      })
+      .from(documents)
+      .innerJoin(meetings, eq(meetings.id, documents.meetingId))
+      .leftJoin(meetingParticipants, and(eq(meetingParticipants.meetingId, meetings.id), eq(meetingParticipants.userId, user.id)))
+      .where(eq(documents.id, documentId))
+      .limit(1);
+    if (row === undefined) throw new AppError(404, 'documentNotFound');
+    const access = accessFor(row.meeting, user, row.role);
+    if (!canRead(access, row.doc.audience, row.named, row.revoked)) throw new AppError(404, 'documentNotFound');
+    return { doc: row.doc, access };
   }
 
   async #version(documentId: string, version: number): Promise<VersionRow> {
