@@ -2,7 +2,7 @@
 # `node` package, as on every machine of ours) and everything built inside.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends nodejs npm ca-certificates curl fonts-dejavu-core \
+ && apt-get install -y --no-install-recommends nodejs npm ca-certificates curl fonts-dejavu-core poppler-utils \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,9 +1,10 @@
 // `npm start`: on a fresh clone, installs what is missing, builds the web app
 // if its sources changed, then runs the server (which migrates the database
 // and seeds the demo province when it is empty). Runs on the system Node.
-import { ensureDependencies, ensureMediasoupWorker, ensureWebBuild, node24, runWithNode24, step } from './lib/setup.mjs';
+import { RUNTIME_PACKAGES, ensureSystemPackages, ensureDependencies, ensureMediasoupWorker, ensureWebBuild, node24, runWithNode24, step } from './lib/setup.mjs';
 
 step('Phòng Họp Số: chuẩn bị khởi động / getting ready');
+ensureSystemPackages(RUNTIME_PACKAGES);
 ensureDependencies();
 ensureMediasoupWorker();
 ensureWebBuild();

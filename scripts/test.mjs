@@ -3,12 +3,13 @@
 // if stale, then type-checks, lints and runs unit, integration and e2e tests.
 // With DATABASE_URL set the tests use that PostgreSQL; otherwise embedded.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { ensureDependencies, ensureMediasoupWorker, ensureSystemPackages, ensureWebBuild, fail, hasCommand, node24, runWithNode24, step } from './lib/setup.mjs';
+import { RUNTIME_PACKAGES, ensureDependencies, ensureMediasoupWorker, ensureSystemPackages, ensureWebBuild, fail, hasCommand, node24, runWithNode24, step } from './lib/setup.mjs';
 
 const RESULTS = 'test-results/vitest.json';
 rmSync(RESULTS, { force: true });
 
 ensureSystemPackages([
+  ...RUNTIME_PACKAGES,
   { pkg: 'chromium', why: 'trình duyệt cho kiểm thử đầu-cuối / browser for end-to-end tests', present: hasCommand('/usr/bin/chromium') },
   { pkg: 'fonts-dejavu-core', why: 'phông chữ tiếng Việt / fonts with Vietnamese glyphs', present: hasCommand('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
 ]);

@@ -70,6 +70,11 @@ export function ensureSystemPackages(needs) {
 
 export const hasCommand = (file) => () => existsSync(file);
 
+/** What the server itself uses from Debian at run time. */
+export const RUNTIME_PACKAGES = [
+  { pkg: 'poppler-utils', why: 'trích văn bản PDF để tìm kiếm / PDF text for search (pdftotext)', present: hasCommand('/usr/bin/pdftotext') },
+];
+
 /** `npm install` (never `npm ci`: see the README) when node_modules is missing or the lock file changed. */
 export function ensureDependencies() {
   const marker = path.join(ROOT, 'node_modules', '.phs-deps-hash');

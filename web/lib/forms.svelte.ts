@@ -7,10 +7,39 @@
  */
 import { tick } from 'svelte';
 import type { TSchema, Static } from 'typebox';
-import type { ValidationIssue, Validator } from '$contract/validation.ts';
+import { compileValidator, type ValidationIssue, type Validator } from '$contract/validation.ts';
 import { ApiError } from '$lib/api/client.ts';
 import { describeFieldIssue } from '$lib/i18n/issues.ts';
 import { i18n } from '$lib/i18n/locale.svelte.ts';
+
+/**
+ * TypeBox reports only the first few errors of an object; a form wants every
+ * field's problem at once, so each property is also checked on its own.
+ */
+const propertyValidators = new WeakMap<TSchema, Map<string, Validator<TSchema>>>();
+
+function perFieldIssues(schema: TSchema, value: Record<string, unknown>): ValidationIssue[] {
+  const properties = (schema as { properties?: Record<string, TSchema> }).properties;
+  if (properties === undefined) return [];
+  const required = new Set((schema as { required?: string[] }).required ?? []);
+  let validators = propertyValidators.get(schema);
+  if (validators === undefined) {
+    validators = new Map(Object.entries(properties).map(([key, property]) => [key, compileValidator(property)]));
+    propertyValidators.set(schema, validators);
+  }
+  const issues: ValidationIssue[] = [];
+  for (const [key, validator] of validators) {
+    if (value[key] === undefined) {
+      if (required.has(key)) issues.push({ field: key, rule: 'required' });
+      continue;
+    }
+    const result = validator.check(value[key]);
+    if (!result.ok) {
+      for (const issue of result.issues) issues.push({ ...issue, field: issue.field === '' ? key : `${key}.${issue.field}` });
+    }
+  }
+  return issues;
+}
 
 type FieldError = { kind: 'issue'; issue: ValidationIssue } | { kind: 'text'; text: string };
 
@@ -23,11 +52,11 @@ export class FormState<F extends string = string> {
   /** A message about the whole form (server refusal, network). */
   general = $state<string | null>(null);
   submitting = $state(false);
-  readonly #fields: ReadonlySet<string>;
+  readonly #fields: readonly string[];
 
   /** `fields`: the names this form shows; errors for other names go to `general`. */
   constructor(fields: readonly F[]) {
-    this.#fields = new Set(fields);
+    this.#fields = fields;
   }
 
   /** The translated error of one field, or undefined. */
@@ -68,8 +97,9 @@ export class FormState<F extends string = string> {
     this.general = null;
     const result = validator.check(value);
     if (result.ok) return result.value;
+    const fieldIssues = perFieldIssues(validator.schema, value);
     this.applyIssues(
-      result.issues.map((issue) =>
+      (fieldIssues.length > 0 ? fieldIssues : result.issues).map((issue) =>
         (issue.rule === 'minLength' || issue.rule === 'pattern' || issue.rule === 'format' || issue.rule === 'type') &&
         isBlank(value[issue.field])
           ? { field: issue.field, rule: 'required' }
@@ -83,7 +113,7 @@ export class FormState<F extends string = string> {
     const errors: Partial<Record<string, FieldError>> = { ...this.#errors };
     const general: string[] = [];
     for (const issue of issues) {
-      if (this.#fields.has(issue.field)) errors[issue.field] ??= { kind: 'issue', issue };
+      if (this.#fields.includes(issue.field)) errors[issue.field] ??= { kind: 'issue', issue };
       else general.push(describeFieldIssue(issue, i18n.m));
     }
     this.#errors = errors;
@@ -100,15 +130,14 @@ export class FormState<F extends string = string> {
       this.general = i18n.m.errors.unexpected;
       return;
     }
-    if (error.unauthenticated) return;
     if (error.issues.length > 0) {
-      const known = error.issues.filter((issue) => this.#fields.has(issue.field));
+      const known = error.issues.filter((issue) => this.#fields.includes(issue.field));
       this.applyIssues(known);
-      const unknown = error.issues.filter((issue) => !this.#fields.has(issue.field));
+      const unknown = error.issues.filter((issue) => !this.#fields.includes(issue.field));
       if (unknown.length > 0) this.general = unknown.map((issue) => issue.message).join(' ');
       return;
     }
-    if (error.field !== undefined && this.#fields.has(error.field)) {
+    if (error.field !== undefined && this.#fields.includes(error.field)) {
       this.setError(error.field as F, error.message);
       return;
     }

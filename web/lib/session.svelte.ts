@@ -5,28 +5,33 @@
  */
 import { goto } from '$app/navigation';
 import { browser } from '$app/environment';
+import { resolve } from '$app/paths';
+import type { ResolvedPathname } from '$app/types';
 import type { GlobalRole, SessionUser } from '$contract/identity.ts';
 import type { SessionRevokedReason } from '$contract/realtime.ts';
 import { ApiError, setUnauthenticatedHandler } from '$lib/api/client.ts';
 import { authApi } from '$lib/api/identity.ts';
 import { i18n } from '$lib/i18n/locale.svelte.ts';
 import { realtime } from '$lib/realtime/client.svelte.ts';
+import { toQuery } from '$lib/url.ts';
 
-/** Only same-site paths, never back to the login page itself. */
-export function safeNext(next: string | null | undefined): string {
-  if (next === null || next === undefined || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  if (next === '/login' || next.startsWith('/login?') || next.startsWith('/login/')) return '/';
-  return next;
+/**
+ * Where to go after logging in: only a path of this site (taken from the
+ * address, so it already carries the base path), never back to the login page.
+ */
+export function safeNext(next: string | null | undefined): ResolvedPathname {
+  const home = resolve('/');
+  if (next === null || next === undefined || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return home;
+  const login = resolve('/login');
+  if (next === login || next.startsWith(`${login}?`) || next.startsWith(`${login}/`)) return home;
+  return next as ResolvedPathname;
 }
 
 /** /login with the reason to explain and the page to come back to. */
-export function loginUrl(options: { reason?: SessionRevokedReason | undefined; next?: string | undefined } = {}): string {
-  const params = new URLSearchParams();
-  const next = options.next === undefined ? '/' : safeNext(options.next);
-  if (next !== '/') params.set('next', next);
-  if (options.reason !== undefined) params.set('reason', options.reason);
-  const query = params.toString();
-  return query === '' ? '/login' : `/login?${query}`;
+export function loginUrl(options: { reason?: SessionRevokedReason | undefined; next?: string | undefined } = {}): ResolvedPathname {
+  const next = options.next === undefined ? undefined : safeNext(options.next);
+  const query = toQuery({ next: next === resolve('/') ? undefined : next, reason: options.reason });
+  return query === '' ? resolve('/login') : resolve(`/login?${query}`);
 }
 
 export class SessionState {

@@ -5,12 +5,13 @@ export type Toast = { id: number; tone: ToastTone; message: string; timeout: num
 export class Toasts {
   items = $state<Toast[]>([]);
   #next = 1;
-  #timers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Timers are plain bookkeeping, not state anything renders. */
+  #timers: Record<number, ReturnType<typeof setTimeout>> = {};
 
   show(tone: ToastTone, message: string, timeout = tone === 'error' ? 8_000 : 4_500): number {
     const id = this.#next++;
     this.items = [...this.items.slice(-3), { id, tone, message, timeout }];
-    if (timeout > 0) this.#timers.set(id, setTimeout(() => this.dismiss(id), timeout));
+    if (timeout > 0) this.#timers[id] = setTimeout(() => this.dismiss(id), timeout);
     return id;
   }
 
@@ -31,9 +32,9 @@ export class Toasts {
   }
 
   dismiss(id: number): void {
-    const timer = this.#timers.get(id);
+    const timer = this.#timers[id];
     if (timer !== undefined) clearTimeout(timer);
-    this.#timers.delete(id);
+    delete this.#timers[id];
     this.items = this.items.filter((toast) => toast.id !== id);
   }
 }

@@ -9,6 +9,7 @@ import { openPdf } from './pdfjs.ts';
 import { containsJavaScript } from './pdf-javascript-scan.ts';
 import { checkPdfStructure } from './pdf-structure.ts';
 import { pageText } from './pdf-text.ts';
+import { popplerPageTexts } from './poppler-text.ts';
 
 export type PdfRejection = 'not-pdf' | 'encrypted' | 'corrupt' | 'javascript' | 'empty';
 
@@ -42,10 +43,18 @@ export async function inspectPdf(filePath: string): Promise<PdfInspection> {
     if (await doc.hasJSActions()) throw new PdfRejectedError('javascript');
     if (doc.numPages === 0) throw new PdfRejectedError('empty');
 
-    const pageTexts: string[] = [];
+    // Page dictionaries only (cheap): scripts attached to pages are refused too.
     for (let number = 1; number <= doc.numPages; number++) {
       const page = await doc.getPage(number);
       if ((await page.getJSActions()) !== null) throw new PdfRejectedError('javascript');
+      page.cleanup();
+    }
+    const fromPoppler = await popplerPageTexts(filePath, doc.numPages).catch(() => undefined);
+    if (fromPoppler !== undefined) return { pageCount: doc.numPages, pageTexts: fromPoppler };
+
+    const pageTexts: string[] = [];
+    for (let number = 1; number <= doc.numPages; number++) {
+      const page = await doc.getPage(number);
       pageTexts.push(pageText(await page.getTextContent()));
       page.cleanup(); // 300-page documents: keep only one page's resources at a time
     }

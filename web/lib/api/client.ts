@@ -96,7 +96,9 @@ function isErrorBody(value: unknown): value is ErrorBody {
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The server answers in the `lang` cookie's language, else Accept-Language: say the interface's language
+  // so a browser set to English still gets Vietnamese messages on a Vietnamese screen (and the reverse).
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': i18n.current };
   const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';

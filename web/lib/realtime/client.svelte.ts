@@ -36,6 +36,8 @@ export class RealtimeClient {
   #socket: AppSocket | null = null;
   #options: RealtimeOptions | null = null;
   #revoked = false;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #retries = 0;
 
   get socket(): AppSocket | null {
     return this.#socket;
@@ -57,16 +59,13 @@ export class RealtimeClient {
     socket.on('connect', () => {
       this.state = 'connected';
       this.since = null;
+      this.#retries = 0;
     });
     socket.on('disconnect', (reason) => {
       if (this.#revoked) return;
       this.#markDown(socket.active ? 'reconnecting' : 'offline');
-      if (reason === 'io server disconnect') {
-        // The server closed us without saying why: try once more; a dead session is refused at the handshake.
-        setTimeout(() => {
-          if (this.#socket === socket && !this.#revoked) socket.connect();
-        }, 1_000);
-      }
+      // The server closed us without saying why: try again; a dead session is refused at the handshake.
+      if (reason === 'io server disconnect') this.#retryLater(socket);
     });
     socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
       if (error.message === 'unauthenticated' || error.data?.code === 'unauthenticated') {
@@ -74,6 +73,8 @@ export class RealtimeClient {
         return;
       }
       this.#markDown(socket.active ? 'reconnecting' : 'offline');
+      // Refused by the server for another reason (e.g. a passing database error): socket.io gives up, we do not.
+      if (!socket.active) this.#retryLater(socket);
     });
     socket.io.on('reconnect_attempt', () => {
       if (!this.#revoked) this.#markDown('reconnecting');
@@ -83,6 +84,9 @@ export class RealtimeClient {
 
   /** Closes the connection (logout, or the session ended). Idempotent. */
   disconnect(): void {
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#retries = 0;
     const socket = this.#socket;
     this.#socket = null;
     this.state = 'idle';
@@ -108,6 +112,21 @@ export class RealtimeClient {
     } catch {
       return { ok: false, error: { code: 'timeout', message: i18n.m.realtime.timeout } };
     }
+  }
+
+  /** Reconnects after 1, 2, 5, 10, then every 30 seconds. */
+  #retryLater(socket: AppSocket): void {
+    if (this.#retryTimer !== null) return;
+    const delays = [1_000, 2_000, 5_000, 10_000, 30_000];
+    const delay = delays[Math.min(this.#retries, delays.length - 1)] ?? 30_000;
+    this.#retries += 1;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.#socket === socket && !this.#revoked && !socket.connected) {
+        this.state = 'reconnecting';
+        socket.connect();
+      }
+    }, delay);
   }
 
   #markDown(state: 'reconnecting' | 'offline'): void {

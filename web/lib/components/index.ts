@@ -1,0 +1,23 @@
+/** The design system's components; import from '$lib/components/index.ts'. */
+export { default as Alert } from './Alert.svelte';
+export { default as Badge } from './Badge.svelte';
+export { default as Button } from './Button.svelte';
+export { default as Card } from './Card.svelte';
+export { default as Checkbox } from './Checkbox.svelte';
+export { default as ConfirmDialog } from './ConfirmDialog.svelte';
+export { default as DataTable } from './DataTable.svelte';
+export { default as Dialog } from './Dialog.svelte';
+export { default as EmptyState } from './EmptyState.svelte';
+export { default as Forbidden } from './Forbidden.svelte';
+export { default as Icon } from './Icon.svelte';
+export { default as LanguageSwitch } from './LanguageSwitch.svelte';
+export { default as PageHeader } from './PageHeader.svelte';
+export { default as Pagination } from './Pagination.svelte';
+export { default as Select } from './Select.svelte';
+export { default as Spinner } from './Spinner.svelte';
+export { default as TextField } from './TextField.svelte';
+export { default as Toaster } from './Toaster.svelte';
+export { default as AppShell } from './layout/AppShell.svelte';
+export { default as BrandMark } from './layout/BrandMark.svelte';
+export { ICON_PATHS, type IconName } from './icons.ts';
+export type { Column, SelectOption } from './types.ts';
