@@ -10,6 +10,8 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { DomainEvents } from './events.ts';
 import { authRoutes, authServicePlugin } from './modules/auth/index.ts';
+import { endpointRoutes } from './modules/conference/endpoints-routes.ts';
+import { EndpointService } from './modules/conference/endpoints-service.ts';
 import { documentRoutes } from './modules/documents/routes.ts';
 import { DocumentService } from './modules/documents/service.ts';
 import { meetingRoutes } from './modules/meetings/routes.ts';
@@ -70,6 +72,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     uploadLimitBytes: config.uploadLimitBytes,
     log: app.log,
   });
+  const endpointService = new EndpointService(database.db, meetingService);
   subscribeNotifications(app.events, notificationService, app.log);
   app.addHook('onClose', async () => documentService.close());
 
@@ -84,6 +87,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(meetingRoutes(meetingService));
       await api.register(documentRoutes(documentService, config.uploadLimitBytes));
       await api.register(notificationRoutes(notificationService));
+      await api.register(endpointRoutes(endpointService));
       api.all('/*', apiNotFound);
     },
     { prefix: '/api/v1' },

@@ -61,6 +61,8 @@ export const errorMessages = {
   conversionFailed: { vi: 'Không chuyển được tệp sang PDF', en: 'The file could not be converted to PDF' },
   downloadNotAllowed: { vi: 'Tài liệu mật chỉ được xem, không được tải về', en: 'Confidential documents can be viewed but not downloaded' },
   readerNotParticipant: { vi: 'Người được chỉ định đọc phải là người tham dự cuộc họp', en: 'Named readers must take part in the meeting' },
+  endpointNotFound: { vi: 'Không tìm thấy điểm cầu', en: 'Conference endpoint not found' },
+  endpointAlreadyInMeeting: { vi: 'Điểm cầu này đã có trong cuộc họp', en: 'This endpoint already takes part in the meeting' },
   bodyTooLarge: { vi: 'Dữ liệu gửi lên quá lớn', en: 'Request body too large' },
   badJson: { vi: 'Dữ liệu gửi lên không phải JSON hợp lệ', en: 'Request body is not valid JSON' },
   unsupportedMediaType: { vi: 'Định dạng dữ liệu không được hỗ trợ', en: 'Unsupported content type' },
@@ -111,6 +113,8 @@ const fieldLabels: Record<string, Record<Locale, string>> = {
   readerIds: { vi: 'Người được đọc', en: 'Named readers' },
   file: { vi: 'Tệp tài liệu', en: 'File' },
   version: { vi: 'Phiên bản', en: 'Version' },
+  endpointId: { vi: 'Điểm cầu', en: 'Endpoint' },
+  accountUserIds: { vi: 'Tài khoản của điểm cầu', en: 'Endpoint accounts' },
   limit: { vi: 'Số dòng', en: 'Limit' },
   offset: { vi: 'Vị trí bắt đầu', en: 'Offset' },
 };

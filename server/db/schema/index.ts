@@ -2,3 +2,4 @@ export * from './identity.ts';
 export * from './meetings.ts';
 export * from './documents.ts';
 export * from './notifications.ts';
+export * from './conference.ts';

@@ -53,4 +53,21 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'maichau.bithu', fullName: 'Xa Văn Tùng', title: 'Bí thư Huyện ủy Mai Châu', role: 'user', unit: 'Huyện Mai Châu', purpose: 'đại biểu cấp huyện (district delegate)' },
   { username: 'paco.chutich', fullName: 'Lò Thị Mai', title: 'Chủ tịch UBND xã Pà Cò', role: 'user', unit: 'Xã Pà Cò', purpose: 'đại biểu cấp xã (commune delegate)' },
   { username: 'khach', fullName: 'Phạm Minh Tuấn', title: 'Phóng viên Báo Hòa Bình', role: 'user', unit: 'Văn phòng Tỉnh ủy', purpose: 'khách mời (guest)' },
+  { username: 'diemcau.tinh', fullName: 'Điểm cầu Hội trường Tỉnh ủy', title: 'Tài khoản điểm cầu', role: 'user', unit: 'Văn phòng Tỉnh ủy', purpose: 'điểm cầu tỉnh (province endpoint)' },
+  { username: 'diemcau.caophong', fullName: 'Điểm cầu huyện Cao Phong', title: 'Tài khoản điểm cầu', role: 'user', unit: 'Huyện Cao Phong', purpose: 'điểm cầu huyện (district endpoint)' },
+  { username: 'diemcau.paco', fullName: 'Điểm cầu xã Pà Cò', title: 'Tài khoản điểm cầu', role: 'user', unit: 'Xã Pà Cò', purpose: 'điểm cầu xã (commune endpoint)' },
+];
+
+/** Conference endpoints (điểm cầu): the province hall, every district hall, a few communes. */
+export const DEMO_ENDPOINTS: { name: string; level: 'province' | 'district' | 'commune'; unit: string; account?: string }[] = [
+  { name: 'Hội trường Tỉnh ủy Hòa Bình', level: 'province', unit: 'Văn phòng Tỉnh ủy', account: 'diemcau.tinh' },
+  ...DISTRICTS.map((d) => ({
+    name: `Điểm cầu ${d.name.replace(/^Huyện /, 'huyện ').replace(/^Thành phố /, 'thành phố ')}`,
+    level: 'district' as const,
+    unit: d.name,
+    ...(d.name === 'Huyện Cao Phong' ? { account: 'diemcau.caophong' } : {}),
+  })),
+  { name: 'Điểm cầu xã Pà Cò', level: 'commune', unit: 'Xã Pà Cò', account: 'diemcau.paco' },
+  { name: 'Điểm cầu xã Tú Lý', level: 'commune', unit: 'Xã Tú Lý' },
+  { name: 'Điểm cầu thị trấn Bo', level: 'commune', unit: 'Thị trấn Bo' },
 ];

@@ -15,6 +15,7 @@ import type { SessionUser } from '../../contract/identity.ts';
 import type { DocumentUploadFields } from '../../contract/documents.ts';
 import type { ParticipantRole } from '../../contract/meetings.ts';
 import { DomainEvents } from '../../events.ts';
+import { EndpointService } from '../../modules/conference/endpoints-service.ts';
 import { DocumentService } from '../../modules/documents/service.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../modules/documents/text-pdf.ts';
 import { MeetingService } from '../../modules/meetings/service.ts';
@@ -58,7 +59,7 @@ export async function seedDemoMeeting(db: Db, dataDir: string, log: FastifyBaseL
   const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log });
 
   try {
-    await createMeeting(log, secretary, office!.id, byName, meetingService, documentService);
+    await createMeeting(log, secretary, office!.id, byName, meetingService, documentService, new EndpointService(db, meetingService));
   } finally {
     await documentService.close();
   }
@@ -71,6 +72,7 @@ async function createMeeting(
   byName: (username: string) => Promise<typeof users.$inferSelect>,
   meetingService: MeetingService,
   documentService: DocumentService,
+  endpointService: EndpointService,
 ): Promise<void> {
   const start = new Date();
   start.setUTCDate(start.getUTCDate() + 7);
@@ -131,6 +133,11 @@ async function createMeeting(
     await renderTextPdf({ header: 'VĂN PHÒNG TỈNH ỦY', title: 'BÁO CÁO (MẬT)', subtitle: 'Đánh giá việc thực hiện Chỉ thị số 21-CT/TU', paragraphs: await paragraphs('hoa-binh-paperless-meetings.txt') }));
   await upload({ title: 'Tài liệu tham khảo: kinh nghiệm của tỉnh Lâm Đồng', kind: 'reference' }, 'tham-khao-lam-dong.pdf',
     await renderTextPdf({ title: 'Tài liệu tham khảo', subtitle: 'Ứng dụng công nghệ thông tin trong quản lý nhà nước tại Lâm Đồng', paragraphs: await paragraphs('lam-dong-it-in-state-management-2017.txt') }));
+
+  const halls = await endpointService.list({ active: true });
+  for (const hall of halls.filter((e) => e.level !== 'commune' || e.name.includes('Pà Cò'))) {
+    await endpointService.addToMeeting(secretary, meeting.id, hall.id);
+  }
 
   await meetingService.transition(secretary, meeting.id, 'published');
   log.info({ meetingId: meeting.id }, 'demo meeting created');

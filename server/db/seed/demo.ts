@@ -6,8 +6,8 @@ import { sql } from 'drizzle-orm';
 import { foldVietnamese } from '../../contract/text.ts';
 import { hashPassword } from '../../modules/auth/passwords.ts';
 import type { Db } from '../client.ts';
-import { units, users } from '../schema/index.ts';
-import { DEMO_PASSWORD, DEMO_USERS, DISTRICTS, PROVINCE, PROVINCE_OFFICES, type DemoUser } from './demo-data.ts';
+import { endpointAccounts, endpoints, units, users } from '../schema/index.ts';
+import { DEMO_ENDPOINTS, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, PROVINCE, PROVINCE_OFFICES, type DemoUser } from './demo-data.ts';
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(units);
@@ -40,7 +40,7 @@ export async function seedDemo(db: Db): Promise<DemoUser[]> {
       const communes = await tx.select({ id: units.id, name: units.name }).from(units).where(sql`${units.parentId} = ${districtId}`);
       for (const commune of communes) unitIds.set(commune.name, commune.id);
     }
-    await tx.insert(users).values(
+    const created = await tx.insert(users).values(
       DEMO_USERS.map((user) => ({
         username: user.username,
         fullName: user.fullName,
@@ -50,7 +50,15 @@ export async function seedDemo(db: Db): Promise<DemoUser[]> {
         unitId: unitIds.get(user.unit) ?? provinceId,
         passwordHash,
       })),
-    );
+    ).returning({ id: users.id, username: users.username });
+    const userIds = new Map(created.map((u) => [u.username, u.id]));
+    for (const endpoint of DEMO_ENDPOINTS) {
+      const [row] = await tx
+        .insert(endpoints)
+        .values({ name: endpoint.name, nameSearch: foldVietnamese(endpoint.name), level: endpoint.level, unitId: unitIds.get(endpoint.unit) ?? provinceId })
+        .returning({ id: endpoints.id });
+      if (endpoint.account !== undefined) await tx.insert(endpointAccounts).values({ endpointId: row!.id, userId: userIds.get(endpoint.account)! });
+    }
   });
   return DEMO_USERS;
 }

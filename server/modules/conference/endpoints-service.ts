@@ -1,0 +1,127 @@
+/**
+ * Conference endpoints (điểm cầu) and their place in meetings. Admins keep
+ * the list of halls and the accounts that join as each; the secretariat picks
+ * which endpoints take part in a meeting.
+ */
+import { and, asc, eq, ilike, inArray, type SQL } from 'drizzle-orm';
+import type { EndpointCreate, EndpointDto, EndpointListQuery, EndpointUpdate } from '../../contract/conference.ts';
+import type { SessionUser } from '../../contract/identity.ts';
+import { foldVietnamese } from '../../contract/text.ts';
+import type { Db } from '../../db/client.ts';
+import { violatedUniqueIndex } from '../../db/errors.ts';
+import { endpointAccounts, endpoints, meetingEndpoints, units, users } from '../../db/schema/index.ts';
+import { AppError } from '../../errors.ts';
+import { assertCanEdit, loadAccess } from '../meetings/access.ts';
+import type { MeetingService } from '../meetings/service.ts';
+
+type EndpointRow = typeof endpoints.$inferSelect;
+
+export class EndpointService {
+  readonly #db: Db;
+  readonly #meetings: MeetingService;
+
+  constructor(db: Db, meetingsService: MeetingService) {
+    this.#db = db;
+    this.#meetings = meetingsService;
+  }
+
+  async #dto(rows: EndpointRow[]): Promise<EndpointDto[]> {
+    const ids = rows.map((r) => r.id);
+    const accounts = ids.length === 0 ? [] : await this.#db.select().from(endpointAccounts).where(inArray(endpointAccounts.endpointId, ids));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      level: r.level,
+      unitId: r.unitId,
+      active: r.active,
+      accountUserIds: accounts.filter((a) => a.endpointId === r.id).map((a) => a.userId),
+    }));
+  }
+
+  async list(query: EndpointListQuery): Promise<EndpointDto[]> {
+    const filters: SQL[] = [];
+    if (query.q !== undefined && query.q.trim() !== '') filters.push(ilike(endpoints.nameSearch, `%${foldVietnamese(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+    if (query.level !== undefined) filters.push(eq(endpoints.level, query.level));
+    if (query.active !== undefined) filters.push(eq(endpoints.active, query.active));
+    const rows = await this.#db.select().from(endpoints).where(filters.length === 0 ? undefined : and(...filters)).orderBy(asc(endpoints.level), asc(endpoints.nameSearch));
+    return this.#dto(rows);
+  }
+
+  async #assertRefs(unitId: string | undefined, accountUserIds: string[] | undefined): Promise<void> {
+    if (unitId !== undefined) {
+      const [unit] = await this.#db.select({ id: units.id }).from(units).where(eq(units.id, unitId));
+      if (unit === undefined) throw new AppError(400, 'unitNotFound', { field: 'unitId' });
+    }
+    if (accountUserIds !== undefined && accountUserIds.length > 0) {
+      const found = await this.#db.select({ id: users.id }).from(users).where(inArray(users.id, accountUserIds));
+      if (found.length !== accountUserIds.length) throw new AppError(400, 'userNotFound', { field: 'accountUserIds' });
+    }
+  }
+
+  async create(input: EndpointCreate): Promise<EndpointDto> {
+    await this.#assertRefs(input.unitId, input.accountUserIds);
+    const name = input.name.trim();
+    const row = await this.#db.transaction(async (tx) => {
+      const [created] = await tx.insert(endpoints).values({ name, nameSearch: foldVietnamese(name), level: input.level, unitId: input.unitId }).returning();
+      if (input.accountUserIds !== undefined && input.accountUserIds.length > 0) {
+        await tx.insert(endpointAccounts).values(input.accountUserIds.map((userId) => ({ endpointId: created!.id, userId })));
+      }
+      return created!;
+    });
+    return (await this.#dto([row]))[0]!;
+  }
+
+  async update(endpointId: string, input: EndpointUpdate): Promise<EndpointDto> {
+    await this.#assertRefs(input.unitId, input.accountUserIds);
+    const changes: Partial<typeof endpoints.$inferInsert> = { updatedAt: new Date() };
+    if (input.name !== undefined) {
+      changes.name = input.name.trim();
+      changes.nameSearch = foldVietnamese(changes.name);
+    }
+    if (input.level !== undefined) changes.level = input.level;
+    if (input.unitId !== undefined) changes.unitId = input.unitId;
+    if (input.active !== undefined) changes.active = input.active;
+    const row = await this.#db.transaction(async (tx) => {
+      const [updated] = await tx.update(endpoints).set(changes).where(eq(endpoints.id, endpointId)).returning();
+      if (updated === undefined) throw new AppError(404, 'endpointNotFound');
+      if (input.accountUserIds !== undefined) {
+        await tx.delete(endpointAccounts).where(eq(endpointAccounts.endpointId, endpointId));
+        if (input.accountUserIds.length > 0) await tx.insert(endpointAccounts).values(input.accountUserIds.map((userId) => ({ endpointId, userId })));
+      }
+      return updated;
+    });
+    return (await this.#dto([row]))[0]!;
+  }
+
+  async listForMeeting(user: SessionUser, meetingId: string): Promise<EndpointDto[]> {
+    await loadAccess(this.#db, meetingId, user);
+    const rows = await this.#db
+      .select({ endpoint: endpoints })
+      .from(meetingEndpoints)
+      .innerJoin(endpoints, eq(endpoints.id, meetingEndpoints.endpointId))
+      .where(eq(meetingEndpoints.meetingId, meetingId))
+      .orderBy(asc(endpoints.level), asc(endpoints.nameSearch));
+    return this.#dto(rows.map((r) => r.endpoint));
+  }
+
+  async addToMeeting(user: SessionUser, meetingId: string, endpointId: string): Promise<EndpointDto[]> {
+    assertCanEdit(await loadAccess(this.#db, meetingId, user));
+    const [endpoint] = await this.#db.select().from(endpoints).where(eq(endpoints.id, endpointId));
+    if (endpoint === undefined || !endpoint.active) throw new AppError(400, 'endpointNotFound', { field: 'endpointId' });
+    try {
+      await this.#meetings.changeMeeting(meetingId, 'endpoints', (tx) => tx.insert(meetingEndpoints).values({ meetingId, endpointId }));
+    } catch (error) {
+      if (violatedUniqueIndex(error) !== undefined) throw new AppError(409, 'endpointAlreadyInMeeting', { field: 'endpointId' });
+      throw error;
+    }
+    return this.listForMeeting(user, meetingId);
+  }
+
+  async removeFromMeeting(user: SessionUser, meetingId: string, endpointId: string): Promise<void> {
+    assertCanEdit(await loadAccess(this.#db, meetingId, user));
+    const removed = await this.#meetings.changeMeeting(meetingId, 'endpoints', (tx) =>
+      tx.delete(meetingEndpoints).where(and(eq(meetingEndpoints.meetingId, meetingId), eq(meetingEndpoints.endpointId, endpointId))).returning(),
+    );
+    if (removed.length === 0) throw new AppError(404, 'endpointNotFound');
+  }
+}
