@@ -1,8 +1,9 @@
 /** Shapes of the conference endpoints API, shared by routes, web and tests. */
 import Type, { type Static } from 'typebox';
-import { UNIT_LEVELS, Uuid } from './identity.ts';
+import { Uuid, VisibleText } from './common.ts';
+import { UNIT_LEVELS } from './identity.ts';
 
-const Name = Type.String({ minLength: 2, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
+const Name = VisibleText(2, 200);
 
 export const EndpointCreate = Type.Object(
   {

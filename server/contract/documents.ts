@@ -3,7 +3,7 @@
  * notifications. Shared by the REST routes, the web client and the tests.
  */
 import Type, { type Static } from 'typebox';
-import { Uuid } from './identity.ts';
+import { Nullable, Uuid, VisibleText } from './common.ts';
 
 export const DOCUMENT_KINDS = ['submission', 'draft', 'report', 'annex', 'reference'] as const;
 export const CONFIDENTIALITY_LEVELS = ['normal', 'confidential', 'secret', 'top_secret'] as const;
@@ -17,8 +17,7 @@ export type DocumentAudience = (typeof DOCUMENT_AUDIENCES)[number];
 export const isViewOnly = (level: Confidentiality) => level !== 'normal';
 
 const Optional = Type.Optional;
-const Nullable = <S extends Parameters<typeof Type.Union>[0][number]>(schema: S) => Type.Union([schema, Type.Null()]);
-const Title = Type.String({ minLength: 2, maxLength: 500, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
+const Title = VisibleText(2, 500);
 const UuidList = Type.String({ maxLength: 37 * 500, pattern: '^([0-9a-fA-F-]{36})(,[0-9a-fA-F-]{36})*$' });
 
 /** The text fields of a multipart upload (they arrive as strings, before the file part). */

@@ -3,6 +3,9 @@
  * routes, the web client and the tests.
  */
 import Type, { type Static } from 'typebox';
+import { Nullable, Uuid, VisibleText } from './common.ts';
+
+export { Uuid } from './common.ts';
 
 export const UNIT_LEVELS = ['province', 'district', 'commune'] as const;
 export const GLOBAL_ROLES = ['admin', 'secretary', 'user'] as const;
@@ -14,11 +17,7 @@ export type Locale = (typeof LOCALES)[number];
 
 const oneOf = <const T extends string[]>(values: readonly [...T]) => Type.Enum(values);
 
-export const Uuid = Type.String({ format: 'uuid' });
-/** Visible text: trimmed on the client, never empty, no control characters. */
-const Name = (max: number) => Type.String({ minLength: 2, maxLength: max, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
 const Optional = Type.Optional;
-const Nullable = <S extends Parameters<typeof Type.Union>[0][number]>(schema: S) => Type.Union([schema, Type.Null()]);
 
 export const Username = Type.String({ minLength: 3, maxLength: 64, pattern: '^[a-z0-9][a-z0-9._-]*$' });
 export const Password = Type.String({ minLength: 10, maxLength: 200 });
@@ -34,7 +33,7 @@ export type LoginBody = Static<typeof LoginBody>;
 
 export const UnitCreate = Type.Object(
   {
-    name: Name(200),
+    name: VisibleText(2, 200),
     level: oneOf(UNIT_LEVELS),
     parentId: Nullable(Uuid),
     code: Optional(Nullable(Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$' }))),
@@ -45,7 +44,7 @@ export type UnitCreate = Static<typeof UnitCreate>;
 
 export const UnitUpdate = Type.Object(
   {
-    name: Optional(Name(200)),
+    name: Optional(VisibleText(2, 200)),
     code: Optional(Nullable(Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$' }))),
     active: Optional(Type.Boolean()),
   },
@@ -69,7 +68,7 @@ const Phone = Type.String({ maxLength: 32, pattern: '^\\+?[0-9 .()-]{6,32}$' });
 export const UserCreate = Type.Object(
   {
     username: Username,
-    fullName: Name(200),
+    fullName: VisibleText(2, 200),
     title: Optional(Nullable(Type.String({ maxLength: 200 }))),
     email: Optional(Nullable(Email)),
     phone: Optional(Nullable(Phone)),
@@ -84,7 +83,7 @@ export type UserCreate = Static<typeof UserCreate>;
 
 export const UserUpdate = Type.Object(
   {
-    fullName: Optional(Name(200)),
+    fullName: Optional(VisibleText(2, 200)),
     title: Optional(Nullable(Type.String({ maxLength: 200 }))),
     email: Optional(Nullable(Email)),
     phone: Optional(Nullable(Phone)),

@@ -3,7 +3,7 @@
  * REST routes, the web client and the tests.
  */
 import Type, { type Static } from 'typebox';
-import { Uuid } from './identity.ts';
+import { Nullable, Uuid, VisibleText } from './common.ts';
 
 export const MEETING_KINDS = ['bch', 'btv', 'ubnd', 'hdnd', 'other'] as const;
 export const MEETING_STATUSES = ['draft', 'published', 'in_session', 'closed'] as const;
@@ -14,8 +14,7 @@ export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
 const Optional = Type.Optional;
-const Nullable = <S extends Parameters<typeof Type.Union>[0][number]>(schema: S) => Type.Union([schema, Type.Null()]);
-const Title = Type.String({ minLength: 2, maxLength: 500, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
+const Title = VisibleText(2, 500);
 const DateTime = Type.String({ format: 'date-time' });
 const LongText = Type.String({ maxLength: 10_000 });
 

@@ -9,6 +9,7 @@ import type { SessionUser } from '../../contract/identity.ts';
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
+import { containsFolded } from '../../db/search.ts';
 import { endpointAccounts, endpoints, meetingEndpoints, units, users } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import { assertCanEdit, loadAccess } from '../meetings/access.ts';
@@ -40,7 +41,7 @@ export class EndpointService {
 
   async list(query: EndpointListQuery): Promise<EndpointDto[]> {
     const filters: SQL[] = [];
-    if (query.q !== undefined && query.q.trim() !== '') filters.push(ilike(endpoints.nameSearch, `%${foldVietnamese(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+    if (query.q !== undefined && query.q.trim() !== '') filters.push(ilike(endpoints.nameSearch, containsFolded(query.q)));
     if (query.level !== undefined) filters.push(eq(endpoints.level, query.level));
     if (query.active !== undefined) filters.push(eq(endpoints.active, query.active));
     const rows = await this.#db.select().from(endpoints).where(filters.length === 0 ? undefined : and(...filters)).orderBy(asc(endpoints.level), asc(endpoints.nameSearch));

@@ -24,6 +24,7 @@ import {
 } from '../../contract/documents.ts';
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db } from '../../db/client.ts';
+import { containsFolded } from '../../db/search.ts';
 import {
   agendaItems,
   documentPages,
@@ -422,7 +423,7 @@ export class DocumentService {
   async search(user: SessionUser, query: SearchQuery): Promise<SearchHit[]> {
     const folded = foldVietnamese(query.q);
     if (folded.length < 2) return [];
-    const pattern = `%${folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsFolded(query.q);
     const rows = await this.#db
       .select({
         documentId: documents.id,

@@ -21,6 +21,7 @@ import type {
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
+import { containsFolded } from '../../db/search.ts';
 import { agendaItems, meetingParticipants, meetings, units, users } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
@@ -62,10 +63,6 @@ function toAgendaDto(row: typeof agendaItems.$inferSelect): AgendaItemDto {
     plannedMinutes: row.plannedMinutes,
     description: row.description,
   };
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -117,7 +114,7 @@ export class MeetingService {
     if (query.unitId !== undefined) filters.push(eq(meetings.organizerUnitId, query.unitId));
     if (query.from !== undefined) filters.push(gte(meetings.startsAt, new Date(query.from)));
     if (query.to !== undefined) filters.push(lte(meetings.startsAt, new Date(query.to)));
-    if (query.q !== undefined && query.q.trim() !== '') filters.push(ilike(meetings.titleSearch, `%${escapeLike(foldVietnamese(query.q))}%`));
+    if (query.q !== undefined && query.q.trim() !== '') filters.push(ilike(meetings.titleSearch, containsFolded(query.q)));
     if (!isSecretariat(user)) {
       // Others see the published meetings they take part in, and drafts they are the secretary of.
       const mine = this.#db.select({ id: meetingParticipants.meetingId }).from(meetingParticipants).where(eq(meetingParticipants.userId, user.id));

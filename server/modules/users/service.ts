@@ -7,6 +7,7 @@ import type { UserCreate, UserDto, UserListQuery, UserUpdate } from '../../contr
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
+import { containsFolded } from '../../db/search.ts';
 import { units, users } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import type { AuthService } from '../auth/service.ts';
@@ -28,10 +29,6 @@ function toDto(row: typeof users.$inferSelect): UserDto {
   };
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export class UserService {
   readonly #db: Db;
   readonly #auth: AuthService;
@@ -44,8 +41,7 @@ export class UserService {
   async list(query: UserListQuery): Promise<{ users: UserDto[]; total: number }> {
     const filters: SQL[] = [];
     if (query.q !== undefined && query.q.trim() !== '') {
-      const folded = escapeLike(foldVietnamese(query.q));
-      filters.push(ilike(users.fullNameSearch, `%${folded}%`));
+      filters.push(ilike(users.fullNameSearch, containsFolded(query.q)));
     }
     if (query.unitId !== undefined) filters.push(eq(users.unitId, query.unitId));
     if (query.active !== undefined) filters.push(eq(users.active, query.active));
