@@ -14,6 +14,8 @@ import { endpointRoutes } from './modules/conference/endpoints-routes.ts';
 import { EndpointService } from './modules/conference/endpoints-service.ts';
 import { documentRoutes } from './modules/documents/routes.ts';
 import { DocumentService } from './modules/documents/service.ts';
+import { liveHandlers } from './modules/live/handlers.ts';
+import { LiveService } from './modules/live/service.ts';
 import { meetingRoutes } from './modules/meetings/routes.ts';
 import { MeetingService } from './modules/meetings/service.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
@@ -73,6 +75,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     log: app.log,
   });
   const endpointService = new EndpointService(database.db, meetingService);
+  const liveService = new LiveService(database.db, meetingService, app.events);
   subscribeNotifications(app.events, notificationService, app.log);
   app.addHook('onClose', async () => documentService.close());
 
@@ -96,7 +99,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   if (options.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
 
-  const sockets = await createSocketServer(app);
+  const sockets = await createSocketServer(app, [liveHandlers(app, liveService, meetingService)]);
   app.decorate('io', sockets.io);
   app.addHook('preClose', async () => {
     // Disconnect every socket client first, or the HTTP server would wait for them forever.

@@ -5,9 +5,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { NotificationDto } from './contract/documents.ts';
+import type { LiveUpdateMessage } from './contract/live.ts';
 import type { SessionRevokedReason } from './contract/realtime.ts';
 
 export type DomainEventMap = {
+  /** a section of a live meeting changed (after commit) */
+  'live.updated': [LiveUpdateMessage];
+  /** the chair gave the floor to a participant (the conference gives their endpoint the floor too) */
+  'live.floorGiven': [{ meetingId: string; userId: string }];
   /** any change to a meeting's preparation or state; version is the meeting's new version */
   'meeting.changed': [{ meetingId: string; version: number; change: string }];
   /** in-app notifications were stored for these users */

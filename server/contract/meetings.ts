@@ -10,11 +10,29 @@ export const MEETING_STATUSES = ['draft', 'published', 'in_session', 'closed'] a
 export const PARTICIPANT_ROLES = ['chair', 'secretary', 'delegate', 'guest'] as const;
 
 export type MeetingKind = (typeof MEETING_KINDS)[number];
+
+/**
+ * Default quorum by kind, as a fraction of all members: a Party committee's
+ * conference is valid with two thirds present, and so are sessions of People's
+ * Councils and Committees; other meetings need more than half.
+ */
+export const DEFAULT_QUORUM: Record<MeetingKind, { numerator: number; denominator: number }> = {
+  bch: { numerator: 2, denominator: 3 },
+  btv: { numerator: 2, denominator: 3 },
+  hdnd: { numerator: 2, denominator: 3 },
+  ubnd: { numerator: 2, denominator: 3 },
+  other: { numerator: 1, denominator: 2 },
+};
 export type MeetingStatus = (typeof MEETING_STATUSES)[number];
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
 const Optional = Type.Optional;
 const Title = VisibleText(2, 500);
+/** at least numerator/denominator of all members must be present */
+const Quorum = Type.Object(
+  { numerator: Type.Integer({ minimum: 1, maximum: 100 }), denominator: Type.Integer({ minimum: 1, maximum: 100 }) },
+  { additionalProperties: false },
+);
 const DateTime = Type.String({ format: 'date-time' });
 const LongText = Type.String({ maxLength: 10_000 });
 
@@ -27,6 +45,7 @@ export const MeetingCreate = Type.Object(
     endsAt: Optional(Nullable(DateTime)),
     location: Optional(Nullable(Type.String({ maxLength: 300 }))),
     membershipTotal: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    quorum: Optional(Quorum),
   },
   { additionalProperties: false },
 );
@@ -41,6 +60,7 @@ export const MeetingUpdate = Type.Object(
     endsAt: Optional(Nullable(DateTime)),
     location: Optional(Nullable(Type.String({ maxLength: 300 }))),
     membershipTotal: Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    quorum: Optional(Quorum),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -76,6 +96,7 @@ export const MeetingDto = Type.Object({
   location: Nullable(Type.String()),
   status: Type.Enum(MEETING_STATUSES),
   membershipTotal: Type.Integer(),
+  quorum: Type.Object({ numerator: Type.Integer(), denominator: Type.Integer() }),
   version: Type.Integer(),
   publishedAt: Nullable(Type.String()),
   /** the caller's role in this meeting, if they take part */

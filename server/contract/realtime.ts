@@ -4,6 +4,7 @@
  * an Ack; callers use a timeout (socket.timeout(ms).emitWithAck).
  */
 import type { NotificationDto } from './documents.ts';
+import type { LiveSnapshot, LiveUpdateMessage } from './live.ts';
 import type { SessionUser } from './identity.ts';
 import type { ValidationIssue } from './validation.ts';
 
@@ -16,6 +17,8 @@ export type SessionRevokedReason = 'logout' | 'logout-everywhere' | 'deactivated
 export interface ServerToClientEvents {
   /** The session behind this connection ended; the client should go to the login page. */
   'session:revoked': (payload: { reason: SessionRevokedReason }) => void;
+  /** A section of a live meeting this socket joined changed. */
+  'live:update': (payload: LiveUpdateMessage) => void;
   /** Something new for this user (a meeting published, a document added or updated). */
   'notification:new': (payload: NotificationDto) => void;
 }
@@ -23,11 +26,36 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   /** Who this connection is authenticated as (also a cheap liveness check with an ack). */
   'session:whoami': (payload: Record<string, never>, ack: AckCallback<SessionUser>) => void;
+
+  /** Follow a live meeting: answers with the snapshot to start from. */
+  'meeting:join': (payload: { meetingId: string }, ack: AckCallback<LiveSnapshot>) => void;
+  'meeting:leave': (payload: { meetingId: string }, ack: AckCallback<null>) => void;
+  /** A fresh snapshot, after a reconnect or a version gap. */
+  'meeting:snapshot': (payload: { meetingId: string }, ack: AckCallback<LiveSnapshot>) => void;
+  'meeting:start': (payload: { meetingId: string }, ack: AckCallback<Versioned>) => void;
+  'meeting:close': (payload: { meetingId: string }, ack: AckCallback<Versioned>) => void;
+  'attendance:checkIn': (payload: { meetingId: string }, ack: AckCallback<Versioned>) => void;
+  'attendance:mark': (payload: { meetingId: string; userId: string; status: 'present' | 'absent' | 'proxy'; reason?: string | null; proxyUserId?: string | null }, ack: AckCallback<Versioned>) => void;
+  'agenda:open': (payload: { meetingId: string; itemId: string }, ack: AckCallback<Versioned>) => void;
+  'agenda:next': (payload: { meetingId: string }, ack: AckCallback<Versioned>) => void;
+  'presentation:show': (payload: { meetingId: string; documentId: string; version: number; page: number; zoom?: number }, ack: AckCallback<Versioned>) => void;
+  'presentation:page': (payload: { meetingId: string; page: number; zoom?: number }, ack: AckCallback<Versioned>) => void;
+  'presentation:stop': (payload: { meetingId: string }, ack: AckCallback<Versioned>) => void;
+  'speaker:request': (payload: { meetingId: string; topic?: string | null }, ack: AckCallback<Versioned>) => void;
+  'speaker:withdraw': (payload: { meetingId: string; requestId: string }, ack: AckCallback<Versioned>) => void;
+  'speaker:give': (payload: { meetingId: string; requestId: string }, ack: AckCallback<Versioned>) => void;
+  'speaker:timer': (payload: { meetingId: string; requestId: string; running: boolean }, ack: AckCallback<Versioned>) => void;
+  'speaker:finish': (payload: { meetingId: string; requestId: string }, ack: AckCallback<Versioned>) => void;
+  'speaker:reorder': (payload: { meetingId: string; requestIds: string[] }, ack: AckCallback<Versioned>) => void;
 }
+
+/** What an action answers: the meeting version its change produced. */
+export type Versioned = { version: number };
 
 /** Rooms the server puts sockets in; named here so no module invents its own spelling. */
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
+  meeting: (meetingId: string) => `meeting:${meetingId}`,
 } as const;
 
 export const ACK_TIMEOUT_MS = 5_000;

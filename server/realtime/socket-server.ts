@@ -37,7 +37,10 @@ async function attachRedisAdapter(io: AppServer, redisUrl: string, app: FastifyI
   };
 }
 
-export async function createSocketServer(app: FastifyInstance): Promise<{ io: AppServer; close(): Promise<void> }> {
+/** Modules add their socket handlers through these (one call per connection). */
+export type SocketModule = (socket: AppSocket) => void;
+
+export async function createSocketServer(app: FastifyInstance, modules: SocketModule[] = []): Promise<{ io: AppServer; close(): Promise<void> }> {
   const io: AppServer = new Server(app.server, {
     path: '/socket.io',
     serveClient: false,
@@ -70,12 +73,17 @@ export async function createSocketServer(app: FastifyInstance): Promise<{ io: Ap
 
   io.on('connection', (socket) => {
     registerSessionHandlers(app, socket);
+    for (const register of modules) register(socket);
   });
 
   app.events.on('sessions.revoked', ({ userId, sessionIds, reason }) => {
     const targets = sessionIds === 'all' ? [rooms.user(userId)] : sessionIds.map((id) => `session:${id}`);
     io.to(targets).emit('session:revoked', { reason });
     io.in(targets).disconnectSockets(true);
+  });
+
+  app.events.on('live.updated', (message) => {
+    io.to(rooms.meeting(message.meetingId)).emit('live:update', message);
   });
 
   app.events.on('notifications.created', ({ items }) => {

@@ -63,7 +63,7 @@ export type JsonResponse<T = Record<string, unknown>> = { status: number; body: 
 
 /** A client with its own cookie jar, like one browser. */
 export class TestClient {
-  readonly baseUrl: string;
+  baseUrl: string;
   cookies = new Map<string, string>();
   /** Origin header sent on writes, as a browser on our own page would */
   origin: string | undefined;

@@ -3,3 +3,4 @@ export * from './meetings.ts';
 export * from './documents.ts';
 export * from './notifications.ts';
 export * from './conference.ts';
+export * from './live.ts';

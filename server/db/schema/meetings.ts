@@ -26,6 +26,9 @@ export const meetings = pgTable(
     status: meetingStatus('status').notNull().default('draft'),
     /** members of the body (for quorum and "more than half of all members") */
     membershipTotal: integer('membership_total').notNull(),
+    /** quorum as a fraction of all members: two thirds for Party committees and councils */
+    quorumNumerator: integer('quorum_numerator').notNull().default(2),
+    quorumDenominator: integer('quorum_denominator').notNull().default(3),
     /** bumped by every change, so clients can tell they missed one */
     version: integer('version').notNull().default(1),
     createdBy: uuid('created_by')

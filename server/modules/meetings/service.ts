@@ -18,6 +18,7 @@ import type {
   ParticipantDto,
   ParticipantUpdate,
 } from '../../contract/meetings.ts';
+import { DEFAULT_QUORUM } from '../../contract/meetings.ts';
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
@@ -46,6 +47,7 @@ function toMeetingDto(access: MeetingAccess): MeetingDto {
     location: m.location,
     status: m.status,
     membershipTotal: m.membershipTotal,
+    quorum: { numerator: m.quorumNumerator, denominator: m.quorumDenominator },
     version: m.version,
     publishedAt: m.publishedAt?.toISOString() ?? null,
     myRole: access.myRole,
@@ -81,11 +83,16 @@ export class MeetingService {
    * commit. Public so other modules (documents, live) change a meeting the same way.
    */
   async changeMeeting<T>(meetingId: string, change: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return (await this.changeMeetingVersioned(meetingId, change, work)).result;
+  }
+
+  /** The same, also telling the version the change produced (live updates carry it). */
+  async changeMeetingVersioned<T>(meetingId: string, change: string, work: (tx: Tx, nextVersion: number) => Promise<T>): Promise<{ result: T; version: number }> {
     const { result, version } = await this.#db.transaction(async (tx) => {
       // Serialises concurrent changes to one meeting (e.g. two secretaries reordering the agenda).
-      const [locked] = await tx.select({ id: meetings.id }).from(meetings).where(eq(meetings.id, meetingId)).for('update');
+      const [locked] = await tx.select({ version: meetings.version }).from(meetings).where(eq(meetings.id, meetingId)).for('update');
       if (locked === undefined) throw new AppError(404, 'meetingNotFound');
-      const result = await work(tx);
+      const result = await work(tx, locked.version + 1);
       const [bumped] = await tx
         .update(meetings)
         .set({ version: sql`${meetings.version} + 1`, updatedAt: new Date() })
@@ -94,7 +101,7 @@ export class MeetingService {
       return { result, version: bumped!.version };
     });
     this.#events.emit('meeting.changed', { meetingId, version, change });
-    return result;
+    return { result, version };
   }
 
   async #assertUnit(unitId: string): Promise<void> {
@@ -158,6 +165,8 @@ export class MeetingService {
         endsAt,
         location: input.location ?? null,
         membershipTotal: input.membershipTotal,
+        quorumNumerator: (input.quorum ?? DEFAULT_QUORUM[input.kind]).numerator,
+        quorumDenominator: (input.quorum ?? DEFAULT_QUORUM[input.kind]).denominator,
         createdBy: user.id,
       })
       .returning();
@@ -181,6 +190,10 @@ export class MeetingService {
     if (input.organizerUnitId !== undefined) changes.organizerUnitId = input.organizerUnitId;
     if (input.location !== undefined) changes.location = input.location;
     if (input.membershipTotal !== undefined) changes.membershipTotal = input.membershipTotal;
+    if (input.quorum !== undefined) {
+      changes.quorumNumerator = input.quorum.numerator;
+      changes.quorumDenominator = input.quorum.denominator;
+    }
     const row = await this.changeMeeting(meetingId, 'meeting', async (tx) => {
       const [updated] = await tx.update(meetings).set(changes).where(eq(meetings.id, meetingId)).returning();
       return updated!;

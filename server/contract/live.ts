@@ -1,0 +1,117 @@
+/**
+ * The live meeting over Socket.io: the snapshot a tablet, console or display
+ * starts from, the named actions that change it, and the updates that follow.
+ * Every update carries the meeting's version; a client that sees a gap (or
+ * reconnects) asks for a fresh snapshot instead of trusting message order.
+ */
+import Type, { type Static } from 'typebox';
+import { Nullable, Uuid } from './common.ts';
+import { MEETING_STATUSES, PARTICIPANT_ROLES } from './meetings.ts';
+
+export const ATTENDANCE_STATUSES = ['present', 'absent', 'proxy'] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+// — snapshot sections —
+
+export const AttendanceEntry = Type.Object({
+  userId: Uuid,
+  fullName: Type.String(),
+  role: Type.Enum(PARTICIPANT_ROLES),
+  seat: Nullable(Type.String()),
+  /** null: not checked in yet */
+  status: Nullable(Type.Enum(ATTENDANCE_STATUSES)),
+  reason: Nullable(Type.String()),
+  proxyUserId: Nullable(Uuid),
+});
+export type AttendanceEntry = Static<typeof AttendanceEntry>;
+
+export const AttendanceSummary = Type.Object({
+  entries: Type.Array(AttendanceEntry),
+  /** members present in person or represented by a proxy */
+  present: Type.Integer(),
+  membershipTotal: Type.Integer(),
+  quorumRequired: Type.Integer(),
+  quorumMet: Type.Boolean(),
+});
+export type AttendanceSummary = Static<typeof AttendanceSummary>;
+
+export const AgendaProgress = Type.Object({
+  currentItemId: Nullable(Uuid),
+  /** per item: milliseconds it has been open in total, and since when it is open now */
+  items: Type.Array(Type.Object({ itemId: Uuid, title: Type.String(), position: Type.Integer(), plannedMinutes: Type.Integer(), elapsedMs: Type.Integer(), openSince: Nullable(Type.String()) })),
+});
+export type AgendaProgress = Static<typeof AgendaProgress>;
+
+export const Presentation = Type.Object({
+  documentId: Uuid,
+  version: Type.Integer({ minimum: 1 }),
+  page: Type.Integer({ minimum: 1 }),
+  zoom: Type.Number({ minimum: 0.25, maximum: 8 }),
+  presenterUserId: Uuid,
+});
+export type Presentation = Static<typeof Presentation>;
+
+export const SpeakerEntry = Type.Object({
+  id: Uuid,
+  userId: Uuid,
+  fullName: Type.String(),
+  topic: Nullable(Type.String()),
+  status: Type.Enum(['waiting', 'speaking'] as const),
+  position: Type.Integer(),
+  requestedAt: Type.String(),
+  /** speaking time so far, and since when the timer runs (null: stopped) */
+  timerMs: Type.Integer(),
+  timerRunningSince: Nullable(Type.String()),
+});
+export type SpeakerEntry = Static<typeof SpeakerEntry>;
+
+export const LiveSnapshot = Type.Object({
+  meetingId: Uuid,
+  version: Type.Integer(),
+  status: Type.Enum(MEETING_STATUSES),
+  attendance: AttendanceSummary,
+  agenda: AgendaProgress,
+  presentation: Nullable(Presentation),
+  speakers: Type.Array(SpeakerEntry),
+  serverTime: Type.String(),
+});
+export type LiveSnapshot = Static<typeof LiveSnapshot>;
+
+/** One changed section; the client replaces that section when the version follows its own. */
+export type LiveUpdate =
+  | { section: 'status'; value: LiveSnapshot['status'] }
+  | { section: 'attendance'; value: AttendanceSummary }
+  | { section: 'agenda'; value: AgendaProgress }
+  | { section: 'presentation'; value: Presentation | null }
+  | { section: 'speakers'; value: SpeakerEntry[] };
+
+export type LiveUpdateMessage = { meetingId: string; version: number; serverTime: string; update: LiveUpdate };
+
+// — action payloads —
+
+const Strict = { additionalProperties: false } as const;
+export const MeetingRef = Type.Object({ meetingId: Uuid }, Strict);
+export const AttendanceMark = Type.Object(
+  {
+    meetingId: Uuid,
+    userId: Uuid,
+    status: Type.Enum(ATTENDANCE_STATUSES),
+    reason: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    proxyUserId: Type.Optional(Nullable(Uuid)),
+  },
+  Strict,
+);
+export const AgendaOpen = Type.Object({ meetingId: Uuid, itemId: Uuid }, Strict);
+export const PresentationShow = Type.Object(
+  { meetingId: Uuid, documentId: Uuid, version: Type.Integer({ minimum: 1 }), page: Type.Integer({ minimum: 1 }), zoom: Type.Optional(Type.Number({ minimum: 0.25, maximum: 8 })) },
+  Strict,
+);
+export const PresentationPage = Type.Object({ meetingId: Uuid, page: Type.Integer({ minimum: 1 }), zoom: Type.Optional(Type.Number({ minimum: 0.25, maximum: 8 })) }, Strict);
+export const SpeakerRequest = Type.Object({ meetingId: Uuid, topic: Type.Optional(Nullable(Type.String({ maxLength: 300 }))) }, Strict);
+export const SpeakerRef = Type.Object({ meetingId: Uuid, requestId: Uuid }, Strict);
+export const SpeakerReorder = Type.Object({ meetingId: Uuid, requestIds: Type.Array(Uuid, { maxItems: 500, uniqueItems: true }) }, Strict);
+export const SpeakerTimer = Type.Object({ meetingId: Uuid, requestId: Uuid, running: Type.Boolean() }, Strict);
+
+export type AttendanceMark = Static<typeof AttendanceMark>;
+export type PresentationShow = Static<typeof PresentationShow>;
+export type PresentationPage = Static<typeof PresentationPage>;
