@@ -1,0 +1,50 @@
+/**
+ * media/: mediasoup only. Knows rooms, peers and the permissions it is told;
+ * knows nothing of users, meetings or Socket.io. Driven by
+ * server/modules/conference alone.
+ *
+ *   const media = await MediaService.start({ numWorkers: 2 }, logger);
+ *   const room = await media.rooms.getOrCreate(conferenceId);
+ *   const peer = await room.join({ peerId, displayName, permissions });
+ *   ...
+ *   media.close();
+ */
+import { resolveMediaConfig, silentLogger, type MediaConfig, type MediaConfigInput, type MediaLogger } from './config.ts';
+import { RoomRegistry } from './conference-room.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+export class MediaService {
+  readonly config: MediaConfig;
+  readonly pool: WorkerPool;
+  readonly rooms: RoomRegistry;
+
+  static async start(input: MediaConfigInput | MediaConfig = {}, logger: MediaLogger = silentLogger): Promise<MediaService> {
+    const config = resolveMediaConfig(input);
+    const pool = await WorkerPool.create(config, logger);
+    return new MediaService(config, pool, new RoomRegistry(pool, config, logger));
+  }
+
+  private constructor(config: MediaConfig, pool: WorkerPool, rooms: RoomRegistry) {
+    this.config = config;
+    this.pool = pool;
+    this.rooms = rooms;
+  }
+
+  /** Idempotent: closes rooms, then workers. */
+  close(): void {
+    this.rooms.close();
+    this.pool.close();
+  }
+}
+
+export { resolveMediaConfig, routerMediaCodecs, silentLogger, MediaConfigError } from './config.ts';
+export type { MediaConfig, MediaConfigInput, MediaLogger, VideoCodecName, WebRtcServerPorts } from './config.ts';
+export { ConferenceRoom, RoomRegistry } from './conference-room.ts';
+export type { JoinOptions } from './conference-room.ts';
+export { MediaError } from './errors.ts';
+export type { MediaErrorCode } from './errors.ts';
+export { Peer } from './peer.ts';
+export type { ProduceOptions } from './peer.ts';
+export { WorkerPool, WorkerSlot } from './worker-pool.ts';
+export type { WorkerPoolEvents } from './worker-pool.ts';
+export * from './types.ts';

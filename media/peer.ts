@@ -1,0 +1,906 @@
+/**
+ * One endpoint in a conference room: its transports, producers and consumers
+ * on the router the room placed it on. Every request names ids; a peer may
+ * only use what it owns, and may only produce what its permissions allow.
+ *
+ * The room drives the privileged side (placement, server mute, layout,
+ * removal) through the PeerControl handed to it by Peer.create().
+ */
+import type * as ms from 'mediasoup/types';
+import type { MediaConfig, MediaLogger } from './config.ts';
+import { MediaError, toMediaError, type MediaErrorCode } from './errors.ts';
+import {
+  PRODUCER_SOURCES,
+  VIEW_MODES,
+  type ConsumerInfo,
+  type ConsumerLayers,
+  type ConsumerState,
+  type PeerInfo,
+  type PeerLeftReason,
+  type PeerPermissions,
+  type PlainTransportInfo,
+  type ProducerInfo,
+  type ProducerSource,
+  type TransportDirection,
+  type ViewMode,
+  type WebRtcTransportInfo,
+} from './types.ts';
+import type { WorkerSlot } from './worker-pool.ts';
+
+/** A room's router on one worker, with the peers placed on it. */
+export type RoomRouter = {
+  readonly slot: WorkerSlot;
+  readonly router: ms.Router;
+  readonly peers: Set<Peer>;
+  /** closed on purpose by the room (not lost with its worker) */
+  closing: boolean;
+};
+
+/** A producer as the room indexes it; shared by the owner peer and the room. */
+export type ProducerEntry = {
+  readonly producer: ms.Producer;
+  readonly peer: Peer;
+  readonly source: ProducerSource;
+  /** the router the producer lives on */
+  readonly home: RoomRouter;
+  /** the owner's own mute button */
+  clientPaused: boolean;
+  /** last pause state requested from mediasoup (requests are applied in order) */
+  appliedPaused: boolean;
+};
+
+/** What a peer needs from its room. */
+export type PeerHost = {
+  readonly config: MediaConfig;
+  readonly logger: MediaLogger;
+  findProducer(producerId: string): ProducerEntry | undefined;
+  /** the other peer that owns this id, if any (to tell 'not-owner' from 'not-found') */
+  ownerOf(kind: 'transport' | 'producer' | 'consumer', id: string): string | undefined;
+  /** make the producer available on `target` (pipeToRouter, cached) */
+  pipe(entry: ProducerEntry, target: RoomRouter): Promise<void>;
+  /** how a viewer should show this producer */
+  placement(entry: ProducerEntry): { onStage: boolean; priority: number };
+  producerAdded(entry: ProducerEntry): void;
+  producerClosed(entry: ProducerEntry): void;
+  producerPauseChanged(entry: ProducerEntry, paused: boolean, byServer: boolean): void;
+  muteChanged(peer: Peer): void;
+  consumerClosed(peer: Peer, consumerId: string, producerId: string): void;
+  consumerLayersChanged(peer: Peer, consumerId: string, layers: ConsumerLayers | undefined): void;
+  consumerScore(peer: Peer, consumerId: string, score: number, producerScore: number): void;
+  connectivityChanged(peer: Peer, connected: boolean): void;
+  peerClosed(peer: Peer, reason: PeerLeftReason): void;
+};
+
+/** The room's privileged handle on a peer. */
+export type PeerControl = {
+  readonly router: RoomRouter | undefined;
+  close(reason: PeerLeftReason): void;
+  /** the router died with its worker: transports are gone, the peer must rejoin */
+  routerLost(): void;
+  /** placed on a (new) router after a rejoin */
+  relocate(router: RoomRouter): void;
+  /** re-apply view mode, stage layers and priorities to every consumer */
+  applyLayout(): Promise<void>;
+  setPermissions(permissions: PeerPermissions): void;
+  serverMute(sources: readonly ProducerSource[]): Promise<void>;
+  /** resumeMic: also resume a mic the owner had paused (giving the floor) */
+  serverUnmute(sources: readonly ProducerSource[], options?: { resumeMic?: boolean }): Promise<void>;
+};
+
+export type PeerOptions = {
+  id: string;
+  displayName: string;
+  permissions: PeerPermissions;
+  host: PeerHost;
+  router: RoomRouter;
+  rtpCapabilities?: ms.RtpCapabilities | undefined;
+  serverMuted?: readonly ProducerSource[] | undefined;
+  viewMode?: ViewMode | undefined;
+};
+
+export type ProduceOptions = {
+  transportId: string;
+  kind: ms.MediaKind;
+  rtpParameters: ms.RtpParameters;
+  appData: { source: ProducerSource };
+  /** start paused (the owner's mic button is off) */
+  paused?: boolean;
+};
+
+type TransportRecord = {
+  readonly transport: ms.WebRtcTransport | ms.PlainTransport;
+  readonly type: 'webrtc' | 'plain';
+  readonly direction: TransportDirection;
+  connected: boolean;
+};
+
+type ConsumerRecord = {
+  readonly consumer: ms.Consumer;
+  readonly entry: ProducerEntry;
+  clientPaused: boolean;
+  viewPaused: boolean;
+  appliedPaused: boolean;
+  /** the viewer chose layers / priority itself (until its next setViewMode) */
+  manualLayers: boolean;
+  manualPriority: number | undefined;
+  appliedLayers: string | undefined;
+  appliedPriority: number;
+};
+
+const KIND_OF_SOURCE: Record<ProducerSource, ms.MediaKind> = { mic: 'audio', camera: 'video', screen: 'video' };
+
+export function validatePermissions(value: unknown): PeerPermissions {
+  const p = value as Partial<Record<keyof PeerPermissions, unknown>> | null;
+  if (
+    typeof p !== 'object' ||
+    p === null ||
+    typeof p.canProduceAudio !== 'boolean' ||
+    typeof p.canProduceVideo !== 'boolean' ||
+    typeof p.canShareScreen !== 'boolean' ||
+    typeof p.isChair !== 'boolean' ||
+    typeof p.priority !== 'number' ||
+    !Number.isFinite(p.priority)
+  ) {
+    throw new MediaError('invalid', 'permissions must give canProduceAudio, canProduceVideo, canShareScreen, isChair and priority');
+  }
+  return Object.freeze({
+    canProduceAudio: p.canProduceAudio,
+    canProduceVideo: p.canProduceVideo,
+    canShareScreen: p.canShareScreen,
+    isChair: p.isChair,
+    priority: p.priority,
+  });
+}
+
+function allowed(permissions: PeerPermissions, source: ProducerSource): boolean {
+  if (source === 'mic') return permissions.canProduceAudio;
+  if (source === 'camera') return permissions.canProduceVideo;
+  return permissions.canShareScreen;
+}
+
+/** Highest spatial/temporal layer a consumer can get, from its scalability mode (e.g. L3T3, S3T3). */
+function maxLayers(consumer: ms.Consumer): { spatial: number; temporal: number } {
+  const mode = consumer.rtpParameters.encodings?.[0]?.scalabilityMode ?? '';
+  const match = /^[LS](\d+)T(\d+)/.exec(mode);
+  return match ? { spatial: Number(match[1]) - 1, temporal: Number(match[2]) - 1 } : { spatial: 0, temporal: 0 };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class Peer {
+  readonly #id: string;
+  readonly #displayName: string;
+  readonly #host: PeerHost;
+  #permissions: PeerPermissions;
+  #router: RoomRouter | undefined;
+  #rtpCapabilities: ms.RtpCapabilities | undefined;
+  #viewMode: ViewMode;
+  readonly #serverMuted: Set<ProducerSource>;
+  readonly #transports = new Map<string, TransportRecord>();
+  readonly #producers = new Map<string, ProducerEntry>();
+  readonly #consumers = new Map<string, ConsumerRecord>();
+  readonly #producing = new Set<ProducerSource>();
+  #connected = false;
+  #needsRejoin = false;
+  #closed = false;
+
+  static create(options: PeerOptions): { peer: Peer; control: PeerControl } {
+    const peer = new Peer(options);
+    return { peer, control: peer.#makeControl() };
+  }
+
+  private constructor(options: PeerOptions) {
+    this.#id = options.id;
+    this.#displayName = options.displayName;
+    this.#permissions = validatePermissions(options.permissions);
+    this.#host = options.host;
+    this.#router = options.router;
+    this.#rtpCapabilities = options.rtpCapabilities;
+    this.#viewMode = options.viewMode ?? 'stage';
+    this.#serverMuted = new Set((options.serverMuted ?? []).filter((s) => PRODUCER_SOURCES.includes(s)));
+  }
+
+  get id(): string {
+    return this.#id;
+  }
+
+  get displayName(): string {
+    return this.#displayName;
+  }
+
+  get permissions(): PeerPermissions {
+    return this.#permissions;
+  }
+
+  get viewMode(): ViewMode {
+    return this.#viewMode;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** at least one transport is connected (ICE connected/completed, DTLS not failed) */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** its worker died: call room.rejoin(peerId), then create transports again */
+  get needsRejoin(): boolean {
+    return this.#needsRejoin;
+  }
+
+  get serverMuted(): ProducerSource[] {
+    return PRODUCER_SOURCES.filter((s) => this.#serverMuted.has(s));
+  }
+
+  /** index of the worker the peer is on (diagnostics, tests) */
+  get workerIndex(): number | undefined {
+    return this.#router?.slot.index;
+  }
+
+  get routerId(): string | undefined {
+    return this.#router?.router.id;
+  }
+
+  /** router RTP capabilities for mediasoup-client `device.load({ routerRtpCapabilities })` */
+  get routerRtpCapabilities(): ms.RtpCapabilities {
+    return this.#activeRouter().router.rtpCapabilities;
+  }
+
+  info(): PeerInfo {
+    return {
+      id: this.#id,
+      displayName: this.#displayName,
+      permissions: this.#permissions,
+      serverMuted: this.serverMuted,
+      connected: this.#connected,
+      needsRejoin: this.#needsRejoin,
+      producers: this.producers(),
+    };
+  }
+
+  producers(): ProducerInfo[] {
+    return [...this.#producers.values()].map((entry) => producerInfo(entry, this.#serverMuted));
+  }
+
+  consumers(): ConsumerState[] {
+    return [...this.#consumers.values()].map((rec) => consumerState(rec));
+  }
+
+  consumerState(consumerId: string): ConsumerState {
+    return consumerState(this.#ownConsumer(consumerId));
+  }
+
+  /** the client's device capabilities, used by consume() when it is not given them */
+  setRtpCapabilities(rtpCapabilities: ms.RtpCapabilities): void {
+    if (!isRecord(rtpCapabilities)) throw new MediaError('invalid', 'rtpCapabilities must be an object');
+    this.#rtpCapabilities = rtpCapabilities;
+  }
+
+  // ---- transports -------------------------------------------------------
+
+  /** A WebRtcTransport on the peer's router, through its worker's WebRtcServer. Replaces an older one of the same direction. */
+  async createWebRtcTransport(options: { direction: TransportDirection; forceTcp?: boolean }): Promise<WebRtcTransportInfo> {
+    const direction = this.#direction(options?.direction);
+    const rr = this.#activeRouter();
+    const { initialAvailableOutgoingBitrate, maxIncomingBitrate, iceConsentTimeoutSec } = this.#host.config.webRtcTransport;
+    let transport: ms.WebRtcTransport;
+    try {
+      transport = await rr.router.createWebRtcTransport({
+        webRtcServer: rr.slot.webRtcServer,
+        enableUdp: options.forceTcp !== true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate,
+        iceConsentTimeout: iceConsentTimeoutSec,
+        appData: { peerId: this.#id, direction },
+      });
+    } catch (error) {
+      throw toMediaError(error, 'create transport');
+    }
+    this.#adoptTransport(rr, { transport, type: 'webrtc', direction, connected: false });
+    if (direction === 'send' && maxIncomingBitrate > 0) {
+      await transport.setMaxIncomingBitrate(maxIncomingBitrate).catch((err: unknown) => {
+        this.#host.logger.warn({ peerId: this.#id, err }, 'setMaxIncomingBitrate failed');
+      });
+    }
+    return {
+      id: transport.id,
+      direction,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  /**
+   * A PlainTransport (RTP without ICE/DTLS) for recorders, gateways and tests.
+   * Only when the room's config sets allowPlainTransports.
+   * comedia: learn the remote address from the first packet (send direction).
+   */
+  async createPlainTransport(options: { direction: TransportDirection; comedia?: boolean }): Promise<PlainTransportInfo> {
+    if (!this.#host.config.allowPlainTransports) {
+      throw new MediaError('forbidden', 'plain transports are not enabled');
+    }
+    const direction = this.#direction(options?.direction);
+    const rr = this.#activeRouter();
+    let transport: ms.PlainTransport;
+    try {
+      transport = await rr.router.createPlainTransport({
+        listenInfo: { protocol: 'udp', ip: this.#host.config.pipeListenIp },
+        rtcpMux: true,
+        comedia: options.comedia === true,
+        appData: { peerId: this.#id, direction },
+      });
+    } catch (error) {
+      throw toMediaError(error, 'create plain transport');
+    }
+    const rec: TransportRecord = { transport, type: 'plain', direction, connected: false };
+    this.#adoptTransport(rr, rec);
+    if (options.comedia === true) {
+      // A comedia transport is usable once the remote side's first packet arrives.
+      transport.on('tuple', () => {
+        rec.connected = true;
+        this.#updateConnectivity();
+      });
+    }
+    return {
+      id: transport.id,
+      direction,
+      ip: transport.tuple.localAddress,
+      port: transport.tuple.localPort,
+      rtcpPort: transport.rtcpTuple?.localPort,
+    };
+  }
+
+  async connectTransport(transportId: string, dtlsParameters: ms.DtlsParameters): Promise<void> {
+    const rec = this.#ownTransport(transportId);
+    if (rec.type !== 'webrtc') throw new MediaError('invalid', 'not a WebRTC transport');
+    if (!isRecord(dtlsParameters) || !Array.isArray(dtlsParameters.fingerprints)) {
+      throw new MediaError('invalid', 'dtlsParameters must have fingerprints');
+    }
+    try {
+      await (rec.transport as ms.WebRtcTransport).connect({ dtlsParameters });
+    } catch (error) {
+      throw toMediaError(error, 'connect transport', 'invalid');
+    }
+  }
+
+  /** Point a plain transport at the remote RTP (and RTCP) address. */
+  async connectPlainTransport(transportId: string, remote: { ip: string; port: number; rtcpPort?: number }): Promise<void> {
+    const rec = this.#ownTransport(transportId);
+    if (rec.type !== 'plain') throw new MediaError('invalid', 'not a plain transport');
+    try {
+      await (rec.transport as ms.PlainTransport).connect(remote);
+    } catch (error) {
+      throw toMediaError(error, 'connect plain transport', 'invalid');
+    }
+    rec.connected = true;
+    this.#updateConnectivity();
+  }
+
+  /** Close one of the peer's transports (its producers/consumers go with it). */
+  closeTransport(transportId: string): void {
+    this.#ownTransport(transportId).transport.close();
+  }
+
+  async restartIce(transportId: string): Promise<ms.IceParameters> {
+    const rec = this.#ownTransport(transportId);
+    if (rec.type !== 'webrtc') throw new MediaError('invalid', 'not a WebRTC transport');
+    try {
+      return await (rec.transport as ms.WebRtcTransport).restartIce();
+    } catch (error) {
+      throw toMediaError(error, 'restart ICE');
+    }
+  }
+
+  async getTransportStats(transportId: string): Promise<unknown[]> {
+    const rec = this.#ownTransport(transportId);
+    try {
+      return await rec.transport.getStats();
+    } catch (error) {
+      throw toMediaError(error, 'transport stats');
+    }
+  }
+
+  // ---- producers --------------------------------------------------------
+
+  async produce(options: ProduceOptions): Promise<ProducerInfo> {
+    this.#activeRouter();
+    if (!isRecord(options)) throw new MediaError('invalid', 'produce needs options');
+    const source = isRecord(options.appData) ? options.appData.source : undefined;
+    if (typeof source !== 'string' || !PRODUCER_SOURCES.includes(source as ProducerSource)) {
+      throw new MediaError('invalid', `appData.source must be one of ${PRODUCER_SOURCES.join(', ')}`);
+    }
+    const src = source as ProducerSource;
+    if (options.kind !== KIND_OF_SOURCE[src]) {
+      throw new MediaError('invalid', `a ${src} producer must be ${KIND_OF_SOURCE[src]}`);
+    }
+    if (!allowed(this.#permissions, src)) throw new MediaError('forbidden', `not allowed to produce ${src}`);
+    if (!isRecord(options.rtpParameters)) throw new MediaError('invalid', 'rtpParameters must be an object');
+    const rec = this.#ownTransport(options.transportId);
+    if (rec.direction !== 'send') throw new MediaError('invalid', 'produce needs a send transport');
+    if (this.#producing.has(src) || [...this.#producers.values()].some((e) => e.source === src)) {
+      throw new MediaError('invalid', `already producing ${src}`);
+    }
+    const rr = this.#router!;
+    const clientPaused = options.paused === true;
+    const paused = clientPaused || this.#serverMuted.has(src);
+    this.#producing.add(src);
+    let producer: ms.Producer;
+    try {
+      producer = await rec.transport.produce({
+        kind: options.kind,
+        rtpParameters: options.rtpParameters,
+        paused,
+        appData: { peerId: this.#id, source: src },
+      });
+    } catch (error) {
+      throw toMediaError(error, 'produce', 'invalid');
+    } finally {
+      this.#producing.delete(src);
+    }
+    if (this.#closed || producer.closed || this.#router !== rr) {
+      producer.close();
+      throw new MediaError('closed', 'peer closed or moved while producing');
+    }
+    if (!allowed(this.#permissions, src)) {
+      producer.close();
+      throw new MediaError('forbidden', `not allowed to produce ${src}`);
+    }
+    const entry: ProducerEntry = { producer, peer: this, source: src, home: rr, clientPaused, appliedPaused: paused };
+    this.#producers.set(producer.id, entry);
+    producer.observer.once('close', () => {
+      this.#producers.delete(producer.id);
+      this.#host.producerClosed(entry);
+    });
+    this.#host.producerAdded(entry);
+    // a chair's mute that arrived while mediasoup was creating the producer
+    await this.#syncProducerPause(entry, true).catch((err: unknown) => {
+      this.#host.logger.warn({ peerId: this.#id, err }, 'could not apply server mute to new producer');
+    });
+    return producerInfo(entry, this.#serverMuted);
+  }
+
+  async pauseProducer(producerId: string): Promise<void> {
+    const entry = this.#ownProducer(producerId);
+    entry.clientPaused = true;
+    await this.#syncProducerPause(entry, false);
+  }
+
+  /** Refused with 'forbidden' while the chair holds this source muted. */
+  async resumeProducer(producerId: string): Promise<void> {
+    const entry = this.#ownProducer(producerId);
+    if (this.#serverMuted.has(entry.source)) throw new MediaError('forbidden', 'muted by the chair');
+    entry.clientPaused = false;
+    await this.#syncProducerPause(entry, false);
+  }
+
+  closeProducer(producerId: string): void {
+    this.#ownProducer(producerId).producer.close();
+  }
+
+  async getProducerStats(producerId: string): Promise<unknown[]> {
+    const entry = this.#ownProducer(producerId);
+    try {
+      return await entry.producer.getStats();
+    } catch (error) {
+      throw toMediaError(error, 'producer stats');
+    }
+  }
+
+  // ---- consumers --------------------------------------------------------
+
+  /**
+   * Consume another peer's producer on this peer's recv transport. Created
+   * paused: the client resumes it once its track is set up. Consuming the
+   * same producer twice returns the existing consumer.
+   */
+  async consume(producerId: string, rtpCapabilities?: ms.RtpCapabilities): Promise<ConsumerInfo> {
+    const rr = this.#activeRouter();
+    if (typeof producerId !== 'string') throw new MediaError('invalid', 'producerId must be a string');
+    const caps = rtpCapabilities ?? this.#rtpCapabilities;
+    if (!isRecord(caps)) throw new MediaError('invalid', 'rtpCapabilities are needed to consume');
+    const rec = [...this.#transports.values()].find((t) => t.direction === 'recv');
+    if (!rec) throw new MediaError('invalid', 'create a recv transport first');
+    const entry = this.#host.findProducer(producerId);
+    if (!entry) throw new MediaError('not-found', 'no such producer');
+    if (entry.peer === this) throw new MediaError('invalid', 'cannot consume own producer');
+    const existing = [...this.#consumers.values()].find((c) => c.entry === entry);
+    if (existing) return consumerInfo(existing);
+
+    await this.#host.pipe(entry, rr);
+    let consumable: boolean;
+    try {
+      consumable = rr.router.canConsume({ producerId, rtpCapabilities: caps });
+    } catch {
+      consumable = false;
+    }
+    if (!consumable) throw new MediaError('invalid', 'cannot consume this producer with these capabilities');
+    if (this.#router !== rr || rec.transport.closed) throw new MediaError('closed', 'transport closed while consuming');
+
+    let consumer: ms.Consumer;
+    try {
+      consumer = await rec.transport.consume({
+        producerId,
+        rtpCapabilities: caps,
+        paused: true,
+        appData: { peerId: this.#id, producerPeerId: entry.peer.id, source: entry.source },
+      });
+    } catch (error) {
+      throw toMediaError(error, 'consume', 'invalid');
+    }
+    if (this.#closed || consumer.closed) {
+      consumer.close();
+      throw new MediaError('closed', 'peer closed while consuming');
+    }
+    const again = [...this.#consumers.values()].find((c) => c.entry === entry);
+    if (again) {
+      // a concurrent consume() of the same producer won
+      consumer.close();
+      return consumerInfo(again);
+    }
+    const crec: ConsumerRecord = {
+      consumer,
+      entry,
+      clientPaused: true,
+      viewPaused: false,
+      appliedPaused: true,
+      manualLayers: false,
+      manualPriority: undefined,
+      appliedLayers: undefined,
+      appliedPriority: consumer.priority,
+    };
+    this.#consumers.set(consumer.id, crec);
+    consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+    consumer.on('producerclose', () => this.#host.consumerClosed(this, consumer.id, producerId));
+    consumer.on('layerschange', (layers) =>
+      this.#host.consumerLayersChanged(
+        this,
+        consumer.id,
+        layers ? { spatialLayer: layers.spatialLayer, temporalLayer: layers.temporalLayer } : undefined,
+      ),
+    );
+    consumer.on('score', (score) => this.#host.consumerScore(this, consumer.id, score.score, score.producerScore));
+    await this.#layoutConsumer(crec);
+    return consumerInfo(crec);
+  }
+
+  async resumeConsumer(consumerId: string): Promise<void> {
+    const rec = this.#ownConsumer(consumerId);
+    rec.clientPaused = false;
+    await this.#syncConsumerPause(rec);
+  }
+
+  async pauseConsumer(consumerId: string): Promise<void> {
+    const rec = this.#ownConsumer(consumerId);
+    rec.clientPaused = true;
+    await this.#syncConsumerPause(rec);
+  }
+
+  closeConsumer(consumerId: string): void {
+    this.#ownConsumer(consumerId).consumer.close();
+  }
+
+  /** The viewer's own choice (e.g. from its tile size); kept until its next setViewMode(). */
+  async setConsumerPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    const rec = this.#ownConsumer(consumerId);
+    if (!Number.isInteger(spatialLayer) || spatialLayer < 0 || (temporalLayer !== undefined && (!Number.isInteger(temporalLayer) || temporalLayer < 0))) {
+      throw new MediaError('invalid', 'layers must be whole numbers from 0');
+    }
+    rec.manualLayers = true;
+    await this.#applyLayers(rec, { spatialLayer, temporalLayer });
+  }
+
+  /** 1..255; kept until the viewer's next setViewMode(). */
+  async setConsumerPriority(consumerId: string, priority: number): Promise<void> {
+    const rec = this.#ownConsumer(consumerId);
+    if (!Number.isInteger(priority) || priority < 1 || priority > 255) {
+      throw new MediaError('invalid', 'priority must be a whole number from 1 to 255');
+    }
+    rec.manualPriority = priority;
+    await this.#applyPriority(rec, priority);
+  }
+
+  async requestKeyFrame(consumerId: string): Promise<void> {
+    const rec = this.#ownConsumer(consumerId);
+    try {
+      await rec.consumer.requestKeyFrame();
+    } catch (error) {
+      throw toMediaError(error, 'request key frame');
+    }
+  }
+
+  async getConsumerStats(consumerId: string): Promise<ms.ConsumerStat[]> {
+    const rec = this.#ownConsumer(consumerId);
+    try {
+      return await rec.consumer.getStats();
+    } catch (error) {
+      throw toMediaError(error, 'consumer stats');
+    }
+  }
+
+  /**
+   * stage: the stage's video at the highest layer, other cameras at the lowest;
+   * grid: every camera at the lowest layer; audio-only: every video consumer
+   * paused (resumed when leaving audio-only). Screen shares always get the
+   * highest layer. Clears the viewer's manual layer/priority choices.
+   */
+  async setViewMode(mode: ViewMode): Promise<void> {
+    if (this.#closed) throw new MediaError('closed', 'peer is closed');
+    if (!VIEW_MODES.includes(mode)) throw new MediaError('invalid', `view mode must be one of ${VIEW_MODES.join(', ')}`);
+    this.#viewMode = mode;
+    for (const rec of this.#consumers.values()) {
+      rec.manualLayers = false;
+      rec.manualPriority = undefined;
+    }
+    await this.#layoutAll();
+  }
+
+  /** Leave the room (idempotent): closes transports, and with them producers and consumers. */
+  close(): void {
+    this.#close('left');
+  }
+
+  // ---- internals --------------------------------------------------------
+
+  #makeControl(): PeerControl {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const peer = this;
+    return {
+      get router() {
+        return peer.#router;
+      },
+      close: (reason) => this.#close(reason),
+      routerLost: () => {
+        this.#router = undefined;
+        this.#needsRejoin = !this.#closed;
+        for (const rec of this.#transports.values()) rec.transport.close();
+        this.#updateConnectivity();
+      },
+      relocate: (router) => {
+        for (const rec of this.#transports.values()) rec.transport.close();
+        this.#router = router;
+        this.#needsRejoin = false;
+      },
+      applyLayout: () => this.#layoutAll(),
+      setPermissions: (permissions) => {
+        this.#permissions = validatePermissions(permissions);
+        for (const entry of [...this.#producers.values()]) {
+          if (!allowed(this.#permissions, entry.source)) entry.producer.close();
+        }
+      },
+      serverMute: async (sources) => {
+        let changed = false;
+        for (const source of sources) {
+          if (!this.#serverMuted.has(source)) {
+            this.#serverMuted.add(source);
+            changed = true;
+          }
+        }
+        if (changed) this.#host.muteChanged(this);
+        await Promise.all(
+          [...this.#producers.values()].filter((e) => sources.includes(e.source)).map((e) => this.#syncProducerPause(e, true)),
+        );
+      },
+      serverUnmute: async (sources, options) => {
+        let changed = false;
+        for (const source of sources) changed = this.#serverMuted.delete(source) || changed;
+        if (changed) this.#host.muteChanged(this);
+        const affected = [...this.#producers.values()].filter((e) => sources.includes(e.source));
+        if (options?.resumeMic) {
+          for (const entry of affected) if (entry.source === 'mic') entry.clientPaused = false;
+        }
+        await Promise.all(affected.map((e) => this.#syncProducerPause(e, true)));
+      },
+    };
+  }
+
+  #close(reason: PeerLeftReason): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const rec of [...this.#transports.values()]) rec.transport.close();
+    this.#transports.clear();
+    this.#connected = false;
+    this.#host.peerClosed(this, reason);
+  }
+
+  #activeRouter(): RoomRouter {
+    if (this.#closed) throw new MediaError('closed', 'peer is closed');
+    const rr = this.#router;
+    if (!rr || rr.router.closed) throw new MediaError('closed', 'media worker lost: rejoin first');
+    return rr;
+  }
+
+  #direction(value: unknown): TransportDirection {
+    if (value !== 'send' && value !== 'recv') throw new MediaError('invalid', "direction must be 'send' or 'recv'");
+    return value;
+  }
+
+  #adoptTransport(rr: RoomRouter, rec: TransportRecord): void {
+    const { transport } = rec;
+    if (this.#closed || this.#router !== rr || transport.closed) {
+      transport.close();
+      throw new MediaError('closed', 'peer closed or moved while creating a transport');
+    }
+    for (const old of [...this.#transports.values()]) {
+      if (old.direction === rec.direction) old.transport.close();
+    }
+    this.#transports.set(transport.id, rec);
+    (transport as ms.Transport).observer.once('close', () => {
+      this.#transports.delete(transport.id);
+      this.#updateConnectivity();
+    });
+    if (rec.type === 'webrtc') {
+      const webrtc = transport as ms.WebRtcTransport;
+      const update = (): void => {
+        rec.connected =
+          (webrtc.iceState === 'connected' || webrtc.iceState === 'completed') &&
+          webrtc.dtlsState !== 'failed' &&
+          webrtc.dtlsState !== 'closed';
+        this.#updateConnectivity();
+      };
+      webrtc.on('icestatechange', update);
+      webrtc.on('dtlsstatechange', update);
+    }
+  }
+
+  #updateConnectivity(): void {
+    const connected = !this.#closed && [...this.#transports.values()].some((t) => t.connected && !t.transport.closed);
+    if (connected === this.#connected) return;
+    this.#connected = connected;
+    this.#host.connectivityChanged(this, connected);
+  }
+
+  #own<T>(kind: 'transport' | 'producer' | 'consumer', map: Map<string, T>, id: string): T {
+    if (this.#closed) throw new MediaError('closed', 'peer is closed');
+    if (typeof id !== 'string') throw new MediaError('invalid', `${kind} id must be a string`);
+    const found = map.get(id);
+    if (found) return found;
+    const code: MediaErrorCode = this.#host.ownerOf(kind, id) !== undefined ? 'not-owner' : 'not-found';
+    throw new MediaError(code, code === 'not-owner' ? `${kind} belongs to another peer` : `no such ${kind}`);
+  }
+
+  #ownTransport(id: string): TransportRecord {
+    return this.#own('transport', this.#transports, id);
+  }
+
+  #ownProducer(id: string): ProducerEntry {
+    return this.#own('producer', this.#producers, id);
+  }
+
+  #ownConsumer(id: string): ConsumerRecord {
+    return this.#own('consumer', this.#consumers, id);
+  }
+
+  /** has a transport/producer/consumer with this id (for the room's ownerOf) */
+  owns(kind: 'transport' | 'producer' | 'consumer', id: string): boolean {
+    const map: Map<string, unknown> = kind === 'transport' ? this.#transports : kind === 'producer' ? this.#producers : this.#consumers;
+    return map.has(id);
+  }
+
+  async #syncProducerPause(entry: ProducerEntry, byServer: boolean): Promise<void> {
+    const want = entry.clientPaused || this.#serverMuted.has(entry.source);
+    if (want === entry.appliedPaused || entry.producer.closed) return;
+    entry.appliedPaused = want;
+    try {
+      if (want) await entry.producer.pause();
+      else await entry.producer.resume();
+    } catch (error) {
+      if (entry.producer.closed) return;
+      throw toMediaError(error, want ? 'pause producer' : 'resume producer');
+    }
+    if (!entry.producer.closed) this.#host.producerPauseChanged(entry, want, byServer);
+  }
+
+  async #syncConsumerPause(rec: ConsumerRecord): Promise<void> {
+    const want = rec.clientPaused || rec.viewPaused;
+    if (want === rec.appliedPaused || rec.consumer.closed) return;
+    rec.appliedPaused = want;
+    try {
+      if (want) await rec.consumer.pause();
+      else await rec.consumer.resume();
+    } catch (error) {
+      if (rec.consumer.closed) return;
+      throw toMediaError(error, want ? 'pause consumer' : 'resume consumer');
+    }
+  }
+
+  async #applyLayers(rec: ConsumerRecord, layers: ConsumerLayers): Promise<void> {
+    const { consumer } = rec;
+    if (consumer.kind !== 'video' || consumer.type === 'simple' || consumer.type === 'pipe') return;
+    const key = `${layers.spatialLayer}:${layers.temporalLayer ?? ''}`;
+    if (key === rec.appliedLayers || consumer.closed) return;
+    rec.appliedLayers = key;
+    try {
+      await consumer.setPreferredLayers(
+        layers.temporalLayer === undefined
+          ? { spatialLayer: layers.spatialLayer }
+          : { spatialLayer: layers.spatialLayer, temporalLayer: layers.temporalLayer },
+      );
+    } catch (error) {
+      if (consumer.closed) return;
+      throw toMediaError(error, 'set preferred layers', 'invalid');
+    }
+  }
+
+  async #applyPriority(rec: ConsumerRecord, priority: number): Promise<void> {
+    if (priority === rec.appliedPriority || rec.consumer.closed) return;
+    rec.appliedPriority = priority;
+    try {
+      await rec.consumer.setPriority(priority);
+    } catch (error) {
+      if (rec.consumer.closed) return;
+      throw toMediaError(error, 'set priority', 'invalid');
+    }
+  }
+
+  async #layoutConsumer(rec: ConsumerRecord): Promise<void> {
+    if (rec.consumer.closed || rec.consumer.kind !== 'video') return;
+    rec.viewPaused = this.#viewMode === 'audio-only';
+    await this.#syncConsumerPause(rec);
+    const { onStage, priority } = this.#host.placement(rec.entry);
+    if (!rec.manualLayers) {
+      const max = maxLayers(rec.consumer);
+      const high = rec.entry.source === 'screen' || (this.#viewMode === 'stage' && onStage);
+      await this.#applyLayers(rec, { spatialLayer: high ? max.spatial : 0, temporalLayer: max.temporal });
+    }
+    await this.#applyPriority(rec, rec.manualPriority ?? priority);
+  }
+
+  async #layoutAll(): Promise<void> {
+    const results = await Promise.allSettled([...this.#consumers.values()].map((rec) => this.#layoutConsumer(rec)));
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        this.#host.logger.warn({ peerId: this.#id, err: result.reason as unknown }, 'consumer layout failed');
+      }
+    }
+  }
+}
+
+function producerInfo(entry: ProducerEntry, serverMuted: ReadonlySet<ProducerSource>): ProducerInfo {
+  return {
+    id: entry.producer.id,
+    peerId: entry.peer.id,
+    kind: entry.producer.kind,
+    source: entry.source,
+    paused: entry.appliedPaused,
+    serverMuted: serverMuted.has(entry.source),
+  };
+}
+
+function consumerInfo(rec: ConsumerRecord): ConsumerInfo {
+  const { consumer } = rec;
+  return {
+    id: consumer.id,
+    producerId: consumer.producerId,
+    producerPeerId: rec.entry.peer.id,
+    kind: consumer.kind,
+    source: rec.entry.source,
+    rtpParameters: consumer.rtpParameters,
+    type: consumer.type,
+    paused: rec.appliedPaused,
+    producerPaused: consumer.producerPaused,
+  };
+}
+
+function consumerState(rec: ConsumerRecord): ConsumerState {
+  const { consumer } = rec;
+  const layers = (l: ms.ConsumerLayers | undefined): ConsumerLayers | undefined =>
+    l ? { spatialLayer: l.spatialLayer, temporalLayer: l.temporalLayer } : undefined;
+  return {
+    id: consumer.id,
+    producerId: consumer.producerId,
+    kind: consumer.kind,
+    paused: rec.appliedPaused || consumer.producerPaused,
+    clientPaused: rec.clientPaused,
+    viewPaused: rec.viewPaused,
+    producerPaused: consumer.producerPaused,
+    preferredLayers: layers(consumer.preferredLayers),
+    currentLayers: layers(consumer.currentLayers),
+    priority: consumer.priority,
+  };
+}
