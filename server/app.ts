@@ -10,6 +10,10 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { DomainEvents } from './events.ts';
 import { authRoutes, authServicePlugin } from './modules/auth/index.ts';
+import { annotationHandlers } from './modules/annotations/handlers.ts';
+import { annotationRoutes } from './modules/annotations/routes.ts';
+import { AnnotationService } from './modules/annotations/service.ts';
+import { DraftCommentService } from './modules/annotations/comments.ts';
 import { endpointRoutes } from './modules/conference/endpoints-routes.ts';
 import { EndpointService } from './modules/conference/endpoints-service.ts';
 import { documentRoutes } from './modules/documents/routes.ts';
@@ -73,9 +77,18 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     dataDir: config.dataDir,
     uploadLimitBytes: config.uploadLimitBytes,
     log: app.log,
+    events: app.events,
   });
   const endpointService = new EndpointService(database.db, meetingService);
   const liveService = new LiveService(database.db, meetingService, app.events);
+  const annotationService = new AnnotationService(database.db, documentService, app.events);
+  const commentService = new DraftCommentService(database.db, documentService);
+  app.events.on('document.versionAdded', ({ documentId, fromVersion, toVersion }) => {
+    annotationService
+      .carryOver(documentId, fromVersion, toVersion)
+      .then((result) => app.log.info({ documentId, toVersion, ...result }, 'annotations carried over'))
+      .catch((error: unknown) => app.log.error({ err: error, documentId }, 'carrying annotations over failed'));
+  });
   subscribeNotifications(app.events, notificationService, app.log);
   app.addHook('onClose', async () => documentService.close());
 
@@ -91,6 +104,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(documentRoutes(documentService, config.uploadLimitBytes));
       await api.register(notificationRoutes(notificationService));
       await api.register(endpointRoutes(endpointService));
+      await api.register(annotationRoutes(annotationService, commentService, documentService));
       api.all('/*', apiNotFound);
     },
     { prefix: '/api/v1' },
@@ -99,7 +113,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   if (options.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
 
-  const sockets = await createSocketServer(app, [liveHandlers(app, liveService, meetingService)]);
+  const sockets = await createSocketServer(app, [liveHandlers(app, liveService, meetingService), annotationHandlers(app, annotationService)]);
   app.decorate('io', sockets.io);
   app.addHook('preClose', async () => {
     // Disconnect every socket client first, or the HTTP server would wait for them forever.

@@ -4,11 +4,16 @@
  * Socket.io and lets several listeners react to one change.
  */
 import { EventEmitter } from 'node:events';
+import type { AnnotationDto } from './contract/annotations.ts';
 import type { NotificationDto } from './contract/documents.ts';
 import type { LiveUpdateMessage } from './contract/live.ts';
 import type { SessionRevokedReason } from './contract/realtime.ts';
 
 export type DomainEventMap = {
+  /** a document got a new current version (notes on the old one are carried over) */
+  'document.versionAdded': [{ documentId: string; fromVersion: number; toVersion: number }];
+  /** one of a user's annotations changed (their other devices follow) */
+  'annotations.changed': [{ userId: string; annotation: AnnotationDto }];
   /** a section of a live meeting changed (after commit) */
   'live.updated': [LiveUpdateMessage];
   /** the chair gave the floor to a participant (the conference gives their endpoint the floor too) */

@@ -3,6 +3,7 @@
  * exchange, with `entity:verb` names. Every client call is acknowledged with
  * an Ack; callers use a timeout (socket.timeout(ms).emitWithAck).
  */
+import type { AnnotationDto, AnnotationUpsert } from './annotations.ts';
 import type { NotificationDto } from './documents.ts';
 import type { LiveSnapshot, LiveUpdateMessage } from './live.ts';
 import type { SessionUser } from './identity.ts';
@@ -17,6 +18,8 @@ export type SessionRevokedReason = 'logout' | 'logout-everywhere' | 'deactivated
 export interface ServerToClientEvents {
   /** The session behind this connection ended; the client should go to the login page. */
   'session:revoked': (payload: { reason: SessionRevokedReason }) => void;
+  /** One of this user's annotations changed on another device (or was carried to a new version). */
+  'annotation:changed': (payload: AnnotationDto) => void;
   /** A section of a live meeting this socket joined changed. */
   'live:update': (payload: LiveUpdateMessage) => void;
   /** Something new for this user (a meeting published, a document added or updated). */
@@ -47,6 +50,11 @@ export interface ClientToServerEvents {
   'speaker:timer': (payload: { meetingId: string; requestId: string; running: boolean }, ack: AckCallback<Versioned>) => void;
   'speaker:finish': (payload: { meetingId: string; requestId: string }, ack: AckCallback<Versioned>) => void;
   'speaker:reorder': (payload: { meetingId: string; requestIds: string[] }, ack: AckCallback<Versioned>) => void;
+
+  /** Saves (creates or replaces) one annotation; idempotent by its client-chosen id. */
+  'annotation:upsert': (payload: AnnotationUpsert, ack: AckCallback<AnnotationDto>) => void;
+  'annotation:delete': (payload: { id: string }, ack: AckCallback<AnnotationDto>) => void;
+  'annotation:list': (payload: { documentId: string; version: number }, ack: AckCallback<AnnotationDto[]>) => void;
 }
 
 /** What an action answers: the meeting version its change produced. */

@@ -76,6 +76,7 @@ export const errorMessages = {
   documentNotInMeeting: { vi: 'Tài liệu không thuộc cuộc họp này', en: 'The document is not part of this meeting' },
   speakersReorderMismatch: { vi: 'Danh sách sắp xếp phải gồm đúng những người đang chờ phát biểu', en: 'The new order must list exactly the people waiting to speak' },
   rateLimited: { vi: 'Thao tác quá nhanh, vui lòng chờ một chút', en: 'Too many actions at once; please wait a moment' },
+  commentsOnlyOnDrafts: { vi: 'Chỉ góp ý được vào dự thảo', en: 'Comments can only be sent on drafts' },
   bodyTooLarge: { vi: 'Dữ liệu gửi lên quá lớn', en: 'Request body too large' },
   badJson: { vi: 'Dữ liệu gửi lên không phải JSON hợp lệ', en: 'Request body is not valid JSON' },
   unsupportedMediaType: { vi: 'Định dạng dữ liệu không được hỗ trợ', en: 'Unsupported content type' },

@@ -86,6 +86,10 @@ export async function createSocketServer(app: FastifyInstance, modules: SocketMo
     io.to(rooms.meeting(message.meetingId)).emit('live:update', message);
   });
 
+  app.events.on('annotations.changed', ({ userId, annotation }) => {
+    io.to(rooms.user(userId)).emit('annotation:changed', annotation);
+  });
+
   app.events.on('notifications.created', ({ items }) => {
     for (const { userId, notification } of items) io.to(rooms.user(userId)).emit('notification:new', notification);
   });

@@ -4,3 +4,5 @@ export * from './documents.ts';
 export * from './notifications.ts';
 export * from './conference.ts';
 export * from './live.ts';
+export * from './annotations.ts';
+export * from './conference-state.ts';

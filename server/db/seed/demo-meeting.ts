@@ -56,7 +56,7 @@ export async function seedDemoMeeting(db: Db, dataDir: string, log: FastifyBaseL
   const meetingService = new MeetingService(db, events);
   const notificationService = new NotificationService(db, events);
   subscribeNotifications(events, notificationService, log);
-  const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log });
+  const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log, events });
 
   try {
     await createMeeting(log, secretary, office!.id, byName, meetingService, documentService, new EndpointService(db, meetingService));

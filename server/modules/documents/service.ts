@@ -37,6 +37,7 @@ import {
 } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import type { ErrorKey } from '../../i18n/messages.ts';
+import type { DomainEvents } from '../../events.ts';
 import { accessFor, assertCanEdit, loadAccess, type MeetingAccess } from '../meetings/access.ts';
 import type { MeetingService, Tx } from '../meetings/service.ts';
 import { canRead, readableDocumentsCondition } from './access.ts';
@@ -90,7 +91,7 @@ function toDocumentDto(d: DocumentRow, current: VersionRow | undefined): Documen
   };
 }
 
-export type DocumentServiceOptions = { dataDir: string; uploadLimitBytes: number; log: FastifyBaseLogger; pdf?: PdfProcessor };
+export type DocumentServiceOptions = { dataDir: string; uploadLimitBytes: number; log: FastifyBaseLogger; events: DomainEvents; pdf?: PdfProcessor };
 
 export class DocumentService {
   readonly #db: Db;
@@ -101,6 +102,7 @@ export class DocumentService {
   readonly #limit: number;
   readonly #log: FastifyBaseLogger;
   readonly #pdf: PdfProcessor;
+  readonly #events: DomainEvents;
 
   constructor(db: Db, meetingsService: MeetingService, notifications: NotificationService, options: DocumentServiceOptions) {
     this.#db = db;
@@ -111,6 +113,7 @@ export class DocumentService {
     this.#limit = options.uploadLimitBytes;
     this.#log = options.log;
     this.#pdf = options.pdf ?? createPdfPool();
+    this.#events = options.events;
   }
 
   get blobs(): BlobStore {
@@ -185,6 +188,31 @@ export class DocumentService {
     if (purpose === 'download' && isViewOnly(doc.confidentiality)) throw new AppError(403, 'downloadNotAllowed');
     const row = await this.#version(documentId, version);
     return { path: this.#blobs.pathFor(row.sha256), sha256: row.sha256, filename: row.originalFilename, viewOnly: isViewOnly(doc.confidentiality), title: doc.title };
+  }
+
+  /** For other modules (annotations, comments): a version this user may read, with what they need to know of it. */
+  async readableVersion(user: SessionUser, documentId: string, version: number) {
+    const { doc, access } = await this.#readable(user, documentId);
+    const row = await this.#version(documentId, version);
+    return {
+      documentId,
+      version,
+      kind: doc.kind,
+      title: doc.title,
+      meetingId: doc.meetingId,
+      pageCount: row.pageCount,
+      path: this.#blobs.pathFor(row.sha256),
+      viewOnly: isViewOnly(doc.confidentiality),
+      canManage: access.canManage,
+      currentVersion: doc.currentVersion,
+    };
+  }
+
+  /** Texts of every page of a version (for placing notes on a new version). */
+  async pageTexts(documentId: string, version: number): Promise<string[]> {
+    const row = await this.#version(documentId, version);
+    const pages = await this.#db.select().from(documentPages).where(eq(documentPages.versionId, row.id)).orderBy(asc(documentPages.pageNumber));
+    return pages.map((p) => p.textSearch);
   }
 
   async thumbnail(user: SessionUser, documentId: string, version: number): Promise<string> {
@@ -349,6 +377,8 @@ export class DocumentService {
         .where(eq(documentVersions.documentId, documentId));
       await this.#insertVersion(tx, documentId, Math.max(locked!.current, last?.max ?? 0) + 1, staged, inspection, filename, user.id);
     });
+    const current = (await this.#db.select({ v: documents.currentVersion }).from(documents).where(eq(documents.id, documentId)))[0]!.v;
+    this.#events.emit('document.versionAdded', { documentId, fromVersion: current - 1, toVersion: current });
     if (access.meeting.status !== 'draft') await this.#notifyReaders(documentId, 'document.updated', `Tài liệu đã được cập nhật: ${doc.title}`);
     return this.get(user, documentId);
   }

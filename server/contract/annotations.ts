@@ -1,0 +1,81 @@
+/**
+ * Private annotations and comments on drafts. Coordinates are fractions of
+ * the page (0..1, origin top-left), so they stay right at any zoom and on any
+ * screen.
+ */
+import Type, { type Static } from 'typebox';
+import { Nullable, Uuid, VisibleText } from './common.ts';
+
+const Fraction = Type.Number({ minimum: 0, maximum: 1 });
+const Color = Type.String({ pattern: '^#[0-9a-fA-F]{6}$' });
+const Strict = { additionalProperties: false } as const;
+
+export const InkData = Type.Object(
+  {
+    tool: Type.Enum(['pen', 'highlighter'] as const),
+    color: Color,
+    /** stroke width as a fraction of the page width */
+    width: Type.Number({ minimum: 0.0005, maximum: 0.05 }),
+    /** [x, y] or [x, y, pressure] */
+    points: Type.Array(Type.Array(Fraction, { minItems: 2, maxItems: 3 }), { minItems: 1, maxItems: 5000 }),
+  },
+  Strict,
+);
+export const HighlightData = Type.Object(
+  { color: Color, rects: Type.Array(Type.Array(Fraction, { minItems: 4, maxItems: 4 }), { minItems: 1, maxItems: 200 }) },
+  Strict,
+);
+export const NoteData = Type.Object({ x: Fraction, y: Fraction, text: Type.String({ minLength: 1, maxLength: 4000 }), color: Type.Optional(Color) }, Strict);
+
+const Common = {
+  id: Uuid,
+  documentId: Uuid,
+  version: Type.Integer({ minimum: 1 }),
+  page: Type.Integer({ minimum: 1 }),
+  anchorText: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+};
+
+export const AnnotationUpsert = Type.Union([
+  Type.Object({ ...Common, kind: Type.Literal('ink'), data: InkData }, Strict),
+  Type.Object({ ...Common, kind: Type.Literal('highlight'), data: HighlightData }, Strict),
+  Type.Object({ ...Common, kind: Type.Literal('note'), data: NoteData }, Strict),
+]);
+export type AnnotationUpsert = Static<typeof AnnotationUpsert>;
+
+export const AnnotationRef = Type.Object({ id: Uuid }, Strict);
+export const AnnotationListQuery = Type.Object({ documentId: Uuid, version: Type.Integer({ minimum: 1 }) }, Strict);
+
+export type AnnotationDto = {
+  id: string;
+  documentId: string;
+  version: number;
+  /** null: could not be placed on this version (its anchor text is gone) */
+  page: number | null;
+  kind: 'ink' | 'highlight' | 'note';
+  data: Static<typeof InkData> | Static<typeof HighlightData> | Static<typeof NoteData>;
+  anchorText: string | null;
+  revision: number;
+  deleted: boolean;
+  updatedAt: string;
+};
+
+export const DraftCommentCreate = Type.Object(
+  { version: Type.Integer({ minimum: 1 }), page: Type.Integer({ minimum: 1 }), selectionText: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))), body: VisibleText(1, 4000) },
+  Strict,
+);
+export type DraftCommentCreate = Static<typeof DraftCommentCreate>;
+export const DraftCommentUpdate = Type.Object({ handled: Type.Boolean() }, Strict);
+export const DraftCommentQuery = Type.Object({ handled: Type.Optional(Type.Boolean()), page: Type.Optional(Type.Integer({ minimum: 1 })) }, Strict);
+export const DraftCommentParams = Type.Object({ documentId: Uuid, commentId: Uuid }, Strict);
+
+export type DraftCommentDto = {
+  id: string;
+  documentId: string;
+  version: number;
+  page: number;
+  selectionText: string | null;
+  body: string;
+  author: { userId: string; fullName: string };
+  createdAt: string;
+  handled: boolean;
+};
