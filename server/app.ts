@@ -14,6 +14,10 @@ import { annotationHandlers } from './modules/annotations/handlers.ts';
 import { annotationRoutes } from './modules/annotations/routes.ts';
 import { AnnotationService } from './modules/annotations/service.ts';
 import { DraftCommentService } from './modules/annotations/comments.ts';
+import { voteHandlers } from './modules/votes/handlers.ts';
+import { voteRoutes } from './modules/votes/routes.ts';
+import { BallotSeal } from './modules/votes/sealing.ts';
+import { VoteService } from './modules/votes/service.ts';
 import { endpointRoutes } from './modules/conference/endpoints-routes.ts';
 import { EndpointService } from './modules/conference/endpoints-service.ts';
 import { documentRoutes } from './modules/documents/routes.ts';
@@ -83,6 +87,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const liveService = new LiveService(database.db, meetingService, app.events);
   const annotationService = new AnnotationService(database.db, documentService, app.events);
   const commentService = new DraftCommentService(database.db, documentService);
+  const voteService = new VoteService(database.db, meetingService, app.events, await BallotSeal.load(config.dataDir, config.ballotKey));
   app.events.on('document.versionAdded', ({ documentId, fromVersion, toVersion }) => {
     annotationService
       .carryOver(documentId, fromVersion, toVersion)
@@ -105,6 +110,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(notificationRoutes(notificationService));
       await api.register(endpointRoutes(endpointService));
       await api.register(annotationRoutes(annotationService, commentService, documentService));
+      await api.register(voteRoutes(voteService));
       api.all('/*', apiNotFound);
     },
     { prefix: '/api/v1' },
@@ -113,7 +119,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   if (options.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
 
-  const sockets = await createSocketServer(app, [liveHandlers(app, liveService, meetingService), annotationHandlers(app, annotationService)]);
+  const sockets = await createSocketServer(app, [liveHandlers(app, liveService, meetingService), annotationHandlers(app, annotationService), voteHandlers(app, voteService)]);
   app.decorate('io', sockets.io);
   app.addHook('preClose', async () => {
     // Disconnect every socket client first, or the HTTP server would wait for them forever.

@@ -3,6 +3,8 @@
  * is then passed around as a frozen object. A bad value stops the process with
  * a message that names the variable, before anything else happens.
  */
+import { isIP } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export type Config = Readonly<{
@@ -13,6 +15,8 @@ export type Config = Readonly<{
   databaseUrl: string | undefined;
   /** Set when several app processes share live state through Redis (Socket.io adapter). */
   redisUrl: string | undefined;
+  /** base64 of 32 bytes sealing secret ballots; unset: a key file under DATA_DIR/keys (one process only) */
+  ballotKey: string | undefined;
   publicUrl: URL;
   /** Sliding session lifetime, in milliseconds. */
   sessionLifetimeMs: number;
@@ -28,7 +32,47 @@ export type Config = Readonly<{
   /** Built SvelteKit app (adapter-node output); absent in API-only tests. */
   webBuildDir: string;
   shutdownTimeoutMs: number;
+  /** Video conference media (mediasoup), see README "Configuration" (MEDIA_*). */
+  media: MediaSettings;
 }>;
+
+// --- MEDIA_* (video conference) ---
+/** What the server passes to media/ (MediaService.start); the rest are media/'s defaults. */
+export type MediaSettings = Readonly<{
+  /** mediasoup worker processes; default: available cores */
+  workers: number;
+  listenIp: string;
+  /** address put in ICE candidates; undefined: the first LAN address when listening on 0.0.0.0 */
+  announcedAddress: string | undefined;
+  /** UDP+TCP port of worker 0 (worker i uses port + i), or a range each socket takes a free port from */
+  webRtcPort: number | Readonly<{ min: number; max: number }>;
+  /** a peer with no connected transport for this long is removed */
+  peerTimeoutMs: number;
+}>;
+
+function mediaSettings(env: Env): MediaSettings {
+  const rawPort = optionalText(env, 'MEDIA_WEBRTC_PORT') ?? '40000';
+  const range = /^(\d+)-(\d+)$/.exec(rawPort);
+  let webRtcPort: MediaSettings['webRtcPort'];
+  if (range !== null) {
+    const min = Number(range[1]);
+    const max = Number(range[2]);
+    if (min < 1024 || max > 65535 || max < min) throw new ConfigError('MEDIA_WEBRTC_PORT', `range must lie within 1024-65535, got "${rawPort}"`);
+    webRtcPort = Object.freeze({ min, max });
+  } else {
+    webRtcPort = integer(env, 'MEDIA_WEBRTC_PORT', 40000, 1024, 65535);
+  }
+  const listenIp = text(env, 'MEDIA_LISTEN_IP', '0.0.0.0');
+  if (!isIP(listenIp)) throw new ConfigError('MEDIA_LISTEN_IP', `must be an IPv4 or IPv6 address, got "${listenIp}"`);
+  return Object.freeze({
+    workers: integer(env, 'MEDIA_WORKERS', os.availableParallelism(), 1, 64),
+    listenIp,
+    announcedAddress: optionalText(env, 'MEDIA_ANNOUNCED_ADDRESS'),
+    webRtcPort,
+    peerTimeoutMs: integer(env, 'MEDIA_PEER_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
+  });
+}
+// --- end MEDIA_* ---
 
 export class ConfigError extends Error {
   readonly variable: string;
@@ -94,6 +138,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const redisUrl = optionalText(env, 'REDIS_URL');
   if (redisUrl !== undefined) url('REDIS_URL', redisUrl, ['redis:', 'rediss:']);
 
+  const ballotKey = optionalText(env, 'BALLOT_KEY');
+  if (ballotKey !== undefined && Buffer.from(ballotKey, 'base64').length !== 32) throw new ConfigError('BALLOT_KEY', 'must be 32 bytes in base64 (openssl rand -base64 32)');
+
   const publicUrl = url('PUBLIC_URL', text(env, 'PUBLIC_URL', `http://localhost:${port || 3000}`), ['http:', 'https:']);
 
   const logLevel = text(env, 'LOG_LEVEL', 'info');
@@ -107,6 +154,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir,
     databaseUrl,
     redisUrl,
+    ballotKey,
     publicUrl,
     sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_HOURS', 7 * 24, 1, 24 * 365) * 3_600_000,
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_MB', 200, 1, 10_240) * 1024 * 1024,
@@ -118,5 +166,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     webBuildDir: path.resolve(cwd, text(env, 'WEB_BUILD_DIR', './build')),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000),
+    media: mediaSettings(env),
   });
 }

@@ -10,6 +10,8 @@ import type { LiveUpdateMessage } from './contract/live.ts';
 import type { SessionRevokedReason } from './contract/realtime.ts';
 
 export type DomainEventMap = {
+  /** a poll opened, closed, was published or got a ballot: counts only, never choices */
+  'poll.updated': [{ meetingId: string; pollId: string; status: 'draft' | 'open' | 'closed' | 'published' | 'cancelled'; cast: number; eligible: number }];
   /** a document got a new current version (notes on the old one are carried over) */
   'document.versionAdded': [{ documentId: string; fromVersion: number; toVersion: number }];
   /** one of a user's annotations changed (their other devices follow) */

@@ -5,6 +5,7 @@
  */
 import type { AnnotationDto, AnnotationUpsert } from './annotations.ts';
 import type { NotificationDto } from './documents.ts';
+import type { CastBallot, CastReceipt } from './votes.ts';
 import type { LiveSnapshot, LiveUpdateMessage } from './live.ts';
 import type { SessionUser } from './identity.ts';
 import type { ValidationIssue } from './validation.ts';
@@ -20,6 +21,8 @@ export interface ServerToClientEvents {
   'session:revoked': (payload: { reason: SessionRevokedReason }) => void;
   /** One of this user's annotations changed on another device (or was carried to a new version). */
   'annotation:changed': (payload: AnnotationDto) => void;
+  /** A poll of a joined meeting changed: status and turnout counts only, never choices. */
+  'poll:update': (payload: { meetingId: string; pollId: string; status: 'draft' | 'open' | 'closed' | 'published' | 'cancelled'; cast: number; eligible: number }) => void;
   /** A section of a live meeting this socket joined changed. */
   'live:update': (payload: LiveUpdateMessage) => void;
   /** Something new for this user (a meeting published, a document added or updated). */
@@ -55,6 +58,9 @@ export interface ClientToServerEvents {
   'annotation:upsert': (payload: AnnotationUpsert, ack: AckCallback<AnnotationDto>) => void;
   'annotation:delete': (payload: { id: string }, ack: AckCallback<AnnotationDto>) => void;
   'annotation:list': (payload: { documentId: string; version: number }, ack: AckCallback<AnnotationDto[]>) => void;
+
+  /** Casts (or, with the same idempotency key, re-sends) a ballot; answers with the voter's receipt. */
+  'vote:cast': (payload: CastBallot, ack: AckCallback<CastReceipt>) => void;
 }
 
 /** What an action answers: the meeting version its change produced. */

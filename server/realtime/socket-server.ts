@@ -86,6 +86,10 @@ export async function createSocketServer(app: FastifyInstance, modules: SocketMo
     io.to(rooms.meeting(message.meetingId)).emit('live:update', message);
   });
 
+  app.events.on('poll.updated', (update) => {
+    io.to(rooms.meeting(update.meetingId)).emit('poll:update', update);
+  });
+
   app.events.on('annotations.changed', ({ userId, annotation }) => {
     io.to(rooms.user(userId)).emit('annotation:changed', annotation);
   });

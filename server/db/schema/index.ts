@@ -6,3 +6,4 @@ export * from './conference.ts';
 export * from './live.ts';
 export * from './annotations.ts';
 export * from './conference-state.ts';
+export * from './votes.ts';

@@ -1,0 +1,114 @@
+/**
+ * Votes and elections. For a secret poll the database never holds a voter
+ * next to a readable choice: while the poll is open each voter's ballot is
+ * sealed (AES-GCM, key outside the database); at close the ballots are opened,
+ * shuffled and written as anonymous rows in one statement (one transaction id,
+ * no timestamps, random ids), and the seals are erased.
+ */
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from './identity.ts';
+import { agendaItems, meetings } from './meetings.ts';
+
+export const pollKind = pgEnum('poll_kind', ['motion', 'election']);
+export const pollStatus = pgEnum('poll_status', ['draft', 'open', 'closed', 'published', 'cancelled']);
+export const pollEligibility = pgEnum('poll_eligibility', ['present', 'all_members']);
+export const pollThreshold = pgEnum('poll_threshold', ['half_all', 'two_thirds_all', 'half_present', 'custom']);
+
+export const polls = pgTable(
+  'polls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    meetingId: uuid('meeting_id')
+      .notNull()
+      .references(() => meetings.id, { onDelete: 'cascade' }),
+    agendaItemId: uuid('agenda_item_id').references(() => agendaItems.id, { onDelete: 'set null' }),
+    kind: pollKind('kind').notNull(),
+    title: text('title').notNull(),
+    secret: boolean('secret').notNull(),
+    eligibility: pollEligibility('eligibility').notNull().default('present'),
+    allowProxy: boolean('allow_proxy').notNull().default(true),
+    allowChange: boolean('allow_change').notNull().default(false),
+    threshold: pollThreshold('threshold').notNull().default('half_all'),
+    customNumerator: integer('custom_numerator'),
+    customDenominator: integer('custom_denominator'),
+    /** elections: approve at most this many candidates */
+    maxChoices: integer('max_choices'),
+    status: pollStatus('status').notNull().default('draft'),
+    /** fixed when the poll opens: who may vote (voter ids) and the members present */
+    eligibleVoters: jsonb('eligible_voters').$type<string[]>(),
+    presentAtOpen: integer('present_at_open'),
+    membershipTotal: integer('membership_total'),
+    quorumOverrideReason: text('quorum_override_reason'),
+    /** counts from a paper vote, entered by the secretary instead of electronic ballots */
+    paperCounts: jsonb('paper_counts'),
+    result: jsonb('result'),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('polls_meeting_idx').on(t.meetingId)],
+);
+
+export const pollCandidates = pgTable('poll_candidates', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  pollId: uuid('poll_id')
+    .notNull()
+    .references(() => polls.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  position: integer('position').notNull(),
+});
+
+/**
+ * Who voted (exactly once per voter: the primary key). For a secret poll the
+ * choice is only in `sealed`, unreadable without the server's key, and erased
+ * at close; no time is kept.
+ */
+export const pollVoters = pgTable(
+  'poll_voters',
+  {
+    pollId: uuid('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    /** the member whose vote this is (an absent delegate, when cast by their proxy) */
+    voterUserId: uuid('voter_user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    castBy: uuid('cast_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    idempotencyKey: text('idempotency_key').notNull(),
+    sealed: text('sealed'),
+    /** public polls only: the choice, shown with the name */
+    publicChoice: jsonb('public_choice'),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.voterUserId] })],
+);
+
+/** Anonymous ballots of a closed poll: random id, receipt, choice — nothing else. */
+export const pollBallots = pgTable(
+  'poll_ballots',
+  {
+    id: uuid('id').primaryKey(),
+    pollId: uuid('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    receipt: text('receipt').notNull(),
+    choice: jsonb('choice').notNull(),
+  },
+  (t) => [index('poll_ballots_poll_idx').on(t.pollId)],
+);
+
+/** The poll's history: who opened, closed, overrode the quorum, published, cancelled. */
+export const pollEvents = pgTable('poll_events', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  pollId: uuid('poll_id')
+    .notNull()
+    .references(() => polls.id, { onDelete: 'cascade' }),
+  action: text('action').notNull(),
+  byUserId: uuid('by_user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'restrict' }),
+  note: text('note'),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,373 @@
+/**
+ * Polls and elections. Exactly once: a voter's ballot is one row keyed by
+ * (poll, voter); a retry with the same idempotency key gets the same receipt;
+ * any other second ballot is refused (or replaces the first when the poll
+ * allows changes). A cast holds the poll row FOR SHARE and closing takes it
+ * FOR UPDATE, so no ballot slips in after the count.
+ *
+ * Secret polls: see server/db/schema/votes.ts and sealing.ts.
+ */
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import type { SessionUser } from '../../contract/identity.ts';
+import type { CastBallot, CastReceipt, MotionOption, PaperCounts, PollCreate, PollDto, PollResult, PublishedBallot } from '../../contract/votes.ts';
+import { MOTION_OPTIONS } from '../../contract/votes.ts';
+import type { Db } from '../../db/client.ts';
+import { agendaItems, attendance, meetingParticipants, pollBallots, pollCandidates, pollEvents, polls, pollVoters, users } from '../../db/schema/index.ts';
+import { AppError } from '../../errors.ts';
+import type { DomainEvents } from '../../events.ts';
+import { loadAccess, type MeetingAccess } from '../meetings/access.ts';
+import type { MeetingService, Tx } from '../meetings/service.ts';
+import { quorumRequired } from '../live/sections.ts';
+import type { BallotSeal } from './sealing.ts';
+import { tallyElection, tallyMotion, type TallyInput } from './tally.ts';
+
+type PollRow = typeof polls.$inferSelect;
+type Choice = MotionOption | string[];
+
+const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';
+const VOTING_ROLES = ['chair', 'delegate'] as const;
+
+function newReceipt(): string {
+  return encodeBase32UpperCaseNoPadding(randomBytes(10)); // 16 characters, 80 bits
+}
+
+/** Fisher–Yates with a cryptographic generator: the stored order of ballots says nothing. */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+export class VoteService {
+  readonly #db: Db;
+  readonly #meetings: MeetingService;
+  readonly #events: DomainEvents;
+  readonly #seal: BallotSeal;
+
+  constructor(db: Db, meetingsService: MeetingService, events: DomainEvents, seal: BallotSeal) {
+    this.#db = db;
+    this.#meetings = meetingsService;
+    this.#events = events;
+    this.#seal = seal;
+  }
+
+  async #poll(meetingId: string, pollId: string, tx: Pick<Db, 'select'> = this.#db): Promise<PollRow> {
+    const [row] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId)));
+    if (row === undefined) throw new AppError(404, 'pollNotFound');
+    return row;
+  }
+
+  async #dto(poll: PollRow, access: MeetingAccess): Promise<PollDto> {
+    const candidates = await this.#db.select({ id: pollCandidates.id, name: pollCandidates.name }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id)).orderBy(asc(pollCandidates.position));
+    const voters = await this.#db.select({ voterUserId: pollVoters.voterUserId }).from(pollVoters).where(eq(pollVoters.pollId, poll.id));
+    const eligible = poll.eligibleVoters ?? [];
+    let notVoted: PollDto['turnout']['notVoted'] = null;
+    // Who has not voted yet is shown for public polls only, and only to those running the meeting.
+    if (!poll.secret && runsMeeting(access) && poll.status === 'open') {
+      const voted = new Set(voters.map((v) => v.voterUserId));
+      const missing = eligible.filter((id) => !voted.has(id));
+      notVoted = missing.length === 0 ? [] : (await this.#db.select({ userId: users.id, fullName: users.fullName }).from(users).where(inArray(users.id, missing))).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
+    }
+    const showResult = poll.status === 'published' || (poll.status === 'closed' && runsMeeting(access));
+    return {
+      id: poll.id,
+      meetingId: poll.meetingId,
+      agendaItemId: poll.agendaItemId,
+      kind: poll.kind,
+      title: poll.title,
+      secret: poll.secret,
+      eligibility: poll.eligibility,
+      allowProxy: poll.allowProxy,
+      allowChange: poll.allowChange,
+      threshold: poll.threshold,
+      custom: poll.customNumerator === null || poll.customDenominator === null ? null : { numerator: poll.customNumerator, denominator: poll.customDenominator },
+      candidates,
+      maxChoices: poll.maxChoices,
+      status: poll.status,
+      turnout: { eligible: eligible.length, cast: voters.length, notVoted },
+      result: showResult ? (poll.result as PollResult | null) : null,
+    };
+  }
+
+  #record(tx: Tx, pollId: string, action: string, userId: string, note: string | null = null) {
+    return tx.insert(pollEvents).values({ pollId, action, byUserId: userId, note });
+  }
+
+  #announce(meetingId: string, pollId: string, status: PollRow['status'], cast: number, eligible: number) {
+    this.#events.emit('poll.updated', { meetingId, pollId, status, cast, eligible });
+  }
+
+  async list(user: SessionUser, meetingId: string): Promise<PollDto[]> {
+    const access = await loadAccess(this.#db, meetingId, user);
+    const rows = await this.#db.select().from(polls).where(eq(polls.meetingId, meetingId)).orderBy(asc(polls.createdAt));
+    const visible = runsMeeting(access) ? rows : rows.filter((p) => p.status !== 'draft');
+    return Promise.all(visible.map((p) => this.#dto(p, access)));
+  }
+
+  async get(user: SessionUser, meetingId: string, pollId: string): Promise<PollDto> {
+    const access = await loadAccess(this.#db, meetingId, user);
+    const poll = await this.#poll(meetingId, pollId);
+    if (poll.status === 'draft' && !runsMeeting(access)) throw new AppError(404, 'pollNotFound');
+    return this.#dto(poll, access);
+  }
+
+  async create(user: SessionUser, meetingId: string, input: PollCreate): Promise<PollDto> {
+    const access = await loadAccess(this.#db, meetingId, user);
+    if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
+    if (access.meeting.status === 'closed') throw new AppError(409, 'meetingClosed');
+    if (input.kind === 'election') {
+      const count = input.candidates?.length ?? 0;
+      if (count === 0) throw new AppError(400, 'candidatesRequired', { field: 'candidates' });
+      if (input.maxChoices !== undefined && input.maxChoices > count) throw new AppError(400, 'maxChoicesTooHigh', { field: 'maxChoices' });
+    } else if (input.candidates !== undefined) throw new AppError(400, 'validation', { issues: [{ field: 'candidates', rule: 'unknown' }] });
+    if ((input.threshold === 'custom') !== (input.custom !== undefined)) throw new AppError(400, 'customThresholdRequired', { field: 'custom' });
+    if (input.custom !== undefined && input.custom.numerator > input.custom.denominator) throw new AppError(400, 'customThresholdRequired', { field: 'custom' });
+    if (input.agendaItemId != null) {
+      const [item] = await this.#db.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.id, input.agendaItemId), eq(agendaItems.meetingId, meetingId)));
+      if (item === undefined) throw new AppError(400, 'agendaItemNotInMeeting', { field: 'agendaItemId' });
+    }
+    const pollId = await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
+      const [poll] = await tx
+        .insert(polls)
+        .values({
+          meetingId,
+          agendaItemId: input.agendaItemId ?? null,
+          kind: input.kind,
+          title: input.title.trim(),
+          secret: input.secret,
+          eligibility: input.eligibility ?? 'present',
+          allowProxy: input.allowProxy ?? true,
+          allowChange: input.allowChange ?? false,
+          threshold: input.threshold ?? 'half_all',
+          customNumerator: input.custom?.numerator ?? null,
+          customDenominator: input.custom?.denominator ?? null,
+          maxChoices: input.kind === 'election' ? (input.maxChoices ?? input.candidates!.length) : null,
+          createdBy: user.id,
+        })
+        .returning({ id: polls.id });
+      if (input.kind === 'election') await tx.insert(pollCandidates).values(input.candidates!.map((name, i) => ({ pollId: poll!.id, name: name.trim(), position: i + 1 })));
+      await this.#record(tx, poll!.id, 'created', user.id);
+      return poll!.id;
+    });
+    return this.get(user, meetingId, pollId);
+  }
+
+  async open(user: SessionUser, meetingId: string, pollId: string, overrideReason: string | undefined): Promise<PollDto> {
+    const access = await loadAccess(this.#db, meetingId, user);
+    if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
+    if (access.meeting.status !== 'in_session') throw new AppError(409, 'meetingNotInSession');
+    await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
+      const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
+      if (poll === undefined) throw new AppError(404, 'pollNotFound');
+      if (poll.status !== 'draft') throw new AppError(409, 'pollNotDraft');
+      const members = await tx
+        .select({ userId: meetingParticipants.userId, status: attendance.status })
+        .from(meetingParticipants)
+        .leftJoin(attendance, and(eq(attendance.meetingId, meetingParticipants.meetingId), eq(attendance.userId, meetingParticipants.userId)))
+        .where(and(eq(meetingParticipants.meetingId, meetingId), inArray(meetingParticipants.role, [...VOTING_ROLES])));
+      const present = members.filter((m) => m.status === 'present' || m.status === 'proxy');
+      const quorumMet = present.length >= quorumRequired(access.meeting.membershipTotal, access.meeting.quorumNumerator, access.meeting.quorumDenominator);
+      if (!quorumMet && overrideReason === undefined) throw new AppError(409, 'quorumNotMet');
+      const eligible = (poll.eligibility === 'present' ? present : members).filter((m) => poll.allowProxy || m.status !== 'proxy').map((m) => m.userId);
+      await tx
+        .update(polls)
+        .set({ status: 'open', eligibleVoters: eligible, presentAtOpen: present.length, membershipTotal: access.meeting.membershipTotal, quorumOverrideReason: quorumMet ? null : overrideReason! })
+        .where(eq(polls.id, pollId));
+      await this.#record(tx, pollId, 'opened', user.id);
+      if (!quorumMet) await this.#record(tx, pollId, 'quorum-overridden', user.id, overrideReason!);
+      this.#announce(meetingId, pollId, 'open', 0, eligible.length);
+    });
+    return this.get(user, meetingId, pollId);
+  }
+
+  #checkChoice(poll: PollRow, candidateIds: Set<string>, choice: Choice): void {
+    if (poll.kind === 'motion') {
+      if (typeof choice !== 'string' || !(MOTION_OPTIONS as readonly string[]).includes(choice)) throw new AppError(400, 'invalidChoice', { field: 'choice' });
+      return;
+    }
+    if (!Array.isArray(choice)) throw new AppError(400, 'invalidChoice', { field: 'choice' });
+    if (choice.length > (poll.maxChoices ?? candidateIds.size)) throw new AppError(400, 'tooManyChoices', { field: 'choice', params: { max: poll.maxChoices ?? candidateIds.size } });
+    if (!choice.every((id) => candidateIds.has(id))) throw new AppError(400, 'invalidChoice', { field: 'choice' });
+  }
+
+  async cast(user: SessionUser, input: CastBallot): Promise<CastReceipt> {
+    const voterUserId = input.voterUserId ?? user.id;
+    const outcome = await this.#db.transaction(async (tx) => {
+      // FOR SHARE: many casts at once, but none while the poll is being closed.
+      const [poll] = await tx.select().from(polls).where(and(eq(polls.id, input.pollId), eq(polls.meetingId, input.meetingId))).for('share');
+      if (poll === undefined) throw new AppError(404, 'pollNotFound');
+      if (poll.status !== 'open') throw new AppError(409, 'pollNotOpen');
+      if (voterUserId !== user.id) {
+        const [mark] = await tx.select().from(attendance).where(and(eq(attendance.meetingId, input.meetingId), eq(attendance.userId, voterUserId)));
+        if (!poll.allowProxy || mark?.status !== 'proxy' || mark.proxyUserId !== user.id) throw new AppError(403, 'notProxy');
+      }
+      if (!(poll.eligibleVoters ?? []).includes(voterUserId)) throw new AppError(403, 'notEligible');
+      const candidates = new Set((await tx.select({ id: pollCandidates.id }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id))).map((c) => c.id));
+      this.#checkChoice(poll, candidates, input.choice);
+
+      const [existing] = await tx.select().from(pollVoters).where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, voterUserId))).for('update');
+      if (existing !== undefined) return this.#again(tx, poll, existing, input, user.id);
+
+      const receipt = newReceipt();
+      const inserted = await tx
+        .insert(pollVoters)
+        .values({
+          pollId: poll.id,
+          voterUserId,
+          castBy: user.id,
+          idempotencyKey: input.idempotencyKey,
+          sealed: poll.secret ? this.#seal.seal({ choice: input.choice, receipt }, poll.id) : null,
+          publicChoice: poll.secret ? null : { choice: input.choice, receipt },
+        })
+        .onConflictDoNothing()
+        .returning({ voterUserId: pollVoters.voterUserId });
+      if (inserted.length === 0) {
+        // Another tablet of the same voter won the race a moment ago.
+        const [winner] = await tx.select().from(pollVoters).where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, voterUserId)));
+        return this.#again(tx, poll, winner!, input, user.id);
+      }
+      return { result: { receipt, alreadyCast: false }, poll };
+    });
+    const cast = await this.#db.$count(pollVoters, eq(pollVoters.pollId, input.pollId));
+    this.#announce(input.meetingId, input.pollId, 'open', cast, (outcome.poll.eligibleVoters ?? []).length);
+    return outcome.result;
+  }
+
+  /** A second ballot for the same voter: the same request again, a change, or a refusal. */
+  async #again(tx: Tx, poll: PollRow, existing: typeof pollVoters.$inferSelect, input: CastBallot, castBy: string) {
+    const stored = poll.secret ? this.#seal.open<{ choice: Choice; receipt: string }>(existing.sealed!, poll.id) : (existing.publicChoice as { choice: Choice; receipt: string });
+    if (existing.idempotencyKey === input.idempotencyKey) return { result: { receipt: stored.receipt, alreadyCast: true }, poll };
+    if (!poll.allowChange) throw new AppError(409, 'alreadyVoted');
+    const next = { choice: input.choice, receipt: stored.receipt };
+    await tx
+      .update(pollVoters)
+      .set({ idempotencyKey: input.idempotencyKey, castBy, sealed: poll.secret ? this.#seal.seal(next, poll.id) : null, publicChoice: poll.secret ? null : next })
+      .where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, existing.voterUserId)));
+    return { result: { receipt: stored.receipt, alreadyCast: false }, poll };
+  }
+
+  #tallyInput(poll: PollRow, candidates: { id: string; name: string }[]): TallyInput {
+    return {
+      kind: poll.kind,
+      rule: { threshold: poll.threshold, custom: poll.customNumerator === null ? null : { numerator: poll.customNumerator, denominator: poll.customDenominator! } },
+      membershipTotal: poll.membershipTotal ?? 0,
+      presentAtOpen: poll.presentAtOpen ?? 0,
+      eligible: (poll.eligibleVoters ?? []).length,
+      candidates,
+      maxChoices: poll.maxChoices,
+    };
+  }
+
+  /** Closes and counts in one transaction; secret ballots are opened, shuffled, stored anonymously, and their seals erased. */
+  async close(user: SessionUser, meetingId: string, pollId: string): Promise<PollDto> {
+    const access = await loadAccess(this.#db, meetingId, user);
+    if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
+    let counted = { cast: 0, eligible: 0 };
+    await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
+      const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
+      if (poll === undefined) throw new AppError(404, 'pollNotFound');
+      if (poll.status !== 'open') throw new AppError(409, 'pollNotOpen');
+      const voters = await tx.select().from(pollVoters).where(eq(pollVoters.pollId, pollId));
+      const ballots = shuffle(
+        voters.map((v) => (poll.secret ? this.#seal.open<{ choice: Choice; receipt: string }>(v.sealed!, pollId) : (v.publicChoice as { choice: Choice; receipt: string }))),
+      );
+      if (ballots.length > 0) await tx.insert(pollBallots).values(ballots.map((b) => ({ id: randomUUID(), pollId, receipt: b.receipt, choice: b.choice })));
+      if (poll.secret) await tx.update(pollVoters).set({ sealed: null }).where(eq(pollVoters.pollId, pollId));
+      const candidates = await tx.select({ id: pollCandidates.id, name: pollCandidates.name }).from(pollCandidates).where(eq(pollCandidates.pollId, pollId)).orderBy(asc(pollCandidates.position));
+      const input = this.#tallyInput(poll, candidates);
+      const result = poll.kind === 'motion' ? tallyMotion(input, ballots.map((b) => b.choice as MotionOption)) : tallyElection(input, ballots.map((b) => b.choice as string[]));
+      await tx.update(polls).set({ status: 'closed', result }).where(eq(polls.id, pollId));
+      await this.#record(tx, pollId, 'closed', user.id);
+      counted = { cast: voters.length, eligible: input.eligible };
+    });
+    this.#announce(meetingId, pollId, 'closed', counted.cast, counted.eligible);
+    return this.get(user, meetingId, pollId);
+  }
+
+  async #transition(user: SessionUser, meetingId: string, pollId: string, from: PollRow['status'][], to: 'published' | 'cancelled'): Promise<PollDto> {
+    const access = await loadAccess(this.#db, meetingId, user);
+    if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
+    await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
+      const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
+      if (poll === undefined) throw new AppError(404, 'pollNotFound');
+      if (!from.includes(poll.status)) throw new AppError(409, to === 'published' ? 'pollNotClosed' : 'pollNotOpen');
+      await tx.update(polls).set({ status: to }).where(eq(polls.id, pollId));
+      // A cancelled secret poll keeps who voted, never what they chose.
+      if (to === 'cancelled') await tx.update(pollVoters).set({ sealed: null, publicChoice: null }).where(eq(pollVoters.pollId, pollId));
+      await this.#record(tx, pollId, to, user.id);
+    });
+    const poll = await this.#poll(meetingId, pollId);
+    this.#announce(meetingId, pollId, poll.status, await this.#db.$count(pollVoters, eq(pollVoters.pollId, pollId)), (poll.eligibleVoters ?? []).length);
+    return this.get(user, meetingId, pollId);
+  }
+
+  publish(user: SessionUser, meetingId: string, pollId: string) {
+    return this.#transition(user, meetingId, pollId, ['closed'], 'published');
+  }
+
+  cancel(user: SessionUser, meetingId: string, pollId: string) {
+    return this.#transition(user, meetingId, pollId, ['draft', 'open'], 'cancelled');
+  }
+
+  /** Counts from a paper vote replace electronic ballots; the result says so. */
+  async enterPaperCounts(user: SessionUser, meetingId: string, pollId: string, paper: PaperCounts): Promise<PollDto> {
+    const access = await loadAccess(this.#db, meetingId, user);
+    if (!access.canManage) throw new AppError(403, 'forbidden');
+    await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
+      const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
+      if (poll === undefined) throw new AppError(404, 'pollNotFound');
+      if (poll.status === 'published' || poll.status === 'cancelled') throw new AppError(409, 'pollNotOpen');
+      const candidates = await tx.select({ id: pollCandidates.id, name: pollCandidates.name }).from(pollCandidates).where(eq(pollCandidates.pollId, pollId)).orderBy(asc(pollCandidates.position));
+      const keys = poll.kind === 'motion' ? [...MOTION_OPTIONS] : candidates.map((c) => c.id);
+      if (!Object.keys(paper.counts).every((k) => keys.includes(k as never))) throw new AppError(400, 'invalidChoice', { field: 'counts' });
+      const members = (await tx.select({ id: meetingParticipants.userId }).from(meetingParticipants).where(and(eq(meetingParticipants.meetingId, meetingId), inArray(meetingParticipants.role, [...VOTING_ROLES])))).length;
+      const input = { ...this.#tallyInput(poll, candidates), membershipTotal: poll.membershipTotal ?? access.meeting.membershipTotal, presentAtOpen: poll.presentAtOpen ?? members, eligible: poll.eligibleVoters?.length ?? members };
+      const invalid = paper.ballotsInvalid ?? 0;
+      let result: PollResult;
+      if (poll.kind === 'motion') {
+        const choices = MOTION_OPTIONS.flatMap((option) => Array<MotionOption>(paper.counts[option] ?? 0).fill(option));
+        result = tallyMotion(input, choices, 'paper', invalid);
+      } else {
+        const base = tallyElection(input, [], 'paper', invalid);
+        const valid = paper.ballotsReturned - invalid;
+        result = {
+          ...base,
+          ballotsReturned: paper.ballotsReturned,
+          ballotsValid: valid,
+          turnoutPercent: input.eligible === 0 ? 0 : Math.round((paper.ballotsReturned / input.eligible) * 10_000) / 100,
+          options: base.options.map((o) => {
+            const votes = paper.counts[o.key] ?? 0;
+            return { ...o, votes, percent: input.membershipTotal === 0 ? 0 : Math.round((votes / input.membershipTotal) * 10_000) / 100, passed: votes >= base.required };
+          }),
+        };
+      }
+      await tx.update(polls).set({ status: 'closed', result, paperCounts: paper }).where(eq(polls.id, pollId));
+      await tx.update(pollVoters).set({ sealed: null }).where(eq(pollVoters.pollId, pollId));
+      await this.#record(tx, pollId, 'paper-counts', user.id);
+    });
+    return this.get(user, meetingId, pollId);
+  }
+
+  /** After publishing: every anonymous ballot with its receipt, in receipt order, so voters can find theirs. */
+  async publishedBallots(user: SessionUser, meetingId: string, pollId: string): Promise<PublishedBallot[]> {
+    await loadAccess(this.#db, meetingId, user);
+    const poll = await this.#poll(meetingId, pollId);
+    if (poll.status !== 'published') throw new AppError(409, 'pollNotPublished');
+    const rows = await this.#db.select({ receipt: pollBallots.receipt, choice: pollBallots.choice }).from(pollBallots).where(eq(pollBallots.pollId, pollId)).orderBy(asc(pollBallots.receipt));
+    return rows.map((r) => ({ receipt: r.receipt, choice: r.choice as string | string[] }));
+  }
+
+  /** Who voted how, for public polls only, after publishing (the names are part of the public result). */
+  async publicVotes(user: SessionUser, meetingId: string, pollId: string): Promise<{ fullName: string; choice: Choice }[]> {
+    await loadAccess(this.#db, meetingId, user);
+    const poll = await this.#poll(meetingId, pollId);
+    if (poll.secret) throw new AppError(403, 'forbidden');
+    if (poll.status !== 'published') throw new AppError(409, 'pollNotPublished');
+    const rows = await this.#db.select({ fullName: users.fullName, vote: pollVoters.publicChoice }).from(pollVoters).innerJoin(users, eq(users.id, pollVoters.voterUserId)).where(eq(pollVoters.pollId, pollId));
+    return rows.map((r) => ({ fullName: r.fullName, choice: (r.vote as { choice: Choice }).choice })).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
+  }
+}
