@@ -76,6 +76,23 @@ export type RequestOptions = {
   fetch?: typeof fetch;
 };
 
+/** The address of an API path with its query (empty values left out). */
+export function apiUrl(path: string, query?: Query): string {
+  return buildUrl(path, query);
+}
+
+/** For requests made outside `request()` (uploads with progress): a 401 ends the session the same way. */
+export function reportUnauthenticated(): void {
+  onUnauthenticated();
+}
+
+/** The ApiError for a non-2xx answer whose body was already read (or not JSON). */
+export function toApiError(status: number, payload: unknown): ApiError {
+  return isErrorBody(payload)
+    ? new ApiError(status, payload.error)
+    : new ApiError(status, { code: `http_${status}`, message: i18n.m.errors.unexpected });
+}
+
 function buildUrl(path: string, query: Query | undefined): string {
   const url = `${API_BASE}${path}`;
   if (query === undefined) return url;
@@ -128,9 +145,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
   if (response.ok) return payload as T;
 
-  const error = isErrorBody(payload)
-    ? new ApiError(response.status, payload.error)
-    : new ApiError(response.status, { code: `http_${response.status}`, message: i18n.m.errors.unexpected });
+  const error = toApiError(response.status, payload);
   if (response.status === 401 && (options.on401 ?? 'redirect') === 'redirect') onUnauthenticated();
   throw error;
 }
@@ -141,4 +156,7 @@ export const api = {
     request<T>(path, { ...options, method: 'POST', body: body ?? {} }),
   patch: <T>(path: string, body: unknown, options: Omit<RequestOptions, 'method' | 'body'> = {}) =>
     request<T>(path, { ...options, method: 'PATCH', body }),
+  put: <T>(path: string, body: unknown, options: Omit<RequestOptions, 'method' | 'body'> = {}) =>
+    request<T>(path, { ...options, method: 'PUT', body }),
+  delete: <T = void>(path: string, options: Omit<RequestOptions, 'method' | 'body'> = {}) => request<T>(path, { ...options, method: 'DELETE' }),
 };

@@ -33,6 +33,7 @@ export type UserPage = { users: UserDto[]; total: number };
 export const usersApi = {
   list: (query: UserListQuery, signal?: AbortSignal) =>
     api.get<UserPage>('/users', { query, ...(signal ? { signal } : {}) }),
+  get: async (id: string): Promise<UserDto> => (await api.get<{ user: UserDto }>(`/users/${encodeURIComponent(id)}`)).user,
   create: async (body: UserCreate): Promise<UserDto> => (await api.post<{ user: UserDto }>('/users', body)).user,
   update: async (id: string, body: UserUpdate): Promise<UserDto> =>
     (await api.patch<{ user: UserDto }>(`/users/${encodeURIComponent(id)}`, body)).user,

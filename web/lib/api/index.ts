@@ -1,4 +1,19 @@
-export { ApiError, api, request, errorMessage, isApiError, setUnauthenticatedHandler, API_BASE } from './client.ts';
+export {
+  ApiError,
+  api,
+  request,
+  errorMessage,
+  isApiError,
+  setUnauthenticatedHandler,
+  API_BASE,
+  apiUrl,
+  reportUnauthenticated,
+  toApiError,
+} from './client.ts';
 export type { ErrorBody, ServerIssue, RequestOptions } from './client.ts';
 export { authApi, unitsApi, usersApi } from './identity.ts';
 export type { SessionInfo, UserPage } from './identity.ts';
+export { meetingsApi, participantsApi, agendaApi, endpointsApi } from './meetings.ts';
+export type { MeetingPage, Agenda } from './meetings.ts';
+export { documentsApi, documentFiles, uploadsApi, searchApi, notificationsApi } from './documents.ts';
+export type { UploadProgress, UploadHandle, UploadFields, NotificationList } from './documents.ts';

@@ -9,7 +9,23 @@ import { format } from './locale.svelte.ts';
 import type { Dictionary } from './vi.ts';
 
 /** Fields picked from a list rather than typed. */
-const CHOICE_FIELDS = new Set(['unitId', 'parentId', 'level', 'role', 'locale', 'active']);
+const CHOICE_FIELDS = new Set([
+  'unitId',
+  'parentId',
+  'level',
+  'role',
+  'locale',
+  'active',
+  'kind',
+  'organizerUnitId',
+  'confidentiality',
+  'audience',
+  'agendaItemId',
+  'userId',
+  'presenterUserId',
+  'proxyUserId',
+  'readerIds',
+]);
 /** Fields whose `pattern` rule has a specific explanation. */
 const PATTERN_MESSAGES: Record<string, keyof Dictionary['validation']> = {
   username: 'username',
@@ -17,6 +33,7 @@ const PATTERN_MESSAGES: Record<string, keyof Dictionary['validation']> = {
   code: 'code',
   name: 'name',
   fullName: 'name',
+  title: 'name',
 };
 
 function lastSegment(field: string): string {
