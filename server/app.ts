@@ -14,6 +14,7 @@ import { annotationHandlers } from './modules/annotations/handlers.ts';
 import { annotationRoutes } from './modules/annotations/routes.ts';
 import { AnnotationService } from './modules/annotations/service.ts';
 import { DraftCommentService } from './modules/annotations/comments.ts';
+import { createConferenceModule } from './modules/conference/index.ts';
 import { voteHandlers } from './modules/votes/handlers.ts';
 import { voteRoutes } from './modules/votes/routes.ts';
 import { BallotSeal } from './modules/votes/sealing.ts';
@@ -84,6 +85,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     events: app.events,
   });
   const endpointService = new EndpointService(database.db, meetingService);
+  // Video conference: the MediaService starts on the first join and closes with the app.
+  const conference = createConferenceModule(app, database.db);
   const liveService = new LiveService(database.db, meetingService, app.events);
   const annotationService = new AnnotationService(database.db, documentService, app.events);
   const commentService = new DraftCommentService(database.db, documentService);
@@ -109,6 +112,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(documentRoutes(documentService, config.uploadLimitBytes));
       await api.register(notificationRoutes(notificationService));
       await api.register(endpointRoutes(endpointService));
+      await api.register(conference.routes);
       await api.register(annotationRoutes(annotationService, commentService, documentService));
       await api.register(voteRoutes(voteService));
       api.all('/*', apiNotFound);
@@ -119,7 +123,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   if (options.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
 
-  const sockets = await createSocketServer(app, [liveHandlers(app, liveService, meetingService), annotationHandlers(app, annotationService), voteHandlers(app, voteService)]);
+  const sockets = await createSocketServer(app, [liveHandlers(app, liveService, meetingService), annotationHandlers(app, annotationService), voteHandlers(app, voteService), conference.socketModule]);
   app.decorate('io', sockets.io);
   app.addHook('preClose', async () => {
     // Disconnect every socket client first, or the HTTP server would wait for them forever.

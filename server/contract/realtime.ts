@@ -4,6 +4,7 @@
  * an Ack; callers use a timeout (socket.timeout(ms).emitWithAck).
  */
 import type { AnnotationDto, AnnotationUpsert } from './annotations.ts';
+import type { ConferenceClientToServerEvents, ConferenceServerToClientEvents } from './conference-realtime.ts';
 import type { NotificationDto } from './documents.ts';
 import type { CastBallot, CastReceipt } from './votes.ts';
 import type { LiveSnapshot, LiveUpdateMessage } from './live.ts';
@@ -16,7 +17,7 @@ export type AckCallback<T> = (response: Ack<T>) => void;
 
 export type SessionRevokedReason = 'logout' | 'logout-everywhere' | 'deactivated' | 'password-reset' | 'expired';
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends ConferenceServerToClientEvents {
   /** The session behind this connection ended; the client should go to the login page. */
   'session:revoked': (payload: { reason: SessionRevokedReason }) => void;
   /** One of this user's annotations changed on another device (or was carried to a new version). */
@@ -29,7 +30,7 @@ export interface ServerToClientEvents {
   'notification:new': (payload: NotificationDto) => void;
 }
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends ConferenceClientToServerEvents {
   /** Who this connection is authenticated as (also a cheap liveness check with an ack). */
   'session:whoami': (payload: Record<string, never>, ack: AckCallback<SessionUser>) => void;
 

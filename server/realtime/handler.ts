@@ -50,7 +50,10 @@ export function socketHandler<S extends TSchema, R>(
       reply({ ok: false, error: { code: 'validation', message: describeIssue(checked.issues[0] ?? { field: '', rule: 'other' }, locale), issues: checked.issues } });
       return;
     }
-    run(checked.value).then(
+    // Through a promise even when `run` throws synchronously: nothing escapes the ack.
+    Promise.resolve()
+      .then(() => run(checked.value))
+      .then(
       (data) => reply({ ok: true, data } satisfies Ack<R>),
       (error: unknown) => {
         if (error instanceof AppError) {

@@ -1,0 +1,301 @@
+/**
+ * The video conference over Socket.io (signaling for mediasoup-client): what a
+ * browser asks (`conference:*` with an ack) and what the server pushes. One
+ * conference per meeting; every payload names its meetingId. The server checks
+ * every call against the caller's role in the meeting and against what the
+ * caller's peer owns; a refused call gets an error ack and changes nothing.
+ *
+ * Flow: join → (lobby until admitted) → device.load(routerRtpCapabilities) →
+ * setRtpCapabilities → createTransport send/recv → connectTransport (on the
+ * transport's 'connect') → produce (on 'produce') → consume each producer →
+ * resumeConsumer once its track is attached. After `conference:rejoin` (the
+ * media worker died) or a lost transport the client joins again by itself.
+ */
+import Type, { type Static } from 'typebox';
+import type * as ms from 'mediasoup/types';
+import type { ConsumerInfo, PeerPermissions, ProducerInfo, WebRtcTransportInfo } from '../../media/types.ts';
+import { Nullable, Uuid } from './common.ts';
+import type { UnitLevel } from './identity.ts';
+import type { AckCallback } from './realtime.ts';
+
+export type { ConsumerInfo, PeerPermissions, ProducerInfo, WebRtcTransportInfo };
+
+export const CONFERENCE_SOURCES = ['mic', 'camera', 'screen'] as const;
+export type ConferenceSource = (typeof CONFERENCE_SOURCES)[number];
+export const CONFERENCE_VIEW_MODES = ['stage', 'grid', 'audio-only'] as const;
+export type ConferenceViewMode = (typeof CONFERENCE_VIEW_MODES)[number];
+/** chair: the meeting's chair or the secretariat (controls the conference); endpoint: a hall's account */
+export const CONFERENCE_ROLES = ['chair', 'endpoint', 'delegate', 'guest'] as const;
+export type ConferenceRole = (typeof CONFERENCE_ROLES)[number];
+
+const Strict = { additionalProperties: false } as const;
+/** mediasoup ids (transports, producers, consumers) and peer ids (user ids) are UUIDs. */
+const MediaId = Uuid;
+const Short = Type.String({ maxLength: 128 });
+/** a JSON object we pass to mediasoup as it is, bounded in size by its parts */
+const Loose = Type.Object({}, { additionalProperties: true });
+
+// — mediasoup shapes, checked as far as the server relies on them; mediasoup checks the rest —
+
+const Codec = Type.Object(
+  {
+    mimeType: Type.String({ minLength: 3, maxLength: 64 }),
+    clockRate: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    kind: Type.Optional(Type.Enum(['audio', 'video'] as const)),
+    channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
+    payloadType: Type.Optional(Type.Integer({ minimum: 0, maximum: 127 })),
+    preferredPayloadType: Type.Optional(Type.Integer({ minimum: 0, maximum: 127 })),
+    parameters: Type.Optional(Loose),
+    rtcpFeedback: Type.Optional(Type.Array(Loose, { maxItems: 32 })),
+  },
+  { additionalProperties: true },
+);
+const HeaderExtension = Type.Object({ uri: Type.String({ maxLength: 256 }) }, { additionalProperties: true });
+
+export const RtpCapabilitiesSchema = Type.Object(
+  {
+    codecs: Type.Optional(Type.Array(Codec, { maxItems: 64 })),
+    headerExtensions: Type.Optional(Type.Array(HeaderExtension, { maxItems: 64 })),
+  },
+  { additionalProperties: true },
+);
+
+export const RtpParametersSchema = Type.Object(
+  {
+    mid: Type.Optional(Short),
+    codecs: Type.Array(Codec, { minItems: 1, maxItems: 16 }),
+    headerExtensions: Type.Optional(Type.Array(HeaderExtension, { maxItems: 32 })),
+    /** at most three simulcast encodings */
+    encodings: Type.Optional(Type.Array(Loose, { maxItems: 3 })),
+    rtcp: Type.Optional(Loose),
+    msid: Type.Optional(Short),
+  },
+  { additionalProperties: true },
+);
+
+export const DtlsParametersSchema = Type.Object(
+  {
+    role: Type.Optional(Type.Enum(['auto', 'client', 'server'] as const)),
+    fingerprints: Type.Array(Type.Object({ algorithm: Type.String({ maxLength: 32 }), value: Type.String({ maxLength: 256 }) }), { minItems: 1, maxItems: 8 }),
+  },
+  Strict,
+);
+
+// — client → server payloads —
+
+export const ConferenceRef = Type.Object({ meetingId: Uuid }, Strict);
+export type ConferenceRef = Static<typeof ConferenceRef>;
+
+export const ConferenceJoin = Type.Object({ meetingId: Uuid, rtpCapabilities: Type.Optional(RtpCapabilitiesSchema) }, Strict);
+export type ConferenceJoin = Static<typeof ConferenceJoin>;
+
+export const ConferenceSetRtpCapabilities = Type.Object({ meetingId: Uuid, rtpCapabilities: RtpCapabilitiesSchema }, Strict);
+export type ConferenceSetRtpCapabilities = Static<typeof ConferenceSetRtpCapabilities>;
+
+export const ConferenceCreateTransport = Type.Object(
+  { meetingId: Uuid, direction: Type.Enum(['send', 'recv'] as const), forceTcp: Type.Optional(Type.Boolean()) },
+  Strict,
+);
+export type ConferenceCreateTransport = Static<typeof ConferenceCreateTransport>;
+
+export const ConferenceConnectTransport = Type.Object({ meetingId: Uuid, transportId: MediaId, dtlsParameters: DtlsParametersSchema }, Strict);
+export type ConferenceConnectTransport = Static<typeof ConferenceConnectTransport>;
+
+export const ConferenceTransportRef = Type.Object({ meetingId: Uuid, transportId: MediaId }, Strict);
+export type ConferenceTransportRef = Static<typeof ConferenceTransportRef>;
+
+export const ConferenceProduce = Type.Object(
+  {
+    meetingId: Uuid,
+    transportId: MediaId,
+    kind: Type.Enum(['audio', 'video'] as const),
+    rtpParameters: RtpParametersSchema,
+    source: Type.Enum(CONFERENCE_SOURCES),
+    /** start paused (the owner's button is off) */
+    paused: Type.Optional(Type.Boolean()),
+  },
+  Strict,
+);
+export type ConferenceProduce = Static<typeof ConferenceProduce>;
+
+export const ConferenceProducerRef = Type.Object({ meetingId: Uuid, producerId: MediaId }, Strict);
+export type ConferenceProducerRef = Static<typeof ConferenceProducerRef>;
+
+export const ConferenceConsume = Type.Object({ meetingId: Uuid, producerId: MediaId }, Strict);
+export type ConferenceConsume = Static<typeof ConferenceConsume>;
+
+export const ConferenceConsumerRef = Type.Object({ meetingId: Uuid, consumerId: MediaId }, Strict);
+export type ConferenceConsumerRef = Static<typeof ConferenceConsumerRef>;
+
+export const ConferenceSetPreferredLayers = Type.Object(
+  {
+    meetingId: Uuid,
+    consumerId: MediaId,
+    spatialLayer: Type.Integer({ minimum: 0, maximum: 2 }),
+    temporalLayer: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 })),
+  },
+  Strict,
+);
+export type ConferenceSetPreferredLayers = Static<typeof ConferenceSetPreferredLayers>;
+
+export const ConferenceSetViewMode = Type.Object({ meetingId: Uuid, mode: Type.Enum(CONFERENCE_VIEW_MODES) }, Strict);
+export type ConferenceSetViewMode = Static<typeof ConferenceSetViewMode>;
+
+export const ConferenceRaiseHand = Type.Object({ meetingId: Uuid, raised: Type.Boolean() }, Strict);
+export type ConferenceRaiseHand = Static<typeof ConferenceRaiseHand>;
+
+/** chair: admit, remove, unmute, give the floor */
+export const ConferencePeerRef = Type.Object({ meetingId: Uuid, peerId: Uuid }, Strict);
+export type ConferencePeerRef = Static<typeof ConferencePeerRef>;
+
+/** chair: mute one peer's sources (default the mic), or every mic but the chairs' */
+export const ConferenceMute = Type.Object(
+  {
+    meetingId: Uuid,
+    peerId: Type.Union([Uuid, Type.Literal('all')]),
+    sources: Type.Optional(Type.Array(Type.Enum(CONFERENCE_SOURCES), { minItems: 1, maxItems: 3, uniqueItems: true })),
+  },
+  Strict,
+);
+export type ConferenceMute = Static<typeof ConferenceMute>;
+
+/** chair: who is on the big screen (null: follow the active speaker) */
+export const ConferenceSpotlight = Type.Object({ meetingId: Uuid, peerId: Nullable(Uuid) }, Strict);
+export type ConferenceSpotlight = Static<typeof ConferenceSpotlight>;
+
+/** chair: endpoints wait in the lobby until admitted */
+export const ConferenceSetAdmission = Type.Object({ meetingId: Uuid, required: Type.Boolean() }, Strict);
+export type ConferenceSetAdmission = Static<typeof ConferenceSetAdmission>;
+
+/** REST: GET/PATCH /api/v1/meetings/:meetingId/conference (the secretariat prepares it) */
+export const ConferenceSettingsPatch = Type.Object({ requireAdmission: Type.Boolean() }, Strict);
+export type ConferenceSettingsPatch = Static<typeof ConferenceSettingsPatch>;
+
+// — what the server answers and pushes —
+
+export type ConferencePeer = {
+  /** the user's id */
+  id: string;
+  /** the endpoint's name for an endpoint account, else the person's full name */
+  displayName: string;
+  /** the endpoint's level, else the level of the person's unit */
+  level: UnitLevel | null;
+  role: ConferenceRole;
+  endpointId: string | null;
+  permissions: PeerPermissions;
+  /** sources the chair holds muted */
+  serverMuted: ConferenceSource[];
+  /** at least one of its transports is connected */
+  connected: boolean;
+  handRaised: boolean;
+  producers: ProducerInfo[];
+};
+
+export type ConferenceStage = {
+  /** who is on the big screen */
+  peerId: string | null;
+  reason: 'spotlight' | 'active-speaker' | null;
+  activeSpeakerId: string | null;
+};
+
+export type LobbyEntry = {
+  peerId: string;
+  displayName: string;
+  level: UnitLevel | null;
+  endpointId: string;
+  /** ISO time it started waiting */
+  since: string;
+  /** the chair sent it out earlier in this meeting */
+  removed: boolean;
+};
+
+export type ConferenceSettings = { meetingId: string; requireAdmission: boolean; spotlightUserId: string | null };
+
+/** REST GET /api/v1/meetings/:meetingId/conference: what the page shows before joining. */
+export type ConferenceDescription = {
+  meeting: { id: string; title: string; status: 'draft' | 'published' | 'in_session' | 'closed' };
+  settings: ConferenceSettings;
+  me: Pick<ConferencePeer, 'id' | 'displayName' | 'level' | 'role' | 'endpointId' | 'permissions'>;
+};
+
+export type ConferenceJoined = {
+  state: 'joined';
+  meetingId: string;
+  routerRtpCapabilities: ms.RtpCapabilities;
+  me: ConferencePeer;
+  /** everybody else in the conference */
+  peers: ConferencePeer[];
+  stage: ConferenceStage;
+  viewMode: ConferenceViewMode;
+  requireAdmission: boolean;
+  /** who waits (chairs only; null for others) */
+  lobby: LobbyEntry[] | null;
+};
+/** An endpoint waits for the chair; `conference:admission` tells it the decision. */
+export type ConferenceWaiting = { state: 'lobby'; meetingId: string; removed: boolean };
+export type ConferenceJoinResult = ConferenceJoined | ConferenceWaiting;
+
+export type ConferenceTransport = WebRtcTransportInfo;
+
+type WithMeeting<T> = T & { meetingId: string };
+
+export interface ConferenceServerToClientEvents {
+  /** someone joined (or joined again: replace the tile with this one) */
+  'conference:peerJoined': (payload: WithMeeting<{ peer: ConferencePeer }>) => void;
+  /** reason 'removed': the chair sent it out; to the peer itself: it is out of the conference */
+  'conference:peerLeft': (payload: WithMeeting<{ peerId: string; reason: 'left' | 'removed' | 'timeout' | 'replaced' | 'room-closed' }>) => void;
+  /** mute state or connectivity of a peer changed */
+  'conference:peerUpdated': (payload: WithMeeting<{ peer: ConferencePeer }>) => void;
+  'conference:newProducer': (payload: WithMeeting<{ producer: ProducerInfo }>) => void;
+  'conference:producerClosed': (payload: WithMeeting<{ producerId: string; peerId: string }>) => void;
+  /** byServer: the chair's mute (or floor), not the owner's button */
+  'conference:producerPaused': (payload: WithMeeting<{ producerId: string; peerId: string; source: ConferenceSource; byServer: boolean }>) => void;
+  'conference:producerResumed': (payload: WithMeeting<{ producerId: string; peerId: string; source: ConferenceSource; byServer: boolean }>) => void;
+  /** one of my consumers went away (its producer closed, a worker died): drop its track */
+  'conference:consumerClosed': (payload: WithMeeting<{ consumerId: string; producerId: string }>) => void;
+  'conference:stage': (payload: WithMeeting<{ stage: ConferenceStage }>) => void;
+  'conference:hand': (payload: WithMeeting<{ peerId: string; raised: boolean }>) => void;
+  /** my media worker died: join again (new transports), no user action needed */
+  'conference:rejoin': (payload: WithMeeting<{ reason: 'worker-died' }>) => void;
+  /** to chairs: who waits for admission */
+  'conference:lobby': (payload: WithMeeting<{ entries: LobbyEntry[] }>) => void;
+  /** to a waiting endpoint: admitted (join again) or refused */
+  'conference:admission': (payload: WithMeeting<{ state: 'admitted' | 'refused' }>) => void;
+  'conference:settings': (payload: WithMeeting<{ requireAdmission: boolean }>) => void;
+  /** the meeting closed: the conference is over */
+  'conference:ended': (payload: WithMeeting<Record<never, never>>) => void;
+}
+
+export interface ConferenceClientToServerEvents {
+  'conference:join': (payload: ConferenceJoin, ack: AckCallback<ConferenceJoinResult>) => void;
+  'conference:setRtpCapabilities': (payload: ConferenceSetRtpCapabilities, ack: AckCallback<null>) => void;
+  'conference:createTransport': (payload: ConferenceCreateTransport, ack: AckCallback<ConferenceTransport>) => void;
+  'conference:connectTransport': (payload: ConferenceConnectTransport, ack: AckCallback<null>) => void;
+  'conference:restartIce': (payload: ConferenceTransportRef, ack: AckCallback<{ iceParameters: ms.IceParameters }>) => void;
+  'conference:produce': (payload: ConferenceProduce, ack: AckCallback<ProducerInfo>) => void;
+  'conference:closeProducer': (payload: ConferenceProducerRef, ack: AckCallback<null>) => void;
+  'conference:pauseProducer': (payload: ConferenceProducerRef, ack: AckCallback<null>) => void;
+  'conference:resumeProducer': (payload: ConferenceProducerRef, ack: AckCallback<null>) => void;
+  'conference:consume': (payload: ConferenceConsume, ack: AckCallback<ConsumerInfo>) => void;
+  'conference:resumeConsumer': (payload: ConferenceConsumerRef, ack: AckCallback<null>) => void;
+  'conference:pauseConsumer': (payload: ConferenceConsumerRef, ack: AckCallback<null>) => void;
+  'conference:setPreferredLayers': (payload: ConferenceSetPreferredLayers, ack: AckCallback<null>) => void;
+  'conference:setViewMode': (payload: ConferenceSetViewMode, ack: AckCallback<null>) => void;
+  'conference:leave': (payload: ConferenceRef, ack: AckCallback<null>) => void;
+  'conference:raiseHand': (payload: ConferenceRaiseHand, ack: AckCallback<null>) => void;
+  // chair controls
+  'conference:admit': (payload: ConferencePeerRef, ack: AckCallback<null>) => void;
+  'conference:remove': (payload: ConferencePeerRef, ack: AckCallback<null>) => void;
+  'conference:mute': (payload: ConferenceMute, ack: AckCallback<null>) => void;
+  'conference:unmute': (payload: ConferencePeerRef, ack: AckCallback<null>) => void;
+  'conference:giveFloor': (payload: ConferencePeerRef, ack: AckCallback<null>) => void;
+  'conference:spotlight': (payload: ConferenceSpotlight, ack: AckCallback<null>) => void;
+  'conference:setAdmission': (payload: ConferenceSetAdmission, ack: AckCallback<null>) => void;
+}
+
+/** Socket.io rooms of a conference (the server's; clients never name them). */
+export const conferenceRooms = {
+  all: (meetingId: string) => `conference:${meetingId}`,
+  chairs: (meetingId: string) => `conference:${meetingId}:chairs`,
+  peer: (meetingId: string, userId: string) => `conference:${meetingId}:peer:${userId}`,
+} as const;
