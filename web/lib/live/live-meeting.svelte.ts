@@ -1,0 +1,198 @@
+/**
+ * One live meeting as this tab sees it: the snapshot it joined with, kept up
+ * to date by `live:update` messages. Every message carries the meeting's
+ * version; one that does not follow ours (a gap, or a message from before a
+ * reconnect) makes us fetch a fresh snapshot instead of guessing. A new
+ * socket (reconnect, server restart) joins again and starts from the
+ * database's state. Used by the tablet, the console and the display; the
+ * display's socket speaks the same join/snapshot/update events.
+ */
+import type { LiveSnapshot, LiveUpdateMessage, SpeakerEntry } from '$contract/live.ts';
+import type { Ack, AckError } from '$contract/realtime.ts';
+
+/** The little of a Socket.io socket this needs (the tab's socket or the display's). */
+export type LiveSocket = {
+  readonly connected: boolean;
+  on(event: 'live:update', listener: (message: LiveUpdateMessage) => void): unknown;
+  on(event: 'connect' | 'disconnect', listener: () => void): unknown;
+  off(event: 'live:update', listener: (message: LiveUpdateMessage) => void): unknown;
+  off(event: 'connect' | 'disconnect', listener: () => void): unknown;
+};
+
+/** Sends one call and resolves with its ack (never throws); `realtime.call` fits. */
+export type LiveCall = (event: 'meeting:join' | 'meeting:snapshot' | 'meeting:leave', payload: { meetingId: string }) => Promise<Ack<unknown>>;
+
+export type LiveStatus = 'idle' | 'joining' | 'live' | 'resyncing' | 'offline' | 'failed';
+
+export class LiveMeeting {
+  readonly meetingId: string;
+  snapshot = $state<LiveSnapshot | null>(null);
+  status = $state<LiveStatus>('idle');
+  /** why joining failed (no access, meeting gone); null otherwise */
+  error = $state<AckError | null>(null);
+  /** Date.now() of the last message or snapshot (for "last updated" hints) */
+  lastUpdate = $state<number | null>(null);
+
+  readonly currentSpeaker: SpeakerEntry | null = $derived(this.snapshot?.speakers.find((entry) => entry.status === 'speaking') ?? null);
+  readonly waitingSpeakers: SpeakerEntry[] = $derived(this.snapshot?.speakers.filter((entry) => entry.status === 'waiting') ?? []);
+
+  readonly #call: LiveCall;
+  #socket: LiveSocket | null = null;
+  #detach: (() => void) | null = null;
+  /** server clock minus ours, so timers agree with the server's */
+  #clockOffset = 0;
+  #syncing: Promise<void> | null = null;
+  #closed = false;
+  #listeners = new Set<(message: LiveUpdateMessage) => void>();
+
+  constructor(meetingId: string, call: LiveCall) {
+    this.meetingId = meetingId;
+    this.#call = call;
+  }
+
+  /** Follow a socket (call again whenever the tab's socket changes; null while there is none). */
+  attach(socket: LiveSocket | null): void {
+    if (socket === this.#socket) return;
+    this.#detach?.();
+    this.#detach = null;
+    this.#socket = socket;
+    if (socket === null || this.#closed) {
+      if (!this.#closed && this.snapshot !== null) this.status = 'offline';
+      return;
+    }
+    const onUpdate = (message: LiveUpdateMessage) => this.#receive(message);
+    const onConnect = () => void this.#join();
+    const onDisconnect = () => {
+      if (!this.#closed) this.status = 'offline';
+    };
+    socket.on('live:update', onUpdate);
+    socket.on('connect', onConnect);
+    socket.on('disconnect', onDisconnect);
+    this.#detach = () => {
+      socket.off('live:update', onUpdate);
+      socket.off('connect', onConnect);
+      socket.off('disconnect', onDisconnect);
+    };
+    if (socket.connected) void this.#join();
+    else if (this.snapshot !== null) this.status = 'offline';
+  }
+
+  /** Called for every applied update (after the snapshot changed), e.g. to follow the presenter. */
+  onUpdate(listener: (message: LiveUpdateMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Server time now, in milliseconds (for speaking timers and elapsed times). */
+  serverNow(): number {
+    return Date.now() + this.#clockOffset;
+  }
+
+  /** Milliseconds a timer shows: what it had, plus the time since it runs (if it does). */
+  elapsed(totalMs: number, runningSince: string | null): number {
+    if (runningSince === null) return totalMs;
+    return totalMs + Math.max(0, this.serverNow() - Date.parse(runningSince));
+  }
+
+  /** Leave the meeting's room and stop listening. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const socket = this.#socket;
+    this.#detach?.();
+    this.#detach = null;
+    this.#socket = null;
+    this.status = 'idle';
+    if (socket?.connected) void this.#call('meeting:leave', { meetingId: this.meetingId });
+  }
+
+  /** Fetch a fresh snapshot now (after a gap, or when a caller knows it missed something). */
+  resync(): Promise<void> {
+    return this.#fetch('meeting:snapshot');
+  }
+
+  #join(): Promise<void> {
+    return this.#fetch('meeting:join');
+  }
+
+  #fetch(event: 'meeting:join' | 'meeting:snapshot'): Promise<void> {
+    // One request at a time; a join supersedes nothing, it just waits for the one under way.
+    if (this.#syncing !== null) return this.#syncing;
+    if (this.snapshot === null) this.status = 'joining';
+    else if (this.status !== 'offline') this.status = 'resyncing';
+    const work = (async () => {
+      const ack = await this.#call(event, { meetingId: this.meetingId });
+      if (this.#closed) return;
+      if (!ack.ok) {
+        // Offline or timed out: the next connect tries again. Refused: say why.
+        if (ack.error.code === 'offline' || ack.error.code === 'timeout') {
+          this.status = this.#socket?.connected ? 'failed' : 'offline';
+          if (this.#socket?.connected) setTimeout(() => void this.#fetch(event), 2_000);
+        } else {
+          this.error = ack.error;
+          this.status = 'failed';
+        }
+        return;
+      }
+      this.#applySnapshot(ack.data as LiveSnapshot);
+    })();
+    this.#syncing = work.finally(() => (this.#syncing = null));
+    return this.#syncing;
+  }
+
+  #applySnapshot(next: LiveSnapshot): void {
+    // Keep the newer of the two: an update may have overtaken a slow snapshot.
+    if (this.snapshot !== null && this.snapshot.version > next.version) return;
+    this.#clockOffset = Date.parse(next.serverTime) - Date.now();
+    this.snapshot = next;
+    this.error = null;
+    this.status = 'live';
+    this.lastUpdate = Date.now();
+  }
+
+  #receive(message: LiveUpdateMessage): void {
+    if (message.meetingId !== this.meetingId || this.#closed) return;
+    const current = this.snapshot;
+    // Still joining: the snapshot under way has this change, or a later message will show a gap.
+    if (current === null) return;
+    if (message.version <= current.version) return; // already in what we have
+    if (message.version !== current.version + 1) {
+      void this.resync();
+      return;
+    }
+    const update = message.update;
+    const next: LiveSnapshot = { ...current, version: message.version, serverTime: message.serverTime };
+    switch (update.section) {
+      case 'status':
+        next.status = update.value;
+        break;
+      case 'attendance':
+        next.attendance = update.value;
+        break;
+      case 'agenda':
+        next.agenda = update.value;
+        break;
+      case 'presentation':
+        next.presentation = update.value;
+        break;
+      case 'speakers':
+        next.speakers = update.value;
+        break;
+    }
+    this.#clockOffset = Date.parse(message.serverTime) - Date.now();
+    this.snapshot = next;
+    this.lastUpdate = Date.now();
+    if (this.status !== 'live' && this.#syncing === null) this.status = 'live';
+    for (const listener of this.#listeners) listener(message);
+  }
+}
+
+/** "mm:ss" (or "h:mm:ss") for timers on tablets and the display. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return hours > 0 ? `${hours}:${two(minutes)}:${two(seconds)}` : `${two(minutes)}:${two(seconds)}`;
+}
