@@ -58,6 +58,21 @@ export class LiveService {
 
   async snapshot(user: SessionUser, meetingId: string): Promise<LiveSnapshot> {
     await loadAccess(this.#db, meetingId, user);
+    return this.#read(meetingId);
+  }
+
+  /**
+   * The snapshot for a paired hall display. The caller (the display module)
+   * has checked that the display is assigned to this meeting; a display is
+   * not a user, so there is no meeting role to check here.
+   */
+  async snapshotForDisplay(meetingId: string): Promise<LiveSnapshot> {
+    const [found] = await this.#db.select({ id: meetings.id }).from(meetings).where(eq(meetings.id, meetingId));
+    if (found === undefined) throw new AppError(404, 'notFound');
+    return this.#read(meetingId);
+  }
+
+  #read(meetingId: string): Promise<LiveSnapshot> {
     return this.#db.transaction(async (tx) => {
       const now = new Date();
       const [meeting] = await tx.select().from(meetings).where(eq(meetings.id, meetingId));
