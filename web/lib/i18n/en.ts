@@ -1,5 +1,6 @@
 /** English, the second language. Same keys as vi.ts (checked by the type). */
 import { conferenceEn } from '../conference/i18n.ts';
+import { consoleEn } from '../console/i18n.ts';
 import type { Dictionary } from './vi.ts';
 
 export const en: Dictionary = {
@@ -602,6 +603,7 @@ export const en: Dictionary = {
     summary: 'Please check the highlighted fields.',
   },
   conference: conferenceEn,
+  console: consoleEn,
   errors: {
     network: 'Cannot reach the server. Please check the network and try again.',
     unexpected: 'Something went wrong. Please try again.',

@@ -4,6 +4,7 @@
  * Placeholders are written {name} and filled by `format()`.
  */
 import { conferenceVi } from '../conference/i18n.ts';
+import { consoleVi } from '../console/i18n.ts';
 
 export const vi = {
   app: {
@@ -606,6 +607,7 @@ export const vi = {
     summary: 'Vui lòng kiểm tra lại các trường được đánh dấu.',
   },
   conference: conferenceVi,
+  console: consoleVi,
   errors: {
     network: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
     unexpected: 'Đã có lỗi xảy ra. Vui lòng thử lại.',
