@@ -61,18 +61,19 @@ export class VoteService {
     return row;
   }
 
-  async #dto(poll: PollRow, access: MeetingAccess): Promise<PollDto> {
+  /** `runs`: the viewer runs the meeting (sees who has not voted and closed, unpublished results). */
+  async #dto(poll: PollRow, runs: boolean): Promise<PollDto> {
     const candidates = await this.#db.select({ id: pollCandidates.id, name: pollCandidates.name }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id)).orderBy(asc(pollCandidates.position));
     const voters = await this.#db.select({ voterUserId: pollVoters.voterUserId }).from(pollVoters).where(eq(pollVoters.pollId, poll.id));
     const eligible = poll.eligibleVoters ?? [];
     let notVoted: PollDto['turnout']['notVoted'] = null;
     // Who has not voted yet is shown for public polls only, and only to those running the meeting.
-    if (!poll.secret && runsMeeting(access) && poll.status === 'open') {
+    if (!poll.secret && runs && poll.status === 'open') {
       const voted = new Set(voters.map((v) => v.voterUserId));
       const missing = eligible.filter((id) => !voted.has(id));
       notVoted = missing.length === 0 ? [] : (await this.#db.select({ userId: users.id, fullName: users.fullName }).from(users).where(inArray(users.id, missing))).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
     }
-    const showResult = poll.status === 'published' || (poll.status === 'closed' && runsMeeting(access));
+    const showResult = poll.status === 'published' || (poll.status === 'closed' && runs);
     return {
       id: poll.id,
       meetingId: poll.meetingId,
@@ -105,14 +106,29 @@ export class VoteService {
     const access = await loadAccess(this.#db, meetingId, user);
     const rows = await this.#db.select().from(polls).where(eq(polls.meetingId, meetingId)).orderBy(asc(polls.createdAt));
     const visible = runsMeeting(access) ? rows : rows.filter((p) => p.status !== 'draft');
-    return Promise.all(visible.map((p) => this.#dto(p, access)));
+    return Promise.all(visible.map((p) => this.#dto(p, runsMeeting(access))));
   }
 
   async get(user: SessionUser, meetingId: string, pollId: string): Promise<PollDto> {
     const access = await loadAccess(this.#db, meetingId, user);
     const poll = await this.#poll(meetingId, pollId);
     if (poll.status === 'draft' && !runsMeeting(access)) throw new AppError(404, 'pollNotFound');
-    return this.#dto(poll, access);
+    return this.#dto(poll, runsMeeting(access));
+  }
+
+  /**
+   * For a paired hall display, which has no meeting role: the display module
+   * checks the pairing, so no user check here. Drafts and cancelled polls stay
+   * off the wall; the display sees what any delegate sees (no names of
+   * non-voters, results only once published).
+   */
+  async listForDisplay(meetingId: string): Promise<PollDto[]> {
+    const rows = await this.#db
+      .select()
+      .from(polls)
+      .where(and(eq(polls.meetingId, meetingId), inArray(polls.status, ['open', 'closed', 'published'])))
+      .orderBy(asc(polls.createdAt));
+    return Promise.all(rows.map((p) => this.#dto(p, false)));
   }
 
   async create(user: SessionUser, meetingId: string, input: PollCreate): Promise<PollDto> {
