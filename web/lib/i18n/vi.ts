@@ -5,6 +5,7 @@
  */
 import { conferenceVi } from '../conference/i18n.ts';
 import { consoleVi } from '../console/i18n.ts';
+import { liveVi } from '../live/i18n.ts';
 
 export const vi = {
   app: {
@@ -608,6 +609,7 @@ export const vi = {
   },
   conference: conferenceVi,
   console: consoleVi,
+  live: liveVi,
   errors: {
     network: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
     unexpected: 'Đã có lỗi xảy ra. Vui lòng thử lại.',
