@@ -37,7 +37,7 @@ export type AttendanceSummary = Static<typeof AttendanceSummary>;
 
 export const AgendaProgress = Type.Object({
   currentItemId: Nullable(Uuid),
-  /** per item: milliseconds it has been open in total, and since when it is open now */
+  /** per item: milliseconds of its finished runs, and since when it is open now (screens add now − openSince) */
   items: Type.Array(Type.Object({ itemId: Uuid, title: Type.String(), position: Type.Integer(), plannedMinutes: Type.Integer(), elapsedMs: Type.Integer(), openSince: Nullable(Type.String()) })),
 });
 export type AgendaProgress = Static<typeof AgendaProgress>;
@@ -59,7 +59,7 @@ export const SpeakerEntry = Type.Object({
   status: Type.Enum(['waiting', 'speaking'] as const),
   position: Type.Integer(),
   requestedAt: Type.String(),
-  /** speaking time so far, and since when the timer runs (null: stopped) */
+  /** speaking time until the timer last stopped, and since when it runs (null: stopped); screens add now − timerRunningSince */
   timerMs: Type.Integer(),
   timerRunningSince: Nullable(Type.String()),
 });

@@ -37,7 +37,12 @@ export async function attendanceSection(db: Reader, meetingId: string): Promise<
   return { entries, present, membershipTotal: meeting!.membershipTotal, quorumRequired: required, quorumMet: present >= required };
 }
 
-export async function agendaSection(db: Reader, meetingId: string, now: Date): Promise<AgendaProgress> {
+/**
+ * Elapsed times count finished runs only; a run under way is given by its
+ * start (openSince), and every screen adds the time since then itself. So a
+ * section stays true while it sits in the owner's cache or in a tablet.
+ */
+export async function agendaSection(db: Reader, meetingId: string): Promise<AgendaProgress> {
   const [state] = await db.select().from(meetingLiveState).where(eq(meetingLiveState.meetingId, meetingId));
   const items = await db.select().from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).orderBy(asc(agendaItems.position));
   const runs = await db.select().from(agendaItemRuns).where(eq(agendaItemRuns.meetingId, meetingId));
@@ -46,7 +51,7 @@ export async function agendaSection(db: Reader, meetingId: string, now: Date): P
     items: items.map((item) => {
       const mine = runs.filter((r) => r.itemId === item.id);
       const open = mine.find((r) => r.endedAt === null);
-      const elapsedMs = mine.reduce((sum, r) => sum + ((r.endedAt ?? now).getTime() - r.startedAt.getTime()), 0);
+      const elapsedMs = mine.reduce((sum, r) => sum + (r.endedAt === null ? 0 : r.endedAt.getTime() - r.startedAt.getTime()), 0);
       return { itemId: item.id, title: item.title, position: item.position, plannedMinutes: item.plannedMinutes, elapsedMs, openSince: open?.startedAt.toISOString() ?? null };
     }),
   };
@@ -64,7 +69,8 @@ export async function presentationSection(db: Reader, meetingId: string): Promis
   };
 }
 
-export async function speakersSection(db: Reader, meetingId: string, now: Date): Promise<SpeakerEntry[]> {
+/** Speaking time likewise: what the timer had when it last stopped, plus (on screen) the time since it runs. */
+export async function speakersSection(db: Reader, meetingId: string): Promise<SpeakerEntry[]> {
   const rows = await db
     .select({ r: speakerRequests, fullName: users.fullName })
     .from(speakerRequests)
@@ -80,7 +86,7 @@ export async function speakersSection(db: Reader, meetingId: string, now: Date):
       status: r.status as 'waiting' | 'speaking',
       position: r.position,
       requestedAt: r.requestedAt.toISOString(),
-      timerMs: r.timerAccumulatedMs + (r.timerStartedAt === null ? 0 : now.getTime() - r.timerStartedAt.getTime()),
+      timerMs: r.timerAccumulatedMs,
       timerRunningSince: r.timerStartedAt?.toISOString() ?? null,
     }))
     .sort((a, b) => (a.status === b.status ? a.position - b.position : a.status === 'speaking' ? -1 : 1));

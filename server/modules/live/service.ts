@@ -4,9 +4,9 @@
  * state, change the database in one transaction that bumps the version, read
  * the changed section in that same transaction, and announce it after commit.
  */
-import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
-import type { AttendanceMark, LiveSnapshot, LiveUpdate, PresentationPage, PresentationShow } from '../../contract/live.ts';
+import type { AttendanceMark, LiveSnapshot, LiveUpdate, Presentation, PresentationPage, PresentationShow } from '../../contract/live.ts';
 import type { MeetingStatus } from '../../contract/meetings.ts';
 import type { Db } from '../../db/client.ts';
 import {
@@ -24,9 +24,14 @@ import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
 import { loadAccess, type MeetingAccess } from '../meetings/access.ts';
 import type { MeetingService, Tx } from '../meetings/service.ts';
+import { LiveMeetings, type LiveMeetingOwner, type LiveState } from './live-meeting.ts';
 import { agendaSection, attendanceSection, presentationSection, speakersSection } from './sections.ts';
 
 const MEMBER_ROLES = new Set(['chair', 'secretary', 'delegate']);
+
+/** Change labels of live actions (distinct from the meetings module's own, e.g. its 'agenda' edits). */
+type LiveSection = 'attendance' | 'agenda' | 'presentation' | 'speakers';
+const liveChange = (section: LiveSection) => `live:${section}`;
 
 /** The chair runs the meeting; the secretariat may act on the chair's behalf. */
 const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';
@@ -39,17 +44,32 @@ export class LiveService {
   readonly #db: Db;
   readonly #meetings: MeetingService;
   readonly #events: DomainEvents;
+  readonly #owners = new LiveMeetings();
 
   constructor(db: Db, meetingsService: MeetingService, events: DomainEvents) {
     this.#db = db;
     this.#meetings = meetingsService;
     this.#events = events;
-    // Status changes come through the meetings module (REST or socket); tablets hear them here.
     events.on('meeting.changed', ({ meetingId, version, change }) => {
-      if (!change.startsWith('status:')) return;
+      if (change.startsWith('live:')) return; // our own actions update their owner themselves
+      const owner = this.#owners.find(meetingId);
+      if (!change.startsWith('status:')) {
+        // Agenda, participants, documents… changed: the cached snapshot may be wrong now.
+        owner?.invalidate(version);
+        return;
+      }
+      // Status changes come through the meetings module (REST or socket); tablets hear them here.
       const status = change.slice('status:'.length) as MeetingStatus;
-      this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update: { section: 'status', value: status } });
+      const update: LiveUpdate = { section: 'status', value: status };
+      owner?.apply(version, update);
+      if (status === 'closed') this.#owners.drop(meetingId);
+      this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
     });
+  }
+
+  /** Meetings that have an owner in this process now (for tests and health figures). */
+  get ownedMeetings(): number {
+    return this.#owners.size;
   }
 
   async access(user: SessionUser, meetingId: string): Promise<MeetingAccess> {
@@ -57,8 +77,8 @@ export class LiveService {
   }
 
   async snapshot(user: SessionUser, meetingId: string): Promise<LiveSnapshot> {
-    await loadAccess(this.#db, meetingId, user);
-    return this.#read(meetingId);
+    const access = await loadAccess(this.#db, meetingId, user);
+    return this.#snapshotAt(meetingId, access.meeting.version);
   }
 
   /**
@@ -67,43 +87,63 @@ export class LiveService {
    * not a user, so there is no meeting role to check here.
    */
   async snapshotForDisplay(meetingId: string): Promise<LiveSnapshot> {
-    const [found] = await this.#db.select({ id: meetings.id }).from(meetings).where(eq(meetings.id, meetingId));
+    const [found] = await this.#db.select({ version: meetings.version }).from(meetings).where(eq(meetings.id, meetingId));
     if (found === undefined) throw new AppError(404, 'notFound');
-    return this.#read(meetingId);
+    return this.#snapshotAt(meetingId, found.version);
   }
 
-  #read(meetingId: string): Promise<LiveSnapshot> {
-    return this.#db.transaction(async (tx) => {
-      const now = new Date();
+  /** The owner's snapshot if it is as new as the database's version, else rebuilt from the tables. */
+  #snapshotAt(meetingId: string, databaseVersion: number): Promise<LiveSnapshot> {
+    const owner = this.#owners.get(meetingId);
+    const cached = owner.current(databaseVersion);
+    if (cached !== null) return Promise.resolve({ ...cached, serverTime: new Date().toISOString() });
+    // Rebuilt in the owner's queue, so a burst of joins after a restart rebuilds once.
+    return owner.run(async () => {
+      const state = owner.current(databaseVersion) ?? (await this.#rebuild(owner));
+      return { ...state, serverTime: new Date().toISOString() };
+    });
+  }
+
+  async #rebuild(owner: LiveMeetingOwner): Promise<LiveState> {
+    const meetingId = owner.meetingId;
+    const state = await this.#db.transaction(async (tx): Promise<LiveState> => {
       const [meeting] = await tx.select().from(meetings).where(eq(meetings.id, meetingId));
       return {
         meetingId,
         version: meeting!.version,
         status: meeting!.status,
         attendance: await attendanceSection(tx, meetingId),
-        agenda: await agendaSection(tx, meetingId, now),
+        agenda: await agendaSection(tx, meetingId),
         presentation: await presentationSection(tx, meetingId),
-        speakers: await speakersSection(tx, meetingId, now),
-        serverTime: now.toISOString(),
+        speakers: await speakersSection(tx, meetingId),
       };
     });
+    owner.replace(state);
+    return state;
   }
 
-  /** Runs an action's change and announces the section it touched; returns the new version. */
-  async #act(meetingId: string, change: string, work: (tx: Tx) => Promise<void>, section: (tx: Tx, now: Date) => Promise<LiveUpdate>): Promise<number> {
-    const now = new Date();
-    const { result: update, version } = await this.#meetings.changeMeetingVersioned(meetingId, change, async (tx) => {
-      await work(tx);
-      return section(tx, now);
+  /**
+   * Runs an action in its meeting's queue: the change and the read of the
+   * section it touched in one transaction that bumps the version, then the
+   * owner's snapshot and every joined screen get that section.
+   */
+  #act(meetingId: string, section: LiveSection, work: (tx: Tx, owner: LiveMeetingOwner) => Promise<void>, read: (tx: Tx) => Promise<LiveUpdate>): Promise<number> {
+    const owner = this.#owners.get(meetingId);
+    return owner.run(async () => {
+      const { result: update, version } = await this.#meetings.changeMeetingVersioned(meetingId, liveChange(section), async (tx) => {
+        await work(tx, owner);
+        return read(tx);
+      });
+      owner.apply(version, update);
+      this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
+      return version;
     });
-    this.#events.emit('live.updated', { meetingId, version, serverTime: now.toISOString(), update });
-    return version;
   }
 
   #attendanceUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'attendance', value: await attendanceSection(tx, meetingId) });
-  #agendaUpdate = async (tx: Tx, meetingId: string, now: Date): Promise<LiveUpdate> => ({ section: 'agenda', value: await agendaSection(tx, meetingId, now) });
+  #agendaUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'agenda', value: await agendaSection(tx, meetingId) });
   #presentationUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'presentation', value: await presentationSection(tx, meetingId) });
-  #speakersUpdate = async (tx: Tx, meetingId: string, now: Date): Promise<LiveUpdate> => ({ section: 'speakers', value: await speakersSection(tx, meetingId, now) });
+  #speakersUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'speakers', value: await speakersSection(tx, meetingId) });
 
   // — attendance —
 
@@ -170,7 +210,7 @@ export class LiveService {
     requireStatus(access, ['in_session']);
     const [item] = await this.#db.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId)));
     if (item === undefined) throw new AppError(404, 'agendaItemNotFound');
-    return this.#act(meetingId, 'agenda', (tx) => this.#openItem(tx, meetingId, itemId), (tx, now) => this.#agendaUpdate(tx, meetingId, now));
+    return this.#act(meetingId, 'agenda', (tx) => this.#openItem(tx, meetingId, itemId), (tx) => this.#agendaUpdate(tx, meetingId));
   }
 
   async nextItem(user: SessionUser, meetingId: string): Promise<number> {
@@ -188,7 +228,7 @@ export class LiveService {
         if (next === undefined) throw new AppError(409, 'noNextItem');
         await this.#openItem(tx, meetingId, next.id);
       },
-      (tx, now) => this.#agendaUpdate(tx, meetingId, now),
+      (tx) => this.#agendaUpdate(tx, meetingId),
     );
   }
 
@@ -204,13 +244,18 @@ export class LiveService {
     return row?.presenter === user.id;
   }
 
-  async #pageCount(meetingId: string, documentId: string, version: number): Promise<number> {
-    const [row] = await this.#db
+  /** Pages of a version of one of the meeting's documents (a version's file never changes, so its owner remembers). */
+  async #pageCount(meetingId: string, documentId: string, version: number, reader: Pick<Db, 'select'> = this.#db): Promise<number> {
+    const owner = this.#owners.get(meetingId);
+    const known = owner.pageCount(documentId, version);
+    if (known !== undefined) return known;
+    const [row] = await reader
       .select({ pages: documentVersions.pageCount })
       .from(documentVersions)
       .innerJoin(documents, eq(documents.id, documentVersions.documentId))
       .where(and(eq(documents.id, documentId), eq(documents.meetingId, meetingId), eq(documentVersions.version, version)));
     if (row === undefined) throw new AppError(400, 'documentNotInMeeting', { field: 'documentId' });
+    owner.rememberPageCount(documentId, version, row.pages);
     return row.pages;
   }
 
@@ -234,19 +279,23 @@ export class LiveService {
     const access = await loadAccess(this.#db, input.meetingId, user);
     requireStatus(access, ['in_session']);
     if (!(await this.#mayPresent(access, user))) throw new AppError(403, 'forbidden');
-    const [state] = await this.#db.select().from(meetingLiveState).where(eq(meetingLiveState.meetingId, input.meetingId));
-    if (state?.presentationDocumentId == null || state.presentationVersion == null) throw new AppError(409, 'noPresentation');
-    if (input.page > (await this.#pageCount(input.meetingId, state.presentationDocumentId, state.presentationVersion))) throw new AppError(400, 'pageOutOfRange', { field: 'page' });
+    // The hot path of a meeting: one UPDATE … RETURNING gives the new presentation, no re-read.
+    let presentation: Presentation | null = null;
     return this.#act(
       input.meetingId,
       'presentation',
       async (tx) => {
-        await tx
+        const [state] = await tx
           .update(meetingLiveState)
           .set({ presentationPage: input.page, ...(input.zoom === undefined ? {} : { presentationZoom: input.zoom }), presenterUserId: user.id, updatedAt: new Date() })
-          .where(eq(meetingLiveState.meetingId, input.meetingId));
+          .where(and(eq(meetingLiveState.meetingId, input.meetingId), isNotNull(meetingLiveState.presentationDocumentId)))
+          .returning();
+        if (state?.presentationDocumentId == null || state.presentationVersion == null) throw new AppError(409, 'noPresentation');
+        const pages = await this.#pageCount(input.meetingId, state.presentationDocumentId, state.presentationVersion, tx);
+        if (input.page > pages) throw new AppError(400, 'pageOutOfRange', { field: 'page' }); // rolls the update back
+        presentation = { documentId: state.presentationDocumentId, version: state.presentationVersion, page: input.page, zoom: state.presentationZoom ?? 1, presenterUserId: user.id };
       },
-      (tx) => this.#presentationUpdate(tx, input.meetingId),
+      async () => ({ section: 'presentation', value: presentation }),
     );
   }
 
@@ -285,7 +334,7 @@ export class LiveService {
         const [last] = await tx.select({ max: sql<number>`coalesce(max(${speakerRequests.position}), 0)::int` }).from(speakerRequests).where(eq(speakerRequests.meetingId, meetingId));
         await tx.insert(speakerRequests).values({ meetingId, userId: user.id, itemId: state?.itemId ?? null, topic: topic?.trim() || null, position: (last?.max ?? 0) + 1 });
       },
-      (tx, now) => this.#speakersUpdate(tx, meetingId, now),
+      (tx) => this.#speakersUpdate(tx, meetingId),
     );
   }
 
@@ -302,7 +351,7 @@ export class LiveService {
         if (!chairOnly && request.userId !== user.id) throw new AppError(403, 'forbidden');
         await change(tx, request, new Date());
       },
-      (tx, now) => this.#speakersUpdate(tx, meetingId, now),
+      (tx) => this.#speakersUpdate(tx, meetingId),
     );
   }
 
@@ -370,7 +419,7 @@ export class LiveService {
         const [last] = await tx.select({ max: sql<number>`coalesce(max(${speakerRequests.position}), 0)::int` }).from(speakerRequests).where(and(eq(speakerRequests.meetingId, meetingId), ne(speakerRequests.status, 'waiting')));
         for (const [index, id] of requestIds.entries()) await tx.update(speakerRequests).set({ position: (last?.max ?? 0) + index + 1 }).where(eq(speakerRequests.id, id));
       },
-      (tx, now) => this.#speakersUpdate(tx, meetingId, now),
+      (tx) => this.#speakersUpdate(tx, meetingId),
     );
   }
 }

@@ -1,0 +1,124 @@
+/**
+ * The one owner of a live meeting in this process. It runs the meeting's
+ * actions one after another (so an update always follows the version before
+ * it, and two secretaries' clicks never race), and keeps the meeting's last
+ * snapshot in memory so that 500 tablets joining at the bell cost one
+ * database round trip each instead of a dozen.
+ *
+ * The database stays the source of truth: the cached snapshot is only used
+ * while its version equals the meeting's version in the database (every
+ * caller reads that version anyway, with its access check). A change made
+ * elsewhere — another process, or an edit of the agenda or participants —
+ * shows up as a newer version, and the snapshot is rebuilt from the tables.
+ * After a restart there is no owner; the first caller creates one and it
+ * builds itself from the database.
+ */
+import type { LiveSnapshot, LiveUpdate } from '../../contract/live.ts';
+
+/** A snapshot without its serverTime (stamped when sent). */
+export type LiveState = Omit<LiveSnapshot, 'serverTime'>;
+
+export class LiveMeetingOwner {
+  readonly meetingId: string;
+  #state: LiveState | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** page counts of document versions shown here (a version's file never changes) */
+  readonly #pageCounts = new Map<string, number>();
+
+  constructor(meetingId: string) {
+    this.meetingId = meetingId;
+  }
+
+  /** Runs `task` after every task queued before it; a failing task does not stop the queue. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(task, task);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** The cached state if it is at least as new as `databaseVersion`, else null (rebuild it). */
+  current(databaseVersion: number): LiveState | null {
+    return this.#state !== null && this.#state.version >= databaseVersion ? this.#state : null;
+  }
+
+  /** The cached state whatever its age (for fast paths that re-check inside their transaction). */
+  get cached(): LiveState | null {
+    return this.#state;
+  }
+
+  replace(state: LiveState): void {
+    if (this.#state === null || state.version >= this.#state.version) this.#state = state;
+  }
+
+  /**
+   * Applies a section change that produced `version`. If the cache is not
+   * exactly one version behind, something happened in between that we did
+   * not see: forget the cache, the next reader rebuilds it.
+   */
+  apply(version: number, update: LiveUpdate): void {
+    const state = this.#state;
+    if (state === null) return;
+    if (version !== state.version + 1) {
+      if (version > state.version) this.#state = null;
+      return;
+    }
+    const next: LiveState = { ...state, version };
+    switch (update.section) {
+      case 'status':
+        next.status = update.value;
+        break;
+      case 'attendance':
+        next.attendance = update.value;
+        break;
+      case 'agenda':
+        next.agenda = update.value;
+        break;
+      case 'presentation':
+        next.presentation = update.value;
+        break;
+      case 'speakers':
+        next.speakers = update.value;
+        break;
+    }
+    this.#state = next;
+  }
+
+  /** A change this owner cannot express as a section (agenda edited, participants changed…). */
+  invalidate(version: number): void {
+    if (this.#state !== null && version > this.#state.version) this.#state = null;
+  }
+
+  pageCount(documentId: string, version: number): number | undefined {
+    return this.#pageCounts.get(`${documentId}:${version}`);
+  }
+
+  rememberPageCount(documentId: string, version: number, pages: number): void {
+    this.#pageCounts.set(`${documentId}:${version}`, pages);
+  }
+}
+
+/** The owners of this process, created on first use and dropped when their meeting closes. */
+export class LiveMeetings {
+  readonly #owners = new Map<string, LiveMeetingOwner>();
+
+  get(meetingId: string): LiveMeetingOwner {
+    let owner = this.#owners.get(meetingId);
+    if (owner === undefined) {
+      owner = new LiveMeetingOwner(meetingId);
+      this.#owners.set(meetingId, owner);
+    }
+    return owner;
+  }
+
+  find(meetingId: string): LiveMeetingOwner | undefined {
+    return this.#owners.get(meetingId);
+  }
+
+  drop(meetingId: string): void {
+    this.#owners.delete(meetingId);
+  }
+
+  get size(): number {
+    return this.#owners.size;
+  }
+}
