@@ -43,7 +43,9 @@ export class LiveMeeting {
   #clockOffset = 0;
   #syncing: Promise<void> | null = null;
   #closed = false;
-  #listeners = new Set<(message: LiveUpdateMessage) => void>();
+  // Callbacks, not state: nothing renders from this set.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #listeners = new Set<(message: LiveUpdateMessage) => void>();
 
   constructor(meetingId: string, call: LiveCall) {
     this.meetingId = meetingId;
