@@ -21,7 +21,8 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-export async function startTestServer(db: TestDatabase, env: Record<string, string> = {}, options: { web?: boolean } = {}): Promise<TestServer> {
+/** `port` 0 picks a free one; a restart test passes the old port so browsers reconnect to the same address. */
+export async function startTestServer(db: TestDatabase, env: Record<string, string> = {}, options: { web?: boolean; port?: number } = {}): Promise<TestServer> {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -40,7 +41,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
   });
   const { database } = await prepareDatabase(config);
   const app = await buildApp({ config, database, logger: { level: config.logLevel, stream }, web: options.web ?? false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('server did not bind a TCP port');
   let closed = false;
