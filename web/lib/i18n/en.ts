@@ -1,6 +1,7 @@
 /** English, the second language. Same keys as vi.ts (checked by the type). */
 import { conferenceEn } from '../conference/i18n.ts';
 import { consoleEn } from '../console/i18n.ts';
+import { annotationsEn } from '../annotations/i18n.ts';
 import { liveEn } from '../live/i18n.ts';
 import type { Dictionary } from './vi.ts';
 
@@ -605,6 +606,7 @@ export const en: Dictionary = {
   },
   conference: conferenceEn,
   console: consoleEn,
+  annotations: annotationsEn,
   live: liveEn,
   errors: {
     network: 'Cannot reach the server. Please check the network and try again.',

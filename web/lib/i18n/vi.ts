@@ -5,6 +5,7 @@
  */
 import { conferenceVi } from '../conference/i18n.ts';
 import { consoleVi } from '../console/i18n.ts';
+import { annotationsVi } from '../annotations/i18n.ts';
 import { liveVi } from '../live/i18n.ts';
 
 export const vi = {
@@ -609,6 +610,7 @@ export const vi = {
   },
   conference: conferenceVi,
   console: consoleVi,
+  annotations: annotationsVi,
   live: liveVi,
   errors: {
     network: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
