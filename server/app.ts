@@ -21,6 +21,7 @@ import { BallotSeal } from './modules/votes/sealing.ts';
 import { VoteService } from './modules/votes/service.ts';
 import { endpointRoutes } from './modules/conference/endpoints-routes.ts';
 import { EndpointService } from './modules/conference/endpoints-service.ts';
+import { attachDisplayNamespace, DisplayService, displayRoutes } from './modules/display/index.ts';
 import { documentRoutes } from './modules/documents/routes.ts';
 import { DocumentService } from './modules/documents/service.ts';
 import { liveHandlers } from './modules/live/handlers.ts';
@@ -91,6 +92,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const annotationService = new AnnotationService(database.db, documentService, app.events);
   const commentService = new DraftCommentService(database.db, documentService);
   const voteService = new VoteService(database.db, meetingService, app.events, await BallotSeal.load(config.dataDir, config.ballotKey));
+  const displayService = new DisplayService(database.db, { live: liveService, polls: voteService, blobs: documentService.blobs });
   app.events.on('document.versionAdded', ({ documentId, fromVersion, toVersion }) => {
     annotationService
       .carryOver(documentId, fromVersion, toVersion)
@@ -115,6 +117,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(conference.routes);
       await api.register(annotationRoutes(annotationService, commentService, documentService));
       await api.register(voteRoutes(voteService));
+      await api.register(displayRoutes(displayService));
       api.all('/*', apiNotFound);
     },
     { prefix: '/api/v1' },
@@ -125,6 +128,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   const sockets = await createSocketServer(app, [liveHandlers(app, liveService, meetingService), annotationHandlers(app, annotationService), voteHandlers(app, voteService), conference.socketModule]);
   app.decorate('io', sockets.io);
+  attachDisplayNamespace(app, sockets.io, displayService);
   app.addHook('preClose', async () => {
     // Disconnect every socket client first, or the HTTP server would wait for them forever.
     await sockets.close();

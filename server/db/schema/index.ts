@@ -7,3 +7,4 @@ export * from './live.ts';
 export * from './annotations.ts';
 export * from './conference-state.ts';
 export * from './votes.ts';
+export * from './display.ts';

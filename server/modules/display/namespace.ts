@@ -1,0 +1,97 @@
+/**
+ * The `/display` Socket.io namespace on the app's server: wall screens
+ * authenticated by their device cookie (not a user session; the engine's
+ * same-origin check applies to every namespace). A screen may join only the
+ * meeting it is assigned to, receives that meeting's live and poll updates,
+ * and is told at once when it is paired, moved or unpaired.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Namespace, Server } from 'socket.io';
+import { DISPLAY_COOKIE, DISPLAY_NAMESPACE, displayRooms, type DisplayClientToServerEvents, type DisplayServerToClientEvents } from '../../contract/display.ts';
+import type { Locale } from '../../contract/identity.ts';
+import { MeetingRef } from '../../contract/live.ts';
+import { rooms } from '../../contract/realtime.ts';
+import { pickLocale } from '../../i18n/messages.ts';
+import { displayHandler } from './handler.ts';
+import type { DisplayService } from './service.ts';
+
+export type DisplaySocketData = { displayId: string; locale: Locale };
+export type DisplayNamespace = Namespace<DisplayClientToServerEvents, DisplayServerToClientEvents, Record<string, never>, DisplaySocketData>;
+
+export class UnpairedDisplayError extends Error {
+  readonly data = { code: 'displayUnpaired' };
+}
+
+const meetingRoomPrefix = rooms.meeting('');
+
+export function attachDisplayNamespace<S extends Server>(app: FastifyInstance, io: S, service: DisplayService): DisplayNamespace {
+  // The app's Server is typed for user sockets; this namespace has its own events and socket data.
+  const ns = io.of(DISPLAY_NAMESPACE) as unknown as DisplayNamespace;
+
+  ns.use((socket, next) => {
+    const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
+    service.authenticate(cookies[DISPLAY_COOKIE]).then(
+      (display) => {
+        if (display === undefined) return next(new UnpairedDisplayError('displayUnpaired'));
+        socket.data = { displayId: display.id, locale: pickLocale(cookies.lang, socket.request.headers['accept-language']) };
+        void socket.join(displayRooms.display(display.id));
+        next();
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'display socket authentication failed');
+        next(new Error('internal'));
+      },
+    );
+  });
+
+  ns.on('connection', (socket) => {
+    const { displayId } = socket.data;
+    const leaveMeetings = () => {
+      for (const room of socket.rooms) if (room.startsWith(meetingRoomPrefix)) void socket.leave(room);
+    };
+    socket.on(
+      'meeting:join',
+      displayHandler(socket, app.log, MeetingRef, async ({ meetingId }) => {
+        const snapshot = await service.snapshot(displayId, meetingId);
+        leaveMeetings();
+        await socket.join(rooms.meeting(meetingId));
+        return snapshot;
+      }),
+    );
+    socket.on(
+      'meeting:snapshot',
+      displayHandler(socket, app.log, MeetingRef, ({ meetingId }) => service.snapshot(displayId, meetingId)),
+    );
+    socket.on(
+      'meeting:leave',
+      displayHandler(socket, app.log, MeetingRef, async ({ meetingId }) => {
+        await socket.leave(rooms.meeting(meetingId));
+        return null;
+      }),
+    );
+  });
+
+  service.onChange(({ displayId, meetingId, previousMeetingId, removed }) => {
+    const screen = ns.to(displayRooms.display(displayId));
+    if (previousMeetingId !== null && previousMeetingId !== meetingId) ns.in(displayRooms.display(displayId)).socketsLeave(rooms.meeting(previousMeetingId));
+    screen.emit('display:assigned', { meetingId });
+    // Unpaired: its token no longer works; cut it now rather than at its next call.
+    if (removed) ns.in(displayRooms.display(displayId)).disconnectSockets(true);
+  });
+
+  service.setPresence(async (displayIds) => {
+    const online = new Set<string>();
+    await Promise.all(
+      displayIds.map(async (id) => {
+        if ((await ns.in(displayRooms.display(id)).fetchSockets()).length > 0) online.add(id);
+      }),
+    );
+    return online;
+  });
+
+  // Same fan-out as the main namespace, to the screens following the meeting.
+  app.events.on('live.updated', (message) => ns.to(rooms.meeting(message.meetingId)).emit('live:update', message));
+  app.events.on('poll.updated', (update) => ns.to(rooms.meeting(update.meetingId)).emit('poll:update', update));
+
+  return ns;
+}

@@ -1,0 +1,83 @@
+/**
+ * REST of the hall display. Two audiences: the wall screen itself (no login,
+ * its device cookie) under /display/*, and the meeting's secretariat (their
+ * session) under /meetings/:meetingId/displays.
+ */
+import send from '@fastify/send';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DISPLAY_COOKIE, DisplayConfirm, DisplayReassign, MeetingDisplayParams, PresentationFileQuery } from '../../contract/display.ts';
+import { MeetingParams } from '../../contract/meetings.ts';
+import { AppError } from '../../errors.ts';
+import { requireUser } from '../../plugins/session.ts';
+import type { DisplayService } from './service.ts';
+
+const YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+function setDeviceCookie(app: FastifyInstance, reply: FastifyReply, token: string): void {
+  // Strict: the screen's own pages and socket send it, nothing from another site does.
+  reply.setCookie(DISPLAY_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: app.config.publicUrl.protocol === 'https:',
+    maxAge: YEAR_SECONDS,
+  });
+}
+
+const deviceToken = (request: FastifyRequest) => request.cookies[DISPLAY_COOKIE];
+
+export function displayRoutes(service: DisplayService): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    // — the wall screen —
+    app.post('/display/pairings', async (request, reply) => {
+      const { pairing, newToken } = await service.requestPairing(deviceToken(request));
+      if (newToken !== undefined) setDeviceCookie(app, reply, newToken);
+      return reply.status(201).header('cache-control', 'no-store').send({ pairing });
+    });
+
+    app.get('/display/state', async (request, reply) => {
+      const display = await service.require(deviceToken(request));
+      return reply.header('cache-control', 'no-store').send({ state: await service.state(display) });
+    });
+
+    app.get('/display/polls', async (request, reply) => {
+      const display = await service.require(deviceToken(request));
+      return reply.header('cache-control', 'no-store').send({ polls: await service.polls(display) });
+    });
+
+    app.get('/display/presentation/file', { schema: { querystring: PresentationFileQuery } }, async (request, reply) => {
+      const display = await service.require(deviceToken(request));
+      const file = await service.presentedFile(display, request.query);
+      // Ranges, as the documents' file route: pdf.js fetches the presented page first.
+      const result = await send(request.raw, file.path, { acceptRanges: true, etag: true, lastModified: false, cacheControl: false });
+      if (result.type === 'error') {
+        if (result.statusCode !== 416) throw new AppError(404, 'displayNotPresenting');
+        return reply.status(416).headers(result.headers).send();
+      }
+      reply.status(result.statusCode);
+      for (const [name, value] of Object.entries(result.headers)) if (value !== undefined) reply.header(name, value);
+      reply.header('content-type', 'application/pdf');
+      reply.header('content-disposition', 'inline');
+      // Never kept by the wall's browser: the next request is checked against what is presented then.
+      reply.header('cache-control', 'private, no-store');
+      reply.header('x-content-type-options', 'nosniff');
+      return reply.send(result.stream);
+    });
+
+    // — the secretariat —
+    app.get('/meetings/:meetingId/displays', { preHandler: requireUser, schema: { params: MeetingParams } }, async (request) => ({
+      displays: await service.list(request.session!.user, request.params.meetingId),
+    }));
+    app.post('/meetings/:meetingId/displays', { preHandler: requireUser, schema: { params: MeetingParams, body: DisplayConfirm } }, async (request, reply) =>
+      reply.status(201).send({ display: await service.confirm(request.session!.user, request.params.meetingId, request.body) }),
+    );
+    app.put('/meetings/:meetingId/displays/:displayId', { preHandler: requireUser, schema: { params: MeetingDisplayParams, body: DisplayReassign } }, async (request) => ({
+      display: await service.reassign(request.session!.user, request.params.meetingId, request.params.displayId, request.body),
+    }));
+    app.delete('/meetings/:meetingId/displays/:displayId', { preHandler: requireUser, schema: { params: MeetingDisplayParams } }, async (request, reply) => {
+      await service.unpair(request.session!.user, request.params.meetingId, request.params.displayId);
+      return reply.status(204).send();
+    });
+  };
+}
