@@ -87,6 +87,19 @@ export type PollDto = {
   status: 'draft' | 'open' | 'closed' | 'published' | 'cancelled';
   turnout: { eligible: number; cast: number; notVoted: { userId: string; fullName: string }[] | null };
   result: PollResult | null;
+  /** The poll's lifecycle (created, opened, quorum-overridden, closed, published, cancelled, paper-counts), oldest first; never about voters. */
+  history: PollHistoryEntry[];
+  /**
+   * The ballots the viewer may cast: their own when eligible, and one per
+   * absent delegate they hold the proxy of (when the poll allows proxies).
+   * Empty for drafts, for displays and for people who may not vote.
+   */
+  mine: MyBallot[];
 };
+
+export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'published', 'cancelled', 'paper-counts'] as const;
+export type PollHistoryEntry = { action: string; byName: string; at: string; reason: string | null };
+/** `voterUserId` is the viewer's own id for their own ballot, the delegate's id for a proxy ballot. */
+export type MyBallot = { voterUserId: string; fullName: string; proxy: boolean; voted: boolean };
 
 export type PublishedBallot = { receipt: string; choice: string | string[] };

@@ -82,6 +82,7 @@ export const errorMessages = {
   pollNotOpen: { vi: 'Cuộc biểu quyết không mở (đã kết thúc hoặc chưa bắt đầu)', en: 'The poll is not open (closed or not started)' },
   pollNotClosed: { vi: 'Chỉ công bố kết quả sau khi kết thúc biểu quyết', en: 'Results are published only after the poll is closed' },
   pollNotPublished: { vi: 'Kết quả chưa được công bố', en: 'The result has not been published' },
+  pollResultNotReady: { vi: 'Chưa có kết quả: cuộc biểu quyết chưa kết thúc', en: 'No result yet: the poll has not been closed' },
   quorumNotMet: { vi: 'Chưa đủ số thành viên tham dự theo quy định; chủ trì có thể mở biểu quyết nếu ghi rõ lý do', en: 'No quorum; the chair may open the poll with a recorded reason' },
   notEligible: { vi: 'Bạn không thuộc danh sách được biểu quyết', en: 'You are not eligible to vote in this poll' },
   notProxy: { vi: 'Bạn không được ủy quyền biểu quyết thay người này', en: 'You do not hold this member’s proxy' },

@@ -3,6 +3,7 @@ import { MeetingParams } from '../../contract/meetings.ts';
 import { PaperCounts, PollCreate, PollOpen, PollParams } from '../../contract/votes.ts';
 import { requireUser } from '../../plugins/session.ts';
 import { resultCsv } from './export.ts';
+import { resultPdf } from './result-pdf.ts';
 import type { VoteService } from './service.ts';
 
 export function voteRoutes(votes: VoteService): FastifyPluginAsyncTypebox {
@@ -33,6 +34,11 @@ export function voteRoutes(votes: VoteService): FastifyPluginAsyncTypebox {
     app.get('/meetings/:meetingId/polls/:pollId/result.csv', { schema: { params: PollParams } }, async (request, reply) => {
       const poll = await votes.get(me(request), request.params.meetingId, request.params.pollId);
       return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="ket-qua-bieu-quyet.csv"').send(resultCsv(poll));
+    });
+    app.get('/meetings/:meetingId/polls/:pollId/result.pdf', { schema: { params: PollParams } }, async (request, reply) => {
+      const sheet = await votes.resultSheet(me(request), request.params.meetingId, request.params.pollId);
+      const pdf = await resultPdf(sheet.poll, sheet.meeting, sheet.result);
+      return reply.header('content-type', 'application/pdf').header('content-disposition', 'attachment; filename="ket-qua-bieu-quyet.pdf"').send(Buffer.from(pdf));
     });
   };
 }

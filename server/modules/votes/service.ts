@@ -11,15 +11,16 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import type { SessionUser } from '../../contract/identity.ts';
-import type { CastBallot, CastReceipt, MotionOption, PaperCounts, PollCreate, PollDto, PollResult, PublishedBallot } from '../../contract/votes.ts';
-import { MOTION_OPTIONS } from '../../contract/votes.ts';
+import type { CastBallot, CastReceipt, MotionOption, MyBallot, PaperCounts, PollCreate, PollDto, PollHistoryEntry, PollResult, PublishedBallot } from '../../contract/votes.ts';
+import { MOTION_OPTIONS, POLL_HISTORY_ACTIONS } from '../../contract/votes.ts';
 import type { Db } from '../../db/client.ts';
-import { agendaItems, attendance, meetingParticipants, pollBallots, pollCandidates, pollEvents, polls, pollVoters, users } from '../../db/schema/index.ts';
+import { agendaItems, attendance, meetingParticipants, meetings, pollBallots, pollCandidates, pollEvents, polls, pollVoters, units, users } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
 import { loadAccess, type MeetingAccess } from '../meetings/access.ts';
 import type { MeetingService, Tx } from '../meetings/service.ts';
 import { quorumRequired } from '../live/sections.ts';
+import type { SheetMeeting } from './result-pdf.ts';
 import type { BallotSeal } from './sealing.ts';
 import { tallyElection, tallyMotion, type TallyInput } from './tally.ts';
 
@@ -61,8 +62,8 @@ export class VoteService {
     return row;
   }
 
-  /** `runs`: the viewer runs the meeting (sees who has not voted and closed, unpublished results). */
-  async #dto(poll: PollRow, runs: boolean): Promise<PollDto> {
+  /** `runs`: the viewer runs the meeting (sees who has not voted and closed, unpublished results); `viewerId`: whose own ballots to list (null for displays). */
+  async #dto(poll: PollRow, runs: boolean, viewerId: string | null): Promise<PollDto> {
     const candidates = await this.#db.select({ id: pollCandidates.id, name: pollCandidates.name }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id)).orderBy(asc(pollCandidates.position));
     const voters = await this.#db.select({ voterUserId: pollVoters.voterUserId }).from(pollVoters).where(eq(pollVoters.pollId, poll.id));
     const eligible = poll.eligibleVoters ?? [];
@@ -91,7 +92,43 @@ export class VoteService {
       status: poll.status,
       turnout: { eligible: eligible.length, cast: voters.length, notVoted },
       result: showResult ? (poll.result as PollResult | null) : null,
+      history: await this.#history(poll.id),
+      mine: viewerId === null ? [] : await this.#mine(poll, viewerId, new Set(voters.map((v) => v.voterUserId))),
     };
+  }
+
+  async #history(pollId: string): Promise<PollHistoryEntry[]> {
+    const rows = await this.#db
+      .select({ action: pollEvents.action, byName: users.fullName, at: pollEvents.at, reason: pollEvents.note })
+      .from(pollEvents)
+      .innerJoin(users, eq(users.id, pollEvents.byUserId))
+      .where(eq(pollEvents.pollId, pollId))
+      .orderBy(asc(pollEvents.at));
+    // Events of one transaction share its timestamp (opened + quorum-overridden): the lifecycle order breaks the tie.
+    const rank = (action: string) => (POLL_HISTORY_ACTIONS as readonly string[]).indexOf(action);
+    return rows.sort((a, b) => a.at.getTime() - b.at.getTime() || rank(a.action) - rank(b.action)).map((r) => ({ ...r, at: r.at.toISOString() }));
+  }
+
+  /** The viewer's own ballot and those of absent delegates whose proxy they hold, among the voters fixed at opening. */
+  async #mine(poll: PollRow, viewerId: string, voted: Set<string>): Promise<MyBallot[]> {
+    const eligible = new Set(poll.eligibleVoters ?? []);
+    if (eligible.size === 0) return [];
+    const represented = poll.allowProxy
+      ? await this.#db
+          .select({ userId: users.id, fullName: users.fullName })
+          .from(attendance)
+          .innerJoin(users, eq(users.id, attendance.userId))
+          .where(and(eq(attendance.meetingId, poll.meetingId), eq(attendance.status, 'proxy'), eq(attendance.proxyUserId, viewerId)))
+      : [];
+    const ballots: MyBallot[] = [];
+    if (eligible.has(viewerId)) {
+      const [me] = await this.#db.select({ fullName: users.fullName }).from(users).where(eq(users.id, viewerId));
+      ballots.push({ voterUserId: viewerId, fullName: me?.fullName ?? '', proxy: false, voted: voted.has(viewerId) });
+    }
+    for (const r of represented.sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'))) {
+      if (eligible.has(r.userId)) ballots.push({ voterUserId: r.userId, fullName: r.fullName, proxy: true, voted: voted.has(r.userId) });
+    }
+    return ballots;
   }
 
   #record(tx: Tx, pollId: string, action: string, userId: string, note: string | null = null) {
@@ -106,14 +143,14 @@ export class VoteService {
     const access = await loadAccess(this.#db, meetingId, user);
     const rows = await this.#db.select().from(polls).where(eq(polls.meetingId, meetingId)).orderBy(asc(polls.createdAt));
     const visible = runsMeeting(access) ? rows : rows.filter((p) => p.status !== 'draft');
-    return Promise.all(visible.map((p) => this.#dto(p, runsMeeting(access))));
+    return Promise.all(visible.map((p) => this.#dto(p, runsMeeting(access), user.id)));
   }
 
   async get(user: SessionUser, meetingId: string, pollId: string): Promise<PollDto> {
     const access = await loadAccess(this.#db, meetingId, user);
     const poll = await this.#poll(meetingId, pollId);
     if (poll.status === 'draft' && !runsMeeting(access)) throw new AppError(404, 'pollNotFound');
-    return this.#dto(poll, runsMeeting(access));
+    return this.#dto(poll, runsMeeting(access), user.id);
   }
 
   /**
@@ -128,7 +165,7 @@ export class VoteService {
       .from(polls)
       .where(and(eq(polls.meetingId, meetingId), inArray(polls.status, ['open', 'closed', 'published'])))
       .orderBy(asc(polls.createdAt));
-    return Promise.all(rows.map((p) => this.#dto(p, false)));
+    return Promise.all(rows.map((p) => this.#dto(p, false, null)));
   }
 
   async create(user: SessionUser, meetingId: string, input: PollCreate): Promise<PollDto> {
@@ -366,6 +403,20 @@ export class VoteService {
       await this.#record(tx, pollId, 'paper-counts', user.id);
     });
     return this.get(user, meetingId, pollId);
+  }
+
+  /** What the PDF result sheet needs: the poll as the viewer may see it, and the meeting's heading. Only a counted poll has a sheet. */
+  async resultSheet(user: SessionUser, meetingId: string, pollId: string): Promise<{ poll: PollDto; result: PollResult; meeting: SheetMeeting }> {
+    const poll = await this.get(user, meetingId, pollId);
+    if (poll.status !== 'closed' && poll.status !== 'published') throw new AppError(409, 'pollResultNotReady');
+    if (poll.result === null) throw new AppError(409, 'pollNotPublished');
+    const [row] = await this.#db
+      .select({ title: meetings.title, unitName: units.name, startsAt: meetings.startsAt, location: meetings.location })
+      .from(meetings)
+      .innerJoin(units, eq(units.id, meetings.organizerUnitId))
+      .where(eq(meetings.id, meetingId));
+    if (row === undefined) throw new AppError(404, 'meetingNotFound');
+    return { poll, result: poll.result, meeting: row };
   }
 
   /** After publishing: every anonymous ballot with its receipt, in receipt order, so voters can find theirs. */
