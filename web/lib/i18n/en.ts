@@ -3,6 +3,7 @@ import { conferenceEn } from '../conference/i18n.ts';
 import { consoleEn } from '../console/i18n.ts';
 import { annotationsEn } from '../annotations/i18n.ts';
 import { liveEn } from '../live/i18n.ts';
+import { displayEn } from '../display/i18n.ts';
 import type { Dictionary } from './vi.ts';
 
 export const en: Dictionary = {
@@ -608,6 +609,7 @@ export const en: Dictionary = {
   console: consoleEn,
   annotations: annotationsEn,
   live: liveEn,
+  display: displayEn,
   errors: {
     network: 'Cannot reach the server. Please check the network and try again.',
     unexpected: 'Something went wrong. Please try again.',

@@ -7,6 +7,7 @@ import { conferenceVi } from '../conference/i18n.ts';
 import { consoleVi } from '../console/i18n.ts';
 import { annotationsVi } from '../annotations/i18n.ts';
 import { liveVi } from '../live/i18n.ts';
+import { displayVi } from '../display/i18n.ts';
 
 export const vi = {
   app: {
@@ -612,6 +613,7 @@ export const vi = {
   console: consoleVi,
   annotations: annotationsVi,
   live: liveVi,
+  display: displayVi,
   errors: {
     network: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
     unexpected: 'Đã có lỗi xảy ra. Vui lòng thử lại.',
