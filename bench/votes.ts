@@ -1,0 +1,222 @@
+/**
+ * bench:votes — the vote storm. 500 delegates, all present, vote on one open
+ * motion at the same moment; every ballot is a Socket.io `vote:cast` from a
+ * separate voters process (bench/votes/voters.ts) to the real app on the real
+ * PostgreSQL. Measured: acknowledgement latency (p50/p99), throughput
+ * (ballots acknowledged per second, from the first send to the last ack), the
+ * time from the chair's close to a published result, and an exact count
+ * check (the tally must be 500). Baseline, same run, same database: 500 plain
+ * single-row inserts issued with the same timing from a pool of the app's
+ * size (10), i.e. what the database alone costs for one row per voter.
+ *
+ * A throwaway database is created on the server of DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/postgres) and dropped at the end.
+ *
+ * Knobs (environment): BENCH_VOTERS (default 500), BENCH_SPREAD_MS (voters
+ * cast at random moments within this window; default 0: all at once, which is
+ * "within one second" at its harshest), BENCH_SECRET (default 1: a secret
+ * ballot, sealed while open; 0: public), BENCH_TIMEOUT_S (whole run, default
+ * 300).
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import postgres from 'postgres';
+import type { PollDto } from '../server/contract/votes.ts';
+import { hashPassword } from '../server/modules/auth/passwords.ts';
+import { forkChild, killChild, type Channel } from './fanout/children.ts';
+import { api, login } from './lib/client.ts';
+import { startServerProcess, type ServerProcess } from './lib/server-process.ts';
+import { percentile, round } from './lib/stats.ts';
+import type { CastOutcome, FromVoters, ToVoters } from './votes/protocol.ts';
+
+const VOTERS = Number(process.env.BENCH_VOTERS ?? 500);
+const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 0);
+const SECRET = process.env.BENCH_SECRET !== '0';
+const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 300);
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const APP_POOL = 10; // server/db/client.ts: postgres(url, { max: 10 })
+const PASSWORD = 'HoaBinh@2026';
+const VOTER_PASSWORD = 'DaiBieu@2026';
+const CHOICES = ['yes', 'no', 'abstain'] as const;
+
+type VotersChannel = Channel<FromVoters, ToVoters>;
+
+// — everything that must be undone, whatever happens —
+const dbName = `phs_bench_votes_${process.pid}_${Date.now()}`;
+let admin: postgres.Sql | undefined;
+let benchSql: postgres.Sql | undefined;
+let created = false;
+let server: ServerProcess | undefined;
+let voters: VotersChannel | undefined;
+let cleaning: Promise<void> | undefined;
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await Promise.allSettled([voters?.kill(), server === undefined ? undefined : killChild(server.child, 10_000)]);
+    await benchSql?.end({ timeout: 5 }).catch(() => undefined);
+    if (created) await admin?.unsafe(`drop database if exists "${dbName}" with (force)`).catch((error: unknown) => console.error(`! could not drop ${dbName}:`, error));
+    await admin?.end({ timeout: 5 }).catch(() => undefined);
+  })();
+  return cleaning;
+}
+
+const globalTimer = setTimeout(() => {
+  console.error(`✗ votes: global timeout (${TIMEOUT_S} s); stopping`);
+  void cleanup().finally(() => process.exit(2));
+}, TIMEOUT_S * 1000);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+
+const ms = (value: number) => `${round(value, 1)} ms`;
+
+function databaseUrl(name: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** 500 delegates straight into the database (one password hash for all: hashing is not what is measured), made participants and checked in. */
+async function addDelegates(sql: postgres.Sql, meetingId: string, unitId: string, markedBy: string): Promise<string[]> {
+  const hash = await hashPassword(VOTER_PASSWORD);
+  const people = Array.from({ length: VOTERS }, (_, i) => ({ id: randomUUID(), username: `bench.daibieu${String(i + 1).padStart(3, '0')}`, n: i + 1 }));
+  const rows = people.map((p) => ({ id: p.id, username: p.username, full_name: `Đại biểu số ${p.n}`, full_name_search: `dai bieu so ${p.n}`, unit_id: unitId, role: 'user', password_hash: hash }));
+  await sql`insert into users ${sql(rows)}`;
+  await sql`insert into meeting_participants ${sql(people.map((p) => ({ meeting_id: meetingId, user_id: p.id, role: 'delegate' })))}`;
+  await sql`insert into attendance ${sql(people.map((p) => ({ meeting_id: meetingId, user_id: p.id, status: 'present', marked_by: markedBy })))}`;
+  return people.map((p) => p.username);
+}
+
+async function logInAll(url: string, usernames: string[], parallel = 8): Promise<string[]> {
+  const cookies: string[] = new Array(usernames.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < usernames.length) {
+        const i = next++;
+        cookies[i] = await login(url, usernames[i]!, VOTER_PASSWORD);
+      }
+    }),
+  );
+  return cookies;
+}
+
+/** The baseline: one plain row per voter, with the voters' timing, through a pool as large as the app's. */
+async function baselineInserts(sql: postgres.Sql, offsets: number[]): Promise<{ latencies: number[]; spanMs: number }> {
+  await sql`create table bench_baseline (id uuid primary key default gen_random_uuid(), poll_id uuid not null, choice jsonb not null)`;
+  const pollId = randomUUID();
+  await sql`select 1`; // open a connection before the clock starts, as the app's pool is warm
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  const latencies = await Promise.all(
+    offsets.map(
+      (offset, i) =>
+        new Promise<number>((resolve, reject) => {
+          setTimeout(() => {
+            const sent = performance.now();
+            first = Math.min(first, sent);
+            sql`insert into bench_baseline (poll_id, choice) values (${pollId}, ${sql.json(CHOICES[i % 3]!)})`.then(() => {
+              const at = performance.now();
+              last = Math.max(last, at);
+              resolve(at - sent);
+            }, reject);
+          }, offset);
+        }),
+    ),
+  );
+  const [count] = await sql<{ n: number }[]>`select count(*)::int as n from bench_baseline`;
+  if (count?.n !== offsets.length) throw new Error(`baseline: ${count?.n} rows, expected ${offsets.length}`);
+  return { latencies, spanMs: last - first };
+}
+
+async function main(): Promise<string> {
+  console.log(`• vote storm: ${VOTERS} voters, ${SECRET ? 'secret' : 'public'} motion, ${SPREAD_MS === 0 ? 'all at once' : `spread over ${SPREAD_MS} ms`}`);
+  admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${dbName}"`);
+  created = true;
+  const url = databaseUrl(dbName);
+  console.log(`• throwaway database ${dbName}; starting the app…`);
+  server = await startServerProcess({ DATABASE_URL: url, DEMO_DATA: 'true' });
+  benchSql = postgres(url, { max: APP_POOL, onnotice: () => {} });
+
+  const app = server.url;
+  const secretary = await login(app, 'thuky', PASSWORD);
+  const units = await api<{ units: { id: string; name: string }[] }>(app, secretary, 'GET', '/api/v1/units');
+  const users = await api<{ users: { id: string; username: string }[] }>(app, secretary, 'GET', '/api/v1/users?limit=500');
+  const userId = (username: string) => users.users.find((u) => u.username === username)?.id ?? '';
+  const unitId = units.units.find((u) => u.name === 'Văn phòng Tỉnh ủy')!.id;
+  const { meeting } = await api<{ meeting: { id: string } }>(app, secretary, 'POST', '/api/v1/meetings', {
+    kind: 'bch',
+    title: 'Hội nghị Ban Chấp hành (đo tải biểu quyết)',
+    organizerUnitId: unitId,
+    startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+    membershipTotal: VOTERS,
+  });
+  await api(app, secretary, 'POST', `/api/v1/meetings/${meeting.id}/participants`, { userId: userId('bithu'), role: 'chair' });
+  const usernames = await addDelegates(benchSql, meeting.id, unitId, userId('thuky'));
+  await api(app, secretary, 'POST', `/api/v1/meetings/${meeting.id}/status`, { to: 'published' });
+  const chair = await login(app, 'bithu', PASSWORD);
+  await api(app, chair, 'POST', `/api/v1/meetings/${meeting.id}/status`, { to: 'in_session' });
+  const { poll } = await api<{ poll: PollDto }>(app, chair, 'POST', `/api/v1/meetings/${meeting.id}/polls`, { kind: 'motion', title: 'Thông qua Nghị quyết hội nghị', secret: SECRET });
+  const opened = await api<{ poll: PollDto }>(app, chair, 'POST', `/api/v1/meetings/${meeting.id}/polls/${poll.id}/open`, {});
+  if (opened.poll.turnout.eligible !== VOTERS) throw new Error(`eligible ${opened.poll.turnout.eligible}, expected ${VOTERS}`);
+
+  const loginStart = performance.now();
+  const cookies = await logInAll(app, usernames);
+  console.log(`• ${VOTERS} delegates logged in (${ms(performance.now() - loginStart)}); connecting their sockets from the voters process…`);
+  voters = forkChild<FromVoters, ToVoters>('../votes/voters.ts', 'voters');
+  voters.send({ type: 'connect', url: app, voters: cookies.map((cookie) => ({ cookie })), concurrency: 25 });
+  const connected = await voters.next((m): m is Extract<FromVoters, { type: 'connected' }> => m.type === 'connected', 120_000, 'connected');
+  console.log(`• ${connected.count} sockets connected in ${ms(connected.ms)}`);
+
+  const offsets = Array.from({ length: VOTERS }, () => (SPREAD_MS > 0 ? randomInt(SPREAD_MS) : 0));
+  const choices = Array.from({ length: VOTERS }, (_, i) => CHOICES[i % 3]!);
+  voters.send({ type: 'cast', meetingId: meeting.id, pollId: poll.id, choices, offsets });
+  const done = await voters.next((m): m is Extract<FromVoters, { type: 'cast-done' }> => m.type === 'cast-done', 120_000, 'cast-done');
+  const ok = done.outcomes.filter((o) => o.ok);
+  const failures = new Map<string, number>();
+  for (const o of done.outcomes.filter((x: CastOutcome) => !x.ok)) failures.set(o.code ?? '?', (failures.get(o.code ?? '?') ?? 0) + 1);
+  const latencies = ok.map((o) => o.latencyMs);
+  const spanMs = done.lastAckMs - done.firstSendMs;
+  const throughput = ok.length / (spanMs / 1000);
+
+  const closeStart = performance.now();
+  await api(app, chair, 'POST', `/api/v1/meetings/${meeting.id}/polls/${poll.id}/close`);
+  const closeMs = performance.now() - closeStart;
+  const published = await api<{ poll: PollDto }>(app, chair, 'POST', `/api/v1/meetings/${meeting.id}/polls/${poll.id}/publish`);
+  const closeToPublishedMs = performance.now() - closeStart;
+  const result = published.poll.result!;
+  const counted = result.options.reduce((sum, o) => sum + o.votes, 0);
+  const [stored] = await benchSql<{ n: number }[]>`select count(*)::int as n from poll_voters where poll_id = ${poll.id}`;
+  const expected = CHOICES.map((c) => choices.filter((x) => x === c).length);
+  const exact = ok.length === VOTERS && counted === VOTERS && result.ballotsValid === VOTERS && stored?.n === VOTERS && result.options.every((o, i) => o.votes === expected[i]);
+
+  const baseline = await baselineInserts(benchSql, offsets);
+  const baselineThroughput = VOTERS / (baseline.spanMs / 1000);
+
+  console.log('');
+  console.log(`ballots (vote:cast over Socket.io, ${SECRET ? 'secret' : 'public'} motion, ${VOTERS} voters):`);
+  console.log(`  acknowledged ok     ${ok.length}/${VOTERS}${failures.size === 0 ? '' : ` (refused: ${[...failures].map(([c, n]) => `${c}×${n}`).join(', ')})`}`);
+  console.log(`  ack latency         p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
+  console.log(`  first send→last ack ${ms(spanMs)}  → throughput ${round(throughput, 1)} ballots/s`);
+  console.log(`  close               ${ms(closeMs)}; close→published result ${ms(closeToPublishedMs)}`);
+  console.log(`  tally               ${result.options.map((o) => `${o.label} ${o.votes}`).join(', ')}; valid ${result.ballotsValid}; rows ${stored?.n} → ${exact ? `exactly ${VOTERS} ✓` : 'MISMATCH ✗'}`);
+  console.log(`baseline (plain single-row inserts, same database, same timing, pool of ${APP_POOL}):`);
+  console.log(`  insert latency      p50 ${ms(percentile(baseline.latencies, 50))}, p99 ${ms(percentile(baseline.latencies, 99))}`);
+  console.log(`  first→last          ${ms(baseline.spanMs)}  → throughput ${round(baselineThroughput, 1)} inserts/s`);
+  if (!exact) throw new Error('the tally does not equal the ballots cast');
+  return `RESULT votes: throughput=${round(throughput, 1)} ballots/s; baseline=${round(baselineThroughput, 1)} inserts/s; ratio=${round(throughput / baselineThroughput, 3)}`;
+}
+
+main().then(
+  async (line) => {
+    clearTimeout(globalTimer);
+    await cleanup();
+    console.log(line);
+    process.exit(0);
+  },
+  async (error: unknown) => {
+    clearTimeout(globalTimer);
+    console.error('✗ votes:', error);
+    await cleanup();
+    process.exit(1);
+  },
+);
