@@ -1,0 +1,299 @@
+/**
+ * One reader's private annotations on one document version, as rune state
+ * for the viewer's layers and toolbar. Changes show at once and go through
+ * the persisted outbox (outbox.ts): saved as you draw, queued while offline,
+ * restored and sent after a reload. The reader's other devices (and the
+ * carry-over to a new version) arrive as `annotation:changed` pushes; a push
+ * older than what we know, or about something we still have queued, is
+ * ignored so the newest write wins.
+ */
+/* eslint-disable svelte/prefer-svelte-reactivity -- the Maps here are bookkeeping or rebuilt whole inside $derived, never mutated in place as state. */
+import type { AnnotationDto, AnnotationUpsert } from '$contract/annotations.ts';
+import { ACK_TIMEOUT_MS, type Ack, type AckError } from '$contract/realtime.ts';
+import { errorMessage } from '$lib/api/client.ts';
+import { format, i18n } from '$lib/i18n/locale.svelte.ts';
+import type { AppSocket } from '$lib/realtime/client.svelte.ts';
+import { toasts } from '$lib/toasts.svelte.ts';
+import { annotationsApi } from './api.ts';
+import { newId } from './ids.ts';
+import { Outbox, outboxKey, type OutboxOp, type OutboxStorage } from './outbox.ts';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What a layer saves: the store fills in the document, version and (for new ones) the id. */
+export type AnnotationInput = DistributiveOmit<AnnotationUpsert, 'id' | 'documentId' | 'version'> & { id?: string };
+
+export type AnnotationStoreOptions = { documentId: string; version: number; userId: string };
+
+export class AnnotationStore {
+  readonly documentId: string;
+  readonly version: number;
+  readonly userId: string;
+
+  /** changes queued, not yet acknowledged by the server */
+  pending = $state(0);
+  loading = $state(true);
+  /** why the list could not be loaded (what is queued here is still shown) */
+  loadError = $state<string | null>(null);
+
+  /** live annotations by id (deleted ones leave) */
+  #items = $state<Record<string, AnnotationDto>>({});
+
+  readonly #byPage: Map<number, AnnotationDto[]> = $derived.by(() => {
+    const map = new Map<number, AnnotationDto[]>();
+    for (const item of Object.values(this.#items)) {
+      if (item.page === null) continue;
+      const list = map.get(item.page);
+      if (list === undefined) map.set(item.page, [item]);
+      else list.push(item);
+    }
+    return map;
+  });
+
+  /** carried over from an older version but their anchor text is gone: listed, never dropped */
+  readonly unplaced: AnnotationDto[] = $derived(Object.values(this.#items).filter((item) => item.page === null));
+
+  /** the highest revision seen per id, deleted ones included, so a late push cannot bring them back */
+  readonly #revisions = new Map<string, number>();
+  readonly #outbox: Outbox;
+  #socket: AppSocket | null = null;
+  #detach: (() => void) | null = null;
+  /** pushes that arrive while the list is loading, applied over it afterwards */
+  #buffer: AnnotationDto[] | null = null;
+  #loadGeneration = 0;
+  #destroyed = false;
+
+  constructor(options: AnnotationStoreOptions) {
+    this.documentId = options.documentId;
+    this.version = options.version;
+    this.userId = options.userId;
+    this.#outbox = new Outbox({
+      storage: browserStorage(),
+      key: outboxKey(options.userId, options.documentId, options.version),
+      transport: (op) => this.#send(op),
+      online: () => this.#socket?.connected === true,
+      onAck: (dto) => this.#acknowledged(dto),
+      onDrop: (_op, error) => this.#dropped(error),
+      onChange: (pending) => (this.pending = pending),
+    });
+    this.pending = this.#outbox.pending;
+    // What was drawn before a reload shows at once, before the server answers.
+    this.#applyOutbox();
+  }
+
+  forPage(page: number): AnnotationDto[] {
+    return this.#byPage.get(page) ?? [];
+  }
+
+  get(id: string): AnnotationDto | undefined {
+    return this.#items[id];
+  }
+
+  /** Follow the tab's socket (call again whenever realtime.socket changes; null while there is none). */
+  attach(socket: AppSocket | null): void {
+    if (socket === this.#socket || this.#destroyed) return;
+    this.#detach?.();
+    this.#detach = null;
+    this.#socket = socket;
+    if (socket === null) {
+      void this.#load();
+      return;
+    }
+    const onChanged = (dto: AnnotationDto) => this.#pushed(dto);
+    // Back online: catch up with what the other devices did meanwhile, then send the queue.
+    const onConnect = () => void this.#load();
+    socket.on('annotation:changed', onChanged);
+    socket.on('connect', onConnect);
+    this.#detach = () => {
+      socket.off('annotation:changed', onChanged);
+      socket.off('connect', onConnect);
+    };
+    void this.#load();
+  }
+
+  /** Creates or replaces an annotation (shown at once, sent through the outbox); answers what is shown. */
+  save(input: AnnotationInput): AnnotationDto {
+    const id = input.id ?? newId();
+    const annotation = { ...input, id, documentId: this.documentId, version: this.version, anchorText: input.anchorText ?? null } as AnnotationUpsert;
+    const dto = this.#toLocal(annotation);
+    this.#items = { ...this.#items, [id]: dto };
+    this.#outbox.enqueue({ type: 'upsert', annotation });
+    return dto;
+  }
+
+  remove(id: string): void {
+    if (this.#items[id] === undefined) return;
+    const { [id]: _gone, ...rest } = this.#items;
+    this.#items = rest;
+    this.#outbox.enqueue({ type: 'delete', id });
+  }
+
+  /** Puts a note that could not be placed after a new version onto a page the reader chose. */
+  place(id: string, page: number): void {
+    const item = this.#items[id];
+    if (item === undefined) return;
+    this.save({ id, page, kind: item.kind, data: item.data, anchorText: item.anchorText } as AnnotationInput);
+  }
+
+  /** Sends what is queued now (e.g. a "sync now" tap); harmless when nothing is. */
+  flush(): Promise<void> {
+    return this.#outbox.flush();
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    this.#detach?.();
+    this.#detach = null;
+    this.#socket = null;
+    this.#outbox.close();
+  }
+
+  // ---- loading ------------------------------------------------------------
+
+  async #load(): Promise<void> {
+    const generation = ++this.#loadGeneration;
+    this.#buffer = [];
+    let list: AnnotationDto[] | null = null;
+    const socket = this.#socket;
+    if (socket?.connected === true) {
+      const ack = await this.#emit<AnnotationDto[]>(socket, 'annotation:list', { documentId: this.documentId, version: this.version });
+      if (ack.ok) list = ack.data;
+      else this.loadError = ack.error.message;
+    }
+    if (list === null) {
+      try {
+        list = await annotationsApi.list(this.documentId, this.version);
+      } catch (error) {
+        if (generation === this.#loadGeneration) this.loadError = errorMessage(error);
+      }
+    }
+    if (generation !== this.#loadGeneration || this.#destroyed) return;
+    const buffered = this.#buffer ?? [];
+    this.#buffer = null;
+    this.loading = false;
+    if (list !== null) {
+      this.loadError = null;
+      const items: Record<string, AnnotationDto> = {};
+      for (const dto of list) {
+        this.#revisions.set(dto.id, Math.max(dto.revision, this.#revisions.get(dto.id) ?? 0));
+        if (!dto.deleted) items[dto.id] = dto;
+      }
+      this.#items = items;
+      // Our queued changes are newer than the server's copy: show them over it.
+      this.#applyOutbox();
+      for (const dto of buffered) this.#pushed(dto);
+    }
+    void this.#outbox.flush();
+  }
+
+  #applyOutbox(): void {
+    const items = { ...this.#items };
+    for (const { op } of this.#outbox.entries) {
+      if (op.type === 'upsert') items[op.annotation.id] = this.#toLocal(op.annotation);
+      else delete items[op.id];
+    }
+    this.#items = items;
+  }
+
+  // ---- server answers and pushes -------------------------------------------
+
+  #pushed(dto: AnnotationDto): void {
+    if (dto.documentId !== this.documentId || dto.version !== this.version) return;
+    if (this.#buffer !== null) {
+      this.#buffer.push(dto);
+      return;
+    }
+    // Something we still have queued: our write is newer and will win when it lands.
+    if (this.#outbox.has(dto.id)) return;
+    this.#adopt(dto);
+  }
+
+  #acknowledged(dto: AnnotationDto): void {
+    if (this.#outbox.has(dto.id)) {
+      // A later change of it is already queued: keep showing that, remember the revision only.
+      this.#revisions.set(dto.id, Math.max(dto.revision, this.#revisions.get(dto.id) ?? 0));
+      return;
+    }
+    this.#adopt(dto);
+  }
+
+  /** Takes the server's copy unless we already know a newer one. */
+  #adopt(dto: AnnotationDto): void {
+    const known = this.#revisions.get(dto.id);
+    if (known !== undefined && dto.revision < known) return;
+    this.#revisions.set(dto.id, dto.revision);
+    if (dto.deleted) {
+      if (this.#items[dto.id] === undefined) return;
+      const { [dto.id]: _gone, ...rest } = this.#items;
+      this.#items = rest;
+    } else {
+      this.#items = { ...this.#items, [dto.id]: dto };
+    }
+  }
+
+  #dropped(error: AckError): void {
+    toasts.error(format(i18n.m.annotations.dropped, { reason: error.message }));
+    // Show the server's truth again instead of a change that will never be stored.
+    void this.#load();
+  }
+
+  // ---- sending ------------------------------------------------------------
+
+  #send(op: OutboxOp): Promise<Ack<AnnotationDto>> {
+    const socket = this.#socket;
+    if (socket === null || !socket.connected) return Promise.resolve(offline());
+    return op.type === 'upsert'
+      ? this.#emit<AnnotationDto>(socket, 'annotation:upsert', op.annotation)
+      : this.#emit<AnnotationDto>(socket, 'annotation:delete', { id: op.id });
+  }
+
+  /** One call with the contract's ack timeout; a timeout or a dropped connection is an error ack, never a throw. */
+  async #emit<T>(socket: AppSocket, event: 'annotation:upsert' | 'annotation:delete' | 'annotation:list', payload: unknown): Promise<Ack<T>> {
+    try {
+      // socket.io's overloads cannot follow a union of event names; the contract types the payloads above.
+      const emitter = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+      return (await emitter.emitWithAck(event, payload)) as Ack<T>;
+    } catch {
+      return { ok: false, error: { code: 'timeout', message: i18n.m.realtime.timeout } };
+    }
+  }
+
+  #toLocal(annotation: AnnotationUpsert): AnnotationDto {
+    return {
+      id: annotation.id,
+      documentId: annotation.documentId,
+      version: annotation.version,
+      page: annotation.page,
+      kind: annotation.kind,
+      data: annotation.data,
+      anchorText: annotation.anchorText ?? null,
+      revision: this.#revisions.get(annotation.id) ?? 0,
+      deleted: false,
+      updatedAt: new Date().toISOString(),
+    };
+  }
+}
+
+function offline(): Ack<AnnotationDto> {
+  return { ok: false, error: { code: 'offline', message: i18n.m.realtime.offline } };
+}
+
+/** localStorage when the browser allows it; otherwise a queue that lives as long as the tab. */
+function browserStorage(): OutboxStorage {
+  try {
+    if (typeof localStorage !== 'undefined') {
+      const probe = '__phs_probe__';
+      localStorage.setItem(probe, '1');
+      localStorage.removeItem(probe);
+      return localStorage;
+    }
+  } catch {
+    // Blocked (private mode, policy): fall through.
+  }
+  const memory = new Map<string, string>();
+  return {
+    getItem: (key) => memory.get(key) ?? null,
+    setItem: (key, value) => void memory.set(key, value),
+    removeItem: (key) => void memory.delete(key),
+  };
+}
