@@ -6,8 +6,8 @@
  */
 import { foldVietnamese } from '$contract/text.ts';
 
-/** One run of text on a page, in PDF units with the origin at the top left of the page at scale 1. */
-export type TextRun = { start: number; end: number; left: number; top: number; width: number; height: number };
+/** One run of text on a page, in PDF units with the origin at the top left of the page at scale 1; `text` is the run as printed. */
+export type TextRun = { start: number; end: number; left: number; top: number; width: number; height: number; text: string };
 
 export type PageText = {
   /** the page's text, folded: lower case, no diacritics, đ → d, runs of white space → one space */
@@ -60,7 +60,7 @@ export function indexPage(
       if (end > start) {
         const [x, y] = toViewport(item.transform[4] ?? 0, item.transform[5] ?? 0);
         const fontHeight = item.height > 0 ? item.height : Math.hypot(item.transform[2] ?? 0, item.transform[3] ?? 0);
-        runs.push({ start, end, left: x, top: y - fontHeight, width: item.width, height: fontHeight * 1.2 });
+        runs.push({ start, end, left: x, top: y - fontHeight, width: item.width, height: fontHeight * 1.2, text: item.str });
       }
     }
     // Items on separate lines are separate words.
@@ -107,4 +107,32 @@ export function boxesFor(text: PageText, match: Match): Box[] {
     });
   }
   return boxes;
+}
+
+/**
+ * The printed text (diacritics kept) of the runs inside a rectangle given in
+ * fractions of the page (x0, y0, x1, y1): a run counts when the rectangle
+ * covers most of its height; only the part of it inside horizontally is kept
+ * (characters taken as equally wide). Null when nothing is there.
+ */
+export function textInRect(text: PageText, rect: readonly [number, number, number, number]): string | null {
+  if (text.width <= 0 || text.height <= 0) return null;
+  const x0 = Math.min(rect[0], rect[2]) * text.width;
+  const x1 = Math.max(rect[0], rect[2]) * text.width;
+  const y0 = Math.min(rect[1], rect[3]) * text.height;
+  const y1 = Math.max(rect[1], rect[3]) * text.height;
+  const parts: string[] = [];
+  for (const run of text.runs) {
+    const overlapY = Math.min(y1, run.top + run.height) - Math.max(y0, run.top);
+    if (run.height <= 0 || overlapY < run.height * 0.4) continue;
+    const right = run.left + run.width;
+    if (Math.min(x1, right) <= Math.max(x0, run.left)) continue;
+    const chars = [...run.text];
+    const from = run.width > 0 ? Math.floor(((Math.max(x0, run.left) - run.left) / run.width) * chars.length) : 0;
+    const to = run.width > 0 ? Math.ceil(((Math.min(x1, right) - run.left) / run.width) * chars.length) : chars.length;
+    const piece = chars.slice(from, to).join('').trim();
+    if (piece !== '') parts.push(piece);
+  }
+  const joined = parts.join(' ').replace(/\s+/g, ' ').trim();
+  return joined === '' ? null : joined;
 }

@@ -11,7 +11,7 @@
 import { untrack } from 'svelte';
 import { SvelteSet } from 'svelte/reactivity';
 import { openPdf, type PDFDocumentProxy, type PDFPageProxy, type RenderTask } from './pdfjs.ts';
-import { boxesFor, findInPage, foldQuery, indexPage, type Box, type Match, type PageText, type RawTextItem } from './text-search.ts';
+import { boxesFor, findInPage, foldQuery, indexPage, textInRect, type Box, type Match, type PageText, type RawTextItem } from './text-search.ts';
 
 /** pdf.js measures in PDF points; 100 % zoom shows them at CSS size (96 / 72). */
 const CSS_UNITS = 96 / 72;
@@ -28,6 +28,14 @@ type Size = { width: number; height: number };
 type Slot = { canvas: HTMLCanvasElement | null; zoom: number; pending: { task: RenderTask; zoom: number } | null };
 
 export type LoadError = { kind: 'notFound' | 'failed'; message: string };
+
+/**
+ * Who moved the view: the reader (scrolling, page input, thumbnail, search)
+ * or the program (`show`, the initial page, keeping the spot while zooming).
+ * Following a presenter needs the difference: only the reader's own moves
+ * mean "I am browsing alone now".
+ */
+export type PageChangeSource = 'user' | 'program';
 
 export class PdfViewer {
   /** 0 until the document is open */
@@ -74,7 +82,13 @@ export class PdfViewer {
   #texts = new Map<number, Promise<PageText>>();
   #searchGeneration = 0;
   #scrollFrame = 0;
-  #onPageChange: ((page: number) => void) | null = null;
+  #onPageChange: ((page: number, source: PageChangeSource) => void) | null = null;
+  /** scrollTop the program last set; scroll events that leave it there are the program's own echo */
+  #programScrollTop: number | null = null;
+  /** a zoom change is re-laying out the pages: its scroll events are not the reader's */
+  #zooming = 0;
+  /** `start` ran: page boxes exist, so `show` can scroll at once */
+  #started = false;
 
   /** Opens the document; resolves when page 1's size is known. */
   async open(url: string): Promise<void> {
@@ -110,8 +124,8 @@ export class PdfViewer {
     return this.#doc;
   }
 
-  /** Called with the page number whenever the page in view changes. */
-  onPageChange(callback: (page: number) => void): void {
+  /** Called with the page number whenever the page in view changes, and who changed it. */
+  onPageChange(callback: (page: number, source: PageChangeSource) => void): void {
     this.#onPageChange = callback;
   }
 
@@ -143,6 +157,10 @@ export class PdfViewer {
       if (this.#scrollFrame !== 0) return;
       this.#scrollFrame = requestAnimationFrame(() => {
         this.#scrollFrame = 0;
+        // The echo of our own scrollTop (or of a zoom re-layout) is not the reader moving.
+        if (this.#zooming > 0) return;
+        if (this.#programScrollTop !== null && Math.abs(element.scrollTop - this.#programScrollTop) < 2) return;
+        this.#programScrollTop = null;
         this.#updateCurrentPage();
       });
     };
@@ -375,20 +393,51 @@ export class PdfViewer {
     }
     if (found !== this.currentPage) {
       this.currentPage = found;
-      this.#onPageChange?.(found);
+      this.#onPageChange?.(found, 'user');
     }
   }
 
-  /** Scrolls so `page` is at the top (with `fraction` of it already scrolled past). */
+  /** The reader asked for `page` (page input, thumbnail): scrolls it to the top (with `fraction` of it already scrolled past). */
   goTo(page: number, fraction = 0): void {
+    this.#moveTo(page, fraction, 'user');
+  }
+
+  #moveTo(page: number, fraction: number, source: PageChangeSource): void {
     const target = Math.min(Math.max(1, Math.round(page)), Math.max(1, this.pageCount));
     const el = this.#elements.get(target);
     const scroller = this.#scroller;
     if (el === undefined || scroller === null) return;
     scroller.scrollTop = Math.max(0, el.offsetTop - PAGE_GAP + el.offsetHeight * fraction);
+    // Read back: near the end the browser clamps it, and the page stays "current" all the same.
+    this.#programScrollTop = scroller.scrollTop;
+    const changed = target !== this.currentPage;
     this.currentPage = target;
-    this.#onPageChange?.(target);
+    if (changed || source === 'user') this.#onPageChange?.(target, source);
   }
+
+  /**
+   * The program shows `page` (following a presenter): scrolled to the top,
+   * and with `zoom` relative to the page's fit-width size (1 = fit width), so
+   * a tablet shows what the presenter shows whatever its screen. Works before
+   * the page boxes exist: it is applied by `start`.
+   */
+  show(page: number, zoom?: number): void {
+    if (!this.#started || this.#scroller === null) {
+      this.#pendingShow = { page, zoom };
+      return;
+    }
+    if (zoom !== undefined) {
+      const fit = this.#fitZoom();
+      if (fit !== null) {
+        this.fitWidth = Math.abs(zoom - 1) < 0.001;
+        void this.#setZoom(fit * zoom, { page, fraction: 0 });
+        return;
+      }
+    }
+    this.#moveTo(page, 0, 'program');
+  }
+
+  #pendingShow: { page: number; zoom: number | undefined } | null = null;
 
   /** Brings a thumbnail into view (when the main view moves). */
   revealThumb(page: number): void {
@@ -411,15 +460,23 @@ export class PdfViewer {
     return { page, fraction: Math.min(1, Math.max(0, (scroller.scrollTop + PAGE_GAP - el.offsetTop) / el.offsetHeight)) };
   }
 
-  async #setZoom(zoom: number): Promise<void> {
+  async #setZoom(zoom: number, anchorAt?: { page: number; fraction: number }): Promise<void> {
     const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Math.round(zoom * 1000) / 1000));
-    if (next === this.zoom) return;
-    const anchor = this.#anchor();
+    const anchor = anchorAt ?? this.#anchor();
+    if (next === this.zoom) {
+      if (anchorAt !== undefined) this.#moveTo(anchor.page, anchor.fraction, 'program');
+      return;
+    }
     this.zoom = next;
-    // Let the page boxes take their new size, then keep the same spot in view and redraw.
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-    this.goTo(anchor.page, anchor.fraction);
-    this.#schedule();
+    this.#zooming += 1;
+    try {
+      // Let the page boxes take their new size, then keep the same spot in view (or go to the asked one) and redraw.
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      if (this.#destroyed) return;
+      this.#moveTo(anchor.page, anchor.fraction, 'program');
+    } finally {
+      this.#zooming -= 1;
+    }
   }
 
   zoomIn(): void {
@@ -437,22 +494,47 @@ export class PdfViewer {
     this.#applyFit();
   }
 
-  #applyFit(): void {
+  /** The zoom at which page 1 fills the scroller's width; null before there is a scroller. */
+  #fitZoom(): number | null {
     const scroller = this.#scroller;
     const base = this.sizes[0];
-    if (scroller === null || base === undefined) return;
+    if (scroller === null || base === undefined) return null;
     const available = scroller.clientWidth - 2 * PAGE_GAP;
-    if (available <= 0) return;
-    void this.#setZoom(available / (base.width * CSS_UNITS));
+    if (available <= 0) return null;
+    return available / (base.width * CSS_UNITS);
+  }
+
+  #applyFit(): void {
+    const fit = this.#fitZoom();
+    if (fit !== null) void this.#setZoom(fit);
   }
 
   /** Call once the page boxes exist (after the document opened and rendered its placeholders). */
   start(initialPage: number): void {
     if (this.fitWidth) this.#applyFit();
     requestAnimationFrame(() => {
-      if (initialPage > 1) this.goTo(initialPage);
+      if (this.#destroyed) return;
+      this.#started = true;
+      const pending = this.#pendingShow;
+      this.#pendingShow = null;
+      if (pending !== null) this.show(pending.page, pending.zoom);
+      else if (initialPage > 1) this.#moveTo(initialPage, 0, 'program');
       this.#schedule();
     });
+  }
+
+  /**
+   * The text inside a rectangle of a page (fractions of its width and
+   * height: x0, y0, x1, y1), with its diacritics, for annotations anchored to
+   * text; null when there is none (a scan, an empty spot).
+   */
+  async textAt(pageNumber: number, rect: readonly [number, number, number, number]): Promise<string | null> {
+    if (this.#doc === null || pageNumber < 1 || pageNumber > this.pageCount) return null;
+    try {
+      return textInRect(await this.#text(pageNumber), rect);
+    } catch {
+      return null;
+    }
   }
 
   // — search —
