@@ -1,0 +1,193 @@
+/**
+ * The secretary runs a meeting from the console in Chromium: starts it,
+ * marks a delegate absent with a reason (found by a name typed without
+ * diacritics), checks another in, opens an agenda item, presents page 3 of
+ * its document, gives the floor to a delegate who asked, and closes the
+ * meeting. Each step is checked twice: on the console, and in what a
+ * delegate's own socket receives. Waits for conditions, never for time.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DocumentDto } from '../../server/contract/documents.ts';
+import type { LiveSnapshot, LiveUpdate, LiveUpdateMessage } from '../../server/contract/live.ts';
+import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
+import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
+import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { demoDirectory } from '../helpers/demo.ts';
+import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+
+const SCREENSHOTS = 'test-results/e2e';
+
+type Sections = { [U in LiveUpdate as U['section']]: U['value'] };
+
+describe('the secretary runs a meeting from the console', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  let browser: Browser;
+  let meeting: MeetingDto;
+  let items: AgendaItemDto[];
+  let document: DocumentDto;
+  let directory: Awaited<ReturnType<typeof demoDirectory>>;
+  let delegate: ClientSocket;
+  const received: LiveUpdateMessage[] = [];
+
+  const call = <T>(event: string, payload: unknown): Promise<Ack<T>> =>
+    (delegate.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<T>> }).emitWithAck(event, payload);
+  /** The latest value of one section as the delegate's socket received it. */
+  function lastSection<S extends keyof Sections>(section: S): Sections[S] | undefined {
+    const found = received.filter((message) => message.update.section === section).at(-1);
+    return found?.update.value as Sections[S] | undefined;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startTestServer(db, {}, { web: true });
+    browser = await launchBrowser();
+    await mkdir(SCREENSHOTS, { recursive: true });
+
+    const secretary = new TestClient(server.url);
+    await secretary.login('thuky', DEMO_PASSWORD);
+    directory = await demoDirectory(secretary);
+    meeting = (
+      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
+        kind: 'btv',
+        title: 'Hội nghị Ban Thường vụ Tỉnh ủy tháng 12',
+        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
+        startsAt: '2026-12-10T01:30:00.000Z',
+        membershipTotal: 5,
+      })
+    ).body.meeting;
+    for (const [username, role] of [['bithu', 'chair'], ['thuky', 'secretary'], ['caophong.bithu', 'delegate'], ['maichau.bithu', 'delegate'], ['chutich', 'delegate']] as const) {
+      await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user(username).id, role });
+    }
+    items = [
+      (await secretary.post<{ item: AgendaItemDto }>(`/api/v1/meetings/${meeting.id}/agenda`, { title: 'Khai mạc', plannedMinutes: 5 })).body.item,
+      (await secretary.post<{ item: AgendaItemDto }>(`/api/v1/meetings/${meeting.id}/agenda`, { title: 'Tờ trình Đề án chuyển đổi số', plannedMinutes: 30 })).body.item,
+    ];
+    const pdf = await renderTextPdf({ title: 'Đề án', paragraphs: Array.from({ length: 5 }, (_, i) => [`Trang nội dung số ${i + 1}.`, PAGE_BREAK]).flat().slice(0, -1) });
+    document = (
+      await secretary.upload<{ document: DocumentDto }>(
+        `/api/v1/meetings/${meeting.id}/documents`,
+        { title: 'Đề án chuyển đổi số', kind: 'draft', agendaItemId: items[1]!.id },
+        { bytes: pdf, filename: 'de-an.pdf' },
+      )
+    ).body.document;
+    await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'published' });
+
+    // A delegate's tablet, as a bare socket: what it receives is what every tablet would show.
+    const client = new TestClient(server.url);
+    await client.login('caophong.bithu', DEMO_PASSWORD);
+    delegate = connectSocket(server.url, { cookie: client.cookieHeader });
+    await connected(delegate);
+    delegate.on('live:update', (message) => received.push(message));
+    const joined = await call<LiveSnapshot>('meeting:join', { meetingId: meeting.id });
+    expect(joined.ok).toBe(true);
+  });
+  afterAll(async () => {
+    delegate?.disconnect();
+    await browser?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  async function logIn(page: Page, username: string): Promise<void> {
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await page.getByRole('heading', { name: /^Xin chào/ }).waitFor();
+  }
+
+  it('start, attendance, agenda, presentation, speakers, close', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'vi-VN' });
+    const page = await context.newPage();
+    await logIn(page, 'thuky');
+
+    // From the meeting page, the prominent link leads to the console.
+    await page.goto(`${server.url}/meetings/${meeting.id}`);
+    await page.getByTestId('open-console').click();
+    const consoleRoot = page.getByTestId('console');
+    await consoleRoot.waitFor();
+    await page.getByTestId('console-connection').and(page.locator('[data-state="live"]')).waitFor();
+    const quorum = page.getByTestId('quorum-summary');
+    await expect.poll(() => quorum.getAttribute('data-required')).toBe('4');
+    expect(await quorum.getAttribute('data-present')).toBe('0');
+
+    // Start.
+    await page.getByTestId('console-start').click();
+    await expect.poll(() => consoleRoot.getAttribute('data-status')).toBe('in_session');
+    await expect.poll(() => lastSection('status')).toBe('in_session');
+
+    // Absent with a reason, the member found by a name typed without diacritics.
+    const chutich = directory.user('chutich').id;
+    await page.getByTestId('attendance-filter').fill('bui duc thang');
+    await expect.poll(() => page.getByTestId('attendance-row').count()).toBe(1);
+    const row = page.locator(`[data-testid="attendance-row"][data-user-id="${chutich}"]`);
+    await row.getByTestId('mark-absent').click();
+    const dialog = page.getByRole('dialog', { name: 'Vắng mặt: Bùi Đức Thắng' });
+    await dialog.getByTestId('absent-reason').fill('Đi công tác Trung ương');
+    await dialog.getByTestId('mark-confirm').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => row.getAttribute('data-status')).toBe('absent');
+    expect(await row.textContent()).toContain('Vắng (Đi công tác Trung ương)');
+    await expect.poll(() => lastSection('attendance')?.entries.find((entry) => entry.userId === chutich)).toMatchObject({ status: 'absent', reason: 'Đi công tác Trung ương' });
+
+    // Present: the count moves on the console and on the tablet.
+    await page.getByTestId('attendance-filter').fill('');
+    const hong = page.locator(`[data-testid="attendance-row"][data-user-id="${directory.user('caophong.bithu').id}"]`);
+    await hong.getByTestId('mark-present').click();
+    await expect.poll(() => hong.getAttribute('data-status')).toBe('present');
+    await expect.poll(() => quorum.getAttribute('data-present')).toBe('1');
+    expect(await quorum.getAttribute('data-met')).toBe('false');
+    await expect.poll(() => lastSection('attendance')?.present).toBe(1);
+
+    // Open the second item.
+    const second = page.locator(`[data-testid="agenda-item"][data-item-id="${items[1]!.id}"]`);
+    await second.getByTestId('agenda-open').click();
+    await expect.poll(() => second.getAttribute('data-current')).toBe('true');
+    await expect.poll(() => lastSection('agenda')?.currentItemId).toBe(items[1]!.id);
+
+    // Present the item's document (chosen first, as it belongs to the current item), then page 3.
+    await expect.poll(() => page.getByTestId('present-document').inputValue()).toBe(document.id);
+    await page.getByTestId('present-show').click();
+    const presented = page.getByTestId('presented-page');
+    await expect.poll(() => presented.getAttribute('data-page')).toBe('1');
+    await page.getByTestId('present-page-input').fill('3');
+    await page.getByTestId('present-go').click();
+    await expect.poll(() => presented.getAttribute('data-page')).toBe('3');
+    await expect.poll(() => lastSection('presentation')).toMatchObject({ documentId: document.id, version: 1, page: 3 });
+    // The preview drew that page, and the console agrees with the server.
+    await presented.locator('[data-drawn-page="3"]').waitFor({ timeout: 15_000 });
+    await expect.poll(() => presented.getAttribute('data-confirmed')).toBe('true');
+    await page.getByTestId('present-next').click();
+    await expect.poll(() => lastSection('presentation')?.page).toBe(4);
+
+    // The draft's comments are one click away.
+    await page.locator(`[data-testid="draft-row"][data-document-id="${document.id}"]`).getByTestId('draft-comments').waitFor();
+
+    // A delegate asks to speak; the secretary gives the floor; the timer runs.
+    expect((await call('speaker:request', { meetingId: meeting.id, topic: 'Kinh phí thực hiện' })).ok).toBe(true);
+    const request = page.locator('[data-testid="speaker-row"][data-status="waiting"]');
+    await request.waitFor();
+    await request.getByTestId('speaker-give').click();
+    await page.locator('[data-testid="speaker-row"][data-status="speaking"]').waitFor();
+    await expect.poll(() => lastSection('speakers')?.[0]).toMatchObject({ fullName: 'Đinh Thị Hồng', status: 'speaking' });
+    const timer = page.getByTestId('speaker-timer');
+    const firstReading = await timer.textContent();
+    await expect.poll(() => timer.textContent(), { timeout: 5_000 }).not.toBe(firstReading);
+    await page.screenshot({ path: `${SCREENSHOTS}/live-console.png`, fullPage: true });
+    await page.getByTestId('speaker-finish').click();
+    await expect.poll(() => lastSection('speakers')).toEqual([]);
+
+    // Close, after confirming.
+    await page.getByTestId('console-close').click();
+    await page.getByTestId('console-close-confirm').click();
+    await expect.poll(() => consoleRoot.getAttribute('data-status')).toBe('closed');
+    await expect.poll(() => lastSection('status')).toBe('closed');
+    await context.close();
+  });
+});
