@@ -1,0 +1,194 @@
+/**
+ * Issue 5 on the delegates' tablets, in Chromium: the chair (a socket driven
+ * from the test) presents page 7 of a 10-page PDF and both tablets show page
+ * 7; one delegate turns to page 2 alone (the other is not disturbed), sees
+ * "the presenter is on page N" and returns with one tap to wherever the
+ * presenter is now; a late joiner lands on the presented page; a check-in on
+ * one tablet moves the quorum on the other. Waits for conditions only.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DocumentDto } from '../../server/contract/documents.ts';
+import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
+import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
+import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { demoDirectory } from '../helpers/demo.ts';
+import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+
+const PAGES = 10;
+
+describe('the live meeting on delegates’ tablets', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  let browser: Browser;
+  let meeting: MeetingDto;
+  let document: DocumentDto;
+  let chair: ClientSocket;
+  const contexts: BrowserContext[] = [];
+
+  /** One action of the chair over its socket; throws on refusal. */
+  async function chairDoes(event: string, payload: Record<string, unknown>): Promise<void> {
+    const emitter = chair.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<unknown>> };
+    const ack = await emitter.emitWithAck(event, { meetingId: meeting.id, ...payload });
+    if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
+  }
+
+  /** A tablet: a fresh browser context, logged in, on the meeting's live page. */
+  async function tablet(username: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
+    await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await page.getByRole('heading', { name: /^Xin chào/ }).waitFor();
+    await page.goto(`${server.url}/meetings/${meeting.id}/live`);
+    await page.locator('[data-testid="live-status"][data-state="live"]').waitFor({ timeout: 15_000 });
+    return page;
+  }
+
+  /** The page number the tablet's viewer says it shows. */
+  const shownPage = (page: Page) => page.getByTestId('viewer-current-page').getAttribute('data-page').catch(() => null);
+
+  /** True when page `n` of the document is at the top of the viewer's scroll area (what the reader sees). */
+  const pageOnScreen = (page: Page, n: number) =>
+    page
+      .locator(`[data-testid="pdf-page"][data-page-number="${n}"]`)
+      .evaluate((el) => {
+        const scroller = el.closest('[role="document"]');
+        if (scroller === null) return false;
+        const box = el.getBoundingClientRect();
+        const view = scroller.getBoundingClientRect();
+        return box.top < view.top + view.height / 3 && box.bottom > view.top + view.height / 3;
+      })
+      .catch(() => false);
+
+  const quorumPresent = (page: Page) => page.getByTestId('quorum').getAttribute('data-present').catch(() => null);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startTestServer(db, {}, { web: true });
+    browser = await launchBrowser();
+
+    const secretary = new TestClient(server.url);
+    await secretary.login('thuky', DEMO_PASSWORD);
+    const directory = await demoDirectory(secretary);
+    meeting = (
+      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
+        kind: 'btv',
+        title: 'Hội nghị Ban Thường vụ Tỉnh ủy tháng 12',
+        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
+        startsAt: '2026-12-10T01:30:00.000Z',
+        membershipTotal: 5,
+      })
+    ).body.meeting;
+    for (const [username, role] of [['bithu', 'chair'], ['thuky', 'secretary'], ['caophong.bithu', 'delegate'], ['maichau.bithu', 'delegate'], ['chutich', 'delegate']] as const) {
+      const added = await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user(username).id, role });
+      expect(added.status).toBeLessThan(300);
+    }
+    const item = (await secretary.post<{ item: AgendaItemDto }>(`/api/v1/meetings/${meeting.id}/agenda`, { title: 'Tờ trình Đề án chuyển đổi số', plannedMinutes: 30 })).body.item;
+    const paragraphs = Array.from({ length: PAGES }, (_, i) => [`Trang nội dung số ${i + 1} của đề án.`, PAGE_BREAK]).flat().slice(0, -1);
+    const pdf = await renderTextPdf({ title: 'Đề án chuyển đổi số', paragraphs });
+    document = (
+      await secretary.upload<{ document: DocumentDto }>(`/api/v1/meetings/${meeting.id}/documents`, { title: 'Đề án chuyển đổi số', kind: 'submission', agendaItemId: item.id }, { bytes: pdf, filename: 'de-an.pdf' })
+    ).body.document;
+    expect(document.pageCount).toBe(PAGES);
+    expect((await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'published' })).status).toBe(200);
+
+    const chairClient = new TestClient(server.url);
+    await chairClient.login('bithu', DEMO_PASSWORD);
+    chair = connectSocket(server.url, { cookie: chairClient.cookieHeader });
+    await connected(chair);
+    await chairDoes('meeting:join', {});
+    await chairDoes('meeting:start', {});
+    await chairDoes('agenda:open', { itemId: item.id });
+  });
+
+  afterAll(async () => {
+    chair?.disconnect();
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('both tablets follow the presenter; one browses alone and returns with one tap; a late joiner lands on the presented page', async () => {
+    const [first, second] = await Promise.all([tablet('caophong.bithu'), tablet('maichau.bithu')]);
+    // Nothing presented yet: the item's documents are offered to read alone.
+    for (const page of [first, second]) {
+      await page.locator(`[data-testid="live-document"][data-document-id="${document.id}"]`).first().waitFor();
+      await expect.poll(() => page.getByTestId('current-item').textContent()).toContain('Tờ trình Đề án chuyển đổi số');
+    }
+
+    await chairDoes('presentation:show', { documentId: document.id, version: document.currentVersion, page: 7 });
+    for (const page of [first, second]) {
+      await expect.poll(() => shownPage(page), { timeout: 10_000 }).toBe('7');
+      await expect.poll(() => pageOnScreen(page, 7), { timeout: 10_000 }).toBe(true);
+    }
+
+    // The first delegate turns to page 2 alone: the second tablet does not move.
+    const jump = first.getByTestId('viewer-current-page').locator('input');
+    await jump.fill('2');
+    await jump.press('Enter');
+    await expect.poll(() => shownPage(first)).toBe('2');
+    await expect.poll(() => pageOnScreen(first, 2)).toBe(true);
+    const banner = first.getByTestId('follow-banner');
+    await banner.waitFor();
+    await expect.poll(() => banner.textContent()).toContain('trang 7');
+    expect(await second.getByTestId('follow-banner').count()).toBe(0);
+    expect(await shownPage(second)).toBe('7');
+
+    // The presenter moves on: the follower goes along, the browser stays on page 2 and is told.
+    await chairDoes('presentation:page', { page: 9 });
+    await expect.poll(() => shownPage(second), { timeout: 10_000 }).toBe('9');
+    await expect.poll(() => pageOnScreen(second, 9)).toBe(true);
+    await expect.poll(() => banner.textContent()).toContain('trang 9');
+    expect(await shownPage(first)).toBe('2');
+
+    // One tap back to the presenter's current page.
+    await first.getByTestId('follow-return').click();
+    await expect.poll(() => shownPage(first), { timeout: 10_000 }).toBe('9');
+    await expect.poll(() => pageOnScreen(first, 9)).toBe(true);
+    await first.getByTestId('follow-banner').waitFor({ state: 'detached' });
+
+    // Following again means following the next turn too, within a fraction of a second (generous for a busy test machine).
+    const turned = Date.now();
+    await chairDoes('presentation:page', { page: 4 });
+    for (const page of [first, second]) {
+      await expect.poll(() => pageOnScreen(page, 4), { timeout: 10_000, interval: 20 }).toBe(true);
+      expect(await shownPage(page)).toBe('4');
+    }
+    expect(Date.now() - turned).toBeLessThan(1_500);
+
+    // A late joiner lands on the presented page.
+    const late = await tablet('chutich');
+    await expect.poll(() => shownPage(late), { timeout: 15_000 }).toBe('4');
+    await expect.poll(() => pageOnScreen(late, 4), { timeout: 10_000 }).toBe(true);
+    await late.locator('[data-testid="pdf-page"][data-page-number="4"] canvas').waitFor({ timeout: 15_000 });
+    expect(await late.getByTestId('follow-banner').count()).toBe(0);
+
+    // Scrolling by hand is browsing alone too.
+    const scroller = second.locator('[role="document"]');
+    const box = (await scroller.boundingBox())!;
+    await second.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await second.mouse.wheel(0, 3 * box.height);
+    await second.getByTestId('follow-banner').waitFor();
+    await expect.poll(async () => Number(await shownPage(second))).toBeGreaterThan(4);
+    expect(await shownPage(first)).toBe('4');
+  });
+
+  it('a check-in on one tablet moves the quorum on the other', async () => {
+    const [first, second] = contexts.slice(0, 2).map((context) => context.pages()[0]!);
+    const before = Number(await quorumPresent(second));
+    await first!.getByTestId('live-tab-attendance').click();
+    await first!.getByTestId('checkin-button').click();
+    await first!.getByTestId('checkin-status').waitFor();
+    await expect.poll(() => quorumPresent(second!), { timeout: 10_000 }).toBe(String(before + 1));
+    await expect.poll(() => quorumPresent(first!)).toBe(String(before + 1));
+    expect(await second!.getByTestId('quorum').getAttribute('data-required')).toBe('4');
+  });
+});
