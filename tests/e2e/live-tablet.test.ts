@@ -182,13 +182,14 @@ describe('the live meeting on delegates’ tablets', () => {
   });
 
   it('a check-in on one tablet moves the quorum on the other', async () => {
-    const [first, second] = contexts.slice(0, 2).map((context) => context.pages()[0]!);
+    const first = contexts[0]!.pages()[0]!;
+    const second = contexts[1]!.pages()[0]!;
     const before = Number(await quorumPresent(second));
-    await first!.getByTestId('live-tab-attendance').click();
-    await first!.getByTestId('checkin-button').click();
-    await first!.getByTestId('checkin-status').waitFor();
-    await expect.poll(() => quorumPresent(second!), { timeout: 10_000 }).toBe(String(before + 1));
-    await expect.poll(() => quorumPresent(first!)).toBe(String(before + 1));
-    expect(await second!.getByTestId('quorum').getAttribute('data-required')).toBe('4');
+    await first.getByTestId('live-tab-attendance').click();
+    await first.getByTestId('checkin-button').click();
+    await first.getByTestId('checkin-status').waitFor();
+    await expect.poll(() => quorumPresent(second), { timeout: 10_000 }).toBe(String(before + 1));
+    await expect.poll(() => quorumPresent(first)).toBe(String(before + 1));
+    expect(await second.getByTestId('quorum').getAttribute('data-required')).toBe('4');
   });
 });
