@@ -49,6 +49,8 @@ export class PdfViewer {
   error = $state<LoadError | null>(null);
   /** pages whose canvas failed to draw */
   failed = new SvelteSet<number>();
+  /** pages on screen and their neighbours: those worth per-page overlays (annotation layers) */
+  nearby = $state<number[]>([]);
 
   // search
   query = $state('');
@@ -241,10 +243,12 @@ export class PdfViewer {
     if (this.#doc === null) return;
     const wanted = this.#wanted(false);
     const wantedThumbs = this.#wanted(true);
+    const near = [...wanted].sort((a, b) => a - b);
+    if (near.length !== this.nearby.length || near.some((page, i) => page !== this.nearby[i])) this.nearby = near;
     // Release what is far away: beyond the wanted window by more than two pages.
-    const near = (page: number, set: Set<number>) => [...set].some((p) => Math.abs(p - page) <= 2);
-    for (const page of [...this.#slots.keys()]) if (!near(page, wanted)) this.#release(page, false);
-    for (const page of [...this.#thumbSlots.keys()]) if (!near(page, wantedThumbs)) this.#release(page, true);
+    const close = (page: number, set: Set<number>) => [...set].some((p) => Math.abs(p - page) <= 2);
+    for (const page of [...this.#slots.keys()]) if (!close(page, wanted)) this.#release(page, false);
+    for (const page of [...this.#thumbSlots.keys()]) if (!close(page, wantedThumbs)) this.#release(page, true);
 
     const center = this.currentPage;
     const jobs: { page: number; thumb: boolean }[] = [];
