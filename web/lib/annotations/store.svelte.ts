@@ -209,6 +209,12 @@ export class AnnotationStore {
   }
 
   #acknowledged(dto: AnnotationDto): void {
+    // While the list is loading, an answer goes where pushes go: applied over the list when it lands,
+    // or a list read before this write would hide it.
+    if (this.#buffer !== null) {
+      this.#buffer.push(dto);
+      return;
+    }
     if (this.#outbox.has(dto.id)) {
       // A later change of it is already queued: keep showing that, remember the revision only.
       this.#revisions.set(dto.id, Math.max(dto.revision, this.#revisions.get(dto.id) ?? 0));
