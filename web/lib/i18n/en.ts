@@ -4,6 +4,7 @@ import { consoleEn } from '../console/i18n.ts';
 import { annotationsEn } from '../annotations/i18n.ts';
 import { liveEn } from '../live/i18n.ts';
 import { displayEn } from '../display/i18n.ts';
+import { votesEn } from '../votes/i18n.ts';
 import type { Dictionary } from './vi.ts';
 
 export const en: Dictionary = {
@@ -610,6 +611,7 @@ export const en: Dictionary = {
   annotations: annotationsEn,
   live: liveEn,
   display: displayEn,
+  votes: votesEn,
   errors: {
     network: 'Cannot reach the server. Please check the network and try again.',
     unexpected: 'Something went wrong. Please try again.',

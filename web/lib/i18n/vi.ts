@@ -8,6 +8,7 @@ import { consoleVi } from '../console/i18n.ts';
 import { annotationsVi } from '../annotations/i18n.ts';
 import { liveVi } from '../live/i18n.ts';
 import { displayVi } from '../display/i18n.ts';
+import { votesVi } from '../votes/i18n.ts';
 
 export const vi = {
   app: {
@@ -614,6 +615,7 @@ export const vi = {
   annotations: annotationsVi,
   live: liveVi,
   display: displayVi,
+  votes: votesVi,
   errors: {
     network: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
     unexpected: 'Đã có lỗi xảy ra. Vui lòng thử lại.',

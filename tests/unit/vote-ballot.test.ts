@@ -1,0 +1,130 @@
+/**
+ * The tablet's side of a ballot: one idempotency key per poll and voter that
+ * survives a reload (so a resend is counted once), the "approve at most K"
+ * rule, the chair's form, and the result sheet's wording.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PollDto } from '../../server/contract/votes.ts';
+import { dateTimeText, optionVerdict, percentText, thresholdText } from '../../server/modules/votes/sheet-text.ts';
+import { BallotStore, type KeyValueStore } from '../../web/lib/votes/ballot-store.ts';
+import { candidateLines, emptyPollForm, toPollCreate } from '../../web/lib/votes/poll-form.ts';
+import { describeChoice, findReceipt, isValidElectionChoice, orderedChoice, toggleCandidate } from '../../web/lib/votes/choice.ts';
+
+/** localStorage as a Map, shared by the "tabs" made from it (a reload is a new BallotStore on the same storage). */
+function memoryStorage(): KeyValueStore & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
+}
+
+describe('ballot idempotency keys', () => {
+  it('a retry and a reload before the ack send the same key; the receipt is kept after the ack', () => {
+    const storage = memoryStorage();
+    const first = new BallotStore(storage);
+    const key = first.keyToSend('poll-1', 'voter-1');
+    expect(key).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(first.keyToSend('poll-1', 'voter-1')).toBe(key); // lost ack, retried
+    const afterReload = new BallotStore(storage);
+    expect(afterReload.keyToSend('poll-1', 'voter-1')).toBe(key);
+    afterReload.accepted('poll-1', 'voter-1', key, 'ABCDEFGHJKMNPQRS');
+    expect(new BallotStore(storage).get('poll-1', 'voter-1')).toEqual({ key, receipt: 'ABCDEFGHJKMNPQRS', acked: true });
+  });
+
+  it('each poll and each voter (own ballot, proxy ballot) has its own key', () => {
+    const store = new BallotStore(memoryStorage());
+    const keys = new Set([store.keyToSend('p1', 'me'), store.keyToSend('p1', 'absent-delegate'), store.keyToSend('p2', 'me')]);
+    expect(keys.size).toBe(3);
+  });
+
+  it('a change of an accepted ballot takes a new key, kept for its own retries, and keeps the receipt', () => {
+    const store = new BallotStore(memoryStorage());
+    const key = store.keyToSend('p', 'v');
+    store.accepted('p', 'v', key, 'RECEIPT1');
+    const change = store.keyToSend('p', 'v');
+    expect(change).not.toBe(key);
+    expect(store.keyToSend('p', 'v')).toBe(change);
+    expect(store.get('p', 'v')?.receipt).toBe('RECEIPT1');
+  });
+
+  it('works without storage (retries on the page keep their key) and ignores garbage in storage', () => {
+    const none = new BallotStore(null);
+    expect(none.keyToSend('p', 'v')).toBe(none.keyToSend('p', 'v'));
+    const storage = memoryStorage();
+    storage.setItem('phs.ballot.p.v', '{"key":"<script>"}');
+    expect(new BallotStore(storage).get('p', 'v')).toBeNull();
+    const refusing: KeyValueStore = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => {},
+    };
+    const store = new BallotStore(refusing);
+    expect(store.keyToSend('p', 'v')).toBe(store.keyToSend('p', 'v'));
+  });
+});
+
+const election = { candidates: [{ id: 'a', name: 'Nguyễn Văn An' }, { id: 'b', name: 'Trần Thị Bình' }, { id: 'c', name: 'Lê Văn Cường' }, { id: 'd', name: 'Phạm Thị Dung' }], maxChoices: 2 } satisfies Pick<PollDto, 'candidates' | 'maxChoices'>;
+
+describe('approve at most K', () => {
+  it('refuses the (K+1)th name, allows un-approving, and sends names in ballot order', () => {
+    let state = toggleCandidate([], 'c', 2);
+    state = toggleCandidate(state.selected, 'a', 2);
+    expect(state).toEqual({ selected: ['c', 'a'], refused: false });
+    state = toggleCandidate(state.selected, 'b', 2);
+    expect(state).toEqual({ selected: ['c', 'a'], refused: true });
+    state = toggleCandidate(state.selected, 'c', 2);
+    expect(state).toEqual({ selected: ['a'], refused: false });
+    expect(orderedChoice(election, ['d', 'a'])).toEqual(['a', 'd']);
+  });
+
+  it('a ballot is valid with none to K known, distinct names', () => {
+    expect(isValidElectionChoice(election, [])).toBe(true);
+    expect(isValidElectionChoice(election, ['a', 'b'])).toBe(true);
+    expect(isValidElectionChoice(election, ['a', 'b', 'c'])).toBe(false);
+    expect(isValidElectionChoice(election, ['a', 'a'])).toBe(false);
+    expect(isValidElectionChoice(election, ['x'])).toBe(false);
+  });
+
+  it('finds a receipt typed in lower case or with spaces, and names the choice', () => {
+    const ballots = [{ receipt: 'ABCD2345EFGH6789', choice: ['a', 'c'] }, { receipt: 'ZZZZ2345EFGH6789', choice: 'yes' }];
+    expect(findReceipt(ballots, ' abcd 2345 efgh 6789 ')?.choice).toEqual(['a', 'c']);
+    expect(findReceipt(ballots, 'NOPE')).toBeNull();
+    expect(findReceipt(ballots, '  ')).toBeNull();
+    const options = { yes: 'Tán thành', no: 'Không tán thành', abstain: 'Không biểu quyết' };
+    expect(describeChoice(election, ['a', 'c'], options, '—')).toBe('Nguyễn Văn An, Lê Văn Cường');
+    expect(describeChoice(election, [], options, 'Không đồng ý ai')).toBe('Không đồng ý ai');
+    expect(describeChoice(election, 'yes', options, '—')).toBe('Tán thành');
+  });
+});
+
+describe("the chair's new-vote form", () => {
+  it('candidates one per line: blanks dropped, spaces trimmed, duplicates once', () => {
+    expect(candidateLines('  Nguyễn Văn An \n\nTrần   Thị Bình\r\nnguyễn văn an\n')).toEqual(['Nguyễn Văn An', 'Trần Thị Bình']);
+  });
+
+  it('a motion with the default rules; an election with K; a custom fraction', () => {
+    const motion = toPollCreate({ ...emptyPollForm(), title: ' Thông qua Nghị quyết ' }, 'agenda-1');
+    expect(motion).toEqual({ ok: true, body: { kind: 'motion', title: 'Thông qua Nghị quyết', secret: false, eligibility: 'present', allowProxy: true, allowChange: false, threshold: 'half_all', agendaItemId: 'agenda-1' } });
+    const vote = toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu Ban Thường vụ', secret: true, candidates: 'A\nB\nC\nD\nE', maxChoices: '3' }, null);
+    expect(vote.ok && vote.body).toMatchObject({ kind: 'election', secret: true, candidates: ['A', 'B', 'C', 'D', 'E'], maxChoices: 3 });
+    expect(toPollCreate({ ...emptyPollForm(), title: 'X y', threshold: 'custom', numerator: '3', denominator: '4' }, null)).toMatchObject({ ok: true, body: { custom: { numerator: 3, denominator: 4 } } });
+  });
+
+  it('names the wrong field: no candidates, K above the list, an improper fraction', () => {
+    expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: ' \n ' }, null)).toEqual({ ok: false, field: 'candidates' });
+    expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: 'A\nB', maxChoices: '3' }, null)).toEqual({ ok: false, field: 'maxChoices' });
+    expect(toPollCreate({ ...emptyPollForm(), title: 'X y', threshold: 'custom', numerator: '5', denominator: '4' }, null)).toEqual({ ok: false, field: 'custom' });
+  });
+});
+
+describe('result sheet wording', () => {
+  it('rules, verdicts, Vietnamese percentages and Vietnam time', () => {
+    expect(thresholdText({ threshold: 'two_thirds_all', custom: null })).toBe('Từ hai phần ba tổng số thành viên trở lên');
+    expect(thresholdText({ threshold: 'custom', custom: { numerator: 3, denominator: 5 } })).toBe('Từ 3/5 tổng số thành viên trở lên');
+    expect(optionVerdict('election', true)).toBe('Trúng cử');
+    expect(optionVerdict('motion', null)).toBe('');
+    expect(percentText(16.67)).toBe('16,67%');
+    // 01:30 UTC is 08:30 in Hà Nội, whatever the server's time zone.
+    expect(dateTimeText('2026-12-12T01:30:00.000Z')).toBe('08:30 ngày 12/12/2026');
+  });
+});
