@@ -58,7 +58,7 @@ export const displayVi = {
   },
   poll: {
     open: 'Đang biểu quyết',
-    turnout: 'Đã biểu quyết {cast}/{eligible}',
+    turnout: 'đã biểu quyết',
     result: 'Kết quả biểu quyết',
     resultSlot: 'Kết quả đã được công bố',
     passed: 'Thông qua',
@@ -146,7 +146,7 @@ export const displayEn: typeof displayVi = {
   },
   poll: {
     open: 'Voting',
-    turnout: 'Voted {cast}/{eligible}',
+    turnout: 'voted',
     result: 'Vote result',
     resultSlot: 'The result has been published',
     passed: 'Passed',
