@@ -6,9 +6,11 @@
  * presenter is now; a late joiner lands on the presented page; a check-in on
  * one tablet moves the quorum on the other. Waits for conditions only.
  */
+import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto } from '../../server/contract/documents.ts';
+import type { LiveSnapshot } from '../../server/contract/live.ts';
 import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
 import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
@@ -19,6 +21,7 @@ import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../
 import { connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
 
 const PAGES = 10;
+const SCREENSHOTS = 'test-results/e2e';
 
 describe('the live meeting on delegates’ tablets', () => {
   let db: TestDatabase;
@@ -30,15 +33,16 @@ describe('the live meeting on delegates’ tablets', () => {
   const contexts: BrowserContext[] = [];
 
   /** One action of the chair over its socket; throws on refusal. */
-  async function chairDoes(event: string, payload: Record<string, unknown>): Promise<void> {
-    const emitter = chair.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<unknown>> };
+  async function chairDoes<T = unknown>(event: string, payload: Record<string, unknown>): Promise<T> {
+    const emitter = chair.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<T>> };
     const ack = await emitter.emitWithAck(event, { meetingId: meeting.id, ...payload });
     if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
+    return ack.data;
   }
 
   /** A tablet: a fresh browser context, logged in, on the meeting's live page. */
-  async function tablet(username: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
+  async function tablet(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, locale: 'vi-VN', hasTouch: true });
     contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${server.url}/login`);
@@ -73,6 +77,7 @@ describe('the live meeting on delegates’ tablets', () => {
     db = await createTestDatabase();
     server = await startTestServer(db, {}, { web: true });
     browser = await launchBrowser();
+    await mkdir(SCREENSHOTS, { recursive: true });
 
     const secretary = new TestClient(server.url);
     await secretary.login('thuky', DEMO_PASSWORD);
@@ -164,12 +169,18 @@ describe('the live meeting on delegates’ tablets', () => {
     }
     expect(Date.now() - turned).toBeLessThan(1_500);
 
-    // A late joiner lands on the presented page.
-    const late = await tablet('chutich');
+    await first.screenshot({ path: `${SCREENSHOTS}/live-tablet-landscape.png` });
+
+    // A late joiner (a tablet held upright) lands on the presented page.
+    const late = await tablet('chutich', { width: 800, height: 1280 });
     await expect.poll(() => shownPage(late), { timeout: 15_000 }).toBe('4');
     await expect.poll(() => pageOnScreen(late, 4), { timeout: 10_000 }).toBe(true);
     await late.locator('[data-testid="pdf-page"][data-page-number="4"] canvas').waitFor({ timeout: 15_000 });
     expect(await late.getByTestId('follow-banner').count()).toBe(0);
+    // Upright, the panels are a bottom tab bar whose tab opens a sheet.
+    await late.getByTestId('live-tab-speakers').click();
+    await late.getByTestId('current-speaker').waitFor();
+    await late.screenshot({ path: `${SCREENSHOTS}/live-tablet-portrait.png` });
 
     // Scrolling by hand is browsing alone too.
     const scroller = second.locator('[role="document"]');
@@ -191,5 +202,33 @@ describe('the live meeting on delegates’ tablets', () => {
     await expect.poll(() => quorumPresent(second), { timeout: 10_000 }).toBe(String(before + 1));
     await expect.poll(() => quorumPresent(first)).toBe(String(before + 1));
     expect(await second.getByTestId('quorum').getAttribute('data-required')).toBe('4');
+  });
+
+  it('a request to speak reaches the other tablet; the floor and its running timer show on both', async () => {
+    const first = contexts[0]!.pages()[0]!;
+    const second = contexts[1]!.pages()[0]!;
+    for (const page of [first, second]) await page.getByTestId('live-tab-speakers').click();
+    await first.getByTestId('speaker-topic').fill('Về nguồn lực thực hiện đề án');
+    await first.getByTestId('speaker-request').click();
+    const queued = second.getByTestId('speaker-queue');
+    await expect.poll(() => queued.textContent().catch(() => ''), { timeout: 10_000 }).toContain('Về nguồn lực thực hiện đề án');
+
+    // Withdrawn, then asked again: the queue follows.
+    await first.getByTestId('speaker-withdraw').click();
+    await second.getByTestId('speaker-queue').waitFor({ state: 'detached' });
+    await first.getByTestId('speaker-request').click();
+    await queued.waitFor();
+
+    const snapshot = await chairDoes<LiveSnapshot>('meeting:snapshot', {});
+    const request = snapshot.speakers.find((entry) => entry.status === 'waiting')!;
+    await chairDoes('speaker:give', { requestId: request.id });
+    await chairDoes('speaker:timer', { requestId: request.id, running: true });
+    for (const page of [first, second]) {
+      const current = page.getByTestId('current-speaker');
+      await expect.poll(() => current.getAttribute('data-user-id'), { timeout: 10_000 }).toBe(request.userId);
+      // The timer runs on its own between updates.
+      await expect.poll(() => page.getByTestId('speaker-timer').textContent(), { timeout: 5_000 }).not.toBe('00:00');
+    }
+    expect(await second.getByTestId('speaker-queue').count()).toBe(0);
   });
 });
