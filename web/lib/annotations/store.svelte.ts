@@ -89,7 +89,10 @@ export class AnnotationStore {
     return this.#items[id];
   }
 
-  /** Follow the tab's socket (call again whenever realtime.socket changes; null while there is none). */
+  /**
+   * Follow the tab's socket (call again whenever realtime.socket changes; null while there is none).
+   * realtime.socket is not a rune, so mount it as `$effect(() => { void realtime.state; store.attach(realtime.socket); })`.
+   */
   attach(socket: AppSocket | null): void {
     if (socket === this.#socket || this.#destroyed) return;
     this.#detach?.();
