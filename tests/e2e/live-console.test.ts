@@ -166,8 +166,14 @@ describe('the secretary runs a meeting from the console', () => {
     await page.getByTestId('present-next').click();
     await expect.poll(() => lastSection('presentation')?.page).toBe(4);
 
-    // The draft's comments are one click away.
+    // The draft's comments are one click away; voting and the hall display have their places.
     await page.locator(`[data-testid="draft-row"][data-document-id="${document.id}"]`).getByTestId('draft-comments').waitFor();
+    await page.getByTestId('console-votes').getByTestId('poll-create').waitFor();
+    await page.getByTestId('display-pair-button').click();
+    const pairing = page.getByRole('dialog', { name: 'Ghép nối màn hình chiếu' });
+    await pairing.waitFor();
+    await pairing.getByRole('button', { name: 'Hủy', exact: true }).click();
+    await pairing.waitFor({ state: 'hidden' });
 
     // A delegate asks to speak; the secretary gives the floor; the timer runs.
     expect((await call('speaker:request', { meetingId: meeting.id, topic: 'Kinh phí thực hiện' })).ok).toBe(true);

@@ -108,14 +108,9 @@ export const consoleVi = {
     down: 'Xuống dưới',
     position: 'Thứ tự {position}',
   },
-  votes: {
-    title: 'Biểu quyết',
-    pending: 'Phần biểu quyết đang được hoàn thiện.',
-  },
   display: {
     title: 'Màn hình chiếu',
     pair: 'Ghép màn hình chiếu',
-    pending: 'Phần màn hình chiếu đang được hoàn thiện.',
   },
 };
 
@@ -224,13 +219,8 @@ export const consoleEn: typeof consoleVi = {
     down: 'Move down',
     position: 'Position {position}',
   },
-  votes: {
-    title: 'Voting',
-    pending: 'Voting is being finished.',
-  },
   display: {
     title: 'Hall display',
     pair: 'Pair a hall display',
-    pending: 'The hall display section is being finished.',
   },
 };

@@ -1,9 +1,4 @@
-/**
- * Addresses the console links to. The tablet view (/live) and the comments
- * page are built by other helpers and may not be routes yet, so they are
- * made from the meeting's and the document's addresses rather than typed
- * route ids (which would not compile until those routes exist).
- */
+/** Addresses the console and the meeting page link to, typed by SvelteKit's route ids. */
 import { resolve } from '$app/paths';
 import type { ResolvedPathname } from '$app/types';
 
@@ -11,10 +6,12 @@ export function consoleHref(meetingId: string): ResolvedPathname {
   return resolve('/(app)/meetings/[id]/console', { id: meetingId });
 }
 
+/** The tablet view of a meeting in session (the delegates' room). */
 export function liveRoomHref(meetingId: string): ResolvedPathname {
-  return `${resolve('/(app)/meetings/[id]', { id: meetingId })}/live` as ResolvedPathname;
+  return resolve('/(app)/meetings/[id]/live', { id: meetingId });
 }
 
+/** The secretariat's list of comments on one draft. */
 export function draftCommentsHref(meetingId: string, documentId: string): ResolvedPathname {
-  return `${resolve('/(app)/meetings/[id]/documents/[documentId]', { id: meetingId, documentId })}/comments` as ResolvedPathname;
+  return resolve('/(app)/meetings/[id]/documents/[documentId]/comments', { id: meetingId, documentId });
 }
