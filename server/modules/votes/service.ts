@@ -250,44 +250,52 @@ export class VoteService {
   async cast(user: SessionUser, input: CastBallot): Promise<CastReceipt> {
     const voterUserId = input.voterUserId ?? user.id;
     const outcome = await this.#db.transaction(async (tx) => {
-      // FOR SHARE: many casts at once, but none while the poll is being closed.
-      const [poll] = await tx.select().from(polls).where(and(eq(polls.id, input.pollId), eq(polls.meetingId, input.meetingId))).for('share');
-      if (poll === undefined) throw new AppError(404, 'pollNotFound');
-      if (poll.status !== 'open') throw new AppError(409, 'pollNotOpen');
-      if (voterUserId !== user.id) {
-        const [mark] = await tx.select().from(attendance).where(and(eq(attendance.meetingId, input.meetingId), eq(attendance.userId, voterUserId)));
-        if (!poll.allowProxy || mark?.status !== 'proxy' || mark.proxyUserId !== user.id) throw new AppError(403, 'notProxy');
-      }
-      if (!(poll.eligibleVoters ?? []).includes(voterUserId)) throw new AppError(403, 'notEligible');
-      const candidates = new Set((await tx.select({ id: pollCandidates.id }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id))).map((c) => c.id));
-      this.#checkChoice(poll, candidates, input.choice);
-
-      const [existing] = await tx.select().from(pollVoters).where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, voterUserId))).for('update');
-      if (existing !== undefined) return this.#again(tx, poll, existing, input, user.id);
-
-      const receipt = newReceipt();
-      const inserted = await tx
-        .insert(pollVoters)
-        .values({
-          pollId: poll.id,
-          voterUserId,
-          castBy: user.id,
-          idempotencyKey: input.idempotencyKey,
-          sealed: poll.secret ? this.#seal.seal({ choice: input.choice, receipt }, poll.id) : null,
-          publicChoice: poll.secret ? null : { choice: input.choice, receipt },
-        })
-        .onConflictDoNothing()
-        .returning({ voterUserId: pollVoters.voterUserId });
-      if (inserted.length === 0) {
-        // Another tablet of the same voter won the race a moment ago.
-        const [winner] = await tx.select().from(pollVoters).where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, voterUserId)));
-        return this.#again(tx, poll, winner!, input, user.id);
-      }
-      return { result: { receipt, alreadyCast: false }, poll };
+      const decided = await this.#castIn(tx, user, input, voterUserId);
+      // Counted inside the transaction: a query after it would wait in the pool's queue behind every
+      // other voter's transaction, so in a storm each ack would wait for nearly the whole storm.
+      return { ...decided, cast: await tx.$count(pollVoters, eq(pollVoters.pollId, input.pollId)) };
     });
-    const cast = await this.#db.$count(pollVoters, eq(pollVoters.pollId, input.pollId));
-    this.#announce(input.meetingId, input.pollId, 'open', cast, (outcome.poll.eligibleVoters ?? []).length);
+    this.#announce(input.meetingId, input.pollId, 'open', outcome.cast, (outcome.poll.eligibleVoters ?? []).length);
     return outcome.result;
+  }
+
+  /** One ballot inside the caller's transaction: checks, then a first ballot, a retry, a change or a refusal. */
+  async #castIn(tx: Tx, user: SessionUser, input: CastBallot, voterUserId: string) {
+    // FOR SHARE: many casts at once, but none while the poll is being closed.
+    const [poll] = await tx.select().from(polls).where(and(eq(polls.id, input.pollId), eq(polls.meetingId, input.meetingId))).for('share');
+    if (poll === undefined) throw new AppError(404, 'pollNotFound');
+    if (poll.status !== 'open') throw new AppError(409, 'pollNotOpen');
+    if (voterUserId !== user.id) {
+      const [mark] = await tx.select().from(attendance).where(and(eq(attendance.meetingId, input.meetingId), eq(attendance.userId, voterUserId)));
+      if (!poll.allowProxy || mark?.status !== 'proxy' || mark.proxyUserId !== user.id) throw new AppError(403, 'notProxy');
+    }
+    if (!(poll.eligibleVoters ?? []).includes(voterUserId)) throw new AppError(403, 'notEligible');
+    // A motion has no candidates: one round trip fewer per ballot.
+    const candidates = poll.kind === 'motion' ? new Set<string>() : new Set((await tx.select({ id: pollCandidates.id }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id))).map((c) => c.id));
+    this.#checkChoice(poll, candidates, input.choice);
+
+    const [existing] = await tx.select().from(pollVoters).where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, voterUserId))).for('update');
+    if (existing !== undefined) return this.#again(tx, poll, existing, input, user.id);
+
+    const receipt = newReceipt();
+    const inserted = await tx
+      .insert(pollVoters)
+      .values({
+        pollId: poll.id,
+        voterUserId,
+        castBy: user.id,
+        idempotencyKey: input.idempotencyKey,
+        sealed: poll.secret ? this.#seal.seal({ choice: input.choice, receipt }, poll.id) : null,
+        publicChoice: poll.secret ? null : { choice: input.choice, receipt },
+      })
+      .onConflictDoNothing()
+      .returning({ voterUserId: pollVoters.voterUserId });
+    if (inserted.length === 0) {
+      // Another tablet of the same voter won the race a moment ago.
+      const [winner] = await tx.select().from(pollVoters).where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, voterUserId)));
+      return this.#again(tx, poll, winner!, input, user.id);
+    }
+    return { result: { receipt, alreadyCast: false }, poll };
   }
 
   /** A second ballot for the same voter: the same request again, a change, or a refusal. */
