@@ -30,6 +30,7 @@ describe('the live meeting on delegates’ tablets', () => {
   let meeting: MeetingDto;
   let document: DocumentDto;
   let chair: ClientSocket;
+  let chairClient: TestClient;
   const contexts: BrowserContext[] = [];
 
   /** One action of the chair over its socket; throws on refusal. */
@@ -104,7 +105,7 @@ describe('the live meeting on delegates’ tablets', () => {
     expect(document.pageCount).toBe(PAGES);
     expect((await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'published' })).status).toBe(200);
 
-    const chairClient = new TestClient(server.url);
+    chairClient = new TestClient(server.url);
     await chairClient.login('bithu', DEMO_PASSWORD);
     chair = connectSocket(server.url, { cookie: chairClient.cookieHeader });
     await connected(chair);
@@ -230,5 +231,15 @@ describe('the live meeting on delegates’ tablets', () => {
       await expect.poll(() => page.getByTestId('speaker-timer').textContent(), { timeout: 5_000 }).not.toBe('00:00');
     }
     expect(await second.getByTestId('speaker-queue').count()).toBe(0);
+  });
+
+  it('a poll the chair opens appears in the tablet’s voting panel', async () => {
+    const second = contexts[1]!.pages()[0]!;
+    await second.getByTestId('live-tab-votes').click();
+    const created = await chairClient.post<{ poll: { id: string } }>(`/api/v1/meetings/${meeting.id}/polls`, { kind: 'motion', title: 'Thông qua Đề án chuyển đổi số', secret: false });
+    expect(created.status).toBeLessThan(300);
+    const opened = await chairClient.post(`/api/v1/meetings/${meeting.id}/polls/${created.body.poll.id}/open`, { quorumOverrideReason: 'Kiểm thử khi chưa đủ số lượng' });
+    expect(opened.status).toBeLessThan(300);
+    await second.locator(`[data-testid="ballot-poll"][data-poll-id="${created.body.poll.id}"][data-status="open"]`).waitFor({ timeout: 10_000 });
   });
 });

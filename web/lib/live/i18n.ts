@@ -58,9 +58,6 @@ export const liveVi = {
     },
     notMember: 'Bạn dự họp với tư cách khách mời, không điểm danh.',
   },
-  votes: {
-    pending: 'Phần biểu quyết đang được hoàn thiện.',
-  },
   follow: {
     presenterOn: 'Người trình bày đang ở trang {page}',
     return: 'Quay lại theo dõi',
@@ -133,9 +130,6 @@ export const liveEn: typeof liveVi = {
       proxy: 'You are represented by a proxy.',
     },
     notMember: 'You attend as a guest and do not check in.',
-  },
-  votes: {
-    pending: 'Voting is being finished.',
   },
   follow: {
     presenterOn: 'The presenter is on page {page}',
