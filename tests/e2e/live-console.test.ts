@@ -4,7 +4,8 @@
  * diacritics), checks another in, opens an agenda item, presents page 3 of
  * its document, gives the floor to a delegate who asked, and closes the
  * meeting. Each step is checked twice: on the console, and in what a
- * delegate's own socket receives. Waits for conditions, never for time.
+ * delegate's own socket receives. The chair's console agrees; a delegate
+ * may not open one. Waits for conditions, never for time.
  */
 import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
@@ -188,6 +189,22 @@ describe('the secretary runs a meeting from the console', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/live-console.png`, fullPage: true });
     await page.getByTestId('speaker-finish').click();
     await expect.poll(() => lastSection('speakers')).toEqual([]);
+
+    // The chair's console shows the same meeting; a delegate may not run it.
+    const chairContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
+    const chair = await chairContext.newPage();
+    await logIn(chair, 'bithu');
+    await chair.goto(`${server.url}/meetings/${meeting.id}/console`);
+    await chair.locator(`[data-testid="attendance-row"][data-user-id="${chutich}"][data-status="absent"]`).waitFor();
+    await expect.poll(() => chair.getByTestId('presented-page').getAttribute('data-page')).toBe('4');
+    await chairContext.close();
+    const delegateContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
+    const tablet = await delegateContext.newPage();
+    await logIn(tablet, 'caophong.bithu');
+    await tablet.goto(`${server.url}/meetings/${meeting.id}/console`);
+    await tablet.getByText('Chỉ chủ trì và bộ phận thư ký được điều hành phiên họp này.').waitFor();
+    expect(await tablet.getByTestId('console').count()).toBe(0);
+    await delegateContext.close();
 
     // Close, after confirming.
     await page.getByTestId('console-close').click();
