@@ -155,7 +155,8 @@ export class AnnotationStore {
 
   async #load(): Promise<void> {
     const generation = ++this.#loadGeneration;
-    this.#buffer = [];
+    // A load that replaces one still running keeps what the first one buffered.
+    this.#buffer ??= [];
     let list: AnnotationDto[] | null = null;
     const socket = this.#socket;
     if (socket?.connected === true) {
@@ -178,14 +179,22 @@ export class AnnotationStore {
       this.loadError = null;
       const items: Record<string, AnnotationDto> = {};
       for (const dto of list) {
-        this.#revisions.set(dto.id, Math.max(dto.revision, this.#revisions.get(dto.id) ?? 0));
+        const known = this.#revisions.get(dto.id);
+        if (known !== undefined && known > dto.revision) {
+          // We already saw a newer revision than this list has (an ack or push that overtook it).
+          const current = this.#items[dto.id];
+          if (current !== undefined) items[dto.id] = current;
+          continue;
+        }
+        this.#revisions.set(dto.id, dto.revision);
         if (!dto.deleted) items[dto.id] = dto;
       }
       this.#items = items;
       // Our queued changes are newer than the server's copy: show them over it.
       this.#applyOutbox();
-      for (const dto of buffered) this.#pushed(dto);
     }
+    // What arrived meanwhile is newer than the list (or all we have when it failed).
+    for (const dto of buffered) this.#pushed(dto);
     void this.#outbox.flush();
   }
 
