@@ -60,9 +60,9 @@ export const displayVi = {
     open: 'Đang biểu quyết',
     turnout: 'đã biểu quyết',
     result: 'Kết quả biểu quyết',
-    resultSlot: 'Kết quả đã được công bố',
     passed: 'Thông qua',
     notPassed: 'Không thông qua',
+    elected: '{count} người trúng cử',
   },
   // — the secretary's side —
   pairDialog: {
@@ -148,9 +148,9 @@ export const displayEn: typeof displayVi = {
     open: 'Voting',
     turnout: 'voted',
     result: 'Vote result',
-    resultSlot: 'The result has been published',
     passed: 'Passed',
     notPassed: 'Not passed',
+    elected: '{count} elected',
   },
   pairDialog: {
     open: 'Pair hall display',
