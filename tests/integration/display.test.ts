@@ -278,4 +278,18 @@ describe('the hall display', () => {
     await expect.poll(() => assigned, { timeout: 5_000 }).toEqual([other.id, meeting.id]);
     expect((await call(screen, 'meeting:snapshot', { meetingId: other.id })).ok).toBe(false);
   });
+
+  it('a server restart keeps the screen paired: the same cookie follows the same meeting', async () => {
+    const { client, pairing } = await newScreen();
+    await secretary.post(`/api/v1/meetings/${meeting.id}/displays`, { code: pairing.code, name: 'Màn hình sau khởi động lại' });
+    const before = await ok<LiveSnapshot>(await screenSocket(client), 'meeting:join', { meetingId: meeting.id });
+    for (const socket of sockets.splice(0)) socket.disconnect();
+    await server.close();
+    server = await startTestServer(db);
+    client.baseUrl = server.url;
+    client.origin = server.url;
+    expect((await client.get<{ state: DisplayState }>('/api/v1/display/state')).body.state).toMatchObject({ paired: true, name: 'Màn hình sau khởi động lại', meeting: { id: meeting.id } });
+    const after = await ok<LiveSnapshot>(await screenSocket(client), 'meeting:join', { meetingId: meeting.id });
+    expect({ ...after, serverTime: undefined }).toEqual({ ...before, serverTime: undefined });
+  });
 });

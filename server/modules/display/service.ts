@@ -5,7 +5,7 @@
  * namespace pushes it and, on unpairing, cuts the screen's sockets).
  */
 import { EventEmitter } from 'node:events';
-import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
 import type { DisplayConfirm, DisplayDto, DisplayReassign, DisplayState, PairingDto, PresentationFileQuery } from '../../contract/display.ts';
 import { PAIRING_CODE_TTL_MS } from '../../contract/display.ts';
 import { isViewOnly } from '../../contract/documents.ts';
@@ -40,6 +40,9 @@ export type DisplayPresence = (displayIds: string[]) => Promise<Set<string>>;
 const THROTTLE = { perAccount: 10, perAddress: 5, windowMs: 10 * 60_000 };
 /** A screen nobody confirmed within a day is forgotten (its cookie then asks for a new code). */
 const ABANDONED_AFTER_MS = 24 * 60 * 60_000;
+/** New screens nobody confirmed yet, at most this many per 10 minutes: a script cannot fill the table. */
+const NEW_SCREENS_PER_WINDOW = 200;
+const NEW_SCREENS_WINDOW_MS = 10 * 60_000;
 /** A code with less than this left is replaced when the screen asks again, so nobody types a dying code. */
 const CODE_REFRESH_MARGIN_MS = 60_000;
 
@@ -91,6 +94,7 @@ export class DisplayService {
     if (known !== undefined && known.pairingCode !== null && known.codeExpiresAt !== null && known.codeExpiresAt.getTime() - now > CODE_REFRESH_MARGIN_MS) {
       return { displayId: known.id, pairing: { code: known.pairingCode, expiresAt: known.codeExpiresAt.toISOString() }, newToken: undefined };
     }
+    if (known === undefined) await this.#assertRoomForNewScreen(now);
     const newToken = known === undefined ? newDeviceToken() : undefined;
     // Six digits collide now and then with another live code: draw again.
     for (let attempt = 0; attempt < 20; attempt++) {
@@ -108,6 +112,14 @@ export class DisplayService {
       }
     }
     throw new Error('no free pairing code after 20 draws');
+  }
+
+  async #assertRoomForNewScreen(now: number): Promise<void> {
+    const [row] = await this.#db
+      .select({ count: count() })
+      .from(displays)
+      .where(and(isNull(displays.pairedAt), gt(displays.createdAt, new Date(now - NEW_SCREENS_WINDOW_MS))));
+    if ((row?.count ?? 0) >= NEW_SCREENS_PER_WINDOW) throw new AppError(429, 'rateLimited');
   }
 
   /** Clears dead codes (so they can be drawn again) and forgets screens never confirmed. */
