@@ -2,8 +2,8 @@
  * The secretary runs a meeting from the console in Chromium: starts it,
  * marks a delegate absent with a reason (found by a name typed without
  * diacritics), checks another in, opens an agenda item, presents page 3 of
- * its document, gives the floor to a delegate who asked, and closes the
- * meeting. Each step is checked twice: on the console, and in what a
+ * its document, reorders two requests to speak (button and drag), gives
+ * the floor to a delegate, and closes the meeting. Each step is checked twice: on the console, and in what a
  * delegate's own socket receives. The chair's console agrees; a delegate
  * may not open one. Waits for conditions, never for time.
  */
@@ -34,6 +34,8 @@ describe('the secretary runs a meeting from the console', () => {
   let document: DocumentDto;
   let directory: Awaited<ReturnType<typeof demoDirectory>>;
   let delegate: ClientSocket;
+  /** a second delegate's tablet, only to ask to speak */
+  let other: ClientSocket;
   const received: LiveUpdateMessage[] = [];
 
   const call = <T>(event: string, payload: unknown): Promise<Ack<T>> =>
@@ -87,9 +89,14 @@ describe('the secretary runs a meeting from the console', () => {
     delegate.on('live:update', (message) => received.push(message));
     const joined = await call<LiveSnapshot>('meeting:join', { meetingId: meeting.id });
     expect(joined.ok).toBe(true);
+    const otherClient = new TestClient(server.url);
+    await otherClient.login('maichau.bithu', DEMO_PASSWORD);
+    other = connectSocket(server.url, { cookie: otherClient.cookieHeader });
+    await connected(other);
   });
   afterAll(async () => {
     delegate?.disconnect();
+    other?.disconnect();
     await browser?.close();
     await server?.close();
     await db?.drop();
@@ -176,11 +183,20 @@ describe('the secretary runs a meeting from the console', () => {
     await pairing.getByRole('button', { name: 'Hủy', exact: true }).click();
     await pairing.waitFor({ state: 'hidden' });
 
-    // A delegate asks to speak; the secretary gives the floor; the timer runs.
+    // Two delegates ask to speak; the secretary reorders (button, then drag back), gives the floor; the timer runs.
     expect((await call('speaker:request', { meetingId: meeting.id, topic: 'Kinh phí thực hiện' })).ok).toBe(true);
-    const request = page.locator('[data-testid="speaker-row"][data-status="waiting"]');
-    await request.waitFor();
-    await request.getByTestId('speaker-give').click();
+    const asked = await (other.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<unknown>> }).emitWithAck('speaker:request', { meetingId: meeting.id });
+    expect(asked.ok).toBe(true);
+    const waiting = page.locator('[data-testid="speaker-row"][data-status="waiting"]');
+    await expect.poll(() => waiting.count()).toBe(2);
+    const order = () => lastSection('speakers')?.map((entry) => entry.fullName);
+    await waiting.first().getByTestId('speaker-down').click();
+    await expect.poll(order).toEqual(['Xa Văn Tùng', 'Đinh Thị Hồng']);
+    await expect.poll(() => waiting.first().textContent()).toContain('Xa Văn Tùng');
+    await waiting.nth(1).dragTo(waiting.first());
+    await expect.poll(order).toEqual(['Đinh Thị Hồng', 'Xa Văn Tùng']);
+    await expect.poll(() => waiting.first().textContent()).toContain('Đinh Thị Hồng');
+    await waiting.first().getByTestId('speaker-give').click();
     await page.locator('[data-testid="speaker-row"][data-status="speaking"]').waitFor();
     await expect.poll(() => lastSection('speakers')?.[0]).toMatchObject({ fullName: 'Đinh Thị Hồng', status: 'speaking' });
     const timer = page.getByTestId('speaker-timer');
@@ -188,7 +204,7 @@ describe('the secretary runs a meeting from the console', () => {
     await expect.poll(() => timer.textContent(), { timeout: 5_000 }).not.toBe(firstReading);
     await page.screenshot({ path: `${SCREENSHOTS}/live-console.png`, fullPage: true });
     await page.getByTestId('speaker-finish').click();
-    await expect.poll(() => lastSection('speakers')).toEqual([]);
+    await expect.poll(order).toEqual(['Xa Văn Tùng']);
 
     // The chair's console shows the same meeting; a delegate may not run it.
     const chairContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
