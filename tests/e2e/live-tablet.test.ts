@@ -178,6 +178,20 @@ describe('the live meeting on delegates’ tablets', () => {
     await expect.poll(() => pageOnScreen(late, 4), { timeout: 10_000 }).toBe(true);
     await late.locator('[data-testid="pdf-page"][data-page-number="4"] canvas').waitFor({ timeout: 15_000 });
     expect(await late.getByTestId('follow-banner').count()).toBe(0);
+    // Ink on the presented page while following: drawn on the page's layer, and still following.
+    await late.getByTestId('annotation-tools-toggle').click();
+    await late.getByTestId('tool-pen').click();
+    const layer = late.locator('[data-testid="annotation-layer"][data-page="4"]');
+    const area = (await layer.boundingBox())!;
+    await late.mouse.move(area.x + area.width * 0.3, area.y + 120);
+    await late.mouse.down();
+    for (let step = 1; step <= 8; step += 1) await late.mouse.move(area.x + area.width * (0.3 + step * 0.04), area.y + 120 + step * 6);
+    await late.mouse.up();
+    await layer.getByTestId('annotation-ink').first().waitFor();
+    expect(await late.getByTestId('follow-banner').count()).toBe(0);
+    expect(await shownPage(late)).toBe('4');
+    await late.getByTestId('annotation-tools-toggle').click();
+
     // Upright, the panels are a bottom tab bar whose tab opens a sheet.
     await late.getByTestId('live-tab-speakers').click();
     await late.getByTestId('current-speaker').waitFor();
