@@ -9,6 +9,7 @@ import { dateTimeText, optionVerdict, percentText, thresholdText } from '../../s
 import { BallotStore, type KeyValueStore } from '../../web/lib/votes/ballot-store.ts';
 import { candidateLines, emptyPollForm, toPollCreate } from '../../web/lib/votes/poll-form.ts';
 import { describeChoice, findReceipt, isValidElectionChoice, orderedChoice, toggleCandidate } from '../../web/lib/votes/choice.ts';
+import { orderPolls } from '../../web/lib/votes/order.ts';
 
 /** localStorage as a Map, shared by the "tabs" made from it (a reload is a new BallotStore on the same storage). */
 function memoryStorage(): KeyValueStore & { data: Map<string, string> } {
@@ -126,5 +127,18 @@ describe('result sheet wording', () => {
     expect(percentText(16.67)).toBe('16,67%');
     // 01:30 UTC is 08:30 in Hà Nội, whatever the server's time zone.
     expect(dateTimeText('2026-12-12T01:30:00.000Z')).toBe('08:30 ngày 12/12/2026');
+  });
+});
+
+describe('poll lists', () => {
+  it('open polls first as opened, then the rest newest first', () => {
+    const rank = { open: 0, closed: 1, published: 1, draft: 2, cancelled: 3 } as const;
+    const polls = [
+      { id: 'old-result', status: 'published' },
+      { id: 'open-1', status: 'open' },
+      { id: 'new-result', status: 'published' },
+      { id: 'open-2', status: 'open' },
+    ] as const;
+    expect(orderPolls(polls, rank).map((p) => p.id)).toEqual(['open-1', 'open-2', 'new-result', 'old-result']);
   });
 });

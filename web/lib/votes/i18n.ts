@@ -109,6 +109,7 @@ export const votesVi = {
       custom: 'Tử số và mẫu số là số nguyên từ 1 đến 100, tử số không lớn hơn mẫu số.',
     },
     noResult: 'Chưa có kết quả.',
+    candidatesRule: '{count} ứng viên, chọn tối đa {max}',
   },
   chart: {
     label: 'Kết quả biểu quyết',
@@ -233,6 +234,7 @@ export const votesEn: typeof votesVi = {
       custom: 'Numerator and denominator are whole numbers from 1 to 100, the numerator no larger than the denominator.',
     },
     noResult: 'No result yet.',
+    candidatesRule: '{count} candidates, approve at most {max}',
   },
   chart: {
     label: 'Vote result',

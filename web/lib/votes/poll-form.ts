@@ -7,6 +7,7 @@ export type PollForm = {
   secret: boolean;
   /** one candidate per line */
   candidates: string;
+  /** typed in text inputs with a numeric keypad (a number input would bind numbers) */
   maxChoices: string;
   eligibility: 'present' | 'all_members';
   threshold: PollThreshold;
