@@ -50,7 +50,6 @@ export class ConsoleState {
 
   /** The chair runs the meeting; the secretariat may act on the chair's behalf (as the server decides). */
   readonly canRun: boolean = $derived(this.meeting !== null && (this.meeting.canManage || this.meeting.myRole === 'chair'));
-  readonly anyBusy: boolean = $derived(Object.keys(this.busy).length > 0);
 
   readonly #call: ConsoleCall;
 
