@@ -348,7 +348,8 @@ export class LiveService {
       async (tx) => {
         const [request] = await tx.select().from(speakerRequests).where(and(eq(speakerRequests.id, requestId), eq(speakerRequests.meetingId, meetingId))).for('update');
         if (request === undefined) throw new AppError(404, 'notInQueue');
-        if (!chairOnly && request.userId !== user.id) throw new AppError(403, 'forbidden');
+        // A delegate withdraws only their own request; the chair or secretariat may withdraw anyone's.
+        if (!chairOnly && request.userId !== user.id && !runsMeeting(access)) throw new AppError(403, 'forbidden');
         await change(tx, request, new Date());
       },
       (tx) => this.#speakersUpdate(tx, meetingId),
