@@ -7,12 +7,18 @@
 import { describe, expect, it } from 'vitest';
 import type { AnnotationDto, AnnotationUpsert } from '../../server/contract/annotations.ts';
 import type { Ack, AckError } from '../../server/contract/realtime.ts';
-import { Outbox, outboxKey, type OutboxOp, type OutboxStorage } from '../../web/lib/annotations/outbox.ts';
+import { Outbox, opId, outboxKey, type OutboxLock, type OutboxOp, type OutboxStorage } from '../../web/lib/annotations/outbox.ts';
 
 const DOC = '00000000-0000-4000-8000-000000000001';
 
 class MemoryStorage implements OutboxStorage {
   readonly map = new Map<string, string>();
+  get length(): number {
+    return this.map.size;
+  }
+  key(index: number): string | null {
+    return [...this.map.keys()][index] ?? null;
+  }
   getItem(key: string): string | null {
     return this.map.get(key) ?? null;
   }
@@ -68,9 +74,11 @@ class FakeServer {
   }
 }
 
-/** Timers that run only when the test says so. */
+/** Timers that run only when the test says so, and a wall clock that moves only when told. */
 class ManualClock {
   timers: { run: () => void; ms: number }[] = [];
+  time = 1_700_000_000_000;
+  readonly now = () => this.time;
   readonly schedule = (run: () => void, ms: number) => {
     const timer = { run, ms };
     this.timers.push(timer);
@@ -101,19 +109,37 @@ async function settle(_outbox: Outbox): Promise<void> {
   for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
-function setup(storage = new MemoryStorage(), server = new FakeServer(), clock = new ManualClock()) {
+function setup(storage = new MemoryStorage(), server = new FakeServer(), clock = new ManualClock(), extra: { tabId?: string; lock?: OutboxLock } = {}) {
   const dropped: { op: OutboxOp; error: AckError }[] = [];
   const acked: AnnotationDto[] = [];
+  const superseded: OutboxOp[] = [];
   const outbox = new Outbox({
     storage,
     key: outboxKey('user-1', DOC, 1),
     transport: server.transport,
     online: () => server.online,
     schedule: clock.schedule,
+    now: clock.now,
+    heartbeatMs: HEARTBEAT_MS,
+    staleMs: STALE_MS,
     onAck: (dto) => acked.push(dto),
     onDrop: (op, error) => dropped.push({ op, error }),
+    onSuperseded: (op) => superseded.push(op),
+    ...extra,
   });
-  return { outbox, storage, server, clock, dropped, acked };
+  return { outbox, storage, server, clock, dropped, acked, superseded };
+}
+
+const HEARTBEAT_MS = 10_000;
+const STALE_MS = 180_000;
+
+/** The ids of what the server received, in order. */
+function receivedIds(server: FakeServer): string[] {
+  return server.received.map(opId);
+}
+
+function ids(outbox: Outbox): string[] {
+  return outbox.entries.map((entry) => opId(entry.op));
 }
 
 describe('annotation outbox', () => {
@@ -275,5 +301,243 @@ describe('annotation outbox', () => {
     storage.setItem(outboxKey('user-1', DOC, 1), '{not json');
     const { outbox } = setup(storage);
     expect(outbox.pending).toBe(0);
+  });
+  it('adopts a queue stored by the app before tabs had their own entries', async () => {
+    const storage = new MemoryStorage();
+    const a = stroke(1);
+    const b = stroke(2);
+    storage.setItem(
+      outboxKey('user-1', DOC, 1),
+      JSON.stringify([
+        { seq: 1, op: { type: 'upsert', annotation: a } },
+        { seq: 2, op: { type: 'upsert', annotation: b } },
+      ]),
+    );
+    const { outbox, server } = setup(storage);
+    expect(ids(outbox)).toEqual([a.id, b.id]);
+    expect(storage.map.has(outboxKey('user-1', DOC, 1))).toBe(false);
+    await outbox.flush();
+    await settle(outbox);
+    expect(receivedIds(server)).toEqual([a.id, b.id]);
+    expect(storage.map.size).toBe(0);
+  });
+});
+
+describe('annotation outbox across tabs', () => {
+  it('two tabs offline each keep their own queue: both survive and are flushed', async () => {
+    const storage = new MemoryStorage();
+    const server = new FakeServer();
+    const clock = new ManualClock();
+    server.online = false;
+    const tabA = setup(storage, server, clock, { tabId: 'tab-a' });
+    const tabB = setup(storage, server, clock, { tabId: 'tab-b' });
+    const fromA = [stroke(1), stroke(2)];
+    const fromB = [stroke(3), stroke(4)];
+    // Interleaved, as a reader switching between the tabs would draw.
+    tabA.outbox.enqueue({ type: 'upsert', annotation: fromA[0]! });
+    clock.time += 1_000;
+    tabB.outbox.enqueue({ type: 'upsert', annotation: fromB[0]! });
+    clock.time += 1_000;
+    tabA.outbox.enqueue({ type: 'upsert', annotation: fromA[1]! });
+    clock.time += 1_000;
+    tabB.outbox.enqueue({ type: 'upsert', annotation: fromB[1]! });
+    await settle(tabA.outbox);
+    // Two stored entries, neither overwritten by the other.
+    expect([...storage.map.keys()].sort()).toEqual([`${outboxKey('user-1', DOC, 1)}:tab-a`, `${outboxKey('user-1', DOC, 1)}:tab-b`]);
+    expect(ids(tabA.outbox)).toEqual(fromA.map((ink) => ink.id));
+    expect(ids(tabB.outbox)).toEqual(fromB.map((ink) => ink.id));
+
+    server.online = true;
+    await Promise.all([tabA.outbox.flush(), tabB.outbox.flush()]);
+    await settle(tabA.outbox);
+    expect(server.live().map((row) => row.id).sort()).toEqual([...fromA, ...fromB].map((ink) => ink.id).sort());
+    expect(server.received).toHaveLength(4);
+    expect(storage.map.size).toBe(0);
+  });
+
+  it('two tabs offline both closed before reconnecting: the next tab sends both sets, oldest first', async () => {
+    const storage = new MemoryStorage();
+    const server = new FakeServer();
+    const clock = new ManualClock();
+    server.online = false;
+    const tabA = setup(storage, server, clock, { tabId: 'tab-a' });
+    const tabB = setup(storage, server, clock, { tabId: 'tab-b' });
+    const order = [stroke(1), stroke(2), stroke(3), stroke(4)];
+    for (const [index, ink] of order.entries()) {
+      (index % 2 === 0 ? tabA : tabB).outbox.enqueue({ type: 'upsert', annotation: ink });
+      clock.time += 1_000;
+    }
+    await settle(tabA.outbox);
+    tabA.outbox.close();
+    tabB.outbox.close();
+
+    server.online = true;
+    const next = setup(storage, server, clock, { tabId: 'tab-c' });
+    expect(ids(next.outbox)).toEqual(order.map((ink) => ink.id));
+    await next.outbox.flush();
+    await settle(next.outbox);
+    expect(receivedIds(server)).toEqual(order.map((ink) => ink.id));
+    expect(storage.map.size).toBe(0);
+  });
+
+  it("a closed tab's queue is adopted by the next tab and sent once, even when two tabs start together", async () => {
+    const storage = new MemoryStorage();
+    const server = new FakeServer();
+    const clock = new ManualClock();
+    server.online = false;
+    const closed = setup(storage, server, clock, { tabId: 'tab-a' });
+    const left = [stroke(1), stroke(2), stroke(3)];
+    for (const ink of left) closed.outbox.enqueue({ type: 'upsert', annotation: ink });
+    await settle(closed.outbox);
+    closed.outbox.close();
+
+    // Two tabs opening together, adoption guarded by a cross-tab lock (navigator.locks in the browser).
+    const held = new Set<string>();
+    const lock: OutboxLock = async (name, run) => {
+      if (held.has(name)) return;
+      held.add(name);
+      try {
+        await Promise.resolve();
+        run();
+      } finally {
+        held.delete(name);
+      }
+    };
+    server.online = true;
+    const tabB = setup(storage, server, clock, { tabId: 'tab-b', lock });
+    const tabC = setup(storage, server, clock, { tabId: 'tab-c', lock });
+    await Promise.all([tabB.outbox.adopt(), tabC.outbox.adopt()]);
+    await settle(tabB.outbox);
+    expect(tabB.outbox.pending + tabC.outbox.pending).toBe(0);
+    expect(receivedIds(server)).toEqual(left.map((ink) => ink.id));
+
+    // Later heartbeats find nothing more to take: still sent once.
+    clock.time += STALE_MS * 2;
+    clock.fire();
+    await settle(tabB.outbox);
+    expect(server.received).toHaveLength(3);
+    expect(storage.map.size).toBe(0);
+  });
+
+  it("a crashed tab's queue (no goodbye) is adopted once its heartbeat is stale", async () => {
+    const storage = new MemoryStorage();
+    const server = new FakeServer();
+    const crashedClock = new ManualClock();
+    const clock = new ManualClock();
+    server.online = false;
+    const crashed = setup(storage, server, crashedClock, { tabId: 'tab-a' });
+    const ink = stroke(1);
+    crashed.outbox.enqueue({ type: 'upsert', annotation: ink });
+    await settle(crashed.outbox);
+    // The tab dies: its timers never run again, nothing is released.
+    server.online = true;
+    const tabB = setup(storage, server, clock, { tabId: 'tab-b' });
+    expect(tabB.outbox.pending).toBe(0);
+    clock.time += STALE_MS - HEARTBEAT_MS;
+    clock.fire();
+    await settle(tabB.outbox);
+    expect(server.received).toHaveLength(0);
+    clock.time += 2 * HEARTBEAT_MS;
+    clock.fire();
+    await settle(tabB.outbox);
+    expect(receivedIds(server)).toEqual([ink.id]);
+    expect(storage.map.size).toBe(0);
+  });
+
+  it("a live tab's queue is never adopted by another live tab", async () => {
+    const storage = new MemoryStorage();
+    const server = new FakeServer();
+    const clock = new ManualClock();
+    server.online = false;
+    const tabA = setup(storage, server, clock, { tabId: 'tab-a' });
+    const mine = [stroke(1), stroke(2)];
+    for (const ink of mine) tabA.outbox.enqueue({ type: 'upsert', annotation: ink });
+    await settle(tabA.outbox);
+    const tabB = setup(storage, server, clock, { tabId: 'tab-b' });
+    expect(tabB.outbox.pending).toBe(0);
+    // Ten minutes offline with both tabs open: A's heartbeats keep its queue its own.
+    for (let i = 0; i < 60; i += 1) {
+      clock.time += HEARTBEAT_MS;
+      clock.fire();
+      await settle(tabA.outbox);
+    }
+    expect(await tabB.outbox.adopt()).toBe(0);
+    expect(tabB.outbox.pending).toBe(0);
+    expect(tabA.outbox.pending).toBe(2);
+
+    server.online = true;
+    await Promise.all([tabA.outbox.flush(), tabB.outbox.flush()]);
+    await settle(tabA.outbox);
+    expect(receivedIds(server)).toEqual(mine.map((ink) => ink.id));
+    expect(storage.map.size).toBe(0);
+  });
+
+  describe('the later change of one annotation from two tabs wins', () => {
+    const existing = (server: FakeServer, annotation: AnnotationUpsert) =>
+      server.rows.set(annotation.id, { ...annotation, anchorText: null, page: annotation.page, revision: 1, deleted: false, updatedAt: '' } as AnnotationDto);
+
+    for (const later of ['delete', 'upsert'] as const) {
+      for (const first of ['earlier', 'later'] as const) {
+        it(`${later} made later wins when the ${first} tab reconnects first`, async () => {
+          const storage = new MemoryStorage();
+          const server = new FakeServer();
+          const clock = new ManualClock();
+          const ink = stroke(1);
+          existing(server, ink);
+          server.online = false;
+          const earlier = setup(storage, server, clock, { tabId: 'tab-b' });
+          const laterTab = setup(storage, server, clock, { tabId: 'tab-a' });
+          const edited = { ...ink, page: 2 };
+          earlier.outbox.enqueue(later === 'delete' ? { type: 'upsert', annotation: edited } : { type: 'delete', id: ink.id });
+          clock.time += 1_000;
+          laterTab.outbox.enqueue(later === 'delete' ? { type: 'delete', id: ink.id } : { type: 'upsert', annotation: edited });
+          await settle(earlier.outbox);
+
+          server.online = true;
+          const order = first === 'earlier' ? [earlier, laterTab] : [laterTab, earlier];
+          for (const tab of order) {
+            await tab.outbox.flush();
+            await settle(tab.outbox);
+          }
+          expect(server.rows.get(ink.id)?.deleted).toBe(later === 'delete');
+          if (later === 'upsert') expect(server.rows.get(ink.id)?.page).toBe(2);
+          // The earlier change was skipped, not sent and undone.
+          expect(server.received).toHaveLength(1);
+          expect(earlier.superseded).toHaveLength(1);
+          // A note of what was sent may wait for the next heartbeat to be forgotten, no longer.
+          clock.time += HEARTBEAT_MS;
+          clock.fire();
+          expect(storage.map.size).toBe(0);
+        });
+      }
+
+      it(`${later} made later wins when a closed tab's older change is adopted, and when its newer one is`, async () => {
+        for (const closedIsLater of [false, true]) {
+          const storage = new MemoryStorage();
+          const server = new FakeServer();
+          const clock = new ManualClock();
+          const ink = stroke(1);
+          existing(server, ink);
+          server.online = false;
+          const edited = { ...ink, page: 2 };
+          const laterOp: OutboxOp = later === 'delete' ? { type: 'delete', id: ink.id } : { type: 'upsert', annotation: edited };
+          const earlierOp: OutboxOp = later === 'delete' ? { type: 'upsert', annotation: edited } : { type: 'delete', id: ink.id };
+          const closed = setup(storage, server, clock, { tabId: 'tab-a' });
+          const live = setup(storage, server, clock, { tabId: 'tab-b' });
+          (closedIsLater ? live : closed).outbox.enqueue(earlierOp);
+          clock.time += 1_000;
+          (closedIsLater ? closed : live).outbox.enqueue(laterOp);
+          closed.outbox.close();
+          await live.outbox.adopt();
+          expect(live.outbox.entries.map((entry) => entry.op)).toEqual([laterOp]);
+          server.online = true;
+          await live.outbox.flush();
+          await settle(live.outbox);
+          expect(server.received).toEqual([laterOp]);
+          expect(server.rows.get(ink.id)?.deleted).toBe(later === 'delete');
+          expect(storage.map.size).toBe(0);
+        }
+      });
+    }
   });
 });

@@ -7,17 +7,33 @@
  * server refuses for good (validation, no access) is dropped and reported
  * instead of being retried forever.
  *
- * Plain TypeScript with injected storage and transport, so it is unit-tested
- * without a browser (tests/unit/annotations-outbox.test.ts).
+ * Several tabs (or several stores in one tab over time) may queue changes to
+ * the same document at once. Each instance owns one storage entry, under the
+ * shared key plus its own tab id, and only ever writes that one, so no tab can
+ * overwrite another's queue. An entry carries a heartbeat; an entry whose
+ * heartbeat stopped (its tab was closed, reloaded or crashed) is adopted by
+ * the next instance that looks: merged into its own queue by time, written
+ * to its own entry, and only then removed. A live tab's entry is never
+ * adopted, so two live tabs never both send the same changes. Between live
+ * tabs the later change of an annotation wins: before sending, a tab checks
+ * the other tabs' entries and skips a change another tab has already
+ * superseded (queued or sent later).
+ *
+ * Plain TypeScript with injected storage, clock and transport, so it is
+ * unit-tested without a browser (tests/unit/annotations-outbox.test.ts).
  */
 import type { AnnotationDto, AnnotationUpsert } from '$contract/annotations.ts';
 import type { Ack, AckError } from '$contract/realtime.ts';
+import { newId } from './ids.ts';
 
 export type OutboxOp = { type: 'upsert'; annotation: AnnotationUpsert } | { type: 'delete'; id: string };
-export type OutboxEntry = { seq: number; op: OutboxOp };
+/** `at`: when the change was made (ms, wall clock), to order changes of the same annotation across tabs. */
+export type OutboxEntry = { seq: number; at: number; op: OutboxOp };
 
-/** Synchronous key/value storage (localStorage fits; tests use a Map). */
+/** Synchronous key/value storage that can list its keys (localStorage fits; tests use a Map). */
 export type OutboxStorage = {
+  readonly length: number;
+  key(index: number): string | null;
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
@@ -26,10 +42,18 @@ export type OutboxStorage = {
 /** Sends one change and resolves with its ack; never throws (offline and timeouts are error acks). */
 export type OutboxTransport = (op: OutboxOp) => Promise<Ack<AnnotationDto>>;
 
+/**
+ * Runs `run` while holding the exclusive lock `name` across tabs, or skips it
+ * when another holder has it (navigator.locks with ifAvailable fits).
+ */
+export type OutboxLock = (name: string, run: () => void) => Promise<void>;
+
 export type OutboxOptions = {
   storage: OutboxStorage;
-  /** one queue per user, document and version */
+  /** one queue family per user, document and version (outboxKey); each instance stores under `${key}:${tabId}` */
   key: string;
+  /** this instance's id (random by default: a reload is a new instance and adopts the old one's queue) */
+  tabId?: string;
   transport: OutboxTransport;
   /**
    * Whether sending is worth trying now (the socket is connected). While not,
@@ -41,13 +65,40 @@ export type OutboxOptions = {
   onAck?: (dto: AnnotationDto, op: OutboxOp) => void;
   /** the server refused a change for good; it has left the queue */
   onDrop?: (op: OutboxOp, error: AckError) => void;
+  /** another tab changed the same annotation later; this change left the queue unsent */
+  onSuperseded?: (op: OutboxOp) => void;
+  /** changes left by a closed tab joined this queue */
+  onAdopt?: (adopted: number) => void;
   /** the queue grew or shrank */
   onChange?: (pending: number) => void;
   /** waits before retrying after a passing failure (last one repeats) */
   retryDelaysMs?: readonly number[];
   /** setTimeout by default; injectable for tests */
   schedule?: (run: () => void, ms: number) => () => void;
+  /** Date.now by default; injectable for tests */
+  now?: () => number;
+  /** how often this instance proves it is alive and looks for closed tabs' queues */
+  heartbeatMs?: number;
+  /**
+   * After how long without a heartbeat an entry counts as left behind. Well
+   * above heartbeatMs: a hidden tab's timers may run only once a minute.
+   */
+  staleMs?: number;
+  /** guards adoption so two starting tabs do not both take the same queue (none by default: adoption runs at once) */
+  lock?: OutboxLock;
 };
+
+/** What one instance keeps in storage. `beat` 0: released (closed), adopt at once. */
+type TabRecord = {
+  v: 2;
+  beat: number;
+  entries: OutboxEntry[];
+  /** changes this tab sent while another tab still had an older change of the same id queued: id → at */
+  sent: Record<string, number>;
+};
+
+/** Another instance's stored entry. */
+type Peer = { key: string; tab: string; record: TabRecord };
 
 /**
  * Failures worth retrying: the connection, the clock, the server's rate
@@ -60,6 +111,11 @@ export function isTransient(error: AckError): boolean {
   return TRANSIENT.has(error.code);
 }
 
+/**
+ * The shared part of the storage key of one user's queues on one document
+ * version. Before tabs had their own entries the whole queue lived under
+ * exactly this key; such a queue is adopted like a closed tab's.
+ */
 export function outboxKey(userId: string, documentId: string, version: number): string {
   return `phs.annotations.outbox.v1:${userId}:${documentId}:${version}`;
 }
@@ -69,23 +125,40 @@ export function opId(op: OutboxOp): string {
   return op.type === 'upsert' ? op.annotation.id : op.id;
 }
 
+/** Whether a change made at (at, tab) is later than one made at (otherAt, otherTab); ties go to the greater tab id. */
+function isLater(at: number, tab: string, otherAt: number, otherTab: string): boolean {
+  return at > otherAt || (at === otherAt && tab > otherTab);
+}
+
 export class Outbox {
   readonly #options: OutboxOptions;
-  #entries: OutboxEntry[];
-  #nextSeq: number;
+  readonly #tabId: string;
+  readonly #ownKey: string;
+  #entries: OutboxEntry[] = [];
+  #sent: Record<string, number> = {};
+  #nextSeq = 1;
+  #lastAt = 0;
   /** seq of the entry being sent (it stays stored until acknowledged) */
   #inFlight: number | null = null;
   #running: Promise<void> | null = null;
   /** flush() was asked for while a drain ran: look again when it ends (it may have just passed its last check) */
   #again = false;
   #cancelRetry: (() => void) | null = null;
+  #cancelHeartbeat: (() => void) | null = null;
   #failures = 0;
   #closed = false;
+  /** other tabs' entries parsed, by key, reused while their text is unchanged */
+  readonly #peerCache = new Map<string, { text: string; record: TabRecord | null }>();
 
   constructor(options: OutboxOptions) {
     this.#options = options;
-    this.#entries = readEntries(options.storage, options.key);
-    this.#nextSeq = (this.#entries.at(-1)?.seq ?? 0) + 1;
+    this.#tabId = options.tabId ?? newId();
+    this.#ownKey = `${options.key}:${this.#tabId}`;
+    // Without a lock this runs at once, so a reload shows what was queued before it right away
+    // (no callbacks yet: the owner is still being built; it reads entries and flushes when ready).
+    if (options.lock === undefined) this.#adoptNow();
+    else void this.adopt();
+    this.#scheduleHeartbeat();
   }
 
   /** What is waiting, oldest first (restored from storage after a reload). */
@@ -97,6 +170,11 @@ export class Outbox {
     return this.#entries.length;
   }
 
+  /** This instance's id (its storage entry is the shared key plus it). */
+  get tabId(): string {
+    return this.#tabId;
+  }
+
   /** Whether a change for this id is still waiting (a push from the server must not overwrite it). */
   has(id: string): boolean {
     return this.#entries.some((entry) => opId(entry.op) === id);
@@ -106,17 +184,18 @@ export class Outbox {
   enqueue(op: OutboxOp): void {
     if (this.#closed) return;
     const id = opId(op);
+    const at = this.#stamp();
     // A later save of the same annotation replaces one still waiting (not the one on the wire):
     // a note typed offline is sent once, not once per keystroke pause.
     const waiting = this.#entries.findIndex((entry) => entry.seq !== this.#inFlight && opId(entry.op) === id);
     if (op.type === 'upsert' && waiting !== -1 && this.#entries[waiting]!.op.type === 'upsert') {
-      this.#entries[waiting] = { seq: this.#entries[waiting]!.seq, op };
+      this.#entries[waiting] = { seq: this.#entries[waiting]!.seq, at, op };
     } else {
       if (op.type === 'delete') {
         // Unsent saves of something now deleted need not travel.
         this.#entries = this.#entries.filter((entry) => entry.seq === this.#inFlight || opId(entry.op) !== id);
       }
-      this.#entries.push({ seq: this.#nextSeq++, op });
+      this.#entries.push({ seq: this.#nextSeq++, at, op });
     }
     this.#persist();
     void this.flush();
@@ -142,11 +221,45 @@ export class Outbox {
     return this.#running;
   }
 
-  /** Stops retrying; what is queued stays stored for the next time. */
+  /**
+   * Takes over the queues of instances that are gone (released, or silent for
+   * staleMs): merges their changes into this queue by time, stores them here,
+   * then removes their entries. Runs on start and with every heartbeat;
+   * answers how many changes joined.
+   */
+  async adopt(): Promise<number> {
+    if (this.#closed) return 0;
+    let adopted = 0;
+    const run = () => {
+      adopted = this.#adoptNow();
+    };
+    if (this.#options.lock === undefined) run();
+    else await this.#options.lock(`${this.#options.key}:adopt`, run);
+    if (adopted > 0) {
+      this.#options.onAdopt?.(adopted);
+      void this.flush();
+    }
+    return adopted;
+  }
+
+  /**
+   * Marks this instance's entry as left behind so the next instance adopts it
+   * at once (the page is going away). If the page stays after all, the next
+   * heartbeat claims it again; a queue adopted meanwhile is at worst sent twice.
+   */
+  release(): void {
+    if (this.#hasContent()) this.#write(0);
+  }
+
+  /** Stops sending and retrying; what is queued stays stored, released for the next instance to adopt. */
   close(): void {
+    if (this.#closed) return;
+    this.release();
     this.#closed = true;
     this.#cancelRetry?.();
     this.#cancelRetry = null;
+    this.#cancelHeartbeat?.();
+    this.#cancelHeartbeat = null;
   }
 
   async #drain(): Promise<void> {
@@ -156,12 +269,18 @@ export class Outbox {
       const entry = this.#entries[0];
       if (entry === undefined) return;
       if (this.#options.online?.() === false) return;
+      if (this.#superseded(entry)) {
+        this.#remove(entry.seq);
+        this.#options.onSuperseded?.(entry.op);
+        continue;
+      }
       this.#inFlight = entry.seq;
       const ack = await this.#options.transport(entry.op);
       this.#inFlight = null;
       if (this.#closed) return;
       if (ack.ok) {
         this.#failures = 0;
+        this.#noteSent(entry);
         this.#remove(entry.seq);
         this.#options.onAck?.(ack.data, entry.op);
         continue;
@@ -169,6 +288,7 @@ export class Outbox {
       // Deleting something the server no longer has is what we wanted anyway.
       if (entry.op.type === 'delete' && ack.error.code === 'notFound') {
         this.#failures = 0;
+        this.#noteSent(entry);
         this.#remove(entry.seq);
         continue;
       }
@@ -193,20 +313,187 @@ export class Outbox {
     }, delay);
   }
 
+  // ---- tabs ----------------------------------------------------------------
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
+  /** A time for a new change: the clock, but strictly increasing within this instance. */
+  #stamp(): number {
+    this.#lastAt = Math.max(this.#now(), this.#lastAt + 1);
+    return this.#lastAt;
+  }
+
+  #scheduleHeartbeat(): void {
+    if (this.#closed) return;
+    const schedule = this.#options.schedule ?? defaultSchedule;
+    this.#cancelHeartbeat = schedule(() => {
+      this.#cancelHeartbeat = null;
+      this.#heartbeat();
+    }, this.#options.heartbeatMs ?? 10_000);
+  }
+
+  #heartbeat(): void {
+    if (this.#closed) return;
+    // Refreshes the heartbeat, or removes the entry once nothing is left to keep.
+    if (this.#pruneSent() || this.#hasContent()) this.#persist();
+    void this.adopt();
+    this.#scheduleHeartbeat();
+  }
+
+  /** The other instances' entries of this queue family (the pre-tab shared entry included, as a released one). */
+  #peers(): Peer[] {
+    const { storage, key: base } = this.#options;
+    const prefix = `${base}:`;
+    const keys: string[] = [];
+    try {
+      for (let index = 0; index < storage.length; index += 1) {
+        const key = storage.key(index);
+        if (key !== null && key !== this.#ownKey && (key === base || key.startsWith(prefix))) keys.push(key);
+      }
+    } catch {
+      return [];
+    }
+    const peers: Peer[] = [];
+    const seen = new Set<string>();
+    for (const key of keys) {
+      seen.add(key);
+      let text: string | null;
+      try {
+        text = storage.getItem(key);
+      } catch {
+        continue;
+      }
+      if (text === null) continue;
+      let cached = this.#peerCache.get(key);
+      if (cached?.text !== text) {
+        cached = { text, record: key === base ? readLegacy(text) : readRecord(text) };
+        this.#peerCache.set(key, cached);
+      }
+      if (cached.record !== null) peers.push({ key, tab: key === base ? '' : key.slice(prefix.length), record: cached.record });
+    }
+    for (const key of this.#peerCache.keys()) if (!seen.has(key)) this.#peerCache.delete(key);
+    return peers;
+  }
+
+  #adoptNow(): number {
+    if (this.#closed) return 0;
+    const staleBefore = this.#now() - (this.#options.staleMs ?? 180_000);
+    const gone = this.#peers().filter((peer) => peer.record.beat <= staleBefore);
+    if (gone.length === 0) return 0;
+    const incoming = gone
+      .flatMap((peer) => peer.record.entries)
+      .map((entry, order) => ({ entry, order }))
+      .sort((a, b) => a.entry.at - b.entry.at || a.order - b.order)
+      .map(({ entry }) => entry);
+    for (const peer of gone) {
+      for (const [id, at] of Object.entries(peer.record.sent)) this.#sent[id] = Math.max(at, this.#sent[id] ?? 0);
+    }
+    let adopted = 0;
+    for (const entry of incoming) if (this.#merge(entry)) adopted += 1;
+    // Oldest first across what was ours and what joined (the change on the wire stays where it is).
+    this.#entries = this.#entries.map((entry, order) => ({ entry, order })).sort((a, b) => a.entry.at - b.entry.at || a.order - b.order).map(({ entry }) => entry);
+    // Ours first, theirs removed after: if writing ours fails, theirs stays for someone else (a replay at worst).
+    if (!this.#persist()) return adopted;
+    for (const peer of gone) {
+      try {
+        this.#options.storage.removeItem(peer.key);
+      } catch {
+        // Left for the next look.
+      }
+      this.#peerCache.delete(peer.key);
+    }
+    return adopted;
+  }
+
+  /** Adds a closed tab's change unless this queue has (or sent) a later change of the same annotation. */
+  #merge(incoming: OutboxEntry): boolean {
+    const id = opId(incoming.op);
+    const sentAt = this.#sent[id];
+    if (sentAt !== undefined && sentAt > incoming.at) return false;
+    const same = this.#entries.filter((entry) => opId(entry.op) === id);
+    if (same.some((entry) => entry.at >= incoming.at)) return false;
+    // Ours are older: the one on the wire goes on, waiting ones are replaced.
+    this.#entries = this.#entries.filter((entry) => entry.seq === this.#inFlight || opId(entry.op) !== id);
+    this.#entries.push({ seq: this.#nextSeq++, at: incoming.at, op: incoming.op });
+    this.#lastAt = Math.max(this.#lastAt, incoming.at);
+    return true;
+  }
+
+  /** Whether another tab changed this annotation later (still queued or already sent): then this change need not travel. */
+  #superseded(entry: OutboxEntry): boolean {
+    const id = opId(entry.op);
+    const ownSent = this.#sent[id];
+    if (ownSent !== undefined && ownSent > entry.at) return true;
+    for (const peer of this.#peers()) {
+      const sentAt = peer.record.sent[id];
+      if (sentAt !== undefined && isLater(sentAt, peer.tab, entry.at, this.#tabId)) return true;
+      if (peer.record.entries.some((other) => opId(other.op) === id && isLater(other.at, peer.tab, entry.at, this.#tabId))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Remembers a sent change while another tab still queues an older change of
+   * the same annotation, so that one is skipped instead of undoing this.
+   */
+  #noteSent(entry: OutboxEntry): void {
+    const id = opId(entry.op);
+    const older = this.#peers().some((peer) => peer.record.entries.some((other) => opId(other.op) === id && other.at < entry.at));
+    if (older) this.#sent[id] = Math.max(entry.at, this.#sent[id] ?? 0);
+  }
+
+  /** Forgets sent changes no other tab's queue is older than any more; answers whether any was. */
+  #pruneSent(): boolean {
+    const ids = Object.keys(this.#sent);
+    if (ids.length === 0) return false;
+    const peers = this.#peers();
+    const sent: Record<string, number> = {};
+    for (const id of ids) {
+      const at = this.#sent[id]!;
+      if (peers.some((peer) => peer.record.entries.some((other) => opId(other.op) === id && other.at < at))) sent[id] = at;
+    }
+    this.#sent = sent;
+    return Object.keys(sent).length !== ids.length;
+  }
+
+  // ---- storage -------------------------------------------------------------
+
+  #hasContent(): boolean {
+    return this.#entries.length > 0 || Object.keys(this.#sent).length > 0;
+  }
+
   #remove(seq: number): void {
     this.#entries = this.#entries.filter((entry) => entry.seq !== seq);
     this.#persist();
   }
 
-  #persist(): void {
-    const { storage, key } = this.#options;
+  /** Writes this instance's entry (or removes it when there is nothing to keep); false when storage refused. */
+  #persist(): boolean {
+    const ok = this.#hasContent() ? this.#write(this.#now()) : this.#erase();
+    this.#options.onChange?.(this.#entries.length);
+    return ok;
+  }
+
+  #write(beat: number): boolean {
+    const record: TabRecord = { v: 2, beat, entries: this.#entries, sent: this.#sent };
     try {
-      if (this.#entries.length === 0) storage.removeItem(key);
-      else storage.setItem(key, JSON.stringify(this.#entries));
+      this.#options.storage.setItem(this.#ownKey, JSON.stringify(record));
+      return true;
     } catch {
       // Storage full or blocked (private mode): the queue still lives in memory until sent.
+      return false;
     }
-    this.#options.onChange?.(this.#entries.length);
+  }
+
+  #erase(): boolean {
+    try {
+      this.#options.storage.removeItem(this.#ownKey);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -215,28 +502,41 @@ function defaultSchedule(run: () => void, ms: number): () => void {
   return () => clearTimeout(timer);
 }
 
-/** The stored queue; anything unreadable (another app version, a broken write) is ignored, not thrown. */
-function readEntries(storage: OutboxStorage, key: string): OutboxEntry[] {
-  let text: string | null;
-  try {
-    text = storage.getItem(key);
-  } catch {
-    return [];
-  }
-  if (text === null) return [];
+/** A tab's stored entry; anything unreadable (another app version, a broken write) is ignored, not thrown. */
+function readRecord(text: string): TabRecord | null {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (!Array.isArray(parsed)) return [];
-    return parsed.filter(isEntry);
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    const { v, beat, entries, sent } = parsed as { v?: unknown; beat?: unknown; entries?: unknown; sent?: unknown };
+    if (v !== 2 || typeof beat !== 'number' || !Array.isArray(entries)) return null;
+    const sentMap: Record<string, number> = {};
+    if (typeof sent === 'object' && sent !== null) {
+      for (const [id, at] of Object.entries(sent)) if (typeof at === 'number') sentMap[id] = at;
+    }
+    return { v: 2, beat, entries: entries.filter(isEntry), sent: sentMap };
   } catch {
-    return [];
+    return null;
+  }
+}
+
+/** The queue as stored before tabs had their own entries (an array under the shared key): a released entry, in its order. */
+function readLegacy(text: string): TabRecord | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed)) return null;
+    const entries = parsed
+      .filter((value): value is Omit<OutboxEntry, 'at'> => isEntry({ ...(value as object), at: 0 }))
+      .map((entry, index) => ({ seq: entry.seq, at: index, op: entry.op }));
+    return { v: 2, beat: 0, entries, sent: {} };
+  } catch {
+    return null;
   }
 }
 
 function isEntry(value: unknown): value is OutboxEntry {
   if (typeof value !== 'object' || value === null) return false;
-  const { seq, op } = value as { seq?: unknown; op?: unknown };
-  if (typeof seq !== 'number' || typeof op !== 'object' || op === null) return false;
+  const { seq, at, op } = value as { seq?: unknown; at?: unknown; op?: unknown };
+  if (typeof seq !== 'number' || typeof at !== 'number' || typeof op !== 'object' || op === null) return false;
   const { type } = op as { type?: unknown };
   if (type === 'delete') return typeof (op as { id?: unknown }).id === 'string';
   if (type === 'upsert') {

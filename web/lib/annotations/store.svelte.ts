@@ -16,7 +16,7 @@ import type { AppSocket } from '$lib/realtime/client.svelte.ts';
 import { toasts } from '$lib/toasts.svelte.ts';
 import { annotationsApi } from './api.ts';
 import { newId } from './ids.ts';
-import { Outbox, outboxKey, type OutboxOp, type OutboxStorage } from './outbox.ts';
+import { Outbox, outboxKey, type OutboxLock, type OutboxOp, type OutboxStorage } from './outbox.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -62,6 +62,7 @@ export class AnnotationStore {
   #buffer: AnnotationDto[] | null = null;
   #loadGeneration = 0;
   #destroyed = false;
+  #unlisten: (() => void) | null = null;
 
   constructor(options: AnnotationStoreOptions) {
     this.documentId = options.documentId;
@@ -74,11 +75,22 @@ export class AnnotationStore {
       online: () => this.#socket?.connected === true,
       onAck: (dto) => this.#acknowledged(dto),
       onDrop: (_op, error) => this.#dropped(error),
+      // Another tab changed it later: show the server's copy (its push was ignored while ours waited).
+      onSuperseded: () => void this.#load(),
+      // A closed tab's changes joined our queue: show them too.
+      onAdopt: () => this.#applyOutbox(),
       onChange: (pending) => (this.pending = pending),
+      lock: browserLock(),
     });
     this.pending = this.#outbox.pending;
     // What was drawn before a reload shows at once, before the server answers.
     this.#applyOutbox();
+    // Closing or reloading the tab hands its queue to the next tab (or the reloaded page) at once.
+    if (typeof window !== 'undefined') {
+      const onPageHide = () => this.#outbox.release();
+      window.addEventListener('pagehide', onPageHide);
+      this.#unlisten = () => window.removeEventListener('pagehide', onPageHide);
+    }
   }
 
   forPage(page: number): AnnotationDto[] {
@@ -148,6 +160,8 @@ export class AnnotationStore {
     this.#detach?.();
     this.#detach = null;
     this.#socket = null;
+    this.#unlisten?.();
+    this.#unlisten = null;
     this.#outbox.close();
   }
 
@@ -310,8 +324,35 @@ function browserStorage(): OutboxStorage {
   }
   const memory = new Map<string, string>();
   return {
+    get length() {
+      return memory.size;
+    },
+    key: (index) => [...memory.keys()][index] ?? null,
     getItem: (key) => memory.get(key) ?? null,
     setItem: (key, value) => void memory.set(key, value),
     removeItem: (key) => void memory.delete(key),
+  };
+}
+
+/**
+ * The Web Locks API, so two tabs starting together do not both adopt a closed
+ * tab's queue (a tab that finds the lock taken skips: the holder adopts).
+ * Without it adoption runs unguarded; the worst case is a harmless replay.
+ */
+function browserLock(): OutboxLock | undefined {
+  if (typeof navigator === 'undefined' || navigator.locks === undefined) return undefined;
+  const locks = navigator.locks;
+  return async (name, run) => {
+    let ran = false;
+    try {
+      await locks.request(name, { ifAvailable: true }, (lock) => {
+        if (lock === null) return;
+        ran = true;
+        run();
+      });
+    } catch {
+      // Locks refused (e.g. an opaque origin): adopt unguarded rather than never.
+      if (!ran) run();
+    }
   };
 }
