@@ -15,7 +15,7 @@ import type { LiveSnapshot, LiveUpdate, LiveUpdateMessage } from '../../server/c
 import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
 import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, logIn as logInAs } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { demoDirectory } from '../helpers/demo.ts';
 import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
@@ -102,13 +102,7 @@ describe('the secretary runs a meeting from the console', () => {
     await db?.drop();
   });
 
-  async function logIn(page: Page, username: string): Promise<void> {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    await page.getByRole('heading', { name: /^Xin chào/ }).waitFor();
-  }
+  const logIn = (page: Page, username: string) => logInAs(page, server.url, username);
 
   it('start, attendance, agenda, presentation, speakers, close', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'vi-VN' });

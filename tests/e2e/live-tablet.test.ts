@@ -14,7 +14,7 @@ import type { LiveSnapshot } from '../../server/contract/live.ts';
 import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
 import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openScreen } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { demoDirectory } from '../helpers/demo.ts';
 import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
@@ -43,15 +43,8 @@ describe('the live meeting on delegates’ tablets', () => {
 
   /** A tablet: a fresh browser context, logged in, on the meeting's live page. */
   async function tablet(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'vi-VN', hasTouch: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    await page.getByRole('heading', { name: /^Xin chào/ }).waitFor();
-    await page.goto(`${server.url}/meetings/${meeting.id}/live`);
+    const page = await openScreen(browser, server.url, username, `/meetings/${meeting.id}/live`, viewport);
+    contexts.push(page.context());
     await page.locator('[data-testid="live-status"][data-state="live"]').waitFor({ timeout: 15_000 });
     return page;
   }

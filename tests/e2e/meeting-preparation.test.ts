@@ -11,9 +11,9 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, logIn as logInAs } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const SCREENSHOTS = 'test-results/e2e';
 
@@ -56,13 +56,7 @@ describe('preparing a meeting and reading its documents', () => {
     await db?.drop();
   });
 
-  async function logIn(page: Page, username: string): Promise<void> {
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-    await page.getByRole('heading', { name: /^Xin chào/ }).waitFor();
-  }
+  const logIn = (page: Page, username: string) => logInAs(page, server.url, username);
 
   async function upload(page: Page, title: string, kind: string, level: string, file: string): Promise<void> {
     await page.getByRole('button', { name: 'Tải tài liệu lên', exact: true }).click();

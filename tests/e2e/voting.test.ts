@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import type { PollDto } from '../../server/contract/votes.ts';
 import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openScreen } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { demoDirectory } from '../helpers/demo.ts';
 import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
@@ -35,17 +35,8 @@ describe('voting on tablets, run from the console, shown on the wall', () => {
   let wall: Page;
 
   async function open(username: string | null, path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'vi-VN', hasTouch: username !== null });
-    contexts.push(context);
-    const page = await context.newPage();
-    if (username !== null) {
-      await page.goto(`${server.url}/login`);
-      await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
-      await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
-      await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-      await page.getByRole('heading', { name: /^Xin chào/ }).waitFor();
-    }
-    await page.goto(`${server.url}${path}`);
+    const page = await openScreen(browser, server.url, username, path, viewport);
+    contexts.push(page.context());
     return page;
   }
   const attr = (locator: Locator, name: string) => locator.getAttribute(name, { timeout: 1_000 }).catch(() => null);

@@ -4,7 +4,8 @@
  * microphone for the conference tests.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../server/db/seed/demo-data.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -25,4 +26,26 @@ export async function launchBrowser(): Promise<Browser> {
       '--use-fake-ui-for-media-stream',
     ],
   });
+}
+
+/** Logs `username` in through the login page (demo password) and waits for the home page's greeting. */
+export async function logIn(page: Page, baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+  await page.getByRole('heading', { name: /^Xin chào/ }).waitFor();
+}
+
+/**
+ * One person's screen: a fresh browser context (Vietnamese locale; touch for
+ * tablets), logged in as `username` (null: nobody, e.g. the hall display),
+ * on `path`. The caller closes the context (`page.context().close()`).
+ */
+export async function openScreen(browser: Browser, baseUrl: string, username: string | null, path: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'vi-VN', hasTouch: username !== null });
+  const page = await context.newPage();
+  if (username !== null) await logIn(page, baseUrl, username);
+  await page.goto(`${baseUrl}${path}`);
+  return page;
 }
