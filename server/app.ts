@@ -92,7 +92,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const annotationService = new AnnotationService(database.db, documentService, app.events);
   const commentService = new DraftCommentService(database.db, documentService);
   const voteService = new VoteService(database.db, meetingService, app.events, await BallotSeal.load(config.dataDir, config.ballotKey));
-  const displayService = new DisplayService(database.db, { live: liveService, polls: voteService, blobs: documentService.blobs });
+  const displayService = new DisplayService(database.db, { live: liveService, polls: voteService, meetings: meetingService, documents: documentService });
   app.events.on('document.versionAdded', ({ documentId, fromVersion, toVersion }) => {
     annotationService
       .carryOver(documentId, fromVersion, toVersion)

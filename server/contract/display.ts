@@ -6,6 +6,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { Nullable, Uuid, VisibleText } from './common.ts';
+import { CONFIDENTIALITY_LEVELS } from './documents.ts';
 import { MEETING_STATUSES } from './meetings.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './realtime.ts';
 
@@ -65,6 +66,19 @@ export const DisplayMeeting = Type.Object({
 });
 export type DisplayMeeting = Static<typeof DisplayMeeting>;
 
+/**
+ * The document version presented now in the screen's meeting, and how
+ * confidential it is: anything but "normal" is shown with a permanent
+ * marking (level and a watermark naming the screen) over the page.
+ */
+export const DisplayPresentation = Type.Object({
+  documentId: Uuid,
+  version: Type.Integer(),
+  confidentiality: Type.Enum(CONFIDENTIALITY_LEVELS),
+  viewOnly: Type.Boolean(),
+});
+export type DisplayPresentation = Static<typeof DisplayPresentation>;
+
 /** GET /display/state: who this screen is and which meeting it shows. */
 export const DisplayState = Type.Object({
   id: Uuid,
@@ -74,6 +88,8 @@ export const DisplayState = Type.Object({
   /** the code it shows while pending (or while it offers itself for another meeting) */
   pairing: Nullable(PairingDto),
   meeting: Nullable(DisplayMeeting),
+  /** null when nothing is presented (or the screen has no meeting) */
+  presentation: Nullable(DisplayPresentation),
 });
 export type DisplayState = Static<typeof DisplayState>;
 

@@ -216,8 +216,15 @@ describe('the hall display', () => {
     await secretary.post(`/api/v1/meetings/${meeting.id}/displays`, { code: pairing.code, name: 'Màn hình chính' });
     expect((await client.fetchRaw('/api/v1/display/presentation/file')).status).toBe(404); // nothing presented
     expect((await client.get<{ polls: unknown[] }>('/api/v1/display/polls')).body.polls).toEqual([]);
+    expect((await client.get<{ state: DisplayState }>('/api/v1/display/state')).body.state.presentation).toBeNull();
 
     await ok(chair, 'presentation:show', { meetingId: meeting.id, documentId: document.id, version: 1, page: 2 });
+    expect((await client.get<{ state: DisplayState }>('/api/v1/display/state')).body.state.presentation).toEqual({
+      documentId: document.id,
+      version: 1,
+      confidentiality: 'normal',
+      viewOnly: false,
+    });
     const whole = await client.fetchRaw(`/api/v1/display/presentation/file?document=${document.id}&version=1`);
     expect(whole.status).toBe(200);
     expect(whole.headers.get('content-type')).toBe('application/pdf');
@@ -235,6 +242,31 @@ describe('the hall display', () => {
 
     await ok(chair, 'presentation:stop', { meetingId: meeting.id });
     expect((await client.fetchRaw(`/api/v1/display/presentation/file?document=${document.id}&version=1`)).status).toBe(404);
+  });
+
+  it('tells the wall how confidential the presented document is, and never lets it cache the file', async () => {
+    const { client, pairing } = await newScreen();
+    await secretary.post(`/api/v1/meetings/${meeting.id}/displays`, { code: pairing.code, name: 'Màn hình hội trường' });
+    const pdf = await renderTextPdf({ title: 'Báo cáo công tác cán bộ', paragraphs: ['Nội dung tối mật.'] });
+    const secret = (
+      await secretary.upload<{ document: DocumentDto }>(
+        `/api/v1/meetings/${meeting.id}/documents`,
+        { title: 'Báo cáo công tác cán bộ (Tối mật)', kind: 'report', confidentiality: 'secret' },
+        { bytes: pdf, filename: 'bao-cao-toi-mat.pdf' },
+      )
+    ).body.document;
+
+    await ok(chair, 'presentation:show', { meetingId: meeting.id, documentId: secret.id, version: 1, page: 1 });
+    const state = (await client.get<{ state: DisplayState }>('/api/v1/display/state')).body.state;
+    expect(state.presentation).toEqual({ documentId: secret.id, version: 1, confidentiality: 'secret', viewOnly: true });
+    const file = await client.fetchRaw(`/api/v1/display/presentation/file?document=${secret.id}&version=1`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('cache-control')).toBe('private, no-store');
+    expect(file.headers.get('x-document-confidentiality')).toBe('secret');
+    await file.arrayBuffer();
+
+    await ok(chair, 'presentation:stop', { meetingId: meeting.id });
+    expect((await client.get<{ state: DisplayState }>('/api/v1/display/state')).body.state.presentation).toBeNull();
   });
 
   it('unpairing cuts the screen’s socket at once; its cookie then only gets a new code', async () => {

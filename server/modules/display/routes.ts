@@ -59,8 +59,11 @@ export function displayRoutes(service: DisplayService): FastifyPluginAsyncTypebo
       for (const [name, value] of Object.entries(result.headers)) if (value !== undefined) reply.header(name, value);
       reply.header('content-type', 'application/pdf');
       reply.header('content-disposition', 'inline');
-      // Never kept by the wall's browser: the next request is checked against what is presented then.
+      // Never kept by the wall's browser, whatever the level: the next request is checked against what is presented then
+      // (and a confidential page must not linger in a shared screen's cache).
       reply.header('cache-control', 'private, no-store');
+      // The level the wall marks the page with (GET /display/state tells it too, before the file is fetched).
+      reply.header('x-document-confidentiality', file.confidentiality);
       reply.header('x-content-type-options', 'nosniff');
       return reply.send(result.stream);
     });

@@ -6,15 +6,15 @@
  */
 import { EventEmitter } from 'node:events';
 import { and, count, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
-import type { DisplayConfirm, DisplayDto, DisplayReassign, DisplayState, PairingDto, PresentationFileQuery } from '../../contract/display.ts';
+import type { DisplayConfirm, DisplayDto, DisplayMeeting, DisplayPresentation, DisplayReassign, DisplayState, PairingDto, PresentationFileQuery } from '../../contract/display.ts';
 import { PAIRING_CODE_TTL_MS } from '../../contract/display.ts';
-import { isViewOnly } from '../../contract/documents.ts';
+import type { Confidentiality } from '../../contract/documents.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { LiveSnapshot } from '../../contract/live.ts';
 import type { PollDto } from '../../contract/votes.ts';
 import type { Db } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
-import { displays, documents, documentVersions, meetings, units, users } from '../../db/schema/index.ts';
+import { displays, users } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import { LoginThrottle } from '../auth/throttle.ts';
 import { loadAccess } from '../meetings/access.ts';
@@ -26,8 +26,12 @@ export type DisplayRow = typeof displays.$inferSelect;
 export type DisplayDeps = {
   live: { snapshotForDisplay(meetingId: string): Promise<LiveSnapshot> };
   polls: { listForDisplay(meetingId: string): Promise<PollDto[]> };
-  /** where a stored file lives (the documents module's BlobStore) */
-  blobs: { pathFor(sha256: string): string };
+  /** MeetingService: the headline, read without a user (the pairing authorises the screen) */
+  meetings: { headline(meetingId: string): Promise<DisplayMeeting | null> };
+  /** DocumentService: one version of a document of this meeting, read without a user */
+  documents: {
+    versionFile(meetingId: string, documentId: string, version: number): Promise<{ path: string; filename: string; confidentiality: Confidentiality; viewOnly: boolean } | null>;
+  };
 };
 
 /** A screen's assignment changed; `removed`: it was unpaired (its device token no longer works). */
@@ -133,25 +137,27 @@ export class DisplayService {
 
   async state(display: DisplayRow): Promise<DisplayState> {
     const live = display.pairingCode !== null && display.codeExpiresAt !== null && display.codeExpiresAt.getTime() > Date.now();
+    const meeting = display.meetingId === null ? null : await this.#deps.meetings.headline(display.meetingId);
+    const presented = meeting === null ? null : await this.#presented(meeting.id);
     return {
       id: display.id,
       name: display.name,
       paired: display.pairedAt !== null,
       pairing: live ? { code: display.pairingCode!, expiresAt: display.codeExpiresAt!.toISOString() } : null,
-      meeting: display.meetingId === null ? null : await this.#meetingHeadline(display.meetingId),
+      meeting,
+      presentation:
+        presented === null
+          ? null
+          : { documentId: presented.documentId, version: presented.version, confidentiality: presented.file.confidentiality, viewOnly: presented.file.viewOnly } satisfies DisplayPresentation,
     };
   }
 
-  // The wall shows a meeting's headline without a user: read here rather than through
-  // MeetingService, whose reads all check a user's access. Read-only.
-  async #meetingHeadline(meetingId: string): Promise<DisplayState['meeting']> {
-    const [row] = await this.#db
-      .select({ id: meetings.id, title: meetings.title, unitName: units.name, startsAt: meetings.startsAt, location: meetings.location, status: meetings.status })
-      .from(meetings)
-      .innerJoin(units, eq(units.id, meetings.organizerUnitId))
-      .where(eq(meetings.id, meetingId))
-      .limit(1);
-    return row === undefined ? null : { ...row, startsAt: row.startsAt.toISOString() };
+  /** What is presented now in this meeting, with its stored file; null when nothing (or nothing servable) is. */
+  async #presented(meetingId: string) {
+    const presentation = (await this.#deps.live.snapshotForDisplay(meetingId)).presentation;
+    if (presentation === null) return null;
+    const file = await this.#deps.documents.versionFile(meetingId, presentation.documentId, presentation.version);
+    return file === null ? null : { documentId: presentation.documentId, version: presentation.version, file };
   }
 
   /** The secretary confirms the code a screen shows: the screen is paired to (or moved to) this meeting. */
@@ -230,22 +236,15 @@ export class DisplayService {
    * The PDF the presenter shows now in this screen's meeting, and nothing
    * else: no presentation, another document or another version → 404.
    */
-  async presentedFile(display: DisplayRow, query: PresentationFileQuery): Promise<{ path: string; filename: string; viewOnly: boolean }> {
+  async presentedFile(display: DisplayRow, query: PresentationFileQuery): Promise<{ path: string; filename: string; viewOnly: boolean; confidentiality: Confidentiality }> {
     if (display.meetingId === null) throw new AppError(404, 'displayNoMeeting');
-    const presentation = (await this.#deps.live.snapshotForDisplay(display.meetingId)).presentation;
-    if (presentation === null) throw new AppError(404, 'displayNotPresenting');
-    if ((query.document !== undefined && query.document !== presentation.documentId) || (query.version !== undefined && query.version !== presentation.version)) {
+    const presented = await this.#presented(display.meetingId);
+    if (presented === null) throw new AppError(404, 'displayNotPresenting');
+    if ((query.document !== undefined && query.document !== presented.documentId) || (query.version !== undefined && query.version !== presented.version)) {
       throw new AppError(404, 'displayNotPresenting');
     }
-    // DocumentService reads all check a user's access; the wall has no user. Read-only, and only the presented version.
-    const [row] = await this.#db
-      .select({ sha256: documentVersions.sha256, filename: documentVersions.originalFilename, confidentiality: documents.confidentiality })
-      .from(documentVersions)
-      .innerJoin(documents, eq(documents.id, documentVersions.documentId))
-      .where(and(eq(documentVersions.documentId, presentation.documentId), eq(documentVersions.version, presentation.version), eq(documents.meetingId, display.meetingId)))
-      .limit(1);
-    if (row === undefined) throw new AppError(404, 'displayNotPresenting');
-    return { path: this.#deps.blobs.pathFor(row.sha256), filename: row.filename, viewOnly: isViewOnly(row.confidentiality) };
+    const { path, filename, viewOnly, confidentiality } = presented.file;
+    return { path, filename, viewOnly, confidentiality };
   }
 
   async #assertManages(user: SessionUser, meetingId: string): Promise<void> {
@@ -268,6 +267,8 @@ export class DisplayService {
   }
 
   async #dtos(rows: DisplayRow[]): Promise<DisplayDto[]> {
+    // Still a direct read of the users table: the users module has no service method for names by id
+    // (UserService lives inside its routes plugin and reads one user at a time). Move it there when one exists.
     const pairers = rows.map((r) => r.pairedBy).filter((id): id is string => id !== null);
     const names = pairers.length === 0 ? [] : await this.#db.select({ id: users.id, fullName: users.fullName }).from(users).where(inArray(users.id, pairers));
     const online = await this.#presence(rows.map((r) => r.id));

@@ -15,6 +15,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { SessionUser } from '../../contract/identity.ts';
 import {
   isViewOnly,
+  type Confidentiality,
   type DocumentDto,
   type DocumentUpdate,
   type DocumentUploadFields,
@@ -206,6 +207,23 @@ export class DocumentService {
       canManage: access.canManage,
       currentVersion: doc.currentVersion,
     };
+  }
+
+  /**
+   * One stored version of a document of this meeting (another meeting's
+   * document, or a missing version → null), with its confidentiality.
+   * No user check: the caller (a paired hall display) has been authorised by
+   * its pairing, and asks only for the version presented in its meeting.
+   */
+  async versionFile(meetingId: string, documentId: string, version: number): Promise<{ path: string; filename: string; confidentiality: Confidentiality; viewOnly: boolean } | null> {
+    const [row] = await this.#db
+      .select({ sha256: documentVersions.sha256, filename: documentVersions.originalFilename, confidentiality: documents.confidentiality })
+      .from(documentVersions)
+      .innerJoin(documents, eq(documents.id, documentVersions.documentId))
+      .where(and(eq(documentVersions.documentId, documentId), eq(documentVersions.version, version), eq(documents.meetingId, meetingId)))
+      .limit(1);
+    if (row === undefined) return null;
+    return { path: this.#blobs.pathFor(row.sha256), filename: row.filename, confidentiality: row.confidentiality, viewOnly: isViewOnly(row.confidentiality) };
   }
 
   /** Texts of every page of a version (for placing notes on a new version). */

@@ -69,6 +69,9 @@ function toAgendaDto(row: typeof agendaItems.$inferSelect): AgendaItemDto {
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
+/** The little a hall display shows of its meeting. */
+export type MeetingHeadline = { id: string; title: string; unitName: string; startsAt: string; location: string | null; status: MeetingStatus };
+
 export class MeetingService {
   readonly #db: Db;
   readonly #events: DomainEvents;
@@ -145,6 +148,21 @@ export class MeetingService {
 
   async get(user: SessionUser, meetingId: string): Promise<MeetingDto> {
     return toMeetingDto(await loadAccess(this.#db, meetingId, user));
+  }
+
+  /**
+   * A meeting's headline (title, organiser, time, place, status), or null.
+   * No user check: the caller (a paired hall display) has been authorised by
+   * its pairing. Read-only, and nothing beyond what the wall shows.
+   */
+  async headline(meetingId: string): Promise<MeetingHeadline | null> {
+    const [row] = await this.#db
+      .select({ id: meetings.id, title: meetings.title, unitName: units.name, startsAt: meetings.startsAt, location: meetings.location, status: meetings.status })
+      .from(meetings)
+      .innerJoin(units, eq(units.id, meetings.organizerUnitId))
+      .where(eq(meetings.id, meetingId))
+      .limit(1);
+    return row === undefined ? null : { ...row, startsAt: row.startsAt.toISOString() };
   }
 
   async create(user: SessionUser, input: MeetingCreate): Promise<MeetingDto> {

@@ -42,6 +42,10 @@ export const displayVi = {
     loading: 'Đang tải tài liệu…',
     failed: 'Không hiển thị được trang tài liệu',
     page: 'Trang {page}/{total}',
+    /** over every page of a confidential document: the level and the screen showing it */
+    watermark: '{level} — {name}',
+    /** the permanent badge, e.g. "Tài liệu Tối mật" */
+    marking: 'Tài liệu {level}',
   },
   speaker: {
     title: 'Đang phát biểu',
@@ -130,6 +134,8 @@ export const displayEn: typeof displayVi = {
     loading: 'Loading the document…',
     failed: 'Cannot show the document page',
     page: 'Page {page}/{total}',
+    watermark: '{level} — {name}',
+    marking: '{level} document',
   },
   speaker: {
     title: 'Speaking',

@@ -176,6 +176,20 @@ export class DisplayWall {
     this.#refetchPollsSoon(0);
   }
 
+  /**
+   * The presenter moved to another document or version: read the state again
+   * for its confidentiality (the wall shows the page only once it knows how
+   * to mark it). A refresh already under way may have read the old one, so
+   * ask again while it does not match, a few times at most.
+   */
+  async syncPresentation(documentId: string, version: number): Promise<void> {
+    for (let attempt = 0; attempt < 3 && !this.#stopped; attempt++) {
+      const known = this.state?.presentation;
+      if (known?.documentId === documentId && known.version === version) return;
+      await this.refresh();
+    }
+  }
+
   #refetchPollsSoon(delay = POLLS_DEBOUNCE_MS): void {
     if (this.#pollsTimer !== null) return;
     this.#pollsTimer = setTimeout(() => {
