@@ -87,6 +87,26 @@ export type LiveUpdate =
 
 export type LiveUpdateMessage = { meetingId: string; version: number; serverTime: string; update: LiveUpdate };
 
+/**
+ * The state after one section update: the same for the server's cached
+ * snapshot and every screen's copy, so they cannot drift apart.
+ */
+export function applyLiveUpdate<T extends Omit<LiveSnapshot, 'serverTime'>>(state: T, version: number, update: LiveUpdate): T {
+  const next = { ...state, version };
+  switch (update.section) {
+    case 'status':
+      return { ...next, status: update.value };
+    case 'attendance':
+      return { ...next, attendance: update.value };
+    case 'agenda':
+      return { ...next, agenda: update.value };
+    case 'presentation':
+      return { ...next, presentation: update.value };
+    case 'speakers':
+      return { ...next, speakers: update.value };
+  }
+}
+
 // — action payloads —
 
 const Strict = { additionalProperties: false } as const;

@@ -13,7 +13,7 @@
  * After a restart there is no owner; the first caller creates one and it
  * builds itself from the database.
  */
-import type { LiveSnapshot, LiveUpdate } from '../../contract/live.ts';
+import { applyLiveUpdate, type LiveSnapshot, type LiveUpdate } from '../../contract/live.ts';
 
 /** A snapshot without its serverTime (stamped when sent). */
 export type LiveState = Omit<LiveSnapshot, 'serverTime'>;
@@ -62,25 +62,7 @@ export class LiveMeetingOwner {
       if (version > state.version) this.#state = null;
       return;
     }
-    const next: LiveState = { ...state, version };
-    switch (update.section) {
-      case 'status':
-        next.status = update.value;
-        break;
-      case 'attendance':
-        next.attendance = update.value;
-        break;
-      case 'agenda':
-        next.agenda = update.value;
-        break;
-      case 'presentation':
-        next.presentation = update.value;
-        break;
-      case 'speakers':
-        next.speakers = update.value;
-        break;
-    }
-    this.#state = next;
+    this.#state = applyLiveUpdate(state, version, update);
   }
 
   /** A change this owner cannot express as a section (agenda edited, participants changed…). */

@@ -7,7 +7,7 @@
  * database's state. Used by the tablet, the console and the display; the
  * display's socket speaks the same join/snapshot/update events.
  */
-import type { LiveSnapshot, LiveUpdateMessage, SpeakerEntry } from '$contract/live.ts';
+import { applyLiveUpdate, type LiveSnapshot, type LiveUpdateMessage, type SpeakerEntry } from '$contract/live.ts';
 import type { Ack, AckError } from '$contract/realtime.ts';
 
 /** The little of a Socket.io socket this needs (the tab's socket or the display's). */
@@ -162,25 +162,7 @@ export class LiveMeeting {
       void this.resync();
       return;
     }
-    const update = message.update;
-    const next: LiveSnapshot = { ...current, version: message.version, serverTime: message.serverTime };
-    switch (update.section) {
-      case 'status':
-        next.status = update.value;
-        break;
-      case 'attendance':
-        next.attendance = update.value;
-        break;
-      case 'agenda':
-        next.agenda = update.value;
-        break;
-      case 'presentation':
-        next.presentation = update.value;
-        break;
-      case 'speakers':
-        next.speakers = update.value;
-        break;
-    }
+    const next: LiveSnapshot = { ...applyLiveUpdate(current, message.version, message.update), serverTime: message.serverTime };
     this.#clockOffset = Date.parse(message.serverTime) - Date.now();
     this.snapshot = next;
     this.lastUpdate = Date.now();
