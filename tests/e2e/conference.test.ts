@@ -91,6 +91,20 @@ function grows(read: () => Promise<number>): () => Promise<boolean> {
   };
 }
 
+/**
+ * For expect.poll: true once `read` has given the same value `readings` times
+ * in a row — a flow has stopped, not merely paused between two packets (a
+ * retransmission of a packet sent before the switch can still trickle in).
+ */
+function settles(read: () => Promise<number>, readings = 3): () => Promise<boolean> {
+  const seen: number[] = [];
+  return async () => {
+    seen.push(await read());
+    const last = seen.slice(-readings);
+    return last.length === readings && last.every((value) => value === last[0]);
+  };
+}
+
 describe('video conference in the browser', () => {
   let db: TestDatabase;
   let server: TestServer;
@@ -235,8 +249,8 @@ describe('video conference in the browser', () => {
     const { commune } = sites;
     await commune.page.getByTestId('control-audio-only').click();
     await expect
-      .poll(grows(async () => (await receivedTotal(commune.page)).video), { timeout: 15_000, interval: 1_000, message: 'video stops reaching the commune' })
-      .toBe(false);
+      .poll(settles(async () => (await receivedTotal(commune.page)).video), { timeout: 20_000, interval: 1_000, message: 'video stops reaching the commune' })
+      .toBe(true);
     const videoBefore = (await receivedTotal(commune.page)).video;
     await expect.poll(grows(async () => (await receivedTotal(commune.page)).audio), { interval: 1_000, timeout: 10_000 }).toBe(true);
     expect((await receivedTotal(commune.page)).video).toBe(videoBefore);
