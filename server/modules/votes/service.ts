@@ -23,6 +23,7 @@ import { quorumRequired } from '../live/sections.ts';
 import type { SheetMeeting } from './result-pdf.ts';
 import type { BallotSeal } from './sealing.ts';
 import { tallyElection, tallyMotion, type TallyInput } from './tally.ts';
+import { TurnoutAnnouncer } from './turnout-announcer.ts';
 
 type PollRow = typeof polls.$inferSelect;
 type Choice = MotionOption | string[];
@@ -47,12 +48,14 @@ export class VoteService {
   readonly #db: Db;
   readonly #meetings: MeetingService;
   readonly #events: DomainEvents;
+  readonly #turnout: TurnoutAnnouncer;
   readonly #seal: BallotSeal;
 
   constructor(db: Db, meetingsService: MeetingService, events: DomainEvents, seal: BallotSeal) {
     this.#db = db;
     this.#meetings = meetingsService;
     this.#events = events;
+    this.#turnout = new TurnoutAnnouncer((update) => this.#events.emit('poll.updated', update));
     this.#seal = seal;
   }
 
@@ -135,8 +138,9 @@ export class VoteService {
     return tx.insert(pollEvents).values({ pollId, action, byUserId: userId, note });
   }
 
+  /** A status change, announced at once. */
   #announce(meetingId: string, pollId: string, status: PollRow['status'], cast: number, eligible: number) {
-    this.#events.emit('poll.updated', { meetingId, pollId, status, cast, eligible });
+    this.#turnout.status({ meetingId, pollId, status, cast, eligible });
   }
 
   async list(user: SessionUser, meetingId: string): Promise<PollDto[]> {
@@ -255,7 +259,7 @@ export class VoteService {
       // other voter's transaction, so in a storm each ack would wait for nearly the whole storm.
       return { ...decided, cast: await tx.$count(pollVoters, eq(pollVoters.pollId, input.pollId)) };
     });
-    this.#announce(input.meetingId, input.pollId, 'open', outcome.cast, (outcome.poll.eligibleVoters ?? []).length);
+    this.#turnout.ballot({ meetingId: input.meetingId, pollId: input.pollId, status: 'open', cast: outcome.cast, eligible: (outcome.poll.eligibleVoters ?? []).length });
     return outcome.result;
   }
 

@@ -1,0 +1,60 @@
+/**
+ * Turnout announcements of a poll, coalesced. In a vote storm every ballot
+ * changes the count; announcing each one would send 500 × 500 messages to the
+ * hall's tablets for nothing anyone can read. So while ballots arrive, a poll
+ * announces at most once per interval (the first at once, then the latest
+ * count at the end of each interval); a status change (opened, closed,
+ * published) goes out at once and drops any count still waiting, so no stale
+ * "open" can follow a "closed".
+ */
+import type { ServerToClientEvents } from '../../contract/realtime.ts';
+
+export type PollUpdate = Parameters<ServerToClientEvents['poll:update']>[0];
+
+type Timers = { set: (run: () => void, ms: number) => unknown; clear: (handle: unknown) => void };
+const realTimers: Timers = { set: (run, ms) => setTimeout(run, ms).unref(), clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
+
+export class TurnoutAnnouncer {
+  readonly #emit: (update: PollUpdate) => void;
+  readonly #intervalMs: number;
+  readonly #timers: Timers;
+  /** per poll: the interval under way, and the latest count waiting for its end */
+  readonly #pending = new Map<string, { timer: unknown; waiting: PollUpdate | null }>();
+
+  constructor(emit: (update: PollUpdate) => void, intervalMs = 250, timers: Timers = realTimers) {
+    this.#emit = emit;
+    this.#intervalMs = intervalMs;
+    this.#timers = timers;
+  }
+
+  /** A ballot was counted. Counts read by concurrent transactions may arrive out of order: keep the highest. */
+  ballot(update: PollUpdate): void {
+    const pending = this.#pending.get(update.pollId);
+    if (pending === undefined) {
+      this.#emit(update);
+      this.#startInterval(update.pollId);
+      return;
+    }
+    if (pending.waiting === null || update.cast >= pending.waiting.cast) pending.waiting = update;
+  }
+
+  /** The poll's status changed: say so now; counts still waiting are superseded. */
+  status(update: PollUpdate): void {
+    const pending = this.#pending.get(update.pollId);
+    if (pending !== undefined) this.#timers.clear(pending.timer);
+    this.#pending.delete(update.pollId);
+    this.#emit(update);
+  }
+
+  #startInterval(pollId: string): void {
+    const entry: { timer: unknown; waiting: PollUpdate | null } = { timer: null, waiting: null };
+    entry.timer = this.#timers.set(() => {
+      this.#pending.delete(pollId);
+      if (entry.waiting !== null) {
+        this.#emit(entry.waiting);
+        this.#startInterval(pollId);
+      }
+    }, this.#intervalMs);
+    this.#pending.set(pollId, entry);
+  }
+}
