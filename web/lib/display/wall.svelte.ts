@@ -43,6 +43,7 @@ export class DisplayWall {
   #renewTimer: ReturnType<typeof setTimeout> | null = null;
   #pollsTimer: ReturnType<typeof setTimeout> | null = null;
   #refreshing: Promise<void> | null = null;
+  #refreshAgain: Promise<void> | null = null;
   #stopped = false;
 
   readonly call: LiveCall = async (event, payload) => {
@@ -76,9 +77,21 @@ export class DisplayWall {
     }
   }
 
-  /** Reads who this screen is; an unknown screen asks for a code (and gets its device cookie). One at a time. */
+  /**
+   * Reads who this screen is; an unknown screen asks for a code (and gets its
+   * device cookie). One at a time — but a call while one is under way runs
+   * once more after it: that one may have read the state just before the
+   * secretary's confirmation, and the push that said so must not be lost.
+   */
   refresh(): Promise<void> {
-    this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = null));
+    if (this.#refreshing !== null) {
+      this.#refreshAgain ??= this.#refreshing.then(() => {
+        this.#refreshAgain = null;
+        return this.refresh();
+      });
+      return this.#refreshAgain;
+    }
+    this.#refreshing = this.#refresh().finally(() => (this.#refreshing = null));
     return this.#refreshing;
   }
 
