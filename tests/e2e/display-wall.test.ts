@@ -9,13 +9,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto } from '../../server/contract/documents.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
-import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { demoDirectory } from '../helpers/demo.ts';
 import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
-import { connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+import { act, connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
 
 const SCREENSHOTS = 'test-results/e2e';
 
@@ -32,10 +31,7 @@ describe('the wall marks confidential pages and keeps the quorum verdict on one 
   let chairClient: TestClient;
   let itemId: string;
 
-  const ok = async (socket: ClientSocket, event: string, payload: unknown): Promise<void> => {
-    const ack = await (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<unknown>> }).emitWithAck(event, payload);
-    if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
-  };
+  const ok = async (socket: ClientSocket, event: string, payload: unknown): Promise<void> => void (await act(socket, event, payload));
 
   beforeAll(async () => {
     db = await createTestDatabase();

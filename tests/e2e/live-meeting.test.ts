@@ -18,8 +18,8 @@ import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.t
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
 import { launchBrowser, openScreen } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { createMeeting, secretariat } from '../helpers/meetings.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const PAGES = 10;
 const SCREENSHOTS = 'test-results/e2e';
@@ -32,6 +32,7 @@ describe('a live meeting with chair, secretary, two delegates and the hall displ
   let meeting: MeetingDto;
   let item: AgendaItemDto;
   let draft: DocumentDto;
+  let chairId: string;
   const contexts: BrowserContext[] = [];
   const screens = {} as { chair: Page; secretary: Page; hong: Page; hongSecond: Page; tung: Page; wall: Page };
 
@@ -75,22 +76,14 @@ describe('a live meeting with chair, secretary, two delegates and the hall displ
     browser = await launchBrowser();
     await mkdir(SCREENSHOTS, { recursive: true });
 
-    const secretary = new TestClient(server.url);
-    await secretary.login('thuky', DEMO_PASSWORD);
-    const directory = await demoDirectory(secretary);
-    meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'btv',
-        title: 'Hội nghị Ban Thường vụ Tỉnh ủy lần thứ 15',
-        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
-        startsAt: '2026-12-15T01:30:00.000Z',
-        location: 'Hội trường tầng 2, Tỉnh ủy',
-        membershipTotal: 5,
-      })
-    ).body.meeting;
-    for (const [username, role] of [['bithu', 'chair'], ['thuky', 'secretary'], ['caophong.bithu', 'delegate'], ['maichau.bithu', 'delegate'], ['chutich', 'delegate']] as const) {
-      expect((await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user(username).id, role })).status).toBeLessThan(300);
-    }
+    const { secretary, directory } = await secretariat(server.url);
+    chairId = directory.user('bithu').id;
+    meeting = await createMeeting(secretary, directory, {
+      title: 'Hội nghị Ban Thường vụ Tỉnh ủy lần thứ 15',
+      location: 'Hội trường tầng 2, Tỉnh ủy',
+      membershipTotal: 5,
+      members: [['bithu', 'chair'], ['thuky', 'secretary'], ['caophong.bithu', 'delegate'], ['maichau.bithu', 'delegate'], ['chutich', 'delegate']],
+    });
     item = (await secretary.post<{ item: AgendaItemDto }>(`/api/v1/meetings/${meeting.id}/agenda`, { title: 'Dự thảo Nghị quyết về chuyển đổi số', plannedMinutes: 45 })).body.item;
     const paragraphs = Array.from({ length: PAGES }, (_, i) => [`Trang ${i + 1}: Ban Thường vụ Tỉnh ủy thống nhất các nhiệm vụ chuyển đổi số của tỉnh.`, PAGE_BREAK]).flat().slice(0, -1);
     draft = (
@@ -146,7 +139,7 @@ describe('a live meeting with chair, secretary, two delegates and the hall displ
     }
     await expect.poll(presentEverywhere, { timeout: 15_000 }).toEqual(['2', '2', '2', '2', '2']);
     // The secretary marks the chair present too (the chair is at the console, not on a tablet).
-    await screens.secretary.locator(`[data-testid="attendance-row"][data-user-id="${(await demoUserId('bithu'))}"]`).getByTestId('mark-present').click();
+    await screens.secretary.locator(`[data-testid="attendance-row"][data-user-id="${chairId}"]`).getByTestId('mark-present').click();
     await expect.poll(presentEverywhere, { timeout: 15_000 }).toEqual(['3', '3', '3', '3', '3']);
     expect(await attr(screens.wall.getByTestId('display-quorum'), 'data-required')).toBe('4');
     expect(await attr(screens.wall.getByTestId('display-quorum'), 'data-met')).toBe('false');
@@ -276,10 +269,4 @@ describe('a live meeting with chair, secretary, two delegates and the hall displ
     for (const tablet of [hong, tung]) await expect.poll(() => shownPage(tablet), { timeout: 15_000 }).toBe('8');
     await expect.poll(wallPage, { timeout: 15_000 }).toBe('8');
   });
-
-  async function demoUserId(username: string): Promise<string> {
-    const client = new TestClient(server.url);
-    await client.login('thuky', DEMO_PASSWORD);
-    return (await demoDirectory(client)).user(username).id;
-  }
 });

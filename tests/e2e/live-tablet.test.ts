@@ -12,13 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto } from '../../server/contract/documents.ts';
 import type { LiveSnapshot } from '../../server/contract/live.ts';
 import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
-import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
 import { launchBrowser, openScreen } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { demoDirectory } from '../helpers/demo.ts';
 import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
-import { connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+import { createMeeting, secretariat } from '../helpers/meetings.ts';
+import { act, connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
 
 const PAGES = 10;
 const SCREENSHOTS = 'test-results/e2e';
@@ -34,12 +33,7 @@ describe('the live meeting on delegates’ tablets', () => {
   const contexts: BrowserContext[] = [];
 
   /** One action of the chair over its socket; throws on refusal. */
-  async function chairDoes<T = unknown>(event: string, payload: Record<string, unknown>): Promise<T> {
-    const emitter = chair.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<T>> };
-    const ack = await emitter.emitWithAck(event, { meetingId: meeting.id, ...payload });
-    if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
-    return ack.data;
-  }
+  const chairDoes = <T = unknown>(event: string, payload: Record<string, unknown>): Promise<T> => act<T>(chair, event, { meetingId: meeting.id, ...payload });
 
   /** A tablet: a fresh browser context, logged in, on the meeting's live page. */
   async function tablet(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
@@ -73,22 +67,13 @@ describe('the live meeting on delegates’ tablets', () => {
     browser = await launchBrowser();
     await mkdir(SCREENSHOTS, { recursive: true });
 
-    const secretary = new TestClient(server.url);
-    await secretary.login('thuky', DEMO_PASSWORD);
-    const directory = await demoDirectory(secretary);
-    meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'btv',
-        title: 'Hội nghị Ban Thường vụ Tỉnh ủy tháng 12',
-        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
-        startsAt: '2026-12-10T01:30:00.000Z',
-        membershipTotal: 5,
-      })
-    ).body.meeting;
-    for (const [username, role] of [['bithu', 'chair'], ['thuky', 'secretary'], ['caophong.bithu', 'delegate'], ['maichau.bithu', 'delegate'], ['chutich', 'delegate']] as const) {
-      const added = await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user(username).id, role });
-      expect(added.status).toBeLessThan(300);
-    }
+    const { secretary, directory } = await secretariat(server.url);
+    meeting = await createMeeting(secretary, directory, {
+      title: 'Hội nghị Ban Thường vụ Tỉnh ủy tháng 12',
+      startsAt: '2026-12-10T01:30:00.000Z',
+      membershipTotal: 5,
+      members: [['bithu', 'chair'], ['thuky', 'secretary'], ['caophong.bithu', 'delegate'], ['maichau.bithu', 'delegate'], ['chutich', 'delegate']],
+    });
     const item = (await secretary.post<{ item: AgendaItemDto }>(`/api/v1/meetings/${meeting.id}/agenda`, { title: 'Tờ trình Đề án chuyển đổi số', plannedMinutes: 30 })).body.item;
     const paragraphs = Array.from({ length: PAGES }, (_, i) => [`Trang nội dung số ${i + 1} của đề án.`, PAGE_BREAK]).flat().slice(0, -1);
     const pdf = await renderTextPdf({ title: 'Đề án chuyển đổi số', paragraphs });

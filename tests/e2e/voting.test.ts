@@ -11,12 +11,11 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import type { PollDto } from '../../server/contract/votes.ts';
-import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
 import { launchBrowser, openScreen } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
-import { connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+import { createMeeting, secretariat } from '../helpers/meetings.ts';
+import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
+import { act, connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
 
 const SCREENSHOTS = 'test-results/e2e';
 const DELEGATES = ['caophong.bithu', 'maichau.bithu', 'chutich'] as const;
@@ -48,32 +47,21 @@ describe('voting on tablets, run from the console, shown on the wall', () => {
     browser = await launchBrowser();
     await mkdir(SCREENSHOTS, { recursive: true });
 
-    secretary = new TestClient(server.url);
-    await secretary.login('thuky', DEMO_PASSWORD);
-    const directory = await demoDirectory(secretary);
-    meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'btv',
-        title: 'Hội nghị Ban Thường vụ Tỉnh ủy: kiện toàn nhân sự',
-        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
-        startsAt: '2026-12-20T01:30:00.000Z',
-        membershipTotal: 5,
-      })
-    ).body.meeting;
-    for (const [username, role] of [['bithu', 'chair'], ['thuky', 'secretary'], ...DELEGATES.map((d) => [d, 'delegate'] as const)] as const) {
-      expect((await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user(username).id, role })).status).toBeLessThan(300);
-    }
+    const staff = await secretariat(server.url);
+    secretary = staff.secretary;
+    const directory = staff.directory;
+    meeting = await createMeeting(secretary, directory, {
+      title: 'Hội nghị Ban Thường vụ Tỉnh ủy: kiện toàn nhân sự',
+      startsAt: '2026-12-20T01:30:00.000Z',
+      membershipTotal: 5,
+      members: [['bithu', 'chair'], ['thuky', 'secretary'], ...DELEGATES.map((d) => [d, 'delegate'] as const)],
+    });
     expect((await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'published' })).status).toBe(200);
     expect((await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'in_session' })).status).toBe(200);
     // The chair is present in the hall (marked by the secretary); the delegates check in on their tablets below.
     secretarySocket = connectSocket(server.url, { cookie: secretary.cookieHeader });
     await connected(secretarySocket);
-    const ack = await (secretarySocket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<unknown>> }).emitWithAck('attendance:mark', {
-      meetingId: meeting.id,
-      userId: directory.user('bithu').id,
-      status: 'present',
-    });
-    expect(ack.ok).toBe(true);
+    await act(secretarySocket, 'attendance:mark', { meetingId: meeting.id, userId: directory.user('bithu').id, status: 'present' });
 
     // The wall, paired by the code it shows.
     wall = await open(null, '/display', { width: 1920, height: 1080 });

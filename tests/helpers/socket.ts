@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/contract/realtime.ts';
+import { ACK_TIMEOUT_MS, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../server/contract/realtime.ts';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -17,4 +17,12 @@ export function connected(socket: ClientSocket): Promise<void> {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (error) => reject(error));
   });
+}
+
+/** One contract call with its ack; throws with the server's reason when refused. */
+export async function act<T = unknown>(socket: ClientSocket, event: string, payload: unknown): Promise<T> {
+  const emitter = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<T>> };
+  const ack = await emitter.emitWithAck(event, payload);
+  if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
+  return ack.data;
 }
