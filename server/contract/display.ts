@@ -23,6 +23,8 @@ const Strict = { additionalProperties: false } as const;
 export const PairingCode = Type.String({ pattern: `^[0-9]{${PAIRING_CODE_LENGTH}}$` });
 
 /** The secretary confirms the code a screen shows, and names the screen. */
+/** A screen asks for a code with an empty body: anything else is refused, not ignored. */
+export const PairingRequest = Type.Object({}, Strict);
 export const DisplayConfirm = Type.Object({ code: PairingCode, name: VisibleText(1, 120) }, Strict);
 export type DisplayConfirm = Static<typeof DisplayConfirm>;
 

@@ -149,6 +149,13 @@ describe('the hall display', () => {
     again.disconnect();
   });
 
+  it('a code request with anything in its body is refused, and no device cookie is handed out', async () => {
+    const client = new TestClient(server.url);
+    const response = await client.post<{ error: { issues?: { field: string }[] } }>('/api/v1/display/pairings', { meetingId: '00000000-0000-4000-8000-000000000000' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('set-cookie') ?? '').not.toMatch(/phs_display=/);
+  });
+
   it('a screen cannot follow another meeting', async () => {
     const { client, pairing } = await newScreen();
     await secretary.post(`/api/v1/meetings/${meeting.id}/displays`, { code: pairing.code, name: 'Màn hình phụ' });

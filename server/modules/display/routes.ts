@@ -6,7 +6,7 @@
 import send from '@fastify/send';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DISPLAY_COOKIE, DisplayConfirm, DisplayReassign, MeetingDisplayParams, PresentationFileQuery } from '../../contract/display.ts';
+import { DISPLAY_COOKIE, DisplayConfirm, DisplayReassign, MeetingDisplayParams, PairingRequest, PresentationFileQuery } from '../../contract/display.ts';
 import { MeetingParams } from '../../contract/meetings.ts';
 import { AppError } from '../../errors.ts';
 import { requireUser } from '../../plugins/session.ts';
@@ -30,7 +30,7 @@ const deviceToken = (request: FastifyRequest) => request.cookies[DISPLAY_COOKIE]
 export function displayRoutes(service: DisplayService): FastifyPluginAsyncTypebox {
   return async (app) => {
     // — the wall screen —
-    app.post('/display/pairings', async (request, reply) => {
+    app.post('/display/pairings', { schema: { body: PairingRequest } }, async (request, reply) => {
       const { pairing, newToken } = await service.requestPairing(deviceToken(request));
       if (newToken !== undefined) setDeviceCookie(app, reply, newToken);
       return reply.status(201).header('cache-control', 'no-store').send({ pairing });
