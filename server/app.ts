@@ -1,7 +1,9 @@
 /**
- * Builds the Fastify instance: cross-cutting plugins, then the API modules
- * under /api/v1, then Socket.io and the web app. No listening here: main.ts
- * and the tests decide where it listens.
+ * Builds the Fastify instance: cross-cutting plugins, the Socket.io server,
+ * then the domain modules in dependency order (each one's routes under
+ * /api/v1, its socket handlers and its subscriptions; see server/README.md),
+ * then the web app. No listening here: main.ts and the tests decide where it
+ * listens.
  */
 import cookie from '@fastify/cookie';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -9,43 +11,25 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { DomainEvents } from './events.ts';
-import { authRoutes, authServicePlugin } from './modules/auth/index.ts';
-import { annotationHandlers } from './modules/annotations/handlers.ts';
-import { annotationRoutes } from './modules/annotations/routes.ts';
-import { AnnotationService } from './modules/annotations/service.ts';
-import { DraftCommentService } from './modules/annotations/comments.ts';
-import { createConferenceModule } from './modules/conference/index.ts';
-import { voteHandlers } from './modules/votes/handlers.ts';
-import { voteRoutes } from './modules/votes/routes.ts';
-import { BallotSeal } from './modules/votes/sealing.ts';
-import { VoteService } from './modules/votes/service.ts';
-import { endpointRoutes } from './modules/conference/endpoints-routes.ts';
-import { EndpointService } from './modules/conference/endpoints-service.ts';
-import { attachDisplayNamespace, DisplayService, displayRoutes } from './modules/display/index.ts';
-import { documentRoutes } from './modules/documents/routes.ts';
-import { DocumentService } from './modules/documents/service.ts';
-import { liveHandlers } from './modules/live/handlers.ts';
-import { LiveService } from './modules/live/service.ts';
-import { meetingRoutes } from './modules/meetings/routes.ts';
-import { MeetingService } from './modules/meetings/service.ts';
-import { notificationRoutes } from './modules/notifications/routes.ts';
-import { NotificationService } from './modules/notifications/service.ts';
-import { subscribeNotifications } from './modules/notifications/subscriptions.ts';
-import { systemRoutes } from './modules/system/routes.ts';
-import { unitRoutes } from './modules/units/routes.ts';
-import { userRoutes } from './modules/users/routes.ts';
+import { annotationsModule } from './modules/annotations/index.ts';
+import { authModule } from './modules/auth/index.ts';
+import { conferenceModule } from './modules/conference/index.ts';
+import { displayModule } from './modules/display/index.ts';
+import { documentsModule } from './modules/documents/index.ts';
+import { liveModule } from './modules/live/index.ts';
+import { ModuleLoader } from './modules/loader.ts';
+import { meetingsModule } from './modules/meetings/index.ts';
+import { notificationsModule } from './modules/notifications/index.ts';
+import { systemModule } from './modules/system/index.ts';
+import { unitsModule } from './modules/units/index.ts';
+import { usersModule } from './modules/users/index.ts';
+import { votesModule } from './modules/votes/index.ts';
 import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
 import { originCheckPlugin } from './plugins/origin-check.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { webPlugin } from './plugins/web.ts';
-import { createSocketServer, type AppServer } from './realtime/socket-server.ts';
+import { createSocketServer } from './realtime/socket-server.ts';
 import './types.ts';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    io: AppServer;
-  }
-}
 
 export type BuildOptions = {
   config: Config;
@@ -55,6 +39,31 @@ export type BuildOptions = {
   /** serve the built web app (off in API-only tests) */
   web?: boolean;
 };
+
+async function loadModules(loader: ModuleLoader, database: Database) {
+  const system = await loader.load(systemModule, { database });
+  const auth = await loader.load(authModule, {});
+  const units = await loader.load(unitsModule, {});
+  const users = await loader.load(usersModule, { auth: auth.service });
+  const notifications = await loader.load(notificationsModule, {});
+  const meetings = await loader.load(meetingsModule, {});
+  const documents = await loader.load(documentsModule, { meetings, notifications });
+  const live = await loader.load(liveModule, { meetings });
+  const annotations = await loader.load(annotationsModule, { documents });
+  const votes = await loader.load(votesModule, { meetings });
+  const conference = await loader.load(conferenceModule, { meetings });
+  const display = await loader.load(displayModule, { live, votes, meetings, documents });
+  return { system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };
+}
+
+/** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */
+export type LoadedModules = Awaited<ReturnType<typeof loadModules>>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    modules: LoadedModules;
+  }
+}
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config, database } = options;
@@ -69,55 +78,21 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     .withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
-  app.decorate('database', database);
-  app.decorate('events', new DomainEvents());
-
   await app.register(cookie);
   await app.register(errorsPlugin);
-  await app.register(authServicePlugin);
 
-  // Services of the domain modules, created once; modules reach each other only through these.
-  const meetingService = new MeetingService(database.db, app.events);
-  const notificationService = new NotificationService(database.db, app.events);
-  const documentService = new DocumentService(database.db, meetingService, notificationService, {
-    dataDir: config.dataDir,
-    uploadLimitBytes: config.uploadLimitBytes,
-    log: app.log,
-    events: app.events,
-  });
-  const endpointService = new EndpointService(database.db, meetingService);
-  // Video conference: the MediaService starts on the first join and closes with the app.
-  const conference = createConferenceModule(app, database.db);
-  const liveService = new LiveService(database.db, meetingService, app.events);
-  const annotationService = new AnnotationService(database.db, documentService, app.events);
-  const commentService = new DraftCommentService(database.db, documentService);
-  const voteService = new VoteService(database.db, meetingService, app.events, await BallotSeal.load(config.dataDir, config.ballotKey));
-  const displayService = new DisplayService(database.db, { live: liveService, polls: voteService, meetings: meetingService, documents: documentService });
-  app.events.on('document.versionAdded', ({ documentId, fromVersion, toVersion }) => {
-    annotationService
-      .carryOver(documentId, fromVersion, toVersion)
-      .then((result) => app.log.info({ documentId, toVersion, ...result }, 'annotations carried over'))
-      .catch((error: unknown) => app.log.error({ err: error, documentId }, 'carrying annotations over failed'));
-  });
-  subscribeNotifications(app.events, notificationService, app.log);
-  app.addHook('onClose', async () => documentService.close());
+  const sockets = await createSocketServer(app);
+  const events = new DomainEvents();
+  const loader = new ModuleLoader({ config, db: database.db, events, log: app.log, io: sockets.io, parseCookie: (header) => app.parseCookie(header) }, sockets.router);
+  const modules = await loadModules(loader, database);
+  sockets.authenticate(modules.auth.service);
+  app.decorate('modules', modules);
 
   await app.register(
     async (api) => {
       await api.register(originCheckPlugin);
-      await api.register(sessionPlugin);
-      await api.register(systemRoutes);
-      await api.register(authRoutes);
-      await api.register(unitRoutes);
-      await api.register(userRoutes);
-      await api.register(meetingRoutes(meetingService));
-      await api.register(documentRoutes(documentService, config.uploadLimitBytes));
-      await api.register(notificationRoutes(notificationService));
-      await api.register(endpointRoutes(endpointService));
-      await api.register(conference.routes);
-      await api.register(annotationRoutes(annotationService, commentService, documentService));
-      await api.register(voteRoutes(voteService));
-      await api.register(displayRoutes(displayService));
+      await api.register(sessionPlugin, { auth: modules.auth.service });
+      for (const routes of loader.routes) await api.register(routes);
       api.all('/*', apiNotFound);
     },
     { prefix: '/api/v1' },
@@ -126,12 +101,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
 
   if (options.web !== false) await app.register(webPlugin, { buildDir: config.webBuildDir });
 
-  const sockets = await createSocketServer(app, [liveHandlers(app, liveService, meetingService), annotationHandlers(app, annotationService), voteHandlers(app, voteService), conference.socketModule]);
-  app.decorate('io', sockets.io);
-  attachDisplayNamespace(app, sockets.io, displayService);
   app.addHook('preClose', async () => {
     // Disconnect every socket client first, or the HTTP server would wait for them forever.
     await sockets.close();
   });
+  app.addHook('onClose', async () => loader.close());
   return app;
 }

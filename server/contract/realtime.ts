@@ -71,6 +71,7 @@ export type Versioned = { version: number };
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
   meeting: (meetingId: string) => `meeting:${meetingId}`,
+  session: (sessionId: string) => `session:${sessionId}`,
 } as const;
 
 export const ACK_TIMEOUT_MS = 5_000;

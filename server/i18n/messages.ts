@@ -17,6 +17,7 @@ export const errorMessages = {
   crossSite: { vi: 'Yêu cầu từ trang khác bị từ chối', en: 'Cross-site request refused' },
   notFound: { vi: 'Không tìm thấy', en: 'Not found' },
   routeNotFound: { vi: 'Không có địa chỉ này', en: 'No such address' },
+  unknownEvent: { vi: 'Máy chủ không hiểu yêu cầu này', en: 'The server does not know this request' },
   unitNotFound: { vi: 'Không tìm thấy đơn vị', en: 'Unit not found' },
   userNotFound: { vi: 'Không tìm thấy người dùng', en: 'User not found' },
   parentUnitNotFound: { vi: 'Không tìm thấy đơn vị cấp trên', en: 'Parent unit not found' },

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { GlobalRole } from '../contract/identity.ts';
 import { AppError } from '../errors.ts';
+import type { AuthService } from '../modules/auth/service.ts';
 
 export const SESSION_COOKIE = 'phs_session';
 
@@ -28,12 +29,12 @@ export function clearSessionCookie(app: FastifyInstance, reply: FastifyReply): v
   reply.clearCookie(SESSION_COOKIE, { ...sessionCookieOptions(app, new Date(0)), expires: new Date(0) });
 }
 
-export const sessionPlugin = fp(async (app: FastifyInstance) => {
+export const sessionPlugin = fp(async (app: FastifyInstance, { auth }: { auth: AuthService }) => {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token === undefined || token === '') return;
-    const session = await app.auth.validate(token);
+    const session = await auth.validate(token);
     if (session === undefined) {
       clearSessionCookie(app, reply);
       return;

@@ -12,7 +12,10 @@ import type { SessionUser } from '../contract/identity.ts';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '../contract/realtime.ts';
 import { SESSION_COOKIE } from '../plugins/session.ts';
 import { isSameOrigin } from '../plugins/origin-check.ts';
-import { registerSessionHandlers } from './session-handlers.ts';
+import type { AuthService } from '../modules/auth/service.ts';
+import { translate } from '../i18n/messages.ts';
+import { socketHandler } from './handler.ts';
+import { SocketRouter } from './socket-table.ts';
 
 export type SocketData = { user: SessionUser; sessionId: string; sessionExpiresAt: number };
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -37,10 +40,18 @@ async function attachRedisAdapter(io: AppServer, redisUrl: string, app: FastifyI
   };
 }
 
-/** Modules add their socket handlers through these (one call per connection). */
-export type SocketModule = (socket: AppSocket) => void;
-
-export async function createSocketServer(app: FastifyInstance, modules: SocketModule[] = []): Promise<{ io: AppServer; close(): Promise<void> }> {
+/**
+ * The Socket.io server, made before any module loads so that modules can
+ * register handlers and rooms from the start. Users' sockets are accepted
+ * only once `authenticate` has named the auth service (app.ts does it right
+ * after loading the auth module); until then a connection is refused.
+ */
+export async function createSocketServer(app: FastifyInstance): Promise<{
+  io: AppServer;
+  router: SocketRouter<ClientToServerEvents, AppSocket>;
+  authenticate(auth: AuthService): void;
+  close(): Promise<void>;
+}> {
   const io: AppServer = new Server(app.server, {
     path: '/socket.io',
     serveClient: false,
@@ -53,15 +64,22 @@ export async function createSocketServer(app: FastifyInstance, modules: SocketMo
     },
   });
 
+  const router = new SocketRouter<ClientToServerEvents, AppSocket>({
+    handler: socketHandler,
+    log: app.log,
+    refuse: (socket, ack, code) => ack({ ok: false, error: { code, message: translate(code, socket.data.user.locale) } }),
+  });
+
+  let auth: AuthService | undefined;
   io.use((socket, next) => {
     const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
     const token = cookies[SESSION_COOKIE];
-    if (token === undefined) return next(new UnauthenticatedSocketError('unauthenticated'));
-    app.auth.validate(token).then(
+    if (token === undefined || auth === undefined) return next(new UnauthenticatedSocketError('unauthenticated'));
+    auth.validate(token).then(
       (session) => {
         if (session === undefined) return next(new UnauthenticatedSocketError('unauthenticated'));
         socket.data = { user: session.user, sessionId: session.id, sessionExpiresAt: session.expiresAt.getTime() };
-        void socket.join([rooms.user(session.user.id), `session:${session.id}`]);
+        void socket.join([rooms.user(session.user.id), rooms.session(session.id)]);
         next();
       },
       (error: unknown) => {
@@ -71,36 +89,15 @@ export async function createSocketServer(app: FastifyInstance, modules: SocketMo
     );
   });
 
-  io.on('connection', (socket) => {
-    registerSessionHandlers(app, socket);
-    for (const register of modules) register(socket);
-  });
-
-  app.events.on('sessions.revoked', ({ userId, sessionIds, reason }) => {
-    const targets = sessionIds === 'all' ? [rooms.user(userId)] : sessionIds.map((id) => `session:${id}`);
-    io.to(targets).emit('session:revoked', { reason });
-    io.in(targets).disconnectSockets(true);
-  });
-
-  app.events.on('live.updated', (message) => {
-    io.to(rooms.meeting(message.meetingId)).emit('live:update', message);
-  });
-
-  app.events.on('poll.updated', (update) => {
-    io.to(rooms.meeting(update.meetingId)).emit('poll:update', update);
-  });
-
-  app.events.on('annotations.changed', ({ userId, annotation }) => {
-    io.to(rooms.user(userId)).emit('annotation:changed', annotation);
-  });
-
-  app.events.on('notifications.created', ({ items }) => {
-    for (const { userId, notification } of items) io.to(rooms.user(userId)).emit('notification:new', notification);
-  });
+  io.on('connection', (socket) => router.attach(socket));
 
   const closeAdapter = app.config.redisUrl === undefined ? async () => {} : await attachRedisAdapter(io, app.config.redisUrl, app);
   return {
     io,
+    router,
+    authenticate(service) {
+      auth = service;
+    },
     async close() {
       await io.close();
       await closeAdapter();

@@ -184,7 +184,7 @@ describe('video conference in the browser', () => {
     await chair.page.getByRole('button', { name: 'Tham gia hội nghị' }).click();
     await expect.poll(() => status(chair), { timeout: MEDIA_TIMEOUT }).toBe('connected');
     await chair.page.getByRole('switch', { name: 'Điểm cầu phải chờ chủ trì cho vào' }).check();
-    await expect.poll(async () => (await server.app.conference.settings(meeting.id)).requireAdmission).toBe(true);
+    await expect.poll(async () => (await server.app.modules.conference.service.settings(meeting.id)).requireAdmission).toBe(true);
 
     for (const hall of [district, commune]) {
       await hall.page.goto(`${server.url}/meetings/${meeting.id}/conference`);
@@ -288,8 +288,8 @@ describe('video conference in the browser', () => {
 
   it('killing the media worker of the running conference: it resumes on a new worker and media flows again', async () => {
     const { chair, district, commune } = sites;
-    const media = server.app.media.current!;
-    const room = server.app.conference.room(meeting.id)!;
+    const media = server.app.modules.conference.media.current!;
+    const room = server.app.modules.conference.service.room(meeting.id)!;
     const [index] = room.workerIndexes();
     const pid = media.pool.slot(index!)!.pid;
     const before = Object.fromEntries(await Promise.all(Object.entries(sites).map(async ([key, site]) => [key, (await receivedFrom(site.page, chair.userId === site.userId ? district.userId : chair.userId)).videoTrack])));

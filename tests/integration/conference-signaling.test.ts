@@ -77,7 +77,7 @@ describe('conference signaling', () => {
     if (result.state !== 'joined') throw new Error(`${name} waits in the lobby`);
     return result;
   };
-  const room = () => server.app.conference.room(meeting.id)!;
+  const room = () => server.app.modules.conference.service.room(meeting.id)!;
 
   /** A peer with a send transport producing a mic (and camera when allowed). */
   async function produceAs(name: string, withCamera = true): Promise<{ transport: ConferenceTransport; mic: ProducerInfo; camera?: ProducerInfo }> {
@@ -121,7 +121,7 @@ describe('conference signaling', () => {
 
   it('nobody joins before publication; outsiders never; the media service starts on the first join', async () => {
     expect(await refused('bithu', 'conference:join', { meetingId: meeting.id })).toBe('meetingNotFound');
-    expect(server.app.media.current).toBeUndefined();
+    expect(server.app.modules.conference.media.current).toBeUndefined();
     const secretary = new TestClient(server.url);
     await secretary.login('thuky', DEMO_PASSWORD);
     expect((await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'published' })).status).toBe(200);
@@ -137,7 +137,7 @@ describe('conference signaling', () => {
   it('joins with the role, name and level the meeting gives, and permissions to match', async () => {
     const chair = await join('bithu');
     routerCaps = chair.routerRtpCapabilities;
-    expect(server.app.media.current).toBeDefined();
+    expect(server.app.modules.conference.media.current).toBeDefined();
     expect(chair.me).toMatchObject({ id: id('bithu'), role: 'chair', displayName: 'Hoàng Văn Minh', level: 'province', permissions: { isChair: true, canShareScreen: true } });
     expect(chair.routerRtpCapabilities.codecs?.some((c) => c.mimeType === 'audio/opus')).toBe(true);
     expect(chair.lobby).toEqual([]);
@@ -241,7 +241,7 @@ describe('conference signaling', () => {
     expect(room().getPeer(target)?.serverMuted).toEqual([]);
     expect(room().producers().filter((p) => p.peerId === target).every((p) => !p.paused)).toBe(true);
     expect(room().stage).toEqual(stageBefore);
-    expect((await server.app.conference.settings(meeting.id)).requireAdmission).toBe(false);
+    expect((await server.app.modules.conference.service.settings(meeting.id)).requireAdmission).toBe(false);
     const secretary = new TestClient(server.url);
     await secretary.login('caophong.bithu', DEMO_PASSWORD);
     expect((await secretary.patch(`/api/v1/meetings/${meeting.id}/conference`, { requireAdmission: true })).status).toBe(403);
@@ -349,13 +349,13 @@ describe('conference signaling', () => {
 
   it('a dead media worker: its peers are told to rejoin and get new transports on the replacement', async () => {
     const chairBefore = room().peer(id('bithu'));
-    const pid = server.app.media.current!.pool.slots()[0]!.pid;
+    const pid = server.app.modules.conference.media.current!.pool.slots()[0]!.pid;
     people['bithu']!.pushes.length = 0;
     process.kill(pid, 'SIGKILL');
     await waitPush('bithu', 'conference:rejoin', (p) => p.reason === 'worker-died');
     await expect.poll(async () => (await call<ConferenceJoinResult>('bithu', 'conference:join', { meetingId: meeting.id })).ok, { timeout: 10_000 }).toBe(true);
     expect(room().peer(id('bithu'))).toBe(chairBefore); // the same peer, placed again
-    expect(server.app.media.current!.pool.slots()[0]!.pid).not.toBe(pid);
+    expect(server.app.modules.conference.media.current!.pool.slots()[0]!.pid).not.toBe(pid);
     const again = await produceAs('bithu');
     expect(room().producers().some((p) => p.id === again.camera!.id)).toBe(true);
   });
@@ -364,12 +364,12 @@ describe('conference signaling', () => {
     await ok('bithu', 'meeting:close', { meetingId: meeting.id });
     await waitPush('khach', 'conference:ended');
     await waitPush('khach', 'conference:peerLeft', (p) => p.peerId === id('khach') && p.reason === 'room-closed');
-    expect(server.app.conference.room(meeting.id)).toBeUndefined();
+    expect(server.app.modules.conference.service.room(meeting.id)).toBeUndefined();
     expect(await refused('bithu', 'conference:join', { meetingId: meeting.id })).toBe('meetingClosed');
   });
 
   it('closing the app stops the media workers', async () => {
-    const pids = server.app.media.current!.pool.slots().map((slot) => slot.pid);
+    const pids = server.app.modules.conference.media.current!.pool.slots().map((slot) => slot.pid);
     expect(pids.length).toBe(1);
     await server.close();
     const alive = (pid: number) => {

@@ -1,26 +1,62 @@
-/** The auth module: login, sessions, logout; owns the sessions and throttle tables. */
-import type { FastifyInstance } from 'fastify';
-import fp from 'fastify-plugin';
+/**
+ * The auth module: login, sessions, logout; owns the sessions and login
+ * throttle tables (the identity schema it shares with users and units).
+ * Other modules learn who is calling from request.session / socket.data,
+ * which the session plugin and the socket server fill in through this
+ * module's service.
+ */
+import Type from 'typebox';
+import { rooms } from '../../contract/realtime.ts';
+import { AppError } from '../../errors.ts';
+import { defineModule } from '../module.ts';
+import { authRoutes } from './routes.ts';
 import { AuthService } from './service.ts';
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
+const Empty = Type.Object({}, { additionalProperties: false });
 
-export const authServicePlugin = fp(async (app: FastifyInstance) => {
-  const auth = new AuthService(app.database.db, app.events, {
-    sessionLifetimeMs: app.config.sessionLifetimeMs,
-    throttle: {
-      perAccount: app.config.loginMaxFailuresPerAccount,
-      perAddress: app.config.loginMaxFailuresPerAddress,
-      windowMs: app.config.loginWindowMs,
+export type AuthModule = { service: AuthService; stopPurging(): void };
+
+export const authModule = defineModule<Record<string, never>, AuthModule>({
+  name: 'auth',
+  create({ config, db, events, log }) {
+    const service = new AuthService(db, events, {
+      sessionLifetimeMs: config.sessionLifetimeMs,
+      throttle: {
+        perAccount: config.loginMaxFailuresPerAccount,
+        perAddress: config.loginMaxFailuresPerAddress,
+        windowMs: config.loginWindowMs,
+      },
+    });
+    const timer = setInterval(() => {
+      service.purgeExpired().catch((error: unknown) => log.warn({ err: error }, 'purging expired sessions failed'));
+    }, PURGE_INTERVAL_MS);
+    timer.unref();
+    return { service, stopPurging: () => clearInterval(timer) };
+  },
+  routes: ({ service }) => authRoutes(service),
+  sockets: ({ service }) => ({
+    /** Who this connection is, re-checking the session: it may have expired while the socket stayed open. */
+    'session:whoami': {
+      schema: Empty,
+      run: async (_payload, socket) => {
+        if (!(await service.isAlive(socket.data.sessionId))) {
+          socket.disconnect(true);
+          throw new AppError(401, 'unauthenticated');
+        }
+        return socket.data.user;
+      },
     },
-  });
-  app.decorate('auth', auth);
-
-  const timer = setInterval(() => {
-    auth.purgeExpired().catch((error: unknown) => app.log.warn({ err: error }, 'purging expired sessions failed'));
-  }, PURGE_INTERVAL_MS);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  }),
+  subscribe: (_api, { events, io }) => {
+    // A logout, deactivation or password reset cuts the sockets of the sessions it ended.
+    events.on('sessions.revoked', ({ userId, sessionIds, reason }) => {
+      const targets = sessionIds === 'all' ? [rooms.user(userId)] : sessionIds.map((id) => rooms.session(id));
+      io.to(targets).emit('session:revoked', { reason });
+      io.in(targets).disconnectSockets(true);
+    });
+  },
+  close: ({ stopPurging }) => stopPurging(),
 });
 
-export { authRoutes } from './routes.ts';
+export { AuthService } from './service.ts';

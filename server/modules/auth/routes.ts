@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LoginBody } from '../../contract/identity.ts';
+import type { AuthService } from './service.ts';
 import { clearSessionCookie, requireUser, setSessionCookie } from '../../plugins/session.ts';
 
-export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const authRoutes = (auth: AuthService): FastifyPluginAsyncTypebox => async (app) => {
   app.post('/auth/login', { schema: { body: LoginBody } }, async (request, reply) => {
-    const result = await app.auth.login({
+    const result = await auth.login({
       username: request.body.username,
       password: request.body.password,
       address: request.ip,
@@ -22,13 +23,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/auth/logout', { preHandler: requireUser }, async (request, reply) => {
     const session = request.session!;
-    await app.auth.logout(session.id, session.user.id);
+    await auth.logout(session.id, session.user.id);
     clearSessionCookie(app, reply);
     return reply.status(204).send();
   });
 
   app.post('/auth/logout-everywhere', { preHandler: requireUser }, async (request, reply) => {
-    await app.auth.revokeAll(request.session!.user.id, 'logout-everywhere');
+    await auth.revokeAll(request.session!.user.id, 'logout-everywhere');
     clearSessionCookie(app, reply);
     return reply.status(204).send();
   });

@@ -1,33 +1,45 @@
 /**
- * The conference module as the app wires it: the lazily started media
- * service, the conference service, its socket handlers and REST routes.
+ * The conference module: conference endpoints (điểm cầu) and a meeting's
+ * video conference (lobby, admissions, chair controls) driving media/ (the
+ * process's MediaService, started by the first join). Owns the endpoints
+ * and conference-state tables.
  */
-import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../db/client.ts';
-import { conferenceHandlers } from './conference-handlers.ts';
+import type { MeetingService } from '../meetings/service.ts';
+import { defineModule } from '../module.ts';
 import { conferenceRoutes } from './conference-routes.ts';
 import { ConferenceService } from './conference-service.ts';
+import { ConferenceBindings, conferenceSockets, deliverConferencePushes, onConferenceSocket } from './conference-sockets.ts';
+import { endpointRoutes } from './endpoints-routes.ts';
+import { EndpointService } from './endpoints-service.ts';
 import { MediaHost, mediaConfigFrom } from './media-host.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** the process's MediaService, started by the first conference join (`media.current`) */
-    media: MediaHost;
-    conference: ConferenceService;
-  }
-}
+export type ConferenceModule = {
+  media: MediaHost;
+  service: ConferenceService;
+  endpoints: EndpointService;
+  bindings: ConferenceBindings;
+};
 
-export function createConferenceModule(app: FastifyInstance, db: Db) {
-  const media = new MediaHost(mediaConfigFrom(app.config.media), app.log);
-  const service = new ConferenceService(db, media, app.events, app.log);
-  app.decorate('media', media);
-  app.decorate('conference', service);
-  app.addHook('onClose', async () => {
+export const conferenceModule = defineModule<{ meetings: MeetingService }, ConferenceModule>({
+  name: 'conference',
+  create: ({ db, config, events, log }, { meetings }) => {
+    const media = new MediaHost(mediaConfigFrom(config.media), log);
+    return { media, service: new ConferenceService(db, media, events, log), endpoints: new EndpointService(db, meetings), bindings: new ConferenceBindings() };
+  },
+  routes:
+    ({ service, endpoints }) =>
+    async (app) => {
+      await app.register(endpointRoutes(endpoints));
+      await app.register(conferenceRoutes(service));
+    },
+  sockets: ({ service, bindings }) => conferenceSockets(service, bindings),
+  onConnection: ({ service, bindings }, socket) => onConferenceSocket(service, bindings, socket),
+  subscribe: ({ service, bindings }, { io }) => deliverConferencePushes(service, bindings, io),
+  close: ({ service, media }) => {
     service.close();
     media.close();
-  });
-  return { media, service, routes: conferenceRoutes(service), socketModule: conferenceHandlers(app, service) };
-}
+  },
+});
 
 export { ConferenceService } from './conference-service.ts';
 export { MediaHost } from './media-host.ts';

@@ -5,13 +5,14 @@
  * meeting it is assigned to, receives that meeting's live and poll updates,
  * and is told at once when it is paired, moved or unpaired.
  */
-import type { FastifyInstance } from 'fastify';
-import type { Namespace, Server } from 'socket.io';
+import type { Namespace } from 'socket.io';
 import { DISPLAY_COOKIE, DISPLAY_NAMESPACE, displayRooms, type DisplayClientToServerEvents, type DisplayServerToClientEvents } from '../../contract/display.ts';
 import type { Locale } from '../../contract/identity.ts';
 import { MeetingRef } from '../../contract/live.ts';
 import { rooms } from '../../contract/realtime.ts';
-import { pickLocale } from '../../i18n/messages.ts';
+import { pickLocale, translate } from '../../i18n/messages.ts';
+import { SocketRouter, type SocketTable } from '../../realtime/socket-table.ts';
+import type { ModuleContext } from '../module.ts';
 import { displayHandler } from './handler.ts';
 import type { DisplayService } from './service.ts';
 
@@ -24,12 +25,47 @@ export class UnpairedDisplayError extends Error {
 
 const meetingRoomPrefix = rooms.meeting('');
 
-export function attachDisplayNamespace<S extends Server>(app: FastifyInstance, io: S, service: DisplayService): DisplayNamespace {
+export type DisplaySocket = Parameters<Parameters<DisplayNamespace['on']>[1]>[0];
+
+/** What a paired screen may call: follow its own meeting, nothing else. */
+function displaySockets(service: DisplayService): SocketTable<DisplayClientToServerEvents, DisplaySocket> {
+  const leaveMeetings = (socket: DisplaySocket) => {
+    for (const room of socket.rooms) if (room.startsWith(meetingRoomPrefix)) void socket.leave(room);
+  };
+  return {
+    'meeting:join': {
+      schema: MeetingRef,
+      run: async ({ meetingId }, socket) => {
+        const snapshot = await service.snapshot(socket.data.displayId, meetingId);
+        leaveMeetings(socket);
+        await socket.join(rooms.meeting(meetingId));
+        return snapshot;
+      },
+    },
+    'meeting:snapshot': { schema: MeetingRef, run: ({ meetingId }, socket) => service.snapshot(socket.data.displayId, meetingId) },
+    'meeting:leave': {
+      schema: MeetingRef,
+      run: async ({ meetingId }, socket) => {
+        await socket.leave(rooms.meeting(meetingId));
+        return null;
+      },
+    },
+  };
+}
+
+export function attachDisplayNamespace(context: ModuleContext, service: DisplayService): DisplayNamespace {
+  const { io, log, events, parseCookie } = context;
   // The app's Server is typed for user sockets; this namespace has its own events and socket data.
   const ns = io.of(DISPLAY_NAMESPACE) as unknown as DisplayNamespace;
+  const router = new SocketRouter<DisplayClientToServerEvents, DisplaySocket>({
+    handler: displayHandler,
+    log,
+    refuse: (socket, ack, code) => ack({ ok: false, error: { code, message: translate(code, socket.data.locale) } }),
+  });
+  router.add(displaySockets(service));
 
   ns.use((socket, next) => {
-    const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
+    const cookies = parseCookie(socket.request.headers.cookie ?? '');
     service.authenticate(cookies[DISPLAY_COOKIE]).then(
       (display) => {
         if (display === undefined) return next(new UnpairedDisplayError('displayUnpaired'));
@@ -38,38 +74,13 @@ export function attachDisplayNamespace<S extends Server>(app: FastifyInstance, i
         next();
       },
       (error: unknown) => {
-        app.log.error({ err: error }, 'display socket authentication failed');
+        log.error({ err: error }, 'display socket authentication failed');
         next(new Error('internal'));
       },
     );
   });
 
-  ns.on('connection', (socket) => {
-    const { displayId } = socket.data;
-    const leaveMeetings = () => {
-      for (const room of socket.rooms) if (room.startsWith(meetingRoomPrefix)) void socket.leave(room);
-    };
-    socket.on(
-      'meeting:join',
-      displayHandler(socket, app.log, MeetingRef, async ({ meetingId }) => {
-        const snapshot = await service.snapshot(displayId, meetingId);
-        leaveMeetings();
-        await socket.join(rooms.meeting(meetingId));
-        return snapshot;
-      }),
-    );
-    socket.on(
-      'meeting:snapshot',
-      displayHandler(socket, app.log, MeetingRef, ({ meetingId }) => service.snapshot(displayId, meetingId)),
-    );
-    socket.on(
-      'meeting:leave',
-      displayHandler(socket, app.log, MeetingRef, async ({ meetingId }) => {
-        await socket.leave(rooms.meeting(meetingId));
-        return null;
-      }),
-    );
-  });
+  ns.on('connection', (socket) => router.attach(socket));
 
   service.onChange(({ displayId, meetingId, previousMeetingId, removed }) => {
     const screen = ns.to(displayRooms.display(displayId));
@@ -90,8 +101,8 @@ export function attachDisplayNamespace<S extends Server>(app: FastifyInstance, i
   });
 
   // Same fan-out as the main namespace, to the screens following the meeting.
-  app.events.on('live.updated', (message) => ns.to(rooms.meeting(message.meetingId)).emit('live:update', message));
-  app.events.on('poll.updated', (update) => ns.to(rooms.meeting(update.meetingId)).emit('poll:update', update));
+  events.on('live.updated', (message) => ns.to(rooms.meeting(message.meetingId)).emit('live:update', message));
+  events.on('poll.updated', (update) => ns.to(rooms.meeting(update.meetingId)).emit('poll:update', update));
 
   return ns;
 }

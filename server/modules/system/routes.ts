@@ -1,15 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Database } from '../../db/client.ts';
 import { APP_VERSION } from '../../version.ts';
 
 const startedAt = Date.now();
 
 /** Health for load balancers and `npm start`: is the database answering, which version runs. */
-export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const systemRoutes = (database: Database): FastifyPluginAsyncTypebox => async (app) => {
   app.get('/health', async (_request, reply) => {
     const began = performance.now();
     let databaseOk = true;
     try {
-      await app.database.sql`select 1`;
+      await database.sql`select 1`;
     } catch (error) {
       databaseOk = false;
       app.log.error({ err: error }, 'health check: database unreachable');
@@ -18,7 +19,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
       status: databaseOk ? 'ok' : 'degraded',
       version: APP_VERSION,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      database: { kind: app.database.kind, ok: databaseOk, latencyMs: Math.round((performance.now() - began) * 10) / 10 },
+      database: { kind: database.kind, ok: databaseOk, latencyMs: Math.round((performance.now() - began) * 10) / 10 },
     });
   });
 };

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams, UnitCreate, UnitUpdate } from '../../contract/identity.ts';
 import { requireRole } from '../../plugins/session.ts';
-import { UnitService } from './service.ts';
+import type { UnitService } from './service.ts';
 
 /** Units are read by the secretariat (to pick participants) and changed by admins only. */
-export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = new UnitService(app.database.db);
+export const unitRoutes = (service: UnitService): FastifyPluginAsyncTypebox => async (app) => {
   const readers = requireRole('admin', 'secretary');
   const admins = requireRole('admin');
 

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { IdParams, PasswordReset, UserCreate, UserListQuery, UserUpdate } from '../../contract/identity.ts';
 import { requireRole } from '../../plugins/session.ts';
-import { UserService } from './service.ts';
+import type { UserService } from './service.ts';
 
 /** The secretariat reads users (to invite them); only admins change them. */
-export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const service = new UserService(app.database.db, app.auth);
+export const userRoutes = (service: UserService): FastifyPluginAsyncTypebox => async (app) => {
   const readers = requireRole('admin', 'secretary');
   const admins = requireRole('admin');
 

@@ -1,0 +1,207 @@
+/**
+ * Socket handlers of the video conference: one per `conference:*` event,
+ * each validated with its contract schema and answered through its ack; the
+ * service checks the caller's role and what its peer owns. Also delivers the
+ * service's pushes to the conference's socket rooms and turns a socket's
+ * disconnect into the service's grace period.
+ *
+ * A socket takes part in at most one conference at a time (joining another
+ * leaves the first).
+ */
+import type * as ms from 'mediasoup/types';
+import {
+  ConferenceConnectTransport,
+  ConferenceConsume,
+  ConferenceConsumerRef,
+  ConferenceCreateTransport,
+  ConferenceJoin,
+  ConferenceMute,
+  ConferencePeerRef,
+  ConferenceProduce,
+  ConferenceProducerRef,
+  ConferenceRaiseHand,
+  ConferenceRef,
+  ConferenceSetAdmission,
+  ConferenceSetPreferredLayers,
+  ConferenceSetRtpCapabilities,
+  ConferenceSetViewMode,
+  ConferenceSpotlight,
+  ConferenceTransportRef,
+  conferenceRooms,
+} from '../../contract/conference-realtime.ts';
+import { AppError } from '../../errors.ts';
+import type { AppServer, AppSocket } from '../../realtime/socket-server.ts';
+import type { UserSocketTable } from '../module.ts';
+import type { ConferenceService, PushTarget } from './conference-service.ts';
+
+type Binding = { meetingId: string; userId: string };
+
+const roomsOf = (meetingId: string, userId: string) => [conferenceRooms.all(meetingId), conferenceRooms.chairs(meetingId), conferenceRooms.peer(meetingId, userId)];
+
+/** Which conference each socket takes part in (socket id → binding). */
+export class ConferenceBindings {
+  readonly #bindings = new Map<string, Binding>();
+
+  get(socketId: string): Binding | undefined {
+    return this.#bindings.get(socketId);
+  }
+
+  set(socketId: string, binding: Binding): void {
+    this.#bindings.set(socketId, binding);
+  }
+
+  delete(socketId: string): void {
+    this.#bindings.delete(socketId);
+  }
+
+  /** The peer this socket joined `meetingId` as; anything else is not found. */
+  bound(socketId: string, meetingId: string): string {
+    const binding = this.#bindings.get(socketId);
+    if (binding?.meetingId !== meetingId) throw new AppError(404, 'notFound');
+    return binding.userId;
+  }
+}
+
+async function leaveCurrent(service: ConferenceService, bindings: ConferenceBindings, socket: AppSocket): Promise<void> {
+  const binding = bindings.get(socket.id);
+  if (!binding) return;
+  bindings.delete(socket.id);
+  await service.leave(binding.userId, binding.meetingId, socket.id);
+  for (const room of roomsOf(binding.meetingId, binding.userId)) await socket.leave(room);
+}
+
+export function conferenceSockets(service: ConferenceService, bindings: ConferenceBindings): UserSocketTable {
+  const bound = (socket: AppSocket, meetingId: string) => bindings.bound(socket.id, meetingId);
+  return {
+    'conference:join': {
+      schema: ConferenceJoin,
+      run: async ({ meetingId, rtpCapabilities }, socket) => {
+        const current = bindings.get(socket.id);
+        if (current !== undefined && current.meetingId !== meetingId) await leaveCurrent(service, bindings, socket);
+        const userId = socket.data.user.id;
+        return service.join(socket.data.user, meetingId, socket.id, rtpCapabilities as ms.RtpCapabilities | undefined, async ({ peer, all, chairs }) => {
+          bindings.set(socket.id, { meetingId, userId });
+          const rooms = [peer && conferenceRooms.peer(meetingId, userId), all && conferenceRooms.all(meetingId), chairs && conferenceRooms.chairs(meetingId)].filter(
+            (r): r is string => typeof r === 'string',
+          );
+          await socket.join(rooms);
+          // from a peer back to the lobby: stop hearing the conference
+          if (!all) await socket.leave(conferenceRooms.all(meetingId));
+          if (!chairs) await socket.leave(conferenceRooms.chairs(meetingId));
+        });
+      },
+    },
+    'conference:leave': {
+      schema: ConferenceRef,
+      run: async ({ meetingId }, socket) => {
+        if (bindings.get(socket.id)?.meetingId === meetingId) await leaveCurrent(service, bindings, socket);
+        return null;
+      },
+    },
+    'conference:setRtpCapabilities': {
+      schema: ConferenceSetRtpCapabilities,
+      run: async ({ meetingId, rtpCapabilities }, socket) => service.setRtpCapabilities(bound(socket, meetingId), meetingId, socket.id, rtpCapabilities as ms.RtpCapabilities),
+    },
+    'conference:createTransport': {
+      schema: ConferenceCreateTransport,
+      run: async ({ meetingId, direction, forceTcp }, socket) => service.createTransport(bound(socket, meetingId), meetingId, socket.id, direction, forceTcp === true),
+    },
+    'conference:connectTransport': {
+      schema: ConferenceConnectTransport,
+      run: async ({ meetingId, transportId, dtlsParameters }, socket) =>
+        service.connectTransport(bound(socket, meetingId), meetingId, socket.id, transportId, dtlsParameters as ms.DtlsParameters),
+    },
+    'conference:restartIce': {
+      schema: ConferenceTransportRef,
+      run: async ({ meetingId, transportId }, socket) => service.restartIce(bound(socket, meetingId), meetingId, socket.id, transportId),
+    },
+    'conference:produce': {
+      schema: ConferenceProduce,
+      run: async ({ meetingId, transportId, kind, rtpParameters, source, paused }, socket) =>
+        service.produce(bound(socket, meetingId), meetingId, socket.id, { transportId, kind, rtpParameters: rtpParameters as ms.RtpParameters, source, paused }),
+    },
+    'conference:closeProducer': {
+      schema: ConferenceProducerRef,
+      run: async ({ meetingId, producerId }, socket) => service.closeProducer(bound(socket, meetingId), meetingId, socket.id, producerId),
+    },
+    'conference:pauseProducer': {
+      schema: ConferenceProducerRef,
+      run: async ({ meetingId, producerId }, socket) => service.pauseProducer(bound(socket, meetingId), meetingId, socket.id, producerId),
+    },
+    'conference:resumeProducer': {
+      schema: ConferenceProducerRef,
+      run: async ({ meetingId, producerId }, socket) => service.resumeProducer(bound(socket, meetingId), meetingId, socket.id, producerId),
+    },
+    'conference:consume': {
+      schema: ConferenceConsume,
+      run: async ({ meetingId, producerId }, socket) => service.consume(bound(socket, meetingId), meetingId, socket.id, producerId),
+    },
+    'conference:resumeConsumer': {
+      schema: ConferenceConsumerRef,
+      run: async ({ meetingId, consumerId }, socket) => service.resumeConsumer(bound(socket, meetingId), meetingId, socket.id, consumerId),
+    },
+    'conference:pauseConsumer': {
+      schema: ConferenceConsumerRef,
+      run: async ({ meetingId, consumerId }, socket) => service.pauseConsumer(bound(socket, meetingId), meetingId, socket.id, consumerId),
+    },
+    'conference:setPreferredLayers': {
+      schema: ConferenceSetPreferredLayers,
+      run: async ({ meetingId, consumerId, spatialLayer, temporalLayer }, socket) =>
+        service.setPreferredLayers(bound(socket, meetingId), meetingId, socket.id, consumerId, spatialLayer, temporalLayer),
+    },
+    'conference:setViewMode': {
+      schema: ConferenceSetViewMode,
+      run: async ({ meetingId, mode }, socket) => service.setViewMode(bound(socket, meetingId), meetingId, socket.id, mode),
+    },
+    'conference:raiseHand': {
+      schema: ConferenceRaiseHand,
+      run: async ({ meetingId, raised }, socket) => service.raiseHand(bound(socket, meetingId), meetingId, socket.id, raised),
+    },
+
+    // chair controls
+    'conference:admit': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.admit(bound(socket, meetingId), meetingId, socket.id, peerId) },
+    'conference:remove': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.remove(bound(socket, meetingId), meetingId, socket.id, peerId) },
+    'conference:mute': {
+      schema: ConferenceMute,
+      run: async ({ meetingId, peerId, sources }, socket) => service.mute(bound(socket, meetingId), meetingId, socket.id, peerId, sources),
+    },
+    'conference:unmute': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.unmute(bound(socket, meetingId), meetingId, socket.id, peerId) },
+    'conference:giveFloor': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.giveFloor(bound(socket, meetingId), meetingId, socket.id, peerId) },
+    'conference:spotlight': { schema: ConferenceSpotlight, run: async ({ meetingId, peerId }, socket) => service.spotlight(bound(socket, meetingId), meetingId, socket.id, peerId) },
+    'conference:setAdmission': {
+      schema: ConferenceSetAdmission,
+      run: async ({ meetingId, required }, socket) => service.setAdmissionRequired(bound(socket, meetingId), meetingId, socket.id, required),
+    },
+  };
+}
+
+/** A socket that goes away starts its peer's grace period. */
+export function onConferenceSocket(service: ConferenceService, bindings: ConferenceBindings, socket: AppSocket): void {
+  socket.on('disconnect', () => {
+    const binding = bindings.get(socket.id);
+    if (!binding) return;
+    bindings.delete(socket.id);
+    service.disconnected(binding.userId, binding.meetingId, socket.id);
+  });
+}
+
+/** The service's pushes reach the conference's socket rooms; a detached peer's sockets leave them. */
+export function deliverConferencePushes(service: ConferenceService, bindings: ConferenceBindings, io: AppServer): void {
+  const roomFor = (meetingId: string, target: PushTarget) =>
+    target.to === 'all' ? conferenceRooms.all(meetingId) : target.to === 'chairs' ? conferenceRooms.chairs(meetingId) : conferenceRooms.peer(meetingId, target.userId);
+  service.on('push', ({ meetingId, target, event, payload }) => {
+    (io.to(roomFor(meetingId, target)).emit as (event: string, payload: unknown) => boolean)(event, payload);
+  });
+  service.on('detach', ({ meetingId, userId, exceptConnectionId, reason }) => {
+    const ids = io.sockets.adapter.rooms.get(conferenceRooms.peer(meetingId, userId));
+    for (const id of [...(ids ?? [])]) {
+      if (id === exceptConnectionId) continue;
+      const socket = io.sockets.sockets.get(id);
+      if (!socket) continue;
+      if (reason === 'replaced') socket.emit('conference:peerLeft', { meetingId, peerId: userId, reason });
+      for (const room of roomsOf(meetingId, userId)) void socket.leave(room);
+      const binding = bindings.get(id);
+      if (binding?.meetingId === meetingId) bindings.delete(id);
+    }
+  });
+}

@@ -1,0 +1,17 @@
+/**
+ * The users module: people who log in, their roles and units. Owns the
+ * users table (in the identity schema it shares with auth and units); other
+ * modules ask it for names and units through UserService's read methods.
+ */
+import type { AuthService } from '../auth/service.ts';
+import { defineModule } from '../module.ts';
+import { userRoutes } from './routes.ts';
+import { UserService } from './service.ts';
+
+export const usersModule = defineModule<{ auth: AuthService }, UserService>({
+  name: 'users',
+  create: ({ db }, { auth }) => new UserService(db, auth),
+  routes: (service) => userRoutes(service),
+});
+
+export { UserService } from './service.ts';
