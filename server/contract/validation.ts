@@ -2,28 +2,20 @@
  * One validator for every edge: Fastify routes, Socket.io handlers, the web's
  * forms and the tests compile the same TypeBox schemas with this function.
  */
-import type { Static, TSchema } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 
+const ISSUE_RULES = ['required', 'unknown', 'type', 'minLength', 'maxLength', 'pattern', 'format', 'enum', 'minimum', 'maximum', 'other'] as const;
+
 /** One problem with one field, in a form the caller can translate. */
-export type ValidationIssue = {
+export const ValidationIssueSchema = Type.Object({
   /** dotted path of the offending field, e.g. "unitId" or "items.2.title"; "" for the whole value */
-  field: string;
-  rule:
-    | 'required'
-    | 'unknown'
-    | 'type'
-    | 'minLength'
-    | 'maxLength'
-    | 'pattern'
-    | 'format'
-    | 'enum'
-    | 'minimum'
-    | 'maximum'
-    | 'other';
+  field: Type.String(),
+  rule: Type.Enum(ISSUE_RULES),
   /** the limit, type or format the rule refers to, when there is one */
-  expected?: string | number;
-};
+  expected: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+});
+export type ValidationIssue = Static<typeof ValidationIssueSchema>;
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 

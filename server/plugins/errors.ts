@@ -6,19 +6,10 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { ErrorBody } from '../contract/errors.ts';
 import { toIssues, type ValidationIssue } from '../contract/validation.ts';
 import { AppError } from '../errors.ts';
 import { describeIssue, pickLocale, translate, type ErrorKey } from '../i18n/messages.ts';
-
-export type ErrorBody = {
-  error: {
-    code: string;
-    message: string;
-    field?: string;
-    issues?: (ValidationIssue & { message: string })[];
-    requestId: string;
-  };
-};
 
 function send(request: FastifyRequest, reply: FastifyReply, status: number, key: ErrorKey, extra: { params?: Record<string, string | number>; issues?: ValidationIssue[]; field?: string } = {}) {
   const locale = request.locale;

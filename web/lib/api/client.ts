@@ -4,23 +4,12 @@
  * already-translated message; a 401 anywhere sends the person to the login
  * page (unless the caller asks to handle it).
  */
-import type { ValidationIssue } from '$contract/validation.ts';
+import type { ErrorBody, ServerIssue } from '$contract/errors.ts';
+
+export type { ErrorBody, ServerIssue };
 import { i18n } from '$lib/i18n/locale.svelte.ts';
 
 export const API_BASE = '/api/v1';
-
-/** A validation problem as the server reports it: the issue plus its translated sentence. */
-export type ServerIssue = ValidationIssue & { message: string };
-
-export type ErrorBody = {
-  error: {
-    code: string;
-    message: string;
-    field?: string;
-    issues?: ServerIssue[];
-    requestId?: string;
-  };
-};
 
 export class ApiError extends Error {
   readonly status: number;
@@ -29,7 +18,8 @@ export class ApiError extends Error {
   readonly issues: ServerIssue[];
   readonly requestId: string | undefined;
 
-  constructor(status: number, body: ErrorBody['error']) {
+  /** `body` is the server's error, or one the client makes up (no request id then) */
+  constructor(status: number, body: Omit<ErrorBody['error'], 'requestId'> & { requestId?: string }) {
     super(body.message);
     this.name = 'ApiError';
     this.status = status;
