@@ -3,6 +3,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
+import { moduleBoundaries } from './eslint/module-boundaries.js';
 
 export default ts.config(
   { ignores: ['build/', '.svelte-kit/', 'node_modules/', 'data/', 'test-results/', 'migrations/meta/', 'bench/out/'] },
@@ -29,6 +30,7 @@ export default ts.config(
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, svelteConfig } },
   },
+  ...moduleBoundaries,
   {
     // Plain JS scripts run before dependencies exist (system Node): not part of the TS project.
     files: ['**/*.js', '**/*.mjs'],

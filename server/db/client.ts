@@ -8,6 +8,10 @@ import * as schema from './schema/index.ts';
 import { startEmbeddedDatabase } from './embedded.ts';
 
 export type Db = PostgresJsDatabase<typeof schema>;
+/** A transaction handle: read APIs of modules accept one so a caller's checks and writes see one snapshot. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Where a query runs: the pool, or the caller's transaction. */
+export type Executor = Db | Tx;
 
 export type Database = {
   db: Db;

@@ -20,7 +20,7 @@ import type {
 } from '../../contract/meetings.ts';
 import { DEFAULT_QUORUM } from '../../contract/meetings.ts';
 import { foldVietnamese } from '../../contract/text.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
 import { containsFolded } from '../../db/search.ts';
 import { agendaItems, meetingParticipants, meetings, units, users } from '../../db/schema/index.ts';
@@ -67,7 +67,7 @@ function toAgendaDto(row: typeof agendaItems.$inferSelect): AgendaItemDto {
   };
 }
 
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type { Tx } from '../../db/client.ts';
 
 /** The little a hall display shows of its meeting. */
 export type MeetingHeadline = { id: string; title: string; unitName: string; startsAt: string; location: string | null; status: MeetingStatus };
@@ -105,6 +105,14 @@ export class MeetingService {
     });
     this.#events.emit('meeting.changed', { meetingId, version, change });
     return { result, version };
+  }
+
+  /**
+   * What this user may do in this meeting; meetingNotFound when they may not
+   * see it at all. The one access check every module uses.
+   */
+  access(user: SessionUser, meetingId: string): Promise<MeetingAccess> {
+    return loadAccess(this.#db, meetingId, user);
   }
 
   async #assertUnit(unitId: string): Promise<void> {

@@ -4,10 +4,10 @@
  * ủy" under the province) or of the next level down (districts under the
  * province, communes under a district).
  */
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { UnitCreate, UnitDto, UnitLevel, UnitUpdate } from '../../contract/identity.ts';
 import { foldVietnamese } from '../../contract/text.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db, Executor } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
 import { units } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
@@ -41,6 +41,14 @@ export class UnitService {
   async list(): Promise<UnitDto[]> {
     const rows = await this.#db.select().from(units).orderBy(asc(units.level), asc(units.name));
     return rows.map(toDto);
+  }
+
+  /** These units by id (unknown ids are left out), for other modules' labels and placement. */
+  async byIds(ids: readonly string[], executor: Executor = this.#db): Promise<Map<string, UnitDto>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await executor.select().from(units).where(inArray(units.id, unique));
+    return new Map(rows.map((row) => [row.id, toDto(row)]));
   }
 
   async get(id: string): Promise<UnitDto> {

@@ -2,10 +2,10 @@
  * People who log in. Deactivating a user or resetting their password ends all
  * of their sessions at once (REST and open sockets).
  */
-import { and, asc, eq, ilike, type SQL } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, type SQL } from 'drizzle-orm';
 import type { UserCreate, UserDto, UserListQuery, UserUpdate } from '../../contract/identity.ts';
 import { foldVietnamese } from '../../contract/text.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db, Executor } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
 import { containsFolded } from '../../db/search.ts';
 import { units, users } from '../../db/schema/index.ts';
@@ -28,6 +28,9 @@ function toDto(row: typeof users.$inferSelect): UserDto {
     locale: row.locale,
   };
 }
+
+/** What other modules may know of a user by id. */
+export type UserName = { id: string; fullName: string; title: string | null; unitId: string; active: boolean };
 
 export class UserService {
   readonly #db: Db;
@@ -55,6 +58,20 @@ export class UserService {
       .offset(query.offset ?? 0);
     const total = await this.#db.$count(users, where);
     return { users: rows.map(toDto), total };
+  }
+
+  /**
+   * Names (and unit and title) of these users, for other modules' lists:
+   * speakers, pollers, pairers, endpoint accounts. Unknown ids are left out.
+   */
+  async namesById(ids: readonly string[], executor: Executor = this.#db): Promise<Map<string, UserName>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await executor
+      .select({ id: users.id, fullName: users.fullName, title: users.title, unitId: users.unitId, active: users.active })
+      .from(users)
+      .where(inArray(users.id, unique));
+    return new Map(rows.map((row) => [row.id, row]));
   }
 
   async get(id: string): Promise<UserDto> {

@@ -1,0 +1,46 @@
+// Each domain module owns its tables (server/README.md): only the modules
+// named here may import a schema file, and nobody imports the barrel
+// (db/schema/index.ts) from a module. A query on another module's table is
+// then a lint error, not a review comment; ask that module's service instead.
+
+/** schema file (server/db/schema/<file>.ts) → the module folders that own it */
+export const TABLE_OWNERS = {
+  // one identity context in three modules: who logs in, their sessions, their units
+  identity: ['auth', 'users', 'units'],
+  meetings: ['meetings'],
+  live: ['live'],
+  votes: ['votes'],
+  documents: ['documents'],
+  annotations: ['annotations'],
+  conference: ['conference'],
+  'conference-state': ['conference'],
+  display: ['display'],
+  notifications: ['notifications'],
+};
+
+// 'warn' while the modules are being moved onto their own tables (issue 10); 'error' once they are.
+const BOUNDARY_SEVERITY = 'warn';
+
+const MODULES = [...new Set(Object.values(TABLE_OWNERS).flat()), 'system'];
+
+function forbiddenFor(module) {
+  const foreign = Object.entries(TABLE_OWNERS)
+    .filter(([, owners]) => !owners.includes(module))
+    .map(([file]) => file);
+  return [
+    {
+      group: ['**/db/schema', '**/db/schema/index.ts', '**/db/schema/index'],
+      message: 'Import your own schema file (db/schema/<file>.ts), not the barrel: a module queries only its own tables.',
+    },
+    {
+      group: foreign.flatMap((file) => [`**/db/schema/${file}.ts`, `**/db/schema/${file}`]),
+      message: 'Another module owns this table: ask its service (a read API) instead of querying it (see server/README.md).',
+    },
+  ];
+}
+
+/** Flat-config entries, one per module folder. */
+export const moduleBoundaries = MODULES.map((module) => ({
+  files: [`server/modules/${module}/**/*.ts`],
+  rules: { 'no-restricted-imports': [BOUNDARY_SEVERITY, { patterns: forbiddenFor(module) }] },
+}));
