@@ -6,7 +6,7 @@
  * listens.
  */
 import cookie from '@fastify/cookie';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
@@ -24,9 +24,11 @@ import { systemModule } from './modules/system/index.ts';
 import { unitsModule } from './modules/units/index.ts';
 import { usersModule } from './modules/users/index.ts';
 import { votesModule } from './modules/votes/index.ts';
+import { authGatePlugin } from './plugins/auth-gate.ts';
 import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
 import { originCheckPlugin } from './plugins/origin-check.ts';
 import { sessionPlugin } from './plugins/session.ts';
+import { boundedValidatorCompiler } from './plugins/validator-compiler.ts';
 import { webPlugin } from './plugins/web.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
 import './types.ts';
@@ -74,7 +76,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
   })
-    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .setValidatorCompiler(boundedValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
@@ -92,6 +94,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     async (api) => {
       await api.register(originCheckPlugin);
       await api.register(sessionPlugin, { auth: modules.auth.service });
+      await api.register(authGatePlugin);
       for (const routes of loader.routes) await api.register(routes);
       api.all('/*', apiNotFound);
     },

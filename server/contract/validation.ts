@@ -4,8 +4,9 @@
  */
 import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { boundedIssue } from './bounded.ts';
 
-const ISSUE_RULES = ['required', 'unknown', 'type', 'minLength', 'maxLength', 'pattern', 'format', 'enum', 'minimum', 'maximum', 'other'] as const;
+const ISSUE_RULES = ['required', 'unknown', 'type', 'minLength', 'maxLength', 'pattern', 'format', 'enum', 'minimum', 'maximum', 'maxItems', 'maxDepth', 'other'] as const;
 
 /** One problem with one field, in a form the caller can translate. */
 export const ValidationIssueSchema = Type.Object({
@@ -98,17 +99,38 @@ export type Validator<S extends TSchema> = {
  */
 const compiledCache = new WeakMap<TSchema, ReturnType<typeof Compile>>();
 
+/**
+ * Detailed errors only for small input: TypeBox reports every keyword of every
+ * value (20,000 repeated ids once took 12 s), so a large invalid value gets
+ * one issue naming the whole value instead.
+ */
+const DETAILED_ERRORS_UP_TO_NODES = 2_000;
+
+function issuesOf(compiled: ReturnType<typeof Compile>, value: unknown): ValidationIssue[] {
+  if (boundedIssue(value, { maxDepth: 16, maxNodes: DETAILED_ERRORS_UP_TO_NODES, maxStringLength: 100_000 }) !== undefined) return [{ field: '', rule: 'other' }];
+  try {
+    const issues = toIssues(compiled.Errors(value) as RawError[]);
+    return issues.length > 0 ? issues : [{ field: '', rule: 'other' }];
+  } catch {
+    // The reporter failed on this value (it recursed too far): the value is still refused.
+    return [{ field: '', rule: 'other' }];
+  }
+}
+
 export function compileValidator<S extends TSchema>(schema: S): Validator<S> {
   let compiled = compiledCache.get(schema);
   if (compiled === undefined) {
     compiled = Compile(schema);
     compiledCache.set(schema, compiled);
   }
+  const checker = compiled;
   return {
     schema,
     check(value) {
-      if (compiled.Check(value)) return { ok: true, value: value as Static<S> };
-      return { ok: false, issues: toIssues(compiled.Errors(value) as RawError[]) };
+      const tooBig = boundedIssue(value);
+      if (tooBig !== undefined) return { ok: false, issues: [tooBig] };
+      if (checker.Check(value)) return { ok: true, value: value as Static<S> };
+      return { ok: false, issues: issuesOf(checker, value) };
     },
   };
 }

@@ -198,6 +198,10 @@ export function describeIssue(issue: ValidationIssue, locale: Locale): string {
       return vi ? `${label}: không được nhỏ hơn ${n}` : `${label}: must be at least ${n}`;
     case 'maximum':
       return vi ? `${label}: không được lớn hơn ${n}` : `${label}: must be at most ${n}`;
+    case 'maxItems':
+      return vi ? `${label}: quá nhiều phần tử (tối đa ${n})` : `${label}: has too many items (at most ${n})`;
+    case 'maxDepth':
+      return vi ? `${label}: lồng nhau quá sâu (tối đa ${n} cấp)` : `${label}: is nested too deeply (at most ${n} levels)`;
     case 'format':
     case 'pattern':
       return vi ? `${label}: không đúng định dạng` : `${label}: has the wrong format`;

@@ -53,7 +53,14 @@ export function createSocketHandler<Socket extends object>(policy: HandlerPolicy
         reply({ ok: false, error: { code: 'rateLimited', message: translate('rateLimited', locale) } });
         return;
       }
-      const checked = validator.check(payload);
+      let checked: ReturnType<typeof validator.check>;
+      try {
+        checked = validator.check(payload);
+      } catch (error) {
+        // A checker bug on odd input refuses that input; it never ends the process.
+        log.warn({ err: error, ...policy.describe(socket) }, 'socket payload check failed');
+        checked = { ok: false, issues: [{ field: '', rule: 'other' }] };
+      }
       if (!checked.ok) {
         reply({ ok: false, error: { code: 'validation', message: describeIssue(checked.issues[0] ?? { field: '', rule: 'other' }, locale), issues: checked.issues } });
         return;

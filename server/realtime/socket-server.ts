@@ -55,6 +55,8 @@ export async function createSocketServer(app: FastifyInstance): Promise<{
   const io: AppServer = new Server(app.server, {
     path: '/socket.io',
     serveClient: false,
+    // The largest real call is an ink stroke of 5,000 points (~125 KB); Socket.io's default is 1 MB.
+    maxHttpBufferSize: 256 * 1024,
     // A cross-site page must not open a socket with the user's cookie.
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
