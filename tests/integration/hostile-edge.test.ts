@@ -102,7 +102,7 @@ describe('hostile input at the edge', () => {
     const [title, ids, moreIds] = await Promise.all(pending);
     expect(title).toMatchObject({ status: 400, body: { error: { code: 'validation' } } });
     expect(ids).toMatchObject({ status: 400, body: { error: { code: 'validation' } } });
-    expect(moreIds.status).toBe(413); // over the 1 MB body limit: refused before parsing
+    expect(moreIds?.status).toBe(413); // over the 1 MB body limit: refused before parsing
     expect(during.status).toBe(200);
     expect(during.ms).toBeLessThan(1_000);
   });
