@@ -14,37 +14,24 @@ export type ConferencePushes = {
 };
 
 export function listenToConference(socket: AppSocket, on: ConferencePushes): () => void {
-  socket
-    .on('conference:peerJoined', on.peerJoined)
-    .on('conference:peerUpdated', on.peerUpdated)
-    .on('conference:peerLeft', on.peerLeft)
-    .on('conference:newProducer', on.newProducer)
-    .on('conference:producerClosed', on.producerClosed)
-    .on('conference:producerPaused', on.producerPaused)
-    .on('conference:producerResumed', on.producerResumed)
-    .on('conference:consumerClosed', on.consumerClosed)
-    .on('conference:stage', on.stage)
-    .on('conference:hand', on.hand)
-    .on('conference:rejoin', on.rejoin)
-    .on('conference:lobby', on.lobby)
-    .on('conference:admission', on.admission)
-    .on('conference:settings', on.settings)
-    .on('conference:ended', on.ended);
-  return () =>
-    void socket
-      .off('conference:peerJoined', on.peerJoined)
-      .off('conference:peerUpdated', on.peerUpdated)
-      .off('conference:peerLeft', on.peerLeft)
-      .off('conference:newProducer', on.newProducer)
-      .off('conference:producerClosed', on.producerClosed)
-      .off('conference:producerPaused', on.producerPaused)
-      .off('conference:producerResumed', on.producerResumed)
-      .off('conference:consumerClosed', on.consumerClosed)
-      .off('conference:stage', on.stage)
-      .off('conference:hand', on.hand)
-      .off('conference:rejoin', on.rejoin)
-      .off('conference:lobby', on.lobby)
-      .off('conference:admission', on.admission)
-      .off('conference:settings', on.settings)
-      .off('conference:ended', on.ended);
+  // One list for adding and removing, so the two cannot drift apart.
+  const wire = (method: 'on' | 'off') => {
+    socket[method]('conference:peerJoined', on.peerJoined);
+    socket[method]('conference:peerUpdated', on.peerUpdated);
+    socket[method]('conference:peerLeft', on.peerLeft);
+    socket[method]('conference:newProducer', on.newProducer);
+    socket[method]('conference:producerClosed', on.producerClosed);
+    socket[method]('conference:producerPaused', on.producerPaused);
+    socket[method]('conference:producerResumed', on.producerResumed);
+    socket[method]('conference:consumerClosed', on.consumerClosed);
+    socket[method]('conference:stage', on.stage);
+    socket[method]('conference:hand', on.hand);
+    socket[method]('conference:rejoin', on.rejoin);
+    socket[method]('conference:lobby', on.lobby);
+    socket[method]('conference:admission', on.admission);
+    socket[method]('conference:settings', on.settings);
+    socket[method]('conference:ended', on.ended);
+  };
+  wire('on');
+  return () => wire('off');
 }
