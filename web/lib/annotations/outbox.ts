@@ -19,25 +19,20 @@
  * the other tabs' entries and skips a change another tab has already
  * superseded (queued or sent later).
  *
- * Plain TypeScript with injected storage, clock and transport, so it is
- * unit-tested without a browser (tests/unit/annotations-outbox.test.ts).
+ * This file is the queue; the tabs' entries are read in outbox-tabs.ts and
+ * stored as outbox-codec.ts says. Plain TypeScript with injected storage,
+ * clock and transport, so it is unit-tested without a browser
+ * (tests/unit/annotations-outbox.test.ts).
  */
-import type { AnnotationDto, AnnotationUpsert } from '$contract/annotations.ts';
+import type { AnnotationDto } from '$contract/annotations.ts';
 import type { Ack, AckError } from '$contract/realtime.ts';
+import { isRetryable } from '../realtime/errors.ts';
 import { newId } from './ids.ts';
+import { opId, type OutboxEntry, type OutboxOp, type TabRecord } from './outbox-codec.ts';
+import { changedLaterElsewhere, olderElsewhere, TabRegistry, type OutboxStorage } from './outbox-tabs.ts';
 
-export type OutboxOp = { type: 'upsert'; annotation: AnnotationUpsert } | { type: 'delete'; id: string };
-/** `at`: when the change was made (ms, wall clock), to order changes of the same annotation across tabs. */
-export type OutboxEntry = { seq: number; at: number; op: OutboxOp };
-
-/** Synchronous key/value storage that can list its keys (localStorage fits; tests use a Map). */
-export type OutboxStorage = {
-  readonly length: number;
-  key(index: number): string | null;
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-};
+export { opId, type OutboxEntry, type OutboxOp } from './outbox-codec.ts';
+export type { OutboxStorage } from './outbox-tabs.ts';
 
 /** Sends one change and resolves with its ack; never throws (offline and timeouts are error acks). */
 export type OutboxTransport = (op: OutboxOp) => Promise<Ack<AnnotationDto>>;
@@ -88,29 +83,6 @@ export type OutboxOptions = {
   lock?: OutboxLock;
 };
 
-/** What one instance keeps in storage. `beat` 0: released (closed), adopt at once. */
-type TabRecord = {
-  v: 2;
-  beat: number;
-  entries: OutboxEntry[];
-  /** changes this tab sent while another tab still had an older change of the same id queued: id → at */
-  sent: Record<string, number>;
-};
-
-/** Another instance's stored entry. */
-type Peer = { key: string; tab: string; record: TabRecord };
-
-/**
- * Failures worth retrying: the connection, the clock, the server's rate
- * limit or a passing server error. Anything else (validation, not found, no
- * access) will fail the same way again.
- */
-const TRANSIENT = new Set(['offline', 'timeout', 'rateLimited', 'internal', 'network', 'unavailable']);
-
-export function isTransient(error: AckError): boolean {
-  return TRANSIENT.has(error.code);
-}
-
 /**
  * The shared part of the storage key of one user's queues on one document
  * version. Before tabs had their own entries the whole queue lived under
@@ -120,20 +92,10 @@ export function outboxKey(userId: string, documentId: string, version: number): 
   return `phs.annotations.outbox.v1:${userId}:${documentId}:${version}`;
 }
 
-/** The id an operation is about. */
-export function opId(op: OutboxOp): string {
-  return op.type === 'upsert' ? op.annotation.id : op.id;
-}
-
-/** Whether a change made at (at, tab) is later than one made at (otherAt, otherTab); ties go to the greater tab id. */
-function isLater(at: number, tab: string, otherAt: number, otherTab: string): boolean {
-  return at > otherAt || (at === otherAt && tab > otherTab);
-}
-
 export class Outbox {
   readonly #options: OutboxOptions;
   readonly #tabId: string;
-  readonly #ownKey: string;
+  readonly #tabs: TabRegistry;
   #entries: OutboxEntry[] = [];
   #sent: Record<string, number> = {};
   #nextSeq = 1;
@@ -147,13 +109,11 @@ export class Outbox {
   #cancelHeartbeat: (() => void) | null = null;
   #failures = 0;
   #closed = false;
-  /** other tabs' entries parsed, by key, reused while their text is unchanged */
-  readonly #peerCache = new Map<string, { text: string; record: TabRecord | null }>();
 
   constructor(options: OutboxOptions) {
     this.#options = options;
     this.#tabId = options.tabId ?? newId();
-    this.#ownKey = `${options.key}:${this.#tabId}`;
+    this.#tabs = new TabRegistry(options.storage, options.key, this.#tabId);
     // Without a lock this runs at once, so a reload shows what was queued before it right away
     // (no callbacks yet: the owner is still being built; it reads entries and flushes when ready).
     if (options.lock === undefined) this.#adoptNow();
@@ -292,7 +252,8 @@ export class Outbox {
         this.#remove(entry.seq);
         continue;
       }
-      if (!isTransient(ack.error)) {
+      // Anything but a passing failure (validation, not found, no access) would fail the same way again.
+      if (!isRetryable(ack.error)) {
         this.#remove(entry.seq);
         this.#options.onDrop?.(entry.op, ack.error);
         continue;
@@ -313,7 +274,7 @@ export class Outbox {
     }, delay);
   }
 
-  // ---- tabs ----------------------------------------------------------------
+  // ---- other tabs ----------------------------------------------------------
 
   #now(): number {
     return (this.#options.now ?? Date.now)();
@@ -342,45 +303,10 @@ export class Outbox {
     this.#scheduleHeartbeat();
   }
 
-  /** The other instances' entries of this queue family (the pre-tab shared entry included, as a released one). */
-  #peers(): Peer[] {
-    const { storage, key: base } = this.#options;
-    const prefix = `${base}:`;
-    const keys: string[] = [];
-    try {
-      for (let index = 0; index < storage.length; index += 1) {
-        const key = storage.key(index);
-        if (key !== null && key !== this.#ownKey && (key === base || key.startsWith(prefix))) keys.push(key);
-      }
-    } catch {
-      return [];
-    }
-    const peers: Peer[] = [];
-    const seen = new Set<string>();
-    for (const key of keys) {
-      seen.add(key);
-      let text: string | null;
-      try {
-        text = storage.getItem(key);
-      } catch {
-        continue;
-      }
-      if (text === null) continue;
-      let cached = this.#peerCache.get(key);
-      if (cached?.text !== text) {
-        cached = { text, record: key === base ? readLegacy(text) : readRecord(text) };
-        this.#peerCache.set(key, cached);
-      }
-      if (cached.record !== null) peers.push({ key, tab: key === base ? '' : key.slice(prefix.length), record: cached.record });
-    }
-    for (const key of this.#peerCache.keys()) if (!seen.has(key)) this.#peerCache.delete(key);
-    return peers;
-  }
-
   #adoptNow(): number {
     if (this.#closed) return 0;
     const staleBefore = this.#now() - (this.#options.staleMs ?? 180_000);
-    const gone = this.#peers().filter((peer) => peer.record.beat <= staleBefore);
+    const gone = this.#tabs.peers().filter((peer) => peer.record.beat <= staleBefore);
     if (gone.length === 0) return 0;
     const incoming = gone
       .flatMap((peer) => peer.record.entries)
@@ -396,14 +322,7 @@ export class Outbox {
     this.#entries = this.#entries.map((entry, order) => ({ entry, order })).sort((a, b) => a.entry.at - b.entry.at || a.order - b.order).map(({ entry }) => entry);
     // Ours first, theirs removed after: if writing ours fails, theirs stays for someone else (a replay at worst).
     if (!this.#persist()) return adopted;
-    for (const peer of gone) {
-      try {
-        this.#options.storage.removeItem(peer.key);
-      } catch {
-        // Left for the next look.
-      }
-      this.#peerCache.delete(peer.key);
-    }
+    for (const peer of gone) this.#tabs.forget(peer);
     return adopted;
   }
 
@@ -426,12 +345,7 @@ export class Outbox {
     const id = opId(entry.op);
     const ownSent = this.#sent[id];
     if (ownSent !== undefined && ownSent > entry.at) return true;
-    for (const peer of this.#peers()) {
-      const sentAt = peer.record.sent[id];
-      if (sentAt !== undefined && isLater(sentAt, peer.tab, entry.at, this.#tabId)) return true;
-      if (peer.record.entries.some((other) => opId(other.op) === id && isLater(other.at, peer.tab, entry.at, this.#tabId))) return true;
-    }
-    return false;
+    return changedLaterElsewhere(this.#tabs.peers(), id, entry.at, this.#tabId);
   }
 
   /**
@@ -440,19 +354,18 @@ export class Outbox {
    */
   #noteSent(entry: OutboxEntry): void {
     const id = opId(entry.op);
-    const older = this.#peers().some((peer) => peer.record.entries.some((other) => opId(other.op) === id && other.at < entry.at));
-    if (older) this.#sent[id] = Math.max(entry.at, this.#sent[id] ?? 0);
+    if (olderElsewhere(this.#tabs.peers(), id, entry.at)) this.#sent[id] = Math.max(entry.at, this.#sent[id] ?? 0);
   }
 
   /** Forgets sent changes no other tab's queue is older than any more; answers whether any was. */
   #pruneSent(): boolean {
     const ids = Object.keys(this.#sent);
     if (ids.length === 0) return false;
-    const peers = this.#peers();
+    const peers = this.#tabs.peers();
     const sent: Record<string, number> = {};
     for (const id of ids) {
       const at = this.#sent[id]!;
-      if (peers.some((peer) => peer.record.entries.some((other) => opId(other.op) === id && other.at < at))) sent[id] = at;
+      if (olderElsewhere(peers, id, at)) sent[id] = at;
     }
     this.#sent = sent;
     return Object.keys(sent).length !== ids.length;
@@ -471,77 +384,19 @@ export class Outbox {
 
   /** Writes this instance's entry (or removes it when there is nothing to keep); false when storage refused. */
   #persist(): boolean {
-    const ok = this.#hasContent() ? this.#write(this.#now()) : this.#erase();
+    const ok = this.#hasContent() ? this.#write(this.#now()) : this.#tabs.erase();
     this.#options.onChange?.(this.#entries.length);
     return ok;
   }
 
+  /** Storage full or blocked (private mode): false, and the queue still lives in memory until sent. */
   #write(beat: number): boolean {
     const record: TabRecord = { v: 2, beat, entries: this.#entries, sent: this.#sent };
-    try {
-      this.#options.storage.setItem(this.#ownKey, JSON.stringify(record));
-      return true;
-    } catch {
-      // Storage full or blocked (private mode): the queue still lives in memory until sent.
-      return false;
-    }
-  }
-
-  #erase(): boolean {
-    try {
-      this.#options.storage.removeItem(this.#ownKey);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.#tabs.write(record);
   }
 }
 
 function defaultSchedule(run: () => void, ms: number): () => void {
   const timer = setTimeout(run, ms);
   return () => clearTimeout(timer);
-}
-
-/** A tab's stored entry; anything unreadable (another app version, a broken write) is ignored, not thrown. */
-function readRecord(text: string): TabRecord | null {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null) return null;
-    const { v, beat, entries, sent } = parsed as { v?: unknown; beat?: unknown; entries?: unknown; sent?: unknown };
-    if (v !== 2 || typeof beat !== 'number' || !Array.isArray(entries)) return null;
-    const sentMap: Record<string, number> = {};
-    if (typeof sent === 'object' && sent !== null) {
-      for (const [id, at] of Object.entries(sent)) if (typeof at === 'number') sentMap[id] = at;
-    }
-    return { v: 2, beat, entries: entries.filter(isEntry), sent: sentMap };
-  } catch {
-    return null;
-  }
-}
-
-/** The queue as stored before tabs had their own entries (an array under the shared key): a released entry, in its order. */
-function readLegacy(text: string): TabRecord | null {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (!Array.isArray(parsed)) return null;
-    const entries = parsed
-      .filter((value): value is Omit<OutboxEntry, 'at'> => isEntry({ ...(value as object), at: 0 }))
-      .map((entry, index) => ({ seq: entry.seq, at: index, op: entry.op }));
-    return { v: 2, beat: 0, entries, sent: {} };
-  } catch {
-    return null;
-  }
-}
-
-function isEntry(value: unknown): value is OutboxEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const { seq, at, op } = value as { seq?: unknown; at?: unknown; op?: unknown };
-  if (typeof seq !== 'number' || typeof at !== 'number' || typeof op !== 'object' || op === null) return false;
-  const { type } = op as { type?: unknown };
-  if (type === 'delete') return typeof (op as { id?: unknown }).id === 'string';
-  if (type === 'upsert') {
-    const annotation = (op as { annotation?: unknown }).annotation;
-    return typeof annotation === 'object' && annotation !== null && typeof (annotation as { id?: unknown }).id === 'string';
-  }
-  return false;
 }

@@ -9,10 +9,12 @@
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- the Maps here are bookkeeping or rebuilt whole inside $derived, never mutated in place as state. */
 import type { AnnotationDto, AnnotationUpsert } from '$contract/annotations.ts';
-import { ACK_TIMEOUT_MS, type Ack, type AckError } from '$contract/realtime.ts';
+import type { Ack, AckError } from '$contract/realtime.ts';
 import { errorMessage } from '$lib/api/client.ts';
 import { format, i18n } from '$lib/i18n/locale.svelte.ts';
+import { callOver } from '$lib/realtime/call.ts';
 import type { AppSocket } from '$lib/realtime/client.svelte.ts';
+import { SocketFollower } from '$lib/realtime/follower.ts';
 import { toasts } from '$lib/toasts.svelte.ts';
 import { annotationsApi } from './api.ts';
 import { newId } from './ids.ts';
@@ -25,7 +27,7 @@ export type AnnotationInput = DistributiveOmit<AnnotationUpsert, 'id' | 'documen
 
 export type AnnotationStoreOptions = { documentId: string; version: number; userId: string };
 
-export class AnnotationStore {
+export class AnnotationStore extends SocketFollower<AppSocket> {
   readonly documentId: string;
   readonly version: number;
   readonly userId: string;
@@ -56,15 +58,15 @@ export class AnnotationStore {
   /** the highest revision seen per id, deleted ones included, so a late push cannot bring them back */
   readonly #revisions = new Map<string, number>();
   readonly #outbox: Outbox;
-  #socket: AppSocket | null = null;
-  #detach: (() => void) | null = null;
+  /** Calls on the followed socket; while it is not connected they fail at once (the outbox waits for the connect). */
+  readonly #call = callOver(() => (this.socket?.connected === true ? this.socket : null));
   /** pushes that arrive while the list is loading, applied over it afterwards */
   #buffer: AnnotationDto[] | null = null;
   #loadGeneration = 0;
-  #destroyed = false;
   #unlisten: (() => void) | null = null;
 
   constructor(options: AnnotationStoreOptions) {
+    super();
     this.documentId = options.documentId;
     this.version = options.version;
     this.userId = options.userId;
@@ -72,7 +74,7 @@ export class AnnotationStore {
       storage: browserStorage(),
       key: outboxKey(options.userId, options.documentId, options.version),
       transport: (op) => this.#send(op),
-      online: () => this.#socket?.connected === true,
+      online: () => this.socket?.connected === true,
       onAck: (dto) => this.#acknowledged(dto),
       onDrop: (_op, error) => this.#dropped(error),
       // Another tab changed it later: show the server's copy (its push was ignored while ours waited).
@@ -101,28 +103,22 @@ export class AnnotationStore {
     return this.#items[id];
   }
 
-  /**
-   * Follow the tab's socket (call again whenever realtime.socket changes; null while there is none).
-   * realtime.socket is not a rune, so mount it as `$effect(() => { void realtime.state; store.attach(realtime.socket); })`.
-   */
-  attach(socket: AppSocket | null): void {
-    if (socket === this.#socket || this.#destroyed) return;
-    this.#detach?.();
-    this.#detach = null;
-    this.#socket = socket;
-    if (socket === null) {
-      void this.#load();
-      return;
-    }
+  // Follow the tab's socket with attach() (call again whenever realtime.socket changes; null while there is none).
+  // realtime.socket is not a rune, so mount it as `$effect(() => { void realtime.state; store.attach(realtime.socket); })`.
+
+  protected override listen(socket: AppSocket): () => void {
     const onChanged = (dto: AnnotationDto) => this.#pushed(dto);
-    // Back online: catch up with what the other devices did meanwhile, then send the queue.
-    const onConnect = () => void this.#load();
     socket.on('annotation:changed', onChanged);
-    socket.on('connect', onConnect);
-    this.#detach = () => {
-      socket.off('annotation:changed', onChanged);
-      socket.off('connect', onConnect);
-    };
+    return () => socket.off('annotation:changed', onChanged);
+  }
+
+  /** A new socket, or none (then the REST list): read what the server has now. */
+  protected override attached(): void {
+    void this.#load();
+  }
+
+  /** Back online: catch up with what the other devices did meanwhile, then send the queue. */
+  protected override connected(): void {
     void this.#load();
   }
 
@@ -156,10 +152,7 @@ export class AnnotationStore {
   }
 
   destroy(): void {
-    this.#destroyed = true;
-    this.#detach?.();
-    this.#detach = null;
-    this.#socket = null;
+    this.stopFollowing();
     this.#unlisten?.();
     this.#unlisten = null;
     this.#outbox.close();
@@ -172,9 +165,8 @@ export class AnnotationStore {
     // A load that replaces one still running keeps what the first one buffered.
     this.#buffer ??= [];
     let list: AnnotationDto[] | null = null;
-    const socket = this.#socket;
-    if (socket?.connected === true) {
-      const ack = await this.#emit<AnnotationDto[]>(socket, 'annotation:list', { documentId: this.documentId, version: this.version });
+    if (this.socket?.connected === true) {
+      const ack = await this.#call('annotation:list', { documentId: this.documentId, version: this.version });
       if (ack.ok) list = ack.data;
       else this.loadError = ack.error.message;
     }
@@ -185,7 +177,7 @@ export class AnnotationStore {
         if (generation === this.#loadGeneration) this.loadError = errorMessage(error);
       }
     }
-    if (generation !== this.#loadGeneration || this.#destroyed) return;
+    if (generation !== this.#loadGeneration || this.closed) return;
     const buffered = this.#buffer ?? [];
     this.#buffer = null;
     this.loading = false;
@@ -272,22 +264,7 @@ export class AnnotationStore {
   // ---- sending ------------------------------------------------------------
 
   #send(op: OutboxOp): Promise<Ack<AnnotationDto>> {
-    const socket = this.#socket;
-    if (socket === null || !socket.connected) return Promise.resolve(offline());
-    return op.type === 'upsert'
-      ? this.#emit<AnnotationDto>(socket, 'annotation:upsert', op.annotation)
-      : this.#emit<AnnotationDto>(socket, 'annotation:delete', { id: op.id });
-  }
-
-  /** One call with the contract's ack timeout; a timeout or a dropped connection is an error ack, never a throw. */
-  async #emit<T>(socket: AppSocket, event: 'annotation:upsert' | 'annotation:delete' | 'annotation:list', payload: unknown): Promise<Ack<T>> {
-    try {
-      // socket.io's overloads cannot follow a union of event names; the contract types the payloads above.
-      const emitter = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> };
-      return (await emitter.emitWithAck(event, payload)) as Ack<T>;
-    } catch {
-      return { ok: false, error: { code: 'timeout', message: i18n.m.realtime.timeout } };
-    }
+    return op.type === 'upsert' ? this.#call('annotation:upsert', op.annotation) : this.#call('annotation:delete', { id: op.id });
   }
 
   #toLocal(annotation: AnnotationUpsert): AnnotationDto {
@@ -304,10 +281,6 @@ export class AnnotationStore {
       updatedAt: new Date().toISOString(),
     };
   }
-}
-
-function offline(): Ack<AnnotationDto> {
-  return { ok: false, error: { code: 'offline', message: i18n.m.realtime.offline } };
 }
 
 /** localStorage when the browser allows it; otherwise a queue that lives as long as the tab. */

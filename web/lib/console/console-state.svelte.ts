@@ -8,19 +8,16 @@
  */
 import type { DocumentDto } from '$contract/documents.ts';
 import type { MeetingDto, MeetingStatus } from '$contract/meetings.ts';
-import type { Ack, AckCallback, ClientToServerEvents, Versioned } from '$contract/realtime.ts';
+import type { Ack, ClientToServerEvents, Versioned } from '$contract/realtime.ts';
 import { ApiError, errorMessage } from '$lib/api/client.ts';
 import { documentsApi } from '$lib/api/documents.ts';
 import { meetingsApi } from '$lib/api/meetings.ts';
-import { LiveMeeting, type LiveCall } from '$lib/live/live-meeting.svelte.ts';
+import { LiveMeeting } from '$lib/live/live-meeting.svelte.ts';
+import type { Call, Payloads } from '$lib/realtime/call.ts';
 import { toasts } from '$lib/toasts.svelte.ts';
 
-type EventName = keyof ClientToServerEvents;
-type PayloadOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[0];
-type AckDataOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer T> ? T : never;
-
 /** `realtime.call` has this shape; tests may pass their own. */
-export type ConsoleCall = <E extends EventName>(event: E, payload: PayloadOf<E>) => Promise<Ack<AckDataOf<E>>>;
+export type ConsoleCall = Call<ClientToServerEvents>;
 
 /** The console's own actions (the live meeting's join/snapshot are LiveMeeting's business); each answers a version. */
 export type ConsoleEvent =
@@ -56,8 +53,7 @@ export class ConsoleState {
   constructor(meetingId: string, call: ConsoleCall) {
     this.meetingId = meetingId;
     this.#call = call;
-    const liveCall: LiveCall = (event, payload) => call(event, payload);
-    this.live = new LiveMeeting(meetingId, liveCall);
+    this.live = new LiveMeeting(meetingId, call);
   }
 
   /** The live status wins over the REST one: it follows start and close as they happen. */
@@ -97,12 +93,12 @@ export class ConsoleState {
    * Sends one action (unless the same key is already under way) and resolves
    * with the version it produced, or null when it was refused or not sent.
    */
-  async act<E extends ConsoleEvent>(key: string, event: E, payload: PayloadOf<E>): Promise<number | null> {
+  async act<E extends ConsoleEvent>(key: string, event: E, payload: Payloads<ClientToServerEvents>[E]): Promise<number | null> {
     if (this.isBusy(key)) return null;
     this.busy = { ...this.busy, [key]: true };
     try {
-      // Every ConsoleEvent answers a Versioned (see the contract); TS cannot narrow the generic lookup.
-      const ack = (await this.#call(event, payload)) as Ack<Versioned>;
+      // Every ConsoleEvent answers a Versioned (see the contract), and the types know it.
+      const ack: Ack<Versioned> = await this.#call(event, payload);
       if (!ack.ok) {
         toasts.error(ack.error.message);
         return null;

@@ -1,16 +1,18 @@
 /**
  * The hall display's state: who this screen is (from the server, which is
  * the source of truth: a reload keeps it paired), the code it shows while
- * waiting to be paired, its `/display` socket, and the LiveMeeting of its
- * assigned meeting. The secretary's confirmation, a move to another meeting
- * or unpairing reach it over the socket and it switches without a reload.
+ * waiting to be paired, its `/display` socket, and the LiveMeeting and
+ * MeetingPolls of its assigned meeting (the same followers as the tablet's,
+ * on the display namespace's socket). The secretary's confirmation, a move
+ * to another meeting or unpairing reach it over the socket and it switches
+ * without a reload.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { DisplayClientToServerEvents, DisplayServerToClientEvents, DisplayState, PairingDto } from '$contract/display.ts';
-import { ACK_TIMEOUT_MS, type Ack } from '$contract/realtime.ts';
 import type { PollDto } from '$contract/votes.ts';
-import { i18n } from '$lib/i18n/locale.svelte.ts';
-import { LiveMeeting, type LiveCall, type LiveSocket } from '$lib/live/live-meeting.svelte.ts';
+import { LiveMeeting } from '$lib/live/live-meeting.svelte.ts';
+import { callOver } from '$lib/realtime/call.ts';
+import { MeetingPolls } from '$lib/votes/polls.svelte.ts';
 import { wallApi } from './api.ts';
 
 export type DisplaySocket = Socket<DisplayServerToClientEvents, DisplayClientToServerEvents>;
@@ -20,8 +22,6 @@ export type WallConnection = 'connecting' | 'connected' | 'offline';
 /** Ask for a fresh code this long before the shown one expires (the server renews under a minute left). */
 const RENEW_BEFORE_MS = 45_000;
 const RETRY_MS = 3_000;
-/** Ballots arrive in bursts: refetch the polls at most this often. */
-const POLLS_DEBOUNCE_MS = 500;
 
 export class DisplayWall {
   state = $state<DisplayState | null>(null);
@@ -30,7 +30,8 @@ export class DisplayWall {
   /** the server could not be reached for the state or a code (shown as offline, retried) */
   failing = $state(false);
   live = $state<LiveMeeting | null>(null);
-  polls = $state<PollDto[]>([]);
+  /** the assigned meeting's polls (turnout moves live; the wall never sees who has not voted) */
+  #polls = $state<MeetingPolls | null>(null);
 
   readonly phase: WallPhase = $derived(
     this.state === null ? 'loading' : this.state.meeting !== null ? 'meeting' : this.state.paired ? 'waiting' : 'pairing',
@@ -41,21 +42,16 @@ export class DisplayWall {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #renewTimer: ReturnType<typeof setTimeout> | null = null;
-  #pollsTimer: ReturnType<typeof setTimeout> | null = null;
   #refreshing: Promise<void> | null = null;
   #refreshAgain: Promise<void> | null = null;
   #stopped = false;
 
-  readonly call: LiveCall = async (event, payload) => {
-    const socket = this.#socket;
-    if (socket === null || !socket.connected) return { ok: false, error: { code: 'offline', message: i18n.m.realtime.offline } };
-    try {
-      const emitter = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(event: string, payload: unknown): Promise<Ack<unknown>> };
-      return await emitter.emitWithAck(event, payload);
-    } catch {
-      return { ok: false, error: { code: 'timeout', message: i18n.m.realtime.timeout } };
-    }
-  };
+  /** Calls on the wall's socket; while it is not connected they fail at once (the next connect joins anyway). */
+  readonly call = callOver(() => (this.#socket?.connected === true ? this.#socket : null));
+
+  get polls(): PollDto[] {
+    return this.#polls?.polls ?? [];
+  }
 
   start(): void {
     void this.refresh().then(() => this.#openSocket());
@@ -66,9 +62,10 @@ export class DisplayWall {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     if (this.#renewTimer !== null) clearTimeout(this.#renewTimer);
-    if (this.#pollsTimer !== null) clearTimeout(this.#pollsTimer);
     this.live?.close();
     this.live = null;
+    this.#polls?.close();
+    this.#polls = null;
     const socket = this.#socket;
     this.#socket = null;
     if (socket !== null) {
@@ -165,28 +162,29 @@ export class DisplayWall {
       }
     });
     socket.on('display:assigned', () => void this.refresh());
-    socket.on('poll:update', (update) => {
-      this.polls = this.polls.map((poll) => (poll.id === update.pollId ? { ...poll, status: update.status, turnout: { ...poll.turnout, cast: update.cast, eligible: update.eligible } } : poll));
-      this.#refetchPollsSoon();
-    });
-    this.live?.attach(socket as LiveSocket);
+    this.live?.attach(socket);
+    this.#polls?.attach(socket);
   }
 
   #reconnect(socket: DisplaySocket): void {
     if (!this.#stopped && this.#socket === socket && !socket.active) socket.connect();
   }
 
-  /** Follows the assigned meeting (a new LiveMeeting when it changes; none while unassigned). */
+  /** Follows the assigned meeting (a new LiveMeeting and MeetingPolls when it changes; none while unassigned). */
   #follow(meetingId: string | null): void {
     if (this.live?.meetingId === meetingId) return;
     this.live?.close();
     this.live = null;
-    this.polls = [];
+    this.#polls?.close();
+    this.#polls = null;
     if (meetingId === null) return;
     const live = new LiveMeeting(meetingId, this.call);
+    const polls = new MeetingPolls(meetingId, () => wallApi.polls());
     this.live = live;
-    if (this.#socket !== null) live.attach(this.#socket as LiveSocket);
-    this.#refetchPollsSoon(0);
+    this.#polls = polls;
+    live.attach(this.#socket);
+    polls.attach(this.#socket);
+    void polls.load();
   }
 
   /**
@@ -201,20 +199,6 @@ export class DisplayWall {
       if (known?.documentId === documentId && known.version === version) return;
       await this.refresh();
     }
-  }
-
-  #refetchPollsSoon(delay = POLLS_DEBOUNCE_MS): void {
-    if (this.#pollsTimer !== null) return;
-    this.#pollsTimer = setTimeout(() => {
-      this.#pollsTimer = null;
-      if (this.live === null) return;
-      wallApi.polls().then(
-        (polls) => {
-          if (this.live !== null) this.polls = polls;
-        },
-        () => {},
-      );
-    }, delay);
   }
 
   #later(run: () => void, ms: number): void {

@@ -8,23 +8,25 @@
  * display's socket speaks the same join/snapshot/update events.
  */
 import { applyLiveUpdate, type LiveSnapshot, type LiveUpdateMessage, type SpeakerEntry } from '$contract/live.ts';
-import type { Ack, AckError } from '$contract/realtime.ts';
+import type { AckError, ClientToServerEvents } from '$contract/realtime.ts';
+import type { Call } from '$lib/realtime/call.ts';
+import { isRetryable } from '$lib/realtime/errors.ts';
+import { SocketFollower, type LinkSocket } from '$lib/realtime/follower.ts';
 
 /** The little of a Socket.io socket this needs (the tab's socket or the display's). */
-export type LiveSocket = {
-  readonly connected: boolean;
+export type LiveSocket = LinkSocket & {
   on(event: 'live:update', listener: (message: LiveUpdateMessage) => void): unknown;
-  on(event: 'connect' | 'disconnect', listener: () => void): unknown;
   off(event: 'live:update', listener: (message: LiveUpdateMessage) => void): unknown;
-  off(event: 'connect' | 'disconnect', listener: () => void): unknown;
 };
 
-/** Sends one call and resolves with its ack (never throws); `realtime.call` fits. */
-export type LiveCall = (event: 'meeting:join' | 'meeting:snapshot' | 'meeting:leave', payload: { meetingId: string }) => Promise<Ack<unknown>>;
+/** The calls of following a meeting; the display namespace speaks exactly these. */
+export type MeetingCalls = Pick<ClientToServerEvents, 'meeting:join' | 'meeting:snapshot' | 'meeting:leave'>;
+/** `realtime.call` fits, and so does the wall's call over its own socket. */
+export type LiveCall = Call<MeetingCalls>;
 
 export type LiveStatus = 'idle' | 'joining' | 'live' | 'resyncing' | 'offline' | 'failed';
 
-export class LiveMeeting {
+export class LiveMeeting extends SocketFollower<LiveSocket> {
   readonly meetingId: string;
   snapshot = $state<LiveSnapshot | null>(null);
   status = $state<LiveStatus>('idle');
@@ -37,46 +39,37 @@ export class LiveMeeting {
   readonly waitingSpeakers: SpeakerEntry[] = $derived(this.snapshot?.speakers.filter((entry) => entry.status === 'waiting') ?? []);
 
   readonly #call: LiveCall;
-  #socket: LiveSocket | null = null;
-  #detach: (() => void) | null = null;
   /** server clock minus ours, so timers agree with the server's */
   #clockOffset = 0;
   #syncing: Promise<void> | null = null;
-  #closed = false;
   // Callbacks, not state: nothing renders from this set.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #listeners = new Set<(message: LiveUpdateMessage) => void>();
 
   constructor(meetingId: string, call: LiveCall) {
+    super();
     this.meetingId = meetingId;
     this.#call = call;
   }
 
-  /** Follow a socket (call again whenever the tab's socket changes; null while there is none). */
-  attach(socket: LiveSocket | null): void {
-    if (socket === this.#socket) return;
-    this.#detach?.();
-    this.#detach = null;
-    this.#socket = socket;
-    if (socket === null || this.#closed) {
-      if (!this.#closed && this.snapshot !== null) this.status = 'offline';
-      return;
-    }
+  protected override listen(socket: LiveSocket): () => void {
     const onUpdate = (message: LiveUpdateMessage) => this.#receive(message);
-    const onConnect = () => void this.#join();
-    const onDisconnect = () => {
-      if (!this.#closed) this.status = 'offline';
-    };
     socket.on('live:update', onUpdate);
-    socket.on('connect', onConnect);
-    socket.on('disconnect', onDisconnect);
-    this.#detach = () => {
-      socket.off('live:update', onUpdate);
-      socket.off('connect', onConnect);
-      socket.off('disconnect', onDisconnect);
-    };
-    if (socket.connected) void this.#join();
+    return () => socket.off('live:update', onUpdate);
+  }
+
+  protected override attached(socket: LiveSocket | null): void {
+    if (socket?.connected === true) void this.#join();
     else if (this.snapshot !== null) this.status = 'offline';
+  }
+
+  /** A new connection is a new member of the room: join again and start from the database's state. */
+  protected override connected(): void {
+    void this.#join();
+  }
+
+  protected override disconnected(): void {
+    this.status = 'offline';
   }
 
   /** Called for every applied update (after the snapshot changed), e.g. to follow the presenter. */
@@ -98,12 +91,8 @@ export class LiveMeeting {
 
   /** Leave the meeting's room and stop listening. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    const socket = this.#socket;
-    this.#detach?.();
-    this.#detach = null;
-    this.#socket = null;
+    if (this.closed) return;
+    const socket = this.stopFollowing();
     this.status = 'idle';
     if (socket?.connected) void this.#call('meeting:leave', { meetingId: this.meetingId });
   }
@@ -124,19 +113,20 @@ export class LiveMeeting {
     else if (this.status !== 'offline') this.status = 'resyncing';
     const work = (async () => {
       const ack = await this.#call(event, { meetingId: this.meetingId });
-      if (this.#closed) return;
+      if (this.closed) return;
       if (!ack.ok) {
-        // Offline or timed out: the next connect tries again. Refused: say why.
-        if (ack.error.code === 'offline' || ack.error.code === 'timeout') {
-          this.status = this.#socket?.connected ? 'failed' : 'offline';
-          if (this.#socket?.connected) setTimeout(() => void this.#fetch(event), 2_000);
+        // A passing failure: try again soon (or on the next connect). Refused: say why.
+        if (isRetryable(ack.error)) {
+          const connected = this.socket?.connected === true;
+          this.status = connected ? 'failed' : 'offline';
+          if (connected) setTimeout(() => void this.#fetch(event), 2_000);
         } else {
           this.error = ack.error;
           this.status = 'failed';
         }
         return;
       }
-      this.#applySnapshot(ack.data as LiveSnapshot);
+      this.#applySnapshot(ack.data);
     })();
     this.#syncing = work.finally(() => (this.#syncing = null));
     return this.#syncing;
@@ -153,7 +143,7 @@ export class LiveMeeting {
   }
 
   #receive(message: LiveUpdateMessage): void {
-    if (message.meetingId !== this.meetingId || this.#closed) return;
+    if (message.meetingId !== this.meetingId || this.closed) return;
     const current = this.snapshot;
     // Still joining: the snapshot under way has this change, or a later message will show a gap.
     if (current === null) return;

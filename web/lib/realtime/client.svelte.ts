@@ -1,27 +1,16 @@
 /**
  * The one Socket.io connection of this tab. Opened after login (the session
  * cookie authenticates it), closed on logout. Exposes its state as runes for
- * the header indicator, turns `session:revoked` into a callback, and wraps
- * every call in the contract's ack timeout.
+ * the header indicator, turns `session:revoked` into a callback, and sends
+ * calls through the one typed `call` (call.ts).
  */
 import { io, type Socket } from 'socket.io-client';
-import {
-  ACK_TIMEOUT_MS,
-  type Ack,
-  type AckCallback,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-  type SessionRevokedReason,
-} from '$contract/realtime.ts';
-import { i18n } from '$lib/i18n/locale.svelte.ts';
+import type { ClientToServerEvents, ServerToClientEvents, SessionRevokedReason } from '$contract/realtime.ts';
+import { callOver, type Call } from './call.ts';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-type EventName = keyof ClientToServerEvents;
-type PayloadOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[0];
-type AckDataOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer T> ? T : never;
 
 export type RealtimeOptions = {
   /** The server ended this session (logout elsewhere, deactivation, password reset, expiry). */
@@ -101,18 +90,10 @@ export class RealtimeClient {
   /**
    * Sends one contract call and waits for its ack, at most ACK_TIMEOUT_MS.
    * Never throws: a timeout or a closed connection comes back as `ok: false`.
+   * While reconnecting socket.io keeps the call and sends it on reconnect
+   * (within the timeout); only with no socket at all it is `offline` at once.
    */
-  async call<E extends EventName>(event: E, payload: PayloadOf<E>, timeoutMs = ACK_TIMEOUT_MS): Promise<Ack<AckDataOf<E>>> {
-    const socket = this.#socket;
-    if (socket === null) return { ok: false, error: { code: 'offline', message: i18n.m.realtime.offline } };
-    try {
-      // socket.io's overloads cannot follow a generic event name; the contract types above keep callers honest.
-      const emitter = socket.timeout(timeoutMs) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> };
-      return (await emitter.emitWithAck(event, payload)) as Ack<AckDataOf<E>>;
-    } catch {
-      return { ok: false, error: { code: 'timeout', message: i18n.m.realtime.timeout } };
-    }
-  }
+  readonly call: Call<ClientToServerEvents> = callOver(() => this.#socket);
 
   /** Reconnects after 1, 2, 5, 10, then every 30 seconds. */
   #retryLater(socket: AppSocket): void {

@@ -4,22 +4,21 @@
  * Shared by the tablet's ballot, the chair's console and the display; the
  * socket only needs to be in the meeting's room (LiveMeeting joins it).
  */
+import type { ServerToClientEvents } from '$contract/realtime.ts';
 import type { PollDto } from '$contract/votes.ts';
 import { errorMessage } from '$lib/api/client.ts';
+import { SocketFollower, type LinkSocket } from '$lib/realtime/follower.ts';
 import { pollsApi } from './api.ts';
 
-export type PollUpdate = { meetingId: string; pollId: string; status: PollDto['status']; cast: number; eligible: number };
+export type PollUpdate = Parameters<ServerToClientEvents['poll:update']>[0];
 
 /** The little of a socket this needs (the tab's AppSocket or the display's socket). */
-export type PollSocket = {
-  readonly connected: boolean;
+export type PollSocket = LinkSocket & {
   on(event: 'poll:update', listener: (update: PollUpdate) => void): unknown;
-  on(event: 'connect', listener: () => void): unknown;
   off(event: 'poll:update', listener: (update: PollUpdate) => void): unknown;
-  off(event: 'connect', listener: () => void): unknown;
 };
 
-export class MeetingPolls {
+export class MeetingPolls extends SocketFollower<PollSocket> {
   readonly meetingId: string;
   polls = $state<PollDto[]>([]);
   loading = $state(false);
@@ -27,13 +26,12 @@ export class MeetingPolls {
   error = $state<string | null>(null);
 
   readonly #fetch: () => Promise<PollDto[]>;
-  #socket: PollSocket | null = null;
-  #detach: (() => void) | null = null;
   #pending: Promise<void> | null = null;
   #again = false;
 
   /** `fetch`: how to list the polls (default: the meeting's REST list; a display passes its own). */
   constructor(meetingId: string, fetch?: () => Promise<PollDto[]>) {
+    super();
     this.meetingId = meetingId;
     this.#fetch = fetch ?? (() => pollsApi.list(meetingId));
   }
@@ -84,25 +82,18 @@ export class MeetingPolls {
     void this.load();
   }
 
-  /** Follow a socket (call again whenever the tab's socket changes; null while there is none). */
-  attach(socket: PollSocket | null): void {
-    if (socket === this.#socket) return;
-    this.#detach?.();
-    this.#detach = null;
-    this.#socket = socket;
-    if (socket === null) return;
+  protected override listen(socket: PollSocket): () => void {
     const onUpdate = (update: PollUpdate) => this.#onUpdate(update);
-    // After a reconnect updates may have been missed: reload.
-    const onConnect = () => void this.load();
     socket.on('poll:update', onUpdate);
-    socket.on('connect', onConnect);
-    this.#detach = () => {
-      socket.off('poll:update', onUpdate);
-      socket.off('connect', onConnect);
-    };
+    return () => socket.off('poll:update', onUpdate);
+  }
+
+  /** After a reconnect updates may have been missed: reload. */
+  protected override connected(): void {
+    void this.load();
   }
 
   close(): void {
-    this.attach(null);
+    this.stopFollowing();
   }
 }
