@@ -27,6 +27,7 @@ import { votesModule } from './modules/votes/index.ts';
 import { authGatePlugin } from './plugins/auth-gate.ts';
 import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
 import { originCheckPlugin } from './plugins/origin-check.ts';
+import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { boundedValidatorCompiler } from './plugins/validator-compiler.ts';
 import { webPlugin } from './plugins/web.ts';
@@ -95,6 +96,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       await api.register(originCheckPlugin);
       await api.register(sessionPlugin, { auth: modules.auth.service });
       await api.register(authGatePlugin);
+      await api.register(rateLimitPlugin);
       for (const routes of loader.routes) await api.register(routes);
       api.all('/*', apiNotFound);
     },

@@ -28,6 +28,11 @@ export type Config = Readonly<{
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
   loginWindowMs: number;
+  /** REST calls per minute: per logged-in user, and per client address without a session (document bytes are not counted; a congress hall logs 1,600 tablets in from one NAT address). */
+  rateLimitPerUser: number;
+  rateLimitPerAddress: number;
+  /** Socket.io connections one user may hold open at once (tablet, console, second device, reconnects). */
+  maxSocketsPerUser: number;
   trustProxy: boolean;
   /** Built SvelteKit app (adapter-node output); absent in API-only tests. */
   webBuildDir: string;
@@ -163,6 +168,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
     loginMaxFailuresPerAddress: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 30, 1, 100_000),
     loginWindowMs: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
+    rateLimitPerUser: integer(env, 'RATE_LIMIT_PER_USER_PER_MINUTE', 1200, 10, 1_000_000),
+    rateLimitPerAddress: integer(env, 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 2000, 10, 1_000_000),
+    maxSocketsPerUser: integer(env, 'MAX_SOCKETS_PER_USER', 12, 1, 1000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     webBuildDir: path.resolve(cwd, text(env, 'WEB_BUILD_DIR', './build')),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000),

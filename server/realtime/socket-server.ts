@@ -25,6 +25,10 @@ export class UnauthenticatedSocketError extends Error {
   readonly data = { code: 'unauthenticated' };
 }
 
+export class TooManySocketsError extends Error {
+  readonly data = { code: 'tooManyConnections' };
+}
+
 /**
  * With REDIS_URL, rooms and broadcasts span every app process (a logout on one
  * process disconnects the user's sockets on all of them).
@@ -80,9 +84,16 @@ export async function createSocketServer(app: FastifyInstance): Promise<{
     auth.validate(token).then(
       (session) => {
         if (session === undefined) return next(new UnauthenticatedSocketError('unauthenticated'));
-        socket.data = { user: session.user, sessionId: session.id, sessionExpiresAt: session.expiresAt.getTime() };
-        void socket.join([rooms.user(session.user.id), rooms.session(session.id)]);
-        next();
+        // One user's sockets are capped (on every process, through the adapter): a script cannot open thousands.
+        return io
+          .in(rooms.user(session.user.id))
+          .fetchSockets()
+          .then((open) => {
+            if (open.length >= app.config.maxSocketsPerUser) return next(new TooManySocketsError('tooManyConnections'));
+            socket.data = { user: session.user, sessionId: session.id, sessionExpiresAt: session.expiresAt.getTime() };
+            void socket.join([rooms.user(session.user.id), rooms.session(session.id)]);
+            next();
+          });
       },
       (error: unknown) => {
         app.log.error({ err: error }, 'socket authentication failed');
