@@ -26,6 +26,10 @@ export type DomainEventMap = {
   'notifications.created': [{ items: { userId: string; notification: NotificationDto }[] }];
   /** the meeting became visible to its participants */
   'meeting.published': [{ meetingId: string; title: string; participantUserIds: string[] }];
+  /** a user's role, unit, name or language changed: their open sockets take the new values */
+  'user.changed': [{ userId: string }];
+  /** a participant was removed from a meeting: their sockets stop following it */
+  'meeting.participantRemoved': [{ meetingId: string; userId: string }];
   /** sessionIds: the sessions that ended; userId: all of that user's sessions ended when sessionIds is 'all' */
   'sessions.revoked': [{ userId: string; sessionIds: string[] | 'all'; reason: SessionRevokedReason }];
 };

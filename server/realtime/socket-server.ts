@@ -18,8 +18,10 @@ import { socketHandler } from './handler.ts';
 import { SocketRouter } from './socket-table.ts';
 
 export type SocketData = { user: SessionUser; sessionId: string; sessionExpiresAt: number };
-export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between app processes (through the Redis adapter): a user's role or unit changed, refresh their sockets. */
+export type InterServerEvents = { 'user:changed': (userId: string) => void };
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export class UnauthenticatedSocketError extends Error {
   readonly data = { code: 'unauthenticated' };

@@ -5,17 +5,19 @@
  * which the session plugin and the socket server fill in through this
  * module's service.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import Type from 'typebox';
 import { rooms } from '../../contract/realtime.ts';
 import { AppError } from '../../errors.ts';
 import { defineModule } from '../module.ts';
 import { authRoutes } from './routes.ts';
+import { followUserChanges, watchExpiry } from './socket-freshness.ts';
 import { AuthService } from './service.ts';
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
 const Empty = Type.Object({}, { additionalProperties: false });
 
-export type AuthModule = { service: AuthService; stopPurging(): void };
+export type AuthModule = { service: AuthService; log: FastifyBaseLogger; stopPurging(): void };
 
 export const authModule = defineModule<Record<string, never>, AuthModule>({
   name: 'auth',
@@ -32,7 +34,7 @@ export const authModule = defineModule<Record<string, never>, AuthModule>({
       service.purgeExpired().catch((error: unknown) => log.warn({ err: error }, 'purging expired sessions failed'));
     }, PURGE_INTERVAL_MS);
     timer.unref();
-    return { service, stopPurging: () => clearInterval(timer) };
+    return { service, log, stopPurging: () => clearInterval(timer) };
   },
   routes: ({ service }) => authRoutes(service),
   sockets: ({ service }) => ({
@@ -48,7 +50,9 @@ export const authModule = defineModule<Record<string, never>, AuthModule>({
       },
     },
   }),
-  subscribe: (_api, { events, io }) => {
+  onConnection: ({ service, log }, socket) => watchExpiry(socket, service, log),
+  subscribe: ({ service }, { events, io, log }) => {
+    followUserChanges(io, service, events, log);
     // A logout, deactivation or password reset cuts the sockets of the sessions it ended.
     events.on('sessions.revoked', ({ userId, sessionIds, reason }) => {
       const targets = sessionIds === 'all' ? [rooms.user(userId)] : sessionIds.map((id) => rooms.session(id));

@@ -126,6 +126,18 @@ export class AuthService {
     this.#events.emit('sessions.revoked', { userId, sessionIds: 'all', reason });
   }
 
+  /** A session's user as stored now, and when it expires; undefined when it ended or its user is inactive. */
+  async sessionState(sessionId: string, now = new Date()): Promise<{ user: SessionUser; expiresAt: Date } | undefined> {
+    const [row] = await this.#db
+      .select({ expiresAt: sessions.expiresAt, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, sessionId))
+      .limit(1);
+    if (row === undefined || !row.user.active || row.expiresAt.getTime() <= now.getTime()) return undefined;
+    return { user: toSessionUser(row.user), expiresAt: row.expiresAt };
+  }
+
   async purgeExpired(now = new Date()): Promise<void> {
     await this.#db.delete(sessions).where(lt(sessions.expiresAt, now));
     await this.#throttle.purgeOlderThanWindow(now);
