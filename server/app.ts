@@ -8,6 +8,7 @@
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TSchema } from 'typebox';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { DomainEvents } from './events.ts';
@@ -62,9 +63,13 @@ async function loadModules(loader: ModuleLoader, database: Database) {
 /** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */
 export type LoadedModules = Awaited<ReturnType<typeof loadModules>>;
 
+/** A route's method, URL pattern and request schemas. */
+export type CatalogRoute = { method: string; url: string; schema: { body?: TSchema; querystring?: TSchema; params?: TSchema } | undefined };
+
 declare module 'fastify' {
   interface FastifyInstance {
     modules: LoadedModules;
+    catalog: { routes: readonly CatalogRoute[]; socketEvents(): { event: string; schema: TSchema }[] };
   }
 }
 
@@ -81,6 +86,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     .withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
+  // Every route as registered, for the fuzzer and the authorization matrix (tests/): the API's whole surface.
+  const routes: CatalogRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, schema: route.schema as CatalogRoute['schema'] });
+  });
   await app.register(cookie);
   await app.register(errorsPlugin);
 
@@ -90,6 +100,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const modules = await loadModules(loader, database);
   sockets.authenticate(modules.auth.service);
   app.decorate('modules', modules);
+  app.decorate('catalog', { routes, socketEvents: () => sockets.router.entries() });
 
   await app.register(
     async (api) => {

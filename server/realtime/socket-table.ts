@@ -39,6 +39,7 @@ export class SocketRouter<Events extends CallMap<Events>, Socket extends RoutedS
   readonly #handler: SocketHandler<Socket>;
   readonly #log: FastifyBaseLogger;
   readonly #routes = new Map<string, Dispatch<Socket>>();
+  readonly #schemas = new Map<string, TSchema>();
   readonly #connectionHooks: ((socket: Socket) => void)[] = [];
   readonly #refuse: (socket: Socket, ack: AckCallback<never>, code: 'unknownEvent' | 'validation') => void;
 
@@ -62,6 +63,7 @@ export class SocketRouter<Events extends CallMap<Events>, Socket extends RoutedS
     if (entry === undefined) return;
     if (this.#routes.has(event)) throw new Error(`socket event ${event} is handled twice`);
     const { schema, run } = entry;
+    this.#schemas.set(event, schema);
     // The validator has checked the payload against the contract's schema for this event.
     this.#routes.set(event, (socket, payload, ack) => this.#handler(socket, this.#log, schema, (valid) => run(valid as PayloadOf<Events, E>, socket))(payload, ack));
   }
@@ -69,6 +71,11 @@ export class SocketRouter<Events extends CallMap<Events>, Socket extends RoutedS
   /** Per-connection set-up that is not a call (e.g. a disconnect listener). */
   onConnection(hook: (socket: Socket) => void): void {
     this.#connectionHooks.push(hook);
+  }
+
+  /** Every handled event with its payload schema (for the fuzzer). */
+  entries(): { event: string; schema: TSchema }[] {
+    return [...this.#schemas].map(([event, schema]) => ({ event, schema }));
   }
 
   handles(event: string): boolean {
