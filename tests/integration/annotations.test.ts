@@ -105,7 +105,7 @@ describe('annotations and comments on drafts', () => {
     expect(await call(theirs, 'annotation:upsert', ink(id, 1))).toMatchObject({ ok: false, error: { code: 'notFound' } });
     expect(await call(theirs, 'annotation:delete', { id })).toMatchObject({ ok: false, error: { code: 'notFound' } });
     expect(await call(mine, 'annotation:upsert', ink(randomUUID(), 9))).toMatchObject({ ok: false, error: { code: 'pageOutOfRange' } });
-    const bad: AnnotationUpsert = { id: randomUUID(), documentId: draft.id, version: 1, page: 1, kind: 'ink', data: { tool: 'pen', color: 'red', width: 0.004, points: [[2, 3]] } };
+    const bad: AnnotationUpsert = { id: randomUUID(), documentId: draft.id, version: 1, page: 1, kind: 'ink', data: { tool: 'pen', color: 'red', width: 0.004, points: [[2, 3]] }, anchorText: 'Giải pháp về hạ tầng số' };
     expect(await call(mine, 'annotation:upsert', bad)).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(await call(mine, 'annotation:delete', { id })).toMatchObject({ ok: true, data: { deleted: true } });
   });
