@@ -16,8 +16,8 @@ import type { MeetingDto } from '../../server/contract/meetings.ts';
 import { SESSION_COOKIE } from '../../server/plugins/session.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { createMeeting, loggedIn, secretariat } from '../helpers/meetings.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const SCREENSHOTS = 'test-results/e2e';
 const MEDIA_TIMEOUT = 30_000;
@@ -135,19 +135,8 @@ describe('video conference in the browser', () => {
     browser = await launchBrowser();
     await mkdir(SCREENSHOTS, { recursive: true });
 
-    const secretary = new TestClient(server.url);
-    await secretary.login('thuky', DEMO_PASSWORD);
-    const directory = await demoDirectory(secretary);
-    meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'btv',
-        title: 'Hội nghị trực tuyến triển khai chuyển đổi số',
-        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
-        startsAt: '2026-12-15T01:30:00.000Z',
-        membershipTotal: 3,
-      })
-    ).body.meeting;
-    expect((await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user('bithu').id, role: 'chair' })).status).toBe(201);
+    const { secretary, directory } = await secretariat(server.url);
+    meeting = await createMeeting(secretary, directory, { title: 'Hội nghị trực tuyến triển khai chuyển đổi số', membershipTotal: 3, members: [['bithu', 'chair']] });
     const endpoints = (await secretary.get<{ endpoints: EndpointDto[] }>('/api/v1/endpoints')).body.endpoints;
     for (const account of ['diemcau.tinh', 'diemcau.caophong', 'diemcau.paco']) {
       const hall = endpoints.find((e) => e.accountUserIds.includes(directory.user(account).id))!;
@@ -161,8 +150,7 @@ describe('video conference in the browser', () => {
       ['district', 'district hall', 'diemcau.caophong'],
       ['commune', 'commune hall', 'diemcau.paco'],
     ] as const) {
-      const client = new TestClient(server.url);
-      expect((await client.login(username, DEMO_PASSWORD)).status).toBe(200);
+      const client = await loggedIn(server.url, username);
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
       await context.addCookies([{ name: SESSION_COOKIE, value: client.cookies.get(SESSION_COOKIE)!, url: server.url }]);
       await context.addInitScript(recordPeerConnections);

@@ -9,12 +9,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto } from '../../server/contract/documents.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
-import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
-import { act, connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+import { addAgendaItem, createMeeting, pagesPdf, secretariat, uploadDocument } from '../helpers/meetings.ts';
+import { online } from '../helpers/people.ts';
+import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
+import { act, type ClientSocket } from '../helpers/socket.ts';
 
 const SCREENSHOTS = 'test-results/e2e';
 
@@ -31,47 +31,29 @@ describe('the wall marks confidential pages and keeps the quorum verdict on one 
   let chairClient: TestClient;
   let itemId: string;
 
-  const ok = async (socket: ClientSocket, event: string, payload: unknown): Promise<void> => void (await act(socket, event, payload));
-
   beforeAll(async () => {
     db = await createTestDatabase();
     server = await startTestServer(db, {}, { web: true });
     browser = await launchBrowser();
     await mkdir(SCREENSHOTS, { recursive: true });
 
-    const secretary = new TestClient(server.url);
-    await secretary.login('thuky', DEMO_PASSWORD);
-    const directory = await demoDirectory(secretary);
-    meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'btv',
-        title: 'Hội nghị Ban Thường vụ Tỉnh ủy',
-        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
-        startsAt: '2026-12-20T01:30:00.000Z',
-        membershipTotal: 9,
-      })
-    ).body.meeting;
-    await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user('bithu').id, role: 'chair' });
-    itemId = (
-      await secretary.post<{ item: { id: string } }>(`/api/v1/meetings/${meeting.id}/agenda`, {
-        title: 'Cho ý kiến về công tác cán bộ và kiện toàn nhân sự Ban Chấp hành nhiệm kỳ 2025–2030',
-        plannedMinutes: 30,
-      })
-    ).body.item.id;
-    const pdf = async (title: string) => renderTextPdf({ title, paragraphs: ['Trang một.', PAGE_BREAK, 'Trang hai.'] });
-    const upload = async (title: string, confidentiality: string) =>
-      (await secretary.upload<{ document: DocumentDto }>(`/api/v1/meetings/${meeting.id}/documents`, { title, kind: 'report', confidentiality }, { bytes: await pdf(title), filename: 'tai-lieu.pdf' })).body
-        .document;
+    const { secretary, directory } = await secretariat(server.url);
+    meeting = await createMeeting(secretary, directory, {
+      title: 'Hội nghị Ban Thường vụ Tỉnh ủy',
+      startsAt: '2026-12-20T01:30:00.000Z',
+      membershipTotal: 9,
+      members: [['bithu', 'chair']],
+    });
+    itemId = (await addAgendaItem(secretary, meeting, { title: 'Cho ý kiến về công tác cán bộ và kiện toàn nhân sự Ban Chấp hành nhiệm kỳ 2025–2030', plannedMinutes: 30 })).id;
+    const upload = async (title: string, confidentiality: 'normal' | 'secret') =>
+      uploadDocument(secretary, meeting, { title, kind: 'report', confidentiality }, { bytes: await pagesPdf(title, ['Trang một.', 'Trang hai.']), filename: 'tai-lieu.pdf' });
     plain = await upload('Báo cáo tình hình kinh tế', 'normal');
     secret = await upload('Báo cáo công tác cán bộ', 'secret');
     expect((await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'published' })).status).toBe(200);
     expect((await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'in_session' })).status).toBe(200);
 
-    chairClient = new TestClient(server.url);
-    await chairClient.login('bithu', DEMO_PASSWORD);
-    chair = connectSocket(server.url, { cookie: chairClient.cookieHeader });
-    await connected(chair);
-    await ok(chair, 'meeting:join', { meetingId: meeting.id });
+    ({ client: chairClient, socket: chair } = await online(server.url, 'bithu'));
+    await act(chair, 'meeting:join', { meetingId: meeting.id });
 
     context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'vi-VN' });
     wall = await context.newPage();
@@ -89,12 +71,12 @@ describe('the wall marks confidential pages and keeps the quorum verdict on one 
   });
 
   it('shows a normal document unmarked, and a secret one with its level and a watermark naming the screen', async () => {
-    await ok(chair, 'presentation:show', { meetingId: meeting.id, documentId: plain.id, version: 1, page: 1 });
+    await act(chair, 'presentation:show', { meetingId: meeting.id, documentId: plain.id, version: 1, page: 1 });
     await wall.locator('[data-testid="display-page-canvas"][data-page="1"]').waitFor({ timeout: 15_000 });
     expect(await wall.getByTestId('display-watermark').count()).toBe(0);
     expect(await wall.getByTestId('display-confidentiality').count()).toBe(0);
 
-    await ok(chair, 'presentation:show', { meetingId: meeting.id, documentId: secret.id, version: 1, page: 2 });
+    await act(chair, 'presentation:show', { meetingId: meeting.id, documentId: secret.id, version: 1, page: 2 });
     await wall.locator('[data-testid="display-page-canvas"][data-page="2"]').waitFor({ timeout: 15_000 });
     const badge = wall.getByTestId('display-confidentiality');
     expect(await badge.getAttribute('data-confidentiality')).toBe('secret');
@@ -108,16 +90,16 @@ describe('the wall marks confidential pages and keeps the quorum verdict on one 
     await wall.screenshot({ path: `${SCREENSHOTS}/display-confidential.png` });
 
     // Still marked after a page turn, gone with a normal document again.
-    await ok(chair, 'presentation:page', { meetingId: meeting.id, page: 1 });
+    await act(chair, 'presentation:page', { meetingId: meeting.id, page: 1 });
     await wall.locator('[data-testid="display-page-canvas"][data-page="1"]').waitFor({ timeout: 15_000 });
     expect(await wall.getByTestId('display-watermark').count()).toBe(1);
-    await ok(chair, 'presentation:show', { meetingId: meeting.id, documentId: plain.id, version: 1, page: 1 });
+    await act(chair, 'presentation:show', { meetingId: meeting.id, documentId: plain.id, version: 1, page: 1 });
     await wall.getByTestId('display-watermark').waitFor({ state: 'detached', timeout: 15_000 });
     await wall.locator('[data-testid="display-page-canvas"][data-page="1"]').waitFor({ timeout: 15_000 });
   });
 
   it('keeps "Chưa đủ túc số" on one line, in a card across the side column, beside the presented page', async () => {
-    await ok(chair, 'agenda:open', { meetingId: meeting.id, itemId });
+    await act(chair, 'agenda:open', { meetingId: meeting.id, itemId });
     await wall.locator(`[data-testid="display-current-item"][data-item-id="${itemId}"]`).waitFor({ timeout: 15_000 });
     const verdict = wall.locator('[data-testid="display-quorum"][data-met="false"] .verdict');
     await verdict.waitFor({ timeout: 15_000 });

@@ -11,15 +11,14 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto } from '../../server/contract/documents.ts';
-import type { LiveSnapshot, LiveUpdate, LiveUpdateMessage } from '../../server/contract/live.ts';
+import type { LiveUpdate, LiveUpdateMessage } from '../../server/contract/live.ts';
 import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
-import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
-import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
 import { launchBrowser, logIn as logInAs } from '../helpers/browser.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
-import { connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+import { addAgendaItem, changeStatus, createMeeting, pagesPdf, secretariat, uploadDocument, type Directory } from '../helpers/meetings.ts';
+import { online } from '../helpers/people.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { call, type ClientSocket } from '../helpers/socket.ts';
 
 const SCREENSHOTS = 'test-results/e2e';
 
@@ -32,14 +31,12 @@ describe('the secretary runs a meeting from the console', () => {
   let meeting: MeetingDto;
   let items: AgendaItemDto[];
   let document: DocumentDto;
-  let directory: Awaited<ReturnType<typeof demoDirectory>>;
+  let directory: Directory;
   let delegate: ClientSocket;
   /** a second delegate's tablet, only to ask to speak */
   let other: ClientSocket;
   const received: LiveUpdateMessage[] = [];
 
-  const call = <T>(event: string, payload: unknown): Promise<Ack<T>> =>
-    (delegate.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<T>> }).emitWithAck(event, payload);
   /** The latest value of one section as the delegate's socket received it. */
   function lastSection<S extends keyof Sections>(section: S): Sections[S] | undefined {
     const found = received.filter((message) => message.update.section === section).at(-1);
@@ -52,47 +49,26 @@ describe('the secretary runs a meeting from the console', () => {
     browser = await launchBrowser();
     await mkdir(SCREENSHOTS, { recursive: true });
 
-    const secretary = new TestClient(server.url);
-    await secretary.login('thuky', DEMO_PASSWORD);
-    directory = await demoDirectory(secretary);
-    meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'btv',
-        title: 'Hội nghị Ban Thường vụ Tỉnh ủy tháng 12',
-        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
-        startsAt: '2026-12-10T01:30:00.000Z',
-        membershipTotal: 5,
-      })
-    ).body.meeting;
-    for (const [username, role] of [['bithu', 'chair'], ['thuky', 'secretary'], ['caophong.bithu', 'delegate'], ['maichau.bithu', 'delegate'], ['chutich', 'delegate']] as const) {
-      await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user(username).id, role });
-    }
-    items = [
-      (await secretary.post<{ item: AgendaItemDto }>(`/api/v1/meetings/${meeting.id}/agenda`, { title: 'Khai mạc', plannedMinutes: 5 })).body.item,
-      (await secretary.post<{ item: AgendaItemDto }>(`/api/v1/meetings/${meeting.id}/agenda`, { title: 'Tờ trình Đề án chuyển đổi số', plannedMinutes: 30 })).body.item,
-    ];
-    const pdf = await renderTextPdf({ title: 'Đề án', paragraphs: Array.from({ length: 5 }, (_, i) => [`Trang nội dung số ${i + 1}.`, PAGE_BREAK]).flat().slice(0, -1) });
-    document = (
-      await secretary.upload<{ document: DocumentDto }>(
-        `/api/v1/meetings/${meeting.id}/documents`,
-        { title: 'Đề án chuyển đổi số', kind: 'draft', agendaItemId: items[1]!.id },
-        { bytes: pdf, filename: 'de-an.pdf' },
-      )
-    ).body.document;
-    await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'published' });
+    const staff = await secretariat(server.url);
+    const secretary = staff.secretary;
+    directory = staff.directory;
+    meeting = await createMeeting(secretary, directory, {
+      title: 'Hội nghị Ban Thường vụ Tỉnh ủy tháng 12',
+      startsAt: '2026-12-10T01:30:00.000Z',
+      membershipTotal: 5,
+      members: [['bithu', 'chair'], ['thuky', 'secretary'], ['caophong.bithu', 'delegate'], ['maichau.bithu', 'delegate'], ['chutich', 'delegate']],
+    });
+    items = [await addAgendaItem(secretary, meeting, { title: 'Khai mạc', plannedMinutes: 5 }), await addAgendaItem(secretary, meeting, { title: 'Tờ trình Đề án chuyển đổi số', plannedMinutes: 30 })];
+    const pdf = await pagesPdf('Đề án', Array.from({ length: 5 }, (_, i) => `Trang nội dung số ${i + 1}.`));
+    document = await uploadDocument(secretary, meeting, { title: 'Đề án chuyển đổi số', kind: 'draft', agendaItemId: items[1]!.id }, { bytes: pdf, filename: 'de-an.pdf' });
+    await changeStatus(secretary, meeting, 'published');
 
     // A delegate's tablet, as a bare socket: what it receives is what every tablet would show.
-    const client = new TestClient(server.url);
-    await client.login('caophong.bithu', DEMO_PASSWORD);
-    delegate = connectSocket(server.url, { cookie: client.cookieHeader });
-    await connected(delegate);
+    delegate = (await online(server.url, 'caophong.bithu')).socket;
     delegate.on('live:update', (message) => received.push(message));
-    const joined = await call<LiveSnapshot>('meeting:join', { meetingId: meeting.id });
+    const joined = await call(delegate, 'meeting:join', { meetingId: meeting.id });
     expect(joined.ok).toBe(true);
-    const otherClient = new TestClient(server.url);
-    await otherClient.login('maichau.bithu', DEMO_PASSWORD);
-    other = connectSocket(server.url, { cookie: otherClient.cookieHeader });
-    await connected(other);
+    other = (await online(server.url, 'maichau.bithu')).socket;
   });
   afterAll(async () => {
     delegate?.disconnect();
@@ -178,8 +154,8 @@ describe('the secretary runs a meeting from the console', () => {
     await pairing.waitFor({ state: 'hidden' });
 
     // Two delegates ask to speak; the secretary reorders (button, then drag back), gives the floor; the timer runs.
-    expect((await call('speaker:request', { meetingId: meeting.id, topic: 'Kinh phí thực hiện' })).ok).toBe(true);
-    const asked = await (other.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<unknown>> }).emitWithAck('speaker:request', { meetingId: meeting.id });
+    expect((await call(delegate, 'speaker:request', { meetingId: meeting.id, topic: 'Kinh phí thực hiện' })).ok).toBe(true);
+    const asked = await call(other, 'speaker:request', { meetingId: meeting.id });
     expect(asked.ok).toBe(true);
     const waiting = page.locator('[data-testid="speaker-row"][data-status="waiting"]');
     await expect.poll(() => waiting.count()).toBe(2);

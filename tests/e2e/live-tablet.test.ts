@@ -10,7 +10,6 @@ import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto } from '../../server/contract/documents.ts';
-import type { LiveSnapshot } from '../../server/contract/live.ts';
 import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
 import { launchBrowser, openScreen } from '../helpers/browser.ts';
@@ -33,7 +32,6 @@ describe('the live meeting on delegates’ tablets', () => {
   const contexts: BrowserContext[] = [];
 
   /** One action of the chair over its socket; throws on refusal. */
-  const chairDoes = <T = unknown>(event: string, payload: Record<string, unknown>): Promise<T> => act<T>(chair, event, { meetingId: meeting.id, ...payload });
 
   /** A tablet: a fresh browser context, logged in, on the meeting's live page. */
   async function tablet(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
@@ -87,9 +85,9 @@ describe('the live meeting on delegates’ tablets', () => {
     await chairClient.login('bithu', DEMO_PASSWORD);
     chair = connectSocket(server.url, { cookie: chairClient.cookieHeader });
     await connected(chair);
-    await chairDoes('meeting:join', {});
-    await chairDoes('meeting:start', {});
-    await chairDoes('agenda:open', { itemId: item.id });
+    await act(chair, 'meeting:join', { meetingId: meeting.id });
+    await act(chair, 'meeting:start', { meetingId: meeting.id });
+    await act(chair, 'agenda:open', { meetingId: meeting.id, itemId: item.id });
   });
 
   afterAll(async () => {
@@ -108,7 +106,7 @@ describe('the live meeting on delegates’ tablets', () => {
       await expect.poll(() => page.getByTestId('current-item').textContent()).toContain('Tờ trình Đề án chuyển đổi số');
     }
 
-    await chairDoes('presentation:show', { documentId: document.id, version: document.currentVersion, page: 7 });
+    await act(chair, 'presentation:show', { meetingId: meeting.id, documentId: document.id, version: document.currentVersion, page: 7 });
     for (const page of [first, second]) {
       await expect.poll(() => shownPage(page), { timeout: 10_000 }).toBe('7');
       await expect.poll(() => pageOnScreen(page, 7), { timeout: 10_000 }).toBe(true);
@@ -127,7 +125,7 @@ describe('the live meeting on delegates’ tablets', () => {
     expect(await shownPage(second)).toBe('7');
 
     // The presenter moves on: the follower goes along, the browser stays on page 2 and is told.
-    await chairDoes('presentation:page', { page: 9 });
+    await act(chair, 'presentation:page', { meetingId: meeting.id, page: 9 });
     await expect.poll(() => shownPage(second), { timeout: 10_000 }).toBe('9');
     await expect.poll(() => pageOnScreen(second, 9)).toBe(true);
     await expect.poll(() => banner.textContent()).toContain('trang 9');
@@ -141,7 +139,7 @@ describe('the live meeting on delegates’ tablets', () => {
 
     // Following again means following the next turn too, within a fraction of a second (generous for a busy test machine).
     const turned = Date.now();
-    await chairDoes('presentation:page', { page: 4 });
+    await act(chair, 'presentation:page', { meetingId: meeting.id, page: 4 });
     for (const page of [first, second]) {
       await expect.poll(() => pageOnScreen(page, 4), { timeout: 10_000, interval: 20 }).toBe(true);
       expect(await shownPage(page)).toBe('4');
@@ -212,10 +210,10 @@ describe('the live meeting on delegates’ tablets', () => {
     await first.getByTestId('speaker-request').click();
     await queued.waitFor();
 
-    const snapshot = await chairDoes<LiveSnapshot>('meeting:snapshot', {});
+    const snapshot = await act(chair, 'meeting:snapshot', { meetingId: meeting.id });
     const request = snapshot.speakers.find((entry) => entry.status === 'waiting')!;
-    await chairDoes('speaker:give', { requestId: request.id });
-    await chairDoes('speaker:timer', { requestId: request.id, running: true });
+    await act(chair, 'speaker:give', { meetingId: meeting.id, requestId: request.id });
+    await act(chair, 'speaker:timer', { meetingId: meeting.id, requestId: request.id, running: true });
     for (const page of [first, second]) {
       const current = page.getByTestId('current-speaker');
       await expect.poll(() => current.getAttribute('data-user-id'), { timeout: 10_000 }).toBe(request.userId);

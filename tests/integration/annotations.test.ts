@@ -9,16 +9,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnnotationDto, DraftCommentDto } from '../../server/contract/annotations.ts';
+import type { AnnotationDto, AnnotationUpsert, DraftCommentDto } from '../../server/contract/annotations.ts';
 import type { DocumentDto } from '../../server/contract/documents.ts';
-import type { MeetingDto } from '../../server/contract/meetings.ts';
-import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
 import { inspectPdf } from '../../server/modules/documents/pdf-inspect.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
-import { connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+import { changeStatus, createMeeting, loggedIn, pagesPdf, secretariat, uploadDocument } from '../helpers/meetings.ts';
+import { socketOf } from '../helpers/people.ts';
+import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
+import { call, type ClientSocket } from '../helpers/socket.ts';
 
 describe('annotations and comments on drafts', () => {
   let db: TestDatabase;
@@ -31,38 +30,29 @@ describe('annotations and comments on drafts', () => {
   const sockets: ClientSocket[] = [];
 
   const open = async (client: TestClient) => {
-    const socket = connectSocket(server.url, { cookie: client.cookieHeader });
-    await connected(socket);
+    const socket = await socketOf(server.url, client);
     sockets.push(socket);
     return socket;
   };
-  const call = <T>(socket: ClientSocket, event: string, payload: unknown): Promise<Ack<T>> =>
-    (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<T>> }).emitWithAck(event, payload);
 
   beforeAll(async () => {
     db = await createTestDatabase();
     server = await startTestServer(db);
-    secretary = new TestClient(server.url);
-    delegate = new TestClient(server.url);
-    other = new TestClient(server.url);
-    await secretary.login('thuky', DEMO_PASSWORD);
-    await delegate.login('caophong.bithu', DEMO_PASSWORD);
-    await other.login('maichau.bithu', DEMO_PASSWORD);
-    const directory = await demoDirectory(secretary);
-    const meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'bch',
-        title: 'Hội nghị BCH thảo luận dự thảo',
-        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
-        startsAt: '2026-12-11T01:30:00.000Z',
-        membershipTotal: 50,
-      })
-    ).body.meeting;
-    for (const username of ['caophong.bithu', 'maichau.bithu']) await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user(username).id, role: 'delegate' });
-    const v1 = await renderTextPdf({ title: 'Dự thảo Nghị quyết', paragraphs: ['Điều 1. Mục tiêu phát triển kinh tế số.', PAGE_BREAK, 'Điều 2. Giải pháp về hạ tầng số.', PAGE_BREAK, 'Điều 3. Tổ chức thực hiện.'] });
-    draft = (await secretary.upload<{ document: DocumentDto }>(`/api/v1/meetings/${meeting.id}/documents`, { title: 'Dự thảo Nghị quyết', kind: 'draft' }, { bytes: v1, filename: 'du-thao.pdf' })).body.document;
-    report = (await secretary.upload<{ document: DocumentDto }>(`/api/v1/meetings/${meeting.id}/documents`, { title: 'Báo cáo', kind: 'report' }, { bytes: v1, filename: 'bao-cao.pdf' })).body.document;
-    await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'published' });
+    const staff = await secretariat(server.url);
+    secretary = staff.secretary;
+    delegate = await loggedIn(server.url, 'caophong.bithu');
+    other = await loggedIn(server.url, 'maichau.bithu');
+    const meeting = await createMeeting(secretary, staff.directory, {
+      kind: 'bch',
+      title: 'Hội nghị BCH thảo luận dự thảo',
+      startsAt: '2026-12-11T01:30:00.000Z',
+      membershipTotal: 50,
+      members: [['caophong.bithu', 'delegate'], ['maichau.bithu', 'delegate']],
+    });
+    const v1 = await pagesPdf('Dự thảo Nghị quyết', ['Điều 1. Mục tiêu phát triển kinh tế số.', 'Điều 2. Giải pháp về hạ tầng số.', 'Điều 3. Tổ chức thực hiện.']);
+    draft = await uploadDocument(secretary, meeting, { title: 'Dự thảo Nghị quyết', kind: 'draft' }, { bytes: v1, filename: 'du-thao.pdf' });
+    report = await uploadDocument(secretary, meeting, { title: 'Báo cáo', kind: 'report' }, { bytes: v1, filename: 'bao-cao.pdf' });
+    await changeStatus(secretary, meeting, 'published');
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
@@ -70,7 +60,7 @@ describe('annotations and comments on drafts', () => {
     await db?.drop();
   });
 
-  const ink = (id: string, page: number) => ({
+  const ink = (id: string, page: number): AnnotationUpsert => ({
     id,
     documentId: draft.id,
     version: 1,
@@ -89,21 +79,21 @@ describe('annotations and comments on drafts', () => {
     stranger.on('annotation:changed', () => (strangerSaw = true));
 
     const id = randomUUID();
-    const saved = await call<AnnotationDto>(tablet, 'annotation:upsert', ink(id, 2));
+    const saved = await call(tablet, 'annotation:upsert', ink(id, 2));
     expect(saved).toMatchObject({ ok: true, data: { id, page: 2, revision: 1 } });
     expect(await seenByLaptop).toMatchObject({ id, kind: 'ink', page: 2 });
 
     // Resending (an offline queue replaying) replaces, it does not duplicate.
     expect(await call(tablet, 'annotation:upsert', ink(id, 2))).toMatchObject({ ok: true, data: { revision: 2 } });
-    const note = { id: randomUUID(), documentId: draft.id, version: 1, page: 1, kind: 'note', data: { x: 0.6, y: 0.1, text: 'Cần bổ sung chỉ tiêu cụ thể cho cấp xã' }, anchorText: 'Mục tiêu phát triển kinh tế số' };
+    const note: AnnotationUpsert = { id: randomUUID(), documentId: draft.id, version: 1, page: 1, kind: 'note', data: { x: 0.6, y: 0.1, text: 'Cần bổ sung chỉ tiêu cụ thể cho cấp xã' }, anchorText: 'Mục tiêu phát triển kinh tế số' };
     expect((await call(laptop, 'annotation:upsert', note)).ok).toBe(true);
 
     // After a reload (a new connection), everything is there.
     const again = await open(delegate);
-    const listed = await call<AnnotationDto[]>(again, 'annotation:list', { documentId: draft.id, version: 1 });
+    const listed = await call(again, 'annotation:list', { documentId: draft.id, version: 1 });
     expect(listed.ok && listed.data.map((a) => a.kind).sort()).toEqual(['ink', 'note']);
     expect(strangerSaw).toBe(false);
-    const theirs = await call<AnnotationDto[]>(stranger, 'annotation:list', { documentId: draft.id, version: 1 });
+    const theirs = await call(stranger, 'annotation:list', { documentId: draft.id, version: 1 });
     expect(theirs).toEqual({ ok: true, data: [] });
   });
 
@@ -115,7 +105,7 @@ describe('annotations and comments on drafts', () => {
     expect(await call(theirs, 'annotation:upsert', ink(id, 1))).toMatchObject({ ok: false, error: { code: 'notFound' } });
     expect(await call(theirs, 'annotation:delete', { id })).toMatchObject({ ok: false, error: { code: 'notFound' } });
     expect(await call(mine, 'annotation:upsert', ink(randomUUID(), 9))).toMatchObject({ ok: false, error: { code: 'pageOutOfRange' } });
-    const bad = { ...ink(randomUUID(), 1), data: { tool: 'pen', color: 'red', width: 0.004, points: [[2, 3]] } };
+    const bad: AnnotationUpsert = { id: randomUUID(), documentId: draft.id, version: 1, page: 1, kind: 'ink', data: { tool: 'pen', color: 'red', width: 0.004, points: [[2, 3]] }, anchorText: 'Giải pháp về hạ tầng số' };
     expect(await call(mine, 'annotation:upsert', bad)).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(await call(mine, 'annotation:delete', { id })).toMatchObject({ ok: true, data: { deleted: true } });
   });
@@ -135,7 +125,7 @@ describe('annotations and comments on drafts', () => {
 
   it('a new version keeps notes where their anchor text still is, and lists the rest as not placed', async () => {
     const socket = await open(delegate);
-    const orphan = { id: randomUUID(), documentId: draft.id, version: 1, page: 3, kind: 'note', data: { x: 0.2, y: 0.5, text: 'Điều này bị bỏ?' }, anchorText: 'Tổ chức thực hiện' };
+    const orphan: AnnotationUpsert = { id: randomUUID(), documentId: draft.id, version: 1, page: 3, kind: 'note', data: { x: 0.2, y: 0.5, text: 'Điều này bị bỏ?' }, anchorText: 'Tổ chức thực hiện' };
     expect((await call(socket, 'annotation:upsert', orphan)).ok).toBe(true);
 
     // Version 2: an article inserted before the infrastructure one, "Tổ chức thực hiện" removed.
@@ -144,7 +134,7 @@ describe('annotations and comments on drafts', () => {
     let moved: AnnotationDto[] = [];
     await expect
       .poll(async () => {
-        const ack = await call<AnnotationDto[]>(socket, 'annotation:list', { documentId: draft.id, version: 2 });
+        const ack = await call(socket, 'annotation:list', { documentId: draft.id, version: 2 });
         moved = ack.ok ? ack.data : [];
         return moved.length;
       }, { timeout: 5_000 })

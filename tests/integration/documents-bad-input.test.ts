@@ -13,8 +13,8 @@ import type { DocumentDto } from '../../server/contract/documents.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import { makeBrokenXrefPdf, makeEmptyPdf, makeEncryptedPdf, makeJavaScriptPdf, makeTruncatedPdf } from '../fixtures/pdf/make.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { createMeeting, secretariat } from '../helpers/meetings.ts';
+import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
 
 type ErrorBody = { error: { code: string; message: string; field?: string } };
 
@@ -35,18 +35,16 @@ describe('bad uploads', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     server = await startTestServer(db);
-    secretary = new TestClient(server.url);
-    await secretary.login('thuky', DEMO_PASSWORD);
-    const directory = await demoDirectory(secretary);
-    meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'hdnd',
-        title: 'Kỳ họp thứ 9 HĐND tỉnh',
-        organizerUnitId: directory.unit('Tỉnh Hòa Bình').id,
-        startsAt: '2026-12-20T01:00:00.000Z',
-        membershipTotal: 58,
-      })
-    ).body.meeting;
+    const staff = await secretariat(server.url);
+    secretary = staff.secretary;
+    meeting = await createMeeting(secretary, staff.directory, {
+      kind: 'hdnd',
+      title: 'Kỳ họp thứ 9 HĐND tỉnh',
+      organizer: 'Tỉnh Hòa Bình',
+      startsAt: '2026-12-20T01:00:00.000Z',
+      membershipTotal: 58,
+      members: [],
+    });
     dir = await mkdtemp(path.join(os.tmpdir(), 'phs-bad-'));
   });
   afterAll(async () => {

@@ -8,7 +8,8 @@ import { inspectPdf } from '../../server/modules/documents/pdf-inspect.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { addAgendaItem, createMeeting, loggedIn } from '../helpers/meetings.ts';
+import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
 import { connectSocket, connected } from '../helpers/socket.ts';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -44,11 +45,7 @@ describe('meeting documents', () => {
   let resolutionBytes: Uint8Array;
   let resolution: DocumentDto;
 
-  const login = async (username: string) => {
-    const client = new TestClient(server.url);
-    expect((await client.login(username, DEMO_PASSWORD)).status).toBe(200);
-    return client;
-  };
+  const login = (username: string) => loggedIn(server.url, username);
   const tmpEntries = async () => readdir(path.join(db.dataDir, 'documents', 'tmp')).catch(() => [] as string[]);
 
   beforeAll(async () => {
@@ -59,18 +56,13 @@ describe('meeting documents', () => {
     guest = await login('khach');
     outsider = await login('maichau.bithu');
     const directory = await demoDirectory(await login('admin'));
-    meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'bch',
-        title: 'Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 20',
-        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
-        startsAt: '2026-12-15T01:30:00.000Z',
-        membershipTotal: 55,
-      })
-    ).body.meeting;
-    await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user('caophong.bithu').id, role: 'delegate' });
-    await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user('khach').id, role: 'guest' });
-    item = (await secretary.post<{ item: AgendaItemDto }>(`/api/v1/meetings/${meeting.id}/agenda`, { title: 'Thảo luận dự thảo Nghị quyết', plannedMinutes: 60 })).body.item;
+    meeting = await createMeeting(secretary, directory, {
+      kind: 'bch',
+      title: 'Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 20',
+      membershipTotal: 55,
+      members: [['caophong.bithu', 'delegate'], ['khach', 'guest']],
+    });
+    item = await addAgendaItem(secretary, meeting, { title: 'Thảo luận dự thảo Nghị quyết', plannedMinutes: 60 });
     resolutionBytes = await draftResolution();
   });
   afterAll(async () => {

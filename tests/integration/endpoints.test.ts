@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointDto } from '../../server/contract/conference.ts';
-import type { MeetingDto } from '../../server/contract/meetings.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { addMembers, changeStatus, createMeeting, loggedIn } from '../helpers/meetings.ts';
+import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
 
 type ErrorBody = { error: { code: string; field?: string } };
 
@@ -18,12 +18,9 @@ describe('conference endpoints (điểm cầu)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     server = await startTestServer(db);
-    admin = new TestClient(server.url);
-    secretary = new TestClient(server.url);
-    delegate = new TestClient(server.url);
-    await admin.login('admin', DEMO_PASSWORD);
-    await secretary.login('thuky', DEMO_PASSWORD);
-    await delegate.login('caophong.bithu', DEMO_PASSWORD);
+    admin = await loggedIn(server.url, 'admin');
+    secretary = await loggedIn(server.url, 'thuky');
+    delegate = await loggedIn(server.url, 'caophong.bithu');
     directory = await demoDirectory(admin);
   });
   afterAll(async () => {
@@ -53,15 +50,14 @@ describe('conference endpoints (điểm cầu)', () => {
   });
 
   it('the secretariat adds endpoints to a meeting, once each; participants see them', async () => {
-    const meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'ubnd',
-        title: 'Hội nghị trực tuyến triển khai Đề án 06',
-        organizerUnitId: directory.unit('Văn phòng UBND tỉnh').id,
-        startsAt: '2026-12-18T01:30:00.000Z',
-        membershipTotal: 40,
-      })
-    ).body.meeting;
+    const meeting = await createMeeting(secretary, directory, {
+      kind: 'ubnd',
+      title: 'Hội nghị trực tuyến triển khai Đề án 06',
+      organizer: 'Văn phòng UBND tỉnh',
+      startsAt: '2026-12-18T01:30:00.000Z',
+      membershipTotal: 40,
+      members: [],
+    });
     const all = (await secretary.get<{ endpoints: EndpointDto[] }>('/api/v1/endpoints')).body.endpoints;
     const caoPhong = all.find((e) => e.name === 'Điểm cầu huyện Cao Phong')!;
     const added = await secretary.post<{ endpoints: EndpointDto[] }>(`/api/v1/meetings/${meeting.id}/endpoints`, { endpointId: caoPhong.id });
@@ -69,9 +65,9 @@ describe('conference endpoints (điểm cầu)', () => {
     expect(added.body.endpoints.map((e) => e.name)).toEqual(['Điểm cầu huyện Cao Phong']);
     expect((await secretary.post(`/api/v1/meetings/${meeting.id}/endpoints`, { endpointId: caoPhong.id })).status).toBe(409);
 
-    await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user('caophong.bithu').id, role: 'delegate' });
+    await addMembers(secretary, directory, meeting, [['caophong.bithu', 'delegate']]);
     expect((await delegate.get(`/api/v1/meetings/${meeting.id}/endpoints`)).status).toBe(404); // still a draft
-    await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'published' });
+    await changeStatus(secretary, meeting, 'published');
     expect((await delegate.get<{ endpoints: EndpointDto[] }>(`/api/v1/meetings/${meeting.id}/endpoints`)).body.endpoints).toHaveLength(1);
     expect((await delegate.post(`/api/v1/meetings/${meeting.id}/endpoints`, { endpointId: all[0]!.id })).status).toBe(403);
 

@@ -11,16 +11,18 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
-import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
-import type { CastReceipt, PollDto } from '../../server/contract/votes.ts';
+import { ACK_TIMEOUT_MS } from '../../server/contract/realtime.ts';
+import type { CastBallot, PollDto } from '../../server/contract/votes.ts';
 import type { DomainEvents } from '../../server/events.ts';
 import type { MeetingService } from '../../server/modules/meetings/service.ts';
 import type { BallotSeal } from '../../server/modules/votes/sealing.ts';
 import { VoteService } from '../../server/modules/votes/service.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
-import { connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+import { changeStatus, createMeeting, loggedIn } from '../helpers/meetings.ts';
+import { socketOf } from '../helpers/people.ts';
+import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
+import { callWithin, type ClientSocket } from '../helpers/socket.ts';
 
 type ErrorBody = { error: { code: string; message: string } };
 const run = promisify(execFile);
@@ -40,21 +42,15 @@ describe('poll result sheet, history and ballots per viewer', () => {
   const as = async (username: string) => {
     let client = clients.get(username);
     if (client === undefined) {
-      client = new TestClient(server.url);
-      await client.login(username, DEMO_PASSWORD);
+      client = await loggedIn(server.url, username);
       clients.set(username, client);
     }
     return client;
   };
-  const cast = async (username: string, payload: Record<string, unknown>): Promise<Ack<CastReceipt>> => {
-    const socket = connectSocket(server.url, { cookie: (await as(username)).cookieHeader });
-    await connected(socket);
+  const cast = async (username: string, ballot: Omit<CastBallot, 'meetingId' | 'idempotencyKey'>) => {
+    const socket = await socketOf(server.url, await as(username));
     sockets.push(socket);
-    return (socket.timeout(ACK_TIMEOUT_MS * 4) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<CastReceipt>> }).emitWithAck('vote:cast', {
-      meetingId: meeting.id,
-      idempotencyKey: `k-${randomUUID()}`,
-      ...payload,
-    });
+    return callWithin(ACK_TIMEOUT_MS * 4, socket, 'vote:cast', { meetingId: meeting.id, idempotencyKey: `k-${randomUUID()}`, ...ballot });
   };
   /** The sheet as text, columns kept in place (-layout) so a row reads "Tán thành   3   50%". */
   const sheetText = async (pollId: string, client: TestClient = chair) => {
@@ -73,24 +69,20 @@ describe('poll result sheet, history and ballots per viewer', () => {
     server = await startTestServer(db);
     const secretary = await as('thuky');
     directory = await demoDirectory(secretary);
-    meeting = (
-      await secretary.post<{ meeting: MeetingDto }>('/api/v1/meetings', {
-        kind: 'bch',
-        title: 'Hội nghị Ban Chấp hành lần thứ mười hai',
-        organizerUnitId: directory.unit('Văn phòng Tỉnh ủy').id,
-        startsAt: '2026-12-12T01:30:00.000Z',
-        membershipTotal: 6,
-      })
-    ).body.meeting;
-    await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user('bithu').id, role: 'chair' });
-    for (const username of [...PRESENT, 'maichau.bithu']) await secretary.post(`/api/v1/meetings/${meeting.id}/participants`, { userId: directory.user(username).id, role: 'delegate' });
+    meeting = await createMeeting(secretary, directory, {
+      kind: 'bch',
+      title: 'Hội nghị Ban Chấp hành lần thứ mười hai',
+      startsAt: '2026-12-12T01:30:00.000Z',
+      membershipTotal: 6,
+      members: [['bithu', 'chair'], ...[...PRESENT, 'maichau.bithu'].map((username) => [username, 'delegate'] as const)],
+    });
     const thuky = directory.user('thuky').id;
     for (const username of PRESENT) await server.database.sql`insert into attendance (meeting_id, user_id, status, marked_by) values (${meeting.id}, ${directory.user(username).id}, 'present', ${thuky})`;
     // Mai Châu's delegate is absent and represented by Cao Phong's.
     await server.database.sql`insert into attendance (meeting_id, user_id, status, proxy_user_id, marked_by) values (${meeting.id}, ${directory.user('maichau.bithu').id}, 'proxy', ${directory.user('caophong.bithu').id}, ${thuky})`;
-    await secretary.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'published' });
+    await changeStatus(secretary, meeting, 'published');
     chair = await as('bithu');
-    await chair.post(`/api/v1/meetings/${meeting.id}/status`, { to: 'in_session' });
+    await changeStatus(chair, meeting, 'in_session');
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
@@ -176,8 +168,8 @@ describe('poll result sheet, history and ballots per viewer', () => {
     expect((await chair.post<ErrorBody>(`${base()}/${poll.id}/open`, {})).body.error.code).toBe('quorumNotMet');
     expect((await chair.post(`${base()}/${poll.id}/open`, { quorumOverrideReason: 'Đại biểu vắng vì công tác đột xuất' })).status).toBe(200);
     const [an, binh] = poll.candidates.map((c) => c.id);
-    expect((await cast('phobithu', { pollId: poll.id, choice: [an, binh] })).ok).toBe(true);
-    expect((await cast('caophong.bithu', { pollId: poll.id, choice: [an] })).ok).toBe(true);
+    expect((await cast('phobithu', { pollId: poll.id, choice: [an!, binh!] })).ok).toBe(true);
+    expect((await cast('caophong.bithu', { pollId: poll.id, choice: [an!] })).ok).toBe(true);
     await chair.post(`${base()}/${poll.id}/close`);
 
     // Closed but not published: the delegates cannot have it yet, the chair can.

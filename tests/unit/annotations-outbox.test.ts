@@ -133,6 +133,17 @@ function setup(storage = new MemoryStorage(), server = new FakeServer(), clock =
 const HEARTBEAT_MS = 10_000;
 const STALE_MS = 180_000;
 
+/** One browser for the multi-tab tests: the storage its tabs share, a server offline for now, a clock; `tab` opens one more tab on them. */
+function offlineBrowser() {
+  const storage = new MemoryStorage();
+  const server = new FakeServer();
+  const clock = new ManualClock();
+  server.online = false;
+  const tab = (tabId: string, extra: { lock?: OutboxLock; clock?: ManualClock } = {}) =>
+    setup(storage, server, extra.clock ?? clock, extra.lock === undefined ? { tabId } : { tabId, lock: extra.lock });
+  return { storage, server, clock, tab };
+}
+
 /** The ids of what the server received, in order. */
 function receivedIds(server: FakeServer): string[] {
   return server.received.map(opId);
@@ -325,12 +336,9 @@ describe('annotation outbox', () => {
 
 describe('annotation outbox across tabs', () => {
   it('two tabs offline each keep their own queue: both survive and are flushed', async () => {
-    const storage = new MemoryStorage();
-    const server = new FakeServer();
-    const clock = new ManualClock();
-    server.online = false;
-    const tabA = setup(storage, server, clock, { tabId: 'tab-a' });
-    const tabB = setup(storage, server, clock, { tabId: 'tab-b' });
+    const { storage, server, clock, tab } = offlineBrowser();
+    const tabA = tab('tab-a');
+    const tabB = tab('tab-b');
     const fromA = [stroke(1), stroke(2)];
     const fromB = [stroke(3), stroke(4)];
     // Interleaved, as a reader switching between the tabs would draw.
@@ -356,12 +364,9 @@ describe('annotation outbox across tabs', () => {
   });
 
   it('two tabs offline both closed before reconnecting: the next tab sends both sets, oldest first', async () => {
-    const storage = new MemoryStorage();
-    const server = new FakeServer();
-    const clock = new ManualClock();
-    server.online = false;
-    const tabA = setup(storage, server, clock, { tabId: 'tab-a' });
-    const tabB = setup(storage, server, clock, { tabId: 'tab-b' });
+    const { storage, server, clock, tab } = offlineBrowser();
+    const tabA = tab('tab-a');
+    const tabB = tab('tab-b');
     const order = [stroke(1), stroke(2), stroke(3), stroke(4)];
     for (const [index, ink] of order.entries()) {
       (index % 2 === 0 ? tabA : tabB).outbox.enqueue({ type: 'upsert', annotation: ink });
@@ -372,7 +377,7 @@ describe('annotation outbox across tabs', () => {
     tabB.outbox.close();
 
     server.online = true;
-    const next = setup(storage, server, clock, { tabId: 'tab-c' });
+    const next = tab('tab-c');
     expect(ids(next.outbox)).toEqual(order.map((ink) => ink.id));
     await next.outbox.flush();
     await settle(next.outbox);
@@ -381,11 +386,8 @@ describe('annotation outbox across tabs', () => {
   });
 
   it("a closed tab's queue is adopted by the next tab and sent once, even when two tabs start together", async () => {
-    const storage = new MemoryStorage();
-    const server = new FakeServer();
-    const clock = new ManualClock();
-    server.online = false;
-    const closed = setup(storage, server, clock, { tabId: 'tab-a' });
+    const { storage, server, clock, tab } = offlineBrowser();
+    const closed = tab('tab-a');
     const left = [stroke(1), stroke(2), stroke(3)];
     for (const ink of left) closed.outbox.enqueue({ type: 'upsert', annotation: ink });
     await settle(closed.outbox);
@@ -404,8 +406,8 @@ describe('annotation outbox across tabs', () => {
       }
     };
     server.online = true;
-    const tabB = setup(storage, server, clock, { tabId: 'tab-b', lock });
-    const tabC = setup(storage, server, clock, { tabId: 'tab-c', lock });
+    const tabB = tab('tab-b', { lock });
+    const tabC = tab('tab-c', { lock });
     await Promise.all([tabB.outbox.adopt(), tabC.outbox.adopt()]);
     await settle(tabB.outbox);
     expect(tabB.outbox.pending + tabC.outbox.pending).toBe(0);
@@ -420,18 +422,14 @@ describe('annotation outbox across tabs', () => {
   });
 
   it("a crashed tab's queue (no goodbye) is adopted once its heartbeat is stale", async () => {
-    const storage = new MemoryStorage();
-    const server = new FakeServer();
-    const crashedClock = new ManualClock();
-    const clock = new ManualClock();
-    server.online = false;
-    const crashed = setup(storage, server, crashedClock, { tabId: 'tab-a' });
+    const { storage, server, clock, tab } = offlineBrowser();
+    const crashed = tab('tab-a', { clock: new ManualClock() });
     const ink = stroke(1);
     crashed.outbox.enqueue({ type: 'upsert', annotation: ink });
     await settle(crashed.outbox);
     // The tab dies: its timers never run again, nothing is released.
     server.online = true;
-    const tabB = setup(storage, server, clock, { tabId: 'tab-b' });
+    const tabB = tab('tab-b');
     expect(tabB.outbox.pending).toBe(0);
     clock.time += STALE_MS - HEARTBEAT_MS;
     clock.fire();
@@ -445,15 +443,12 @@ describe('annotation outbox across tabs', () => {
   });
 
   it("a live tab's queue is never adopted by another live tab", async () => {
-    const storage = new MemoryStorage();
-    const server = new FakeServer();
-    const clock = new ManualClock();
-    server.online = false;
-    const tabA = setup(storage, server, clock, { tabId: 'tab-a' });
+    const { storage, server, clock, tab } = offlineBrowser();
+    const tabA = tab('tab-a');
     const mine = [stroke(1), stroke(2)];
     for (const ink of mine) tabA.outbox.enqueue({ type: 'upsert', annotation: ink });
     await settle(tabA.outbox);
-    const tabB = setup(storage, server, clock, { tabId: 'tab-b' });
+    const tabB = tab('tab-b');
     expect(tabB.outbox.pending).toBe(0);
     // Ten minutes offline with both tabs open: A's heartbeats keep its queue its own.
     for (let i = 0; i < 60; i += 1) {
@@ -479,14 +474,11 @@ describe('annotation outbox across tabs', () => {
     for (const later of ['delete', 'upsert'] as const) {
       for (const first of ['earlier', 'later'] as const) {
         it(`${later} made later wins when the ${first} tab reconnects first`, async () => {
-          const storage = new MemoryStorage();
-          const server = new FakeServer();
-          const clock = new ManualClock();
+          const { storage, server, clock, tab } = offlineBrowser();
           const ink = stroke(1);
           existing(server, ink);
-          server.online = false;
-          const earlier = setup(storage, server, clock, { tabId: 'tab-b' });
-          const laterTab = setup(storage, server, clock, { tabId: 'tab-a' });
+          const earlier = tab('tab-b');
+          const laterTab = tab('tab-a');
           const edited = { ...ink, page: 2 };
           earlier.outbox.enqueue(later === 'delete' ? { type: 'upsert', annotation: edited } : { type: 'delete', id: ink.id });
           clock.time += 1_000;
@@ -495,9 +487,9 @@ describe('annotation outbox across tabs', () => {
 
           server.online = true;
           const order = first === 'earlier' ? [earlier, laterTab] : [laterTab, earlier];
-          for (const tab of order) {
-            await tab.outbox.flush();
-            await settle(tab.outbox);
+          for (const each of order) {
+            await each.outbox.flush();
+            await settle(each.outbox);
           }
           expect(server.rows.get(ink.id)?.deleted).toBe(later === 'delete');
           if (later === 'upsert') expect(server.rows.get(ink.id)?.page).toBe(2);
@@ -513,17 +505,14 @@ describe('annotation outbox across tabs', () => {
 
       it(`${later} made later wins when a closed tab's older change is adopted, and when its newer one is`, async () => {
         for (const closedIsLater of [false, true]) {
-          const storage = new MemoryStorage();
-          const server = new FakeServer();
-          const clock = new ManualClock();
+          const { storage, server, clock, tab } = offlineBrowser();
           const ink = stroke(1);
           existing(server, ink);
-          server.online = false;
           const edited = { ...ink, page: 2 };
           const laterOp: OutboxOp = later === 'delete' ? { type: 'delete', id: ink.id } : { type: 'upsert', annotation: edited };
           const earlierOp: OutboxOp = later === 'delete' ? { type: 'upsert', annotation: edited } : { type: 'delete', id: ink.id };
-          const closed = setup(storage, server, clock, { tabId: 'tab-a' });
-          const live = setup(storage, server, clock, { tabId: 'tab-b' });
+          const closed = tab('tab-a');
+          const live = tab('tab-b');
           (closedIsLater ? live : closed).outbox.enqueue(earlierOp);
           clock.time += 1_000;
           (closedIsLater ? closed : live).outbox.enqueue(laterOp);
