@@ -11,3 +11,13 @@ export const Nullable = <S extends Parameters<typeof Type.Union>[0][number]>(sch
  */
 export const VisibleText = (min: number, max: number) =>
   Type.String({ minLength: min, maxLength: max, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
+
+/**
+ * A response that is not JSON (a PDF, an image, a stream), declared so every
+ * route says what it sends. Fastify sends buffers and streams as they are and
+ * never runs them through the schema.
+ */
+export const FileBody = (contentType: string) => Type.Unsafe<unknown>({ type: 'string', format: 'binary', contentMediaType: contentType });
+
+/** A 204: no body (send() without a payload, which Fastify does not serialise). */
+export const NoContent = Type.Unsafe<undefined>({ type: 'null' });
