@@ -4,7 +4,7 @@
  * screen.
  */
 import Type, { type Static } from 'typebox';
-import { FileBody, Nullable, Uuid, VisibleText } from './common.ts';
+import { Nullable, Uuid, VisibleText } from './common.ts';
 
 const Fraction = Type.Number({ minimum: 0, maximum: 1 });
 const Color = Type.String({ pattern: '^#[0-9a-fA-F]{6}$' });
@@ -90,5 +90,3 @@ export const DraftCommentEnvelope = Type.Object({ comment: DraftCommentDto });
 export type DraftCommentEnvelope = Static<typeof DraftCommentEnvelope>;
 export const DraftCommentListEnvelope = Type.Object({ comments: Type.Array(DraftCommentDto) });
 export type DraftCommentListEnvelope = Static<typeof DraftCommentListEnvelope>;
-/** The document with the reader's own notes drawn in. */
-export const AnnotatedPdf = FileBody('application/pdf');

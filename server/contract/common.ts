@@ -18,6 +18,8 @@ export const VisibleText = (min: number, max: number) =>
  * never runs them through the schema.
  */
 export const FileBody = (contentType: string) => Type.Unsafe<unknown>({ type: 'string', format: 'binary', contentMediaType: contentType });
+/** A PDF's bytes (whole, or the range asked for). */
+export const PdfFile = FileBody('application/pdf');
 
 /** A 204: no body (send() without a payload, which Fastify does not serialise). */
 export const NoContent = Type.Unsafe<undefined>({ type: 'null' });

@@ -5,7 +5,7 @@
  * events as the main one, so the web's LiveMeeting works on either socket.
  */
 import Type, { type Static } from 'typebox';
-import { FileBody, Nullable, Uuid, VisibleText } from './common.ts';
+import { Nullable, Uuid, VisibleText } from './common.ts';
 import { CONFIDENTIALITY_LEVELS } from './documents.ts';
 import { MEETING_STATUSES } from './meetings.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './realtime.ts';
@@ -105,8 +105,6 @@ export const DisplayEnvelope = Type.Object({ display: DisplayDto });
 export type DisplayEnvelope = Static<typeof DisplayEnvelope>;
 export const DisplayListEnvelope = Type.Object({ displays: Type.Array(DisplayDto) });
 export type DisplayListEnvelope = Static<typeof DisplayListEnvelope>;
-/** The presented version's bytes (whole, or the range asked for). */
-export const PresentationFile = FileBody('application/pdf');
 
 // — the `/display` namespace —
 

@@ -116,8 +116,6 @@ export const DocumentVersionsEnvelope = Type.Object({ versions: Type.Array(Docum
 export type DocumentVersionsEnvelope = Static<typeof DocumentVersionsEnvelope>;
 export const SearchEnvelope = Type.Object({ hits: Type.Array(SearchHit) });
 export type SearchEnvelope = Static<typeof SearchEnvelope>;
-/** A version's bytes (whole, or the range asked for). */
-export const PdfFile = FileBody('application/pdf');
 /** A version's first page as a picture. */
 export const PngFile = FileBody('image/png');
 

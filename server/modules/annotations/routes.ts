@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  AnnotatedPdf,
   AnnotationListEnvelope,
   DraftCommentCreate,
   DraftCommentEnvelope,
@@ -9,6 +8,7 @@ import {
   DraftCommentQuery,
   DraftCommentUpdate,
 } from '../../contract/annotations.ts';
+import { PdfFile } from '../../contract/common.ts';
 import { DocumentParams, DocumentVersionParams } from '../../contract/documents.ts';
 import { requireUser } from '../../plugins/session.ts';
 import type { DraftCommentService } from './comments.ts';
@@ -23,7 +23,7 @@ export function annotationRoutes(annotations: AnnotationService, comments: Draft
     }));
 
     /** The document with the reader's own notes; confidential ones also carry the reader's stamp. */
-    app.get('/documents/:documentId/versions/:version/annotated', { schema: { params: DocumentVersionParams, response: { 200: AnnotatedPdf } } }, async (request, reply) => {
+    app.get('/documents/:documentId/versions/:version/annotated', { schema: { params: DocumentVersionParams, response: { 200: PdfFile } } }, async (request, reply) => {
       const pdf = await annotations.annotated(request.session!.user, request.params.documentId, request.params.version);
       return reply
         .header('content-type', 'application/pdf')

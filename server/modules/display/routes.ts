@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { NoContent } from '../../contract/common.ts';
+import { NoContent, PdfFile } from '../../contract/common.ts';
 import {
   DISPLAY_COOKIE,
   DisplayConfirm,
@@ -16,7 +16,6 @@ import {
   MeetingDisplayParams,
   PairingEnvelope,
   PairingRequest,
-  PresentationFile,
   PresentationFileQuery,
 } from '../../contract/display.ts';
 import { MeetingParams } from '../../contract/meetings.ts';
@@ -59,7 +58,7 @@ export function displayRoutes(service: DisplayService): FastifyPluginAsyncTypebo
       return reply.header('cache-control', 'no-store').send({ polls: await service.polls(display) });
     });
 
-    app.get('/display/presentation/file', { schema: { querystring: PresentationFileQuery, response: { 200: PresentationFile, 206: PresentationFile } } }, async (request, reply) => {
+    app.get('/display/presentation/file', { schema: { querystring: PresentationFileQuery, response: { 200: PdfFile, 206: PdfFile } } }, async (request, reply) => {
       const display = await service.require(deviceToken(request));
       const file = await service.presentedFile(display, request.query);
       // Ranges, as the documents' file route: pdf.js fetches the presented page first.

@@ -15,14 +15,13 @@ import {
   DocumentUploadFields,
   DocumentVersionParams,
   DocumentVersionsEnvelope,
-  PdfFile,
   PngFile,
   RevocationBody,
   RevocationParams,
   SearchEnvelope,
   SearchQuery,
 } from '../../contract/documents.ts';
-import { NoContent } from '../../contract/common.ts';
+import { NoContent, PdfFile } from '../../contract/common.ts';
 import { MeetingParams } from '../../contract/meetings.ts';
 import { compileValidator } from '../../contract/validation.ts';
 import { AppError } from '../../errors.ts';
