@@ -53,10 +53,10 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const meetings = await loader.load(meetingsModule, {});
   const documents = await loader.load(documentsModule, { meetings, notifications });
   const live = await loader.load(liveModule, { meetings });
-  const annotations = await loader.load(annotationsModule, { documents });
+  const annotations = await loader.load(annotationsModule, { documents, users });
   const votes = await loader.load(votesModule, { meetings });
   const conference = await loader.load(conferenceModule, { meetings });
-  const display = await loader.load(displayModule, { live, votes, meetings, documents });
+  const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
   return { system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };
 }
 

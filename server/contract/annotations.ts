@@ -45,19 +45,20 @@ export type AnnotationUpsert = Static<typeof AnnotationUpsert>;
 export const AnnotationRef = Type.Object({ id: Uuid }, Strict);
 export const AnnotationListQuery = Type.Object({ documentId: Uuid, version: Type.Integer({ minimum: 1 }) }, Strict);
 
-export type AnnotationDto = {
-  id: string;
-  documentId: string;
-  version: number;
+export const AnnotationDto = Type.Object({
+  id: Uuid,
+  documentId: Uuid,
+  version: Type.Integer(),
   /** null: could not be placed on this version (its anchor text is gone) */
-  page: number | null;
-  kind: 'ink' | 'highlight' | 'note';
-  data: Static<typeof InkData> | Static<typeof HighlightData> | Static<typeof NoteData>;
-  anchorText: string | null;
-  revision: number;
-  deleted: boolean;
-  updatedAt: string;
-};
+  page: Nullable(Type.Integer()),
+  kind: Type.Enum(['ink', 'highlight', 'note'] as const),
+  data: Type.Union([InkData, HighlightData, NoteData]),
+  anchorText: Nullable(Type.String()),
+  revision: Type.Integer(),
+  deleted: Type.Boolean(),
+  updatedAt: Type.String(),
+});
+export type AnnotationDto = Static<typeof AnnotationDto>;
 
 export const DraftCommentCreate = Type.Object(
   { version: Type.Integer({ minimum: 1 }), page: Type.Integer({ minimum: 1 }), selectionText: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))), body: VisibleText(1, 4000) },
@@ -68,14 +69,24 @@ export const DraftCommentUpdate = Type.Object({ handled: Type.Boolean() }, Stric
 export const DraftCommentQuery = Type.Object({ handled: Type.Optional(Type.Boolean()), page: Type.Optional(Type.Integer({ minimum: 1 })) }, Strict);
 export const DraftCommentParams = Type.Object({ documentId: Uuid, commentId: Uuid }, Strict);
 
-export type DraftCommentDto = {
-  id: string;
-  documentId: string;
-  version: number;
-  page: number;
-  selectionText: string | null;
-  body: string;
-  author: { userId: string; fullName: string };
-  createdAt: string;
-  handled: boolean;
-};
+export const DraftCommentDto = Type.Object({
+  id: Uuid,
+  documentId: Uuid,
+  version: Type.Integer(),
+  page: Type.Integer(),
+  selectionText: Nullable(Type.String()),
+  body: Type.String(),
+  author: Type.Object({ userId: Uuid, fullName: Type.String() }),
+  createdAt: Type.String(),
+  handled: Type.Boolean(),
+});
+export type DraftCommentDto = Static<typeof DraftCommentDto>;
+
+// — response envelopes of the annotations routes —
+
+export const AnnotationListEnvelope = Type.Object({ annotations: Type.Array(AnnotationDto) });
+export type AnnotationListEnvelope = Static<typeof AnnotationListEnvelope>;
+export const DraftCommentEnvelope = Type.Object({ comment: DraftCommentDto });
+export type DraftCommentEnvelope = Static<typeof DraftCommentEnvelope>;
+export const DraftCommentListEnvelope = Type.Object({ comments: Type.Array(DraftCommentDto) });
+export type DraftCommentListEnvelope = Static<typeof DraftCommentListEnvelope>;

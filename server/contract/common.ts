@@ -20,3 +20,14 @@ export const VISIBLE_TEXT_PATTERN = '^[ \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2
  */
 export const VisibleText = (min: number, max: number) => Type.String({ minLength: min, maxLength: max, pattern: VISIBLE_TEXT_PATTERN });
 
+/**
+ * A response that is not JSON (a PDF, an image, a stream), declared so every
+ * route says what it sends. Fastify sends buffers and streams as they are and
+ * never runs them through the schema.
+ */
+export const FileBody = (contentType: string) => Type.Unsafe<unknown>({ type: 'string', format: 'binary', contentMediaType: contentType });
+/** A PDF's bytes (whole, or the range asked for). */
+export const PdfFile = FileBody('application/pdf');
+
+/** A 204: no body (send() without a payload, which Fastify does not serialise). */
+export const NoContent = Type.Unsafe<undefined>({ type: 'null' });

@@ -95,6 +95,17 @@ export const DisplayState = Type.Object({
 });
 export type DisplayState = Static<typeof DisplayState>;
 
+// — response envelopes of the display routes —
+
+export const PairingEnvelope = Type.Object({ pairing: PairingDto });
+export type PairingEnvelope = Static<typeof PairingEnvelope>;
+export const DisplayStateEnvelope = Type.Object({ state: DisplayState });
+export type DisplayStateEnvelope = Static<typeof DisplayStateEnvelope>;
+export const DisplayEnvelope = Type.Object({ display: DisplayDto });
+export type DisplayEnvelope = Static<typeof DisplayEnvelope>;
+export const DisplayListEnvelope = Type.Object({ displays: Type.Array(DisplayDto) });
+export type DisplayListEnvelope = Static<typeof DisplayListEnvelope>;
+
 // — the `/display` namespace —
 
 /** Pushed when the secretary pairs, moves or unpairs this screen (unpairing then cuts the socket). */

@@ -3,7 +3,7 @@
  * notifications. Shared by the REST routes, the web client and the tests.
  */
 import Type, { type Static } from 'typebox';
-import { Nullable, Uuid, VisibleText } from './common.ts';
+import { FileBody, Nullable, Uuid, VisibleText } from './common.ts';
 
 export const DOCUMENT_KINDS = ['submission', 'draft', 'report', 'annex', 'reference'] as const;
 export const CONFIDENTIALITY_LEVELS = ['normal', 'confidential', 'secret', 'top_secret'] as const;
@@ -105,6 +105,19 @@ export const SearchHit = Type.Object({
   snippet: Type.Array(SnippetPart),
 });
 export type SearchHit = Static<typeof SearchHit>;
+
+// — response envelopes of the documents routes —
+
+export const DocumentEnvelope = Type.Object({ document: DocumentDto });
+export type DocumentEnvelope = Static<typeof DocumentEnvelope>;
+export const DocumentListEnvelope = Type.Object({ documents: Type.Array(DocumentDto) });
+export type DocumentListEnvelope = Static<typeof DocumentListEnvelope>;
+export const DocumentVersionsEnvelope = Type.Object({ versions: Type.Array(DocumentVersionDto) });
+export type DocumentVersionsEnvelope = Static<typeof DocumentVersionsEnvelope>;
+export const SearchEnvelope = Type.Object({ hits: Type.Array(SearchHit) });
+export type SearchEnvelope = Static<typeof SearchEnvelope>;
+/** A version's first page as a picture. */
+export const PngFile = FileBody('image/png');
 
 export const NotificationDto = Type.Object({
   id: Uuid,

@@ -7,23 +7,23 @@ import { and, asc, eq, isNotNull, isNull, type SQL } from 'drizzle-orm';
 import type { DraftCommentCreate, DraftCommentDto } from '../../contract/annotations.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { Db } from '../../db/client.ts';
-import { documents, draftComments, users } from '../../db/schema/index.ts';
+import { draftComments } from '../../db/schema/annotations.ts';
 import { AppError } from '../../errors.ts';
-import type { DocumentService } from '../documents/service.ts';
+import type { AnnotationDocuments, AnnotationUsers } from './service.ts';
 
 export class DraftCommentService {
   readonly #db: Db;
-  readonly #documents: DocumentService;
+  readonly #documents: AnnotationDocuments;
+  readonly #users: AnnotationUsers;
 
-  constructor(db: Db, documentsService: DocumentService) {
+  constructor(db: Db, documentsService: AnnotationDocuments, usersService: AnnotationUsers) {
     this.#db = db;
     this.#documents = documentsService;
+    this.#users = usersService;
   }
 
-  async #current(user: SessionUser, documentId: string) {
-    const [doc] = await this.#db.select({ current: documents.currentVersion }).from(documents).where(eq(documents.id, documentId));
-    if (doc === undefined) throw new AppError(404, 'documentNotFound');
-    return this.#documents.readableVersion(user, documentId, doc.current);
+  #current(user: SessionUser, documentId: string) {
+    return this.#documents.readableVersion(user, documentId, 'current');
   }
 
   async create(user: SessionUser, documentId: string, input: DraftCommentCreate): Promise<DraftCommentDto> {
@@ -60,22 +60,25 @@ export class DraftCommentService {
   }
 
   async #query(where: SQL): Promise<DraftCommentDto[]> {
-    const rows = await this.#db
-      .select({ c: draftComments, fullName: users.fullName })
-      .from(draftComments)
-      .innerJoin(users, eq(users.id, draftComments.userId))
-      .where(where)
-      .orderBy(asc(draftComments.page), asc(draftComments.createdAt));
-    return rows.map(({ c, fullName }) => ({
-      id: c.id,
-      documentId: c.documentId,
-      version: c.version,
-      page: c.page,
-      selectionText: c.selectionText,
-      body: c.body,
-      author: { userId: c.userId, fullName },
-      createdAt: c.createdAt.toISOString(),
-      handled: c.handledAt !== null,
-    }));
+    const rows = await this.#db.select().from(draftComments).where(where).orderBy(asc(draftComments.page), asc(draftComments.createdAt));
+    const names = await this.#users.namesById(rows.map((c) => c.userId));
+    return rows.flatMap((c) => {
+      const fullName = names.get(c.userId)?.fullName;
+      return fullName === undefined ? [] : [toDraftCommentDto(c, fullName)];
+    });
   }
+}
+
+function toDraftCommentDto(c: typeof draftComments.$inferSelect, fullName: string): DraftCommentDto {
+  return {
+    id: c.id,
+    documentId: c.documentId,
+    version: c.version,
+    page: c.page,
+    selectionText: c.selectionText,
+    body: c.body,
+    author: { userId: c.userId, fullName },
+    createdAt: c.createdAt.toISOString(),
+    handled: c.handledAt !== null,
+  };
 }

@@ -5,17 +5,26 @@
  * text is still found — the rest kept as "not placed", never dropped.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AnnotationDto, AnnotationUpsert } from '../../contract/annotations.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db } from '../../db/client.ts';
-import { annotations } from '../../db/schema/index.ts';
+import { annotations } from '../../db/schema/annotations.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
-import type { DocumentService } from '../documents/service.ts';
+import { readerStamp, stampWatermark } from '../../lib/pdf/watermark.ts';
+import type { DocumentService } from '../documents/index.ts';
+import type { UserService } from '../users/index.ts';
+import { drawAnnotations } from './export.ts';
 
 type Row = typeof annotations.$inferSelect;
+
+/** What annotations ask of the documents module: a version the user may read, and a version's page texts. */
+export type AnnotationDocuments = Pick<DocumentService, 'readableVersion' | 'pageTexts'>;
+/** What comments ask of the users module: authors' names. */
+export type AnnotationUsers = Pick<UserService, 'namesById'>;
 
 export function toAnnotationDto(row: Row): AnnotationDto {
   return {
@@ -34,10 +43,10 @@ export function toAnnotationDto(row: Row): AnnotationDto {
 
 export class AnnotationService {
   readonly #db: Db;
-  readonly #documents: DocumentService;
+  readonly #documents: AnnotationDocuments;
   readonly #events: DomainEvents;
 
-  constructor(db: Db, documentsService: DocumentService, events: DomainEvents) {
+  constructor(db: Db, documentsService: AnnotationDocuments, events: DomainEvents) {
     this.#db = db;
     this.#documents = documentsService;
     this.#events = events;
@@ -79,6 +88,14 @@ export class AnnotationService {
       .from(annotations)
       .where(and(eq(annotations.userId, user.id), eq(annotations.documentId, documentId), eq(annotations.version, version), isNull(annotations.deletedAt)));
     return rows.map(toAnnotationDto);
+  }
+
+  /** The document with the reader's own notes drawn on it; confidential ones also carry the reader's stamp. */
+  async annotated(user: SessionUser, documentId: string, version: number): Promise<Uint8Array> {
+    const file = await this.#documents.readableVersion(user, documentId, version);
+    const mine = await this.list(user, documentId, version);
+    const pdf = await drawAnnotations(await readFile(file.path), mine);
+    return file.viewOnly ? stampWatermark(pdf, readerStamp(user.fullName)) : pdf;
   }
 
   /**

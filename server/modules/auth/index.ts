@@ -13,11 +13,18 @@ import { defineModule } from '../module.ts';
 import { authRoutes } from './routes.ts';
 import { followUserChanges, watchExpiry } from './socket-freshness.ts';
 import { AuthService } from './service.ts';
+import { LoginThrottle, type ThrottleLimits } from './throttle.ts';
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
 const Empty = Type.Object({}, { additionalProperties: false });
 
-export type AuthModule = { service: AuthService; log: FastifyBaseLogger; stopPurging(): void };
+export type AuthModule = {
+  service: AuthService;
+  log: FastifyBaseLogger;
+  stopPurging(): void;
+  /** A failure throttle on the login throttle's table, with limits (and keys) of the caller's own: other modules' guesses (display codes) are counted the same way. */
+  throttle(limits: ThrottleLimits): LoginThrottle;
+};
 
 export const authModule = defineModule<Record<string, never>, AuthModule>({
   name: 'auth',
@@ -34,7 +41,7 @@ export const authModule = defineModule<Record<string, never>, AuthModule>({
       service.purgeExpired().catch((error: unknown) => log.warn({ err: error }, 'purging expired sessions failed'));
     }, PURGE_INTERVAL_MS);
     timer.unref();
-    return { service, log, stopPurging: () => clearInterval(timer) };
+    return { service, log, stopPurging: () => clearInterval(timer), throttle: (limits) => new LoginThrottle(db, limits) };
   },
   routes: ({ service }) => authRoutes(service),
   sockets: ({ service }) => ({
@@ -64,3 +71,4 @@ export const authModule = defineModule<Record<string, never>, AuthModule>({
 });
 
 export { AuthService } from './service.ts';
+export type { LoginThrottle, ThrottleLimits } from './throttle.ts';

@@ -3,20 +3,17 @@
  * confirms, what a paired screen may read, and its own Socket.io namespace
  * `/display`. Owns the displays table.
  */
-import type { DocumentService } from '../documents/service.ts';
-import type { LiveService } from '../live/service.ts';
-import type { MeetingService } from '../meetings/service.ts';
 import { defineModule } from '../module.ts';
-import type { VoteService } from '../votes/service.ts';
 import { attachDisplayNamespace } from './namespace.ts';
 import { displayRoutes } from './routes.ts';
-import { DisplayService } from './service.ts';
+import { DisplayService, type DisplayDeps } from './service.ts';
 
-export type DisplayModuleDeps = { live: LiveService; votes: VoteService; meetings: MeetingService; documents: DocumentService };
+export type DisplayModuleDeps = Omit<DisplayDeps, 'polls' | 'throttle'> & { votes: DisplayDeps['polls']; auth: { throttle: DisplayDeps['throttle'] } };
 
 export const displayModule = defineModule<DisplayModuleDeps, DisplayService>({
   name: 'display',
-  create: ({ db }, { live, votes, meetings, documents }) => new DisplayService(db, { live, polls: votes, meetings, documents }),
+  create: ({ db }, { live, votes, meetings, documents, users, auth }) =>
+    new DisplayService(db, { live, polls: votes, meetings, documents, users, throttle: (limits) => auth.throttle(limits) }),
   routes: (service) => displayRoutes(service),
   subscribe: (service, context) => {
     attachDisplayNamespace(context, service);

@@ -3,12 +3,24 @@
  * its device cookie) under /display/*, and the meeting's secretariat (their
  * session) under /meetings/:meetingId/displays.
  */
-import send from '@fastify/send';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DISPLAY_COOKIE, DisplayConfirm, DisplayReassign, MeetingDisplayParams, PairingRequest, PresentationFileQuery } from '../../contract/display.ts';
+import { NoContent, PdfFile } from '../../contract/common.ts';
+import {
+  DISPLAY_COOKIE,
+  DisplayConfirm,
+  DisplayEnvelope,
+  DisplayListEnvelope,
+  DisplayReassign,
+  DisplayStateEnvelope,
+  MeetingDisplayParams,
+  PairingEnvelope,
+  PairingRequest,
+  PresentationFileQuery,
+} from '../../contract/display.ts';
 import { MeetingParams } from '../../contract/meetings.ts';
 import { AppError } from '../../errors.ts';
+import { sendFile } from '../../lib/http/send-file.ts';
 import { requireUser } from '../../plugins/session.ts';
 import type { DisplayService } from './service.ts';
 
@@ -30,13 +42,13 @@ const deviceToken = (request: FastifyRequest) => request.cookies[DISPLAY_COOKIE]
 export function displayRoutes(service: DisplayService): FastifyPluginAsyncTypebox {
   return async (app) => {
     // — the wall screen —
-    app.post('/display/pairings', { schema: { body: PairingRequest } }, async (request, reply) => {
+    app.post('/display/pairings', { schema: { body: PairingRequest, response: { 201: PairingEnvelope } } }, async (request, reply) => {
       const { pairing, newToken } = await service.requestPairing(deviceToken(request));
       if (newToken !== undefined) setDeviceCookie(app, reply, newToken);
       return reply.status(201).header('cache-control', 'no-store').send({ pairing });
     });
 
-    app.get('/display/state', async (request, reply) => {
+    app.get('/display/state', { schema: { response: { 200: DisplayStateEnvelope } } }, async (request, reply) => {
       const display = await service.require(deviceToken(request));
       return reply.header('cache-control', 'no-store').send({ state: await service.state(display) });
     });
@@ -46,39 +58,37 @@ export function displayRoutes(service: DisplayService): FastifyPluginAsyncTypebo
       return reply.header('cache-control', 'no-store').send({ polls: await service.polls(display) });
     });
 
-    app.get('/display/presentation/file', { schema: { querystring: PresentationFileQuery } }, async (request, reply) => {
+    app.get('/display/presentation/file', { schema: { querystring: PresentationFileQuery, response: { 200: PdfFile, 206: PdfFile } } }, async (request, reply) => {
       const display = await service.require(deviceToken(request));
       const file = await service.presentedFile(display, request.query);
       // Ranges, as the documents' file route: pdf.js fetches the presented page first.
-      const result = await send(request.raw, file.path, { acceptRanges: true, etag: true, lastModified: false, cacheControl: false });
-      if (result.type === 'error') {
-        if (result.statusCode !== 416) throw new AppError(404, 'displayNotPresenting');
-        return reply.status(416).headers(result.headers).send();
-      }
-      reply.status(result.statusCode);
-      for (const [name, value] of Object.entries(result.headers)) if (value !== undefined) reply.header(name, value);
-      reply.header('content-type', 'application/pdf');
-      reply.header('content-disposition', 'inline');
-      // Never kept by the wall's browser, whatever the level: the next request is checked against what is presented then
-      // (and a confidential page must not linger in a shared screen's cache).
-      reply.header('cache-control', 'private, no-store');
-      // The level the wall marks the page with (GET /display/state tells it too, before the file is fetched).
-      reply.header('x-document-confidentiality', file.confidentiality);
-      reply.header('x-content-type-options', 'nosniff');
-      return reply.send(result.stream);
+      return sendFile(request, reply, file.path, {
+        ranges: true,
+        notFound: () => new AppError(404, 'displayNotPresenting'),
+        headers: {
+          'content-type': 'application/pdf',
+          'content-disposition': 'inline',
+          // Never kept by the wall's browser, whatever the level: the next request is checked against what is presented then
+          // (and a confidential page must not linger in a shared screen's cache).
+          'cache-control': 'private, no-store',
+          // The level the wall marks the page with (GET /display/state tells it too, before the file is fetched).
+          'x-document-confidentiality': file.confidentiality,
+          'x-content-type-options': 'nosniff',
+        },
+      });
     });
 
     // — the secretariat —
-    app.get('/meetings/:meetingId/displays', { preHandler: requireUser, schema: { params: MeetingParams } }, async (request) => ({
+    app.get('/meetings/:meetingId/displays', { preHandler: requireUser, schema: { params: MeetingParams, response: { 200: DisplayListEnvelope } } }, async (request) => ({
       displays: await service.list(request.session!.user, request.params.meetingId),
     }));
-    app.post('/meetings/:meetingId/displays', { preHandler: requireUser, schema: { params: MeetingParams, body: DisplayConfirm } }, async (request, reply) =>
+    app.post('/meetings/:meetingId/displays', { preHandler: requireUser, schema: { params: MeetingParams, body: DisplayConfirm, response: { 201: DisplayEnvelope } } }, async (request, reply) =>
       reply.status(201).send({ display: await service.confirm(request.session!.user, request.params.meetingId, request.body) }),
     );
-    app.put('/meetings/:meetingId/displays/:displayId', { preHandler: requireUser, schema: { params: MeetingDisplayParams, body: DisplayReassign } }, async (request) => ({
+    app.put('/meetings/:meetingId/displays/:displayId', { preHandler: requireUser, schema: { params: MeetingDisplayParams, body: DisplayReassign, response: { 200: DisplayEnvelope } } }, async (request) => ({
       display: await service.reassign(request.session!.user, request.params.meetingId, request.params.displayId, request.body),
     }));
-    app.delete('/meetings/:meetingId/displays/:displayId', { preHandler: requireUser, schema: { params: MeetingDisplayParams } }, async (request, reply) => {
+    app.delete('/meetings/:meetingId/displays/:displayId', { preHandler: requireUser, schema: { params: MeetingDisplayParams, response: { 204: NoContent } } }, async (request, reply) => {
       await service.unpair(request.session!.user, request.params.meetingId, request.params.displayId);
       return reply.status(204).send();
     });

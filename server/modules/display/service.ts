@@ -5,7 +5,7 @@
  * namespace pushes it and, on unpairing, cuts the screen's sockets).
  */
 import { EventEmitter } from 'node:events';
-import { and, count, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { DisplayConfirm, DisplayDto, DisplayMeeting, DisplayPresentation, DisplayReassign, DisplayState, PairingDto, PresentationFileQuery } from '../../contract/display.ts';
 import { PAIRING_CODE_TTL_MS } from '../../contract/display.ts';
 import type { Confidentiality } from '../../contract/documents.ts';
@@ -14,10 +14,8 @@ import type { LiveSnapshot } from '../../contract/live.ts';
 import type { PollDto } from '../../contract/votes.ts';
 import type { Db } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
-import { displays, users } from '../../db/schema/index.ts';
+import { displays } from '../../db/schema/display.ts';
 import { AppError } from '../../errors.ts';
-import { LoginThrottle } from '../auth/throttle.ts';
-import { loadAccess } from '../meetings/access.ts';
 import { hashDeviceToken, newDeviceToken, newPairingCode } from './device.ts';
 
 export type DisplayRow = typeof displays.$inferSelect;
@@ -26,13 +24,20 @@ export type DisplayRow = typeof displays.$inferSelect;
 export type DisplayDeps = {
   live: { snapshotForDisplay(meetingId: string): Promise<LiveSnapshot> };
   polls: { listForDisplay(meetingId: string): Promise<PollDto[]> };
-  /** MeetingService: the headline, read without a user (the pairing authorises the screen) */
-  meetings: { headline(meetingId: string): Promise<DisplayMeeting | null> };
+  /** MeetingService: the headline, read without a user (the pairing authorises the screen); the secretary's access */
+  meetings: { headline(meetingId: string): Promise<DisplayMeeting | null>; access(user: SessionUser, meetingId: string): Promise<{ canManage: boolean }> };
+  /** UserService: who paired a screen */
+  users: { namesById(ids: readonly string[]): Promise<Map<string, { fullName: string }>> };
+  /** the auth module's failure throttle (its table and counters), with the display's own limits and keys */
+  throttle: (limits: { perAccount: number; perAddress: number; windowMs: number }) => Throttle;
   /** DocumentService: one version of a document of this meeting, read without a user */
   documents: {
     versionFile(meetingId: string, documentId: string, version: number): Promise<{ path: string; filename: string; confidentiality: Confidentiality; viewOnly: boolean } | null>;
   };
 };
+
+/** Counts wrong guesses per key in a window (the auth module's LoginThrottle). */
+export type Throttle = { blockedFor(keys: string[], now?: Date): Promise<number>; recordFailure(keys: string[], now?: Date): Promise<void> };
 
 /** A screen's assignment changed; `removed`: it was unpaired (its device token no longer works). */
 export type DisplayChange = { displayId: string; meetingId: string | null; previousMeetingId: string | null; removed: boolean };
@@ -54,14 +59,14 @@ export class DisplayService {
   readonly #db: Db;
   readonly #deps: DisplayDeps;
   readonly #changes = new EventEmitter<{ change: [DisplayChange] }>();
-  readonly #throttle: LoginThrottle;
+  readonly #throttle: Throttle;
   #presence: DisplayPresence = async () => new Set();
 
   constructor(db: Db, deps: DisplayDeps) {
     this.#db = db;
     this.#deps = deps;
     // The login throttle's table and counters, with keys of our own: "account:" limits per user, "address:" per code.
-    this.#throttle = new LoginThrottle(db, THROTTLE);
+    this.#throttle = deps.throttle(THROTTLE);
   }
 
   onChange(listener: (change: DisplayChange) => void): void {
@@ -248,7 +253,7 @@ export class DisplayService {
   }
 
   async #assertManages(user: SessionUser, meetingId: string): Promise<void> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#deps.meetings.access(user, meetingId);
     if (!access.canManage) throw new AppError(403, 'forbidden');
   }
 
@@ -267,17 +272,14 @@ export class DisplayService {
   }
 
   async #dtos(rows: DisplayRow[]): Promise<DisplayDto[]> {
-    // Still a direct read of the users table: the users module has no service method for names by id
-    // (UserService lives inside its routes plugin and reads one user at a time). Move it there when one exists.
-    const pairers = rows.map((r) => r.pairedBy).filter((id): id is string => id !== null);
-    const names = pairers.length === 0 ? [] : await this.#db.select({ id: users.id, fullName: users.fullName }).from(users).where(inArray(users.id, pairers));
+    const names = await this.#deps.users.namesById(rows.map((r) => r.pairedBy).filter((id): id is string => id !== null));
     const online = await this.#presence(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       name: r.name ?? '',
       meetingId: r.meetingId,
       pairedAt: r.pairedAt?.toISOString() ?? null,
-      pairedByName: names.find((n) => n.id === r.pairedBy)?.fullName ?? null,
+      pairedByName: r.pairedBy === null ? null : (names.get(r.pairedBy)?.fullName ?? null),
       online: online.has(r.id),
     }));
   }

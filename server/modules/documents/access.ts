@@ -3,15 +3,16 @@
  * participant of a published meeting, according to the document's audience
  * (everyone, delegates only, or named people), unless their access was
  * revoked. The same rule exists twice — in TypeScript for one document and in
- * SQL for search over many — and the integration tests hold both to it.
+ * SQL for lists and search over many — and the integration tests hold both to
+ * it. Who takes part in which meeting, in which role, is the meetings
+ * module's to say; the SQL here reads only the documents tables.
  */
-import { sql, type SQL } from 'drizzle-orm';
-import type { SessionUser } from '../../contract/identity.ts';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { DocumentAudience } from '../../contract/documents.ts';
-import type { ParticipantRole } from '../../contract/meetings.ts';
-import { documents, meetings } from '../../db/schema/index.ts';
-import type { MeetingAccess } from '../meetings/access.ts';
-import { isSecretariat } from '../meetings/access.ts';
+import type { SessionUser } from '../../contract/identity.ts';
+import type { MeetingStatus, ParticipantRole } from '../../contract/meetings.ts';
+import { documentReaders, documentRevocations, documents } from '../../db/schema/documents.ts';
+import { isSecretariat, type MeetingAccess } from '../meetings/index.ts';
 
 const VOTING_ROLES: ParticipantRole[] = ['chair', 'secretary', 'delegate'];
 
@@ -28,23 +29,48 @@ export function canRead(access: MeetingAccess, audience: DocumentAudience, isNam
   return audienceAdmits(audience, access.myRole, isNamedReader);
 }
 
-/** SQL condition over `documents` joined with `meetings`: the documents this user may read. */
-export function readableDocumentsCondition(user: SessionUser): SQL {
-  if (isSecretariat(user)) return sql`true`;
-  return sql`exists (
-    select 1 from meeting_participants p
-    where p.meeting_id = ${documents.meetingId} and p.user_id = ${user.id}
-      and (
-        p.role = 'secretary'
-        or (
-          ${meetings.status} <> 'draft'
-          and not exists (select 1 from document_revocations r where r.document_id = ${documents.id} and r.user_id = ${user.id})
-          and (
-            ${documents.audience} = 'all'
-            or (${documents.audience} = 'delegates' and p.role in ('chair', 'secretary', 'delegate'))
-            or (${documents.audience} = 'named' and exists (select 1 from document_readers d where d.document_id = ${documents.id} and d.user_id = ${user.id}))
-          )
-        )
-      )
-  )`;
+/**
+ * The meetings whose documents a user may read, by how far: every document
+ * (`manage`), documents for everyone and for delegates (`voting`), documents
+ * for everyone only (`other`); named documents and revocations apply to the
+ * last two. `all`: the secretariat reads every meeting's documents.
+ */
+export type ReadScope = { all: true } | { all: false; manage: string[]; voting: string[]; other: string[] };
+
+/** The scope within one meeting, from the user's access to it (which the caller has checked they have). */
+export function scopeOf(access: MeetingAccess): ReadScope {
+  const id = access.meeting.id;
+  if (access.canManage) return { all: false, manage: [id], voting: [], other: [] };
+  if (!access.canView || access.myRole === null) return { all: false, manage: [], voting: [], other: [] };
+  return VOTING_ROLES.includes(access.myRole) ? { all: false, manage: [], voting: [id], other: [] } : { all: false, manage: [], voting: [], other: [id] };
+}
+
+/** The scope over every meeting, from the meetings the user takes part in. */
+export function scopeOfParticipations(user: SessionUser, participations: { meetingId: string; role: ParticipantRole; status: MeetingStatus }[]): ReadScope {
+  if (isSecretariat(user)) return { all: true };
+  const scope = { all: false as const, manage: [] as string[], voting: [] as string[], other: [] as string[] };
+  for (const p of participations) {
+    if (p.role === 'secretary') scope.manage.push(p.meetingId);
+    else if (p.status === 'draft') continue;
+    else if (VOTING_ROLES.includes(p.role)) scope.voting.push(p.meetingId);
+    else scope.other.push(p.meetingId);
+  }
+  return scope;
+}
+
+const inMeetings = (ids: string[]): SQL => (ids.length === 0 ? sql`false` : inArray(documents.meetingId, ids));
+
+/** SQL condition over `documents`: the documents this user may read within this scope. */
+export function readableCondition(userId: string, scope: ReadScope): SQL {
+  if (scope.all) return sql`true`;
+  const notRevoked = sql`not exists (select 1 from ${documentRevocations} where ${documentRevocations.documentId} = ${documents.id} and ${documentRevocations.userId} = ${userId})`;
+  const named = sql`exists (select 1 from ${documentReaders} where ${documentReaders.documentId} = ${documents.id} and ${documentReaders.userId} = ${userId})`;
+  return or(
+    inMeetings(scope.manage),
+    and(
+      inMeetings([...scope.voting, ...scope.other]),
+      notRevoked,
+      or(eq(documents.audience, 'all'), and(eq(documents.audience, 'delegates'), inMeetings(scope.voting)), and(eq(documents.audience, 'named'), named)),
+    ),
+  )!;
 }

@@ -1,15 +1,14 @@
 /**
  * The documents module: a meeting's documents, their versions, pages, text
  * search, readers and revocations; uploads inspected in the PDF worker pool.
- * Owns the documents tables and the files under DATA_DIR/documents.
+ * Owns the documents tables and the files under DATA_DIR/documents; asks the
+ * meetings module who may see a meeting and who takes part in it.
  */
-import type { MeetingService } from '../meetings/service.ts';
 import { defineModule } from '../module.ts';
-import type { NotificationService } from '../notifications/service.ts';
 import { documentRoutes } from './routes.ts';
-import { DocumentService } from './service.ts';
+import { DocumentService, type DocumentMeetings, type DocumentNotifications } from './service.ts';
 
-export const documentsModule = defineModule<{ meetings: MeetingService; notifications: NotificationService }, DocumentService>({
+export const documentsModule = defineModule<{ meetings: DocumentMeetings; notifications: DocumentNotifications }, DocumentService>({
   name: 'documents',
   create: ({ db, config, log, events }, { meetings, notifications }) =>
     new DocumentService(db, meetings, notifications, { dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes, log, events }),

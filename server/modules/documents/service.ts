@@ -1,16 +1,14 @@
 /**
- * Meeting documents: upload (streamed to disk, inspected, stored by content
- * hash), versions, access, serving and search.
- *
- * An upload is all or nothing: the file is staged in a temp file, checked,
- * moved into the content store, and only then recorded in one transaction;
- * any failure removes what was written.
+ * Meeting documents: reading (access checked on every call, since every page
+ * view of every tablet comes through here), versions, the stored files, and
+ * the writes (upload, new version, settings, revocations), each in the
+ * meeting's transaction. The upload pipeline is in uploads.ts, search in
+ * search.ts; meetings, their roles and agenda are asked of the meetings
+ * module.
  */
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { and, asc, desc, eq, ilike, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SessionUser } from '../../contract/identity.ts';
 import {
@@ -24,52 +22,27 @@ import {
   type SearchQuery,
 } from '../../contract/documents.ts';
 import { foldVietnamese } from '../../contract/text.ts';
-import type { Db } from '../../db/client.ts';
-import { containsFolded } from '../../db/search.ts';
-import {
-  agendaItems,
-  documentPages,
-  documentReaders,
-  documentRevocations,
-  documents,
-  documentVersions,
-  meetingParticipants,
-  meetings,
-} from '../../db/schema/index.ts';
+import type { Db, Executor } from '../../db/client.ts';
+import { documentPages, documentReaders, documentRevocations, documents, documentVersions } from '../../db/schema/documents.ts';
 import { AppError } from '../../errors.ts';
-import type { ErrorKey } from '../../i18n/messages.ts';
 import type { DomainEvents } from '../../events.ts';
-import { accessFor, assertCanEdit, loadAccess, type MeetingAccess } from '../meetings/access.ts';
-import type { MeetingService, Tx } from '../meetings/service.ts';
-import { canRead, readableDocumentsCondition } from './access.ts';
-import { BlobStore, BlobTooLargeError, type StagedBlob } from './blob-store.ts';
-import { convertToPdf, findLibreOffice, isWordFile } from './convert.ts';
-import { PdfRejectedError, type PdfInspection, type PdfRejection } from './pdf-inspect.ts';
+import { assertCanEdit, type MeetingAccess, type MeetingService } from '../meetings/index.ts';
+import type { NotificationService } from '../notifications/index.ts';
+import { canRead, readableCondition, scopeOf } from './access.ts';
+import { BlobStore } from './blob-store.ts';
 import { createPdfPool, type PdfProcessor } from './pdf-pool.ts';
-import { buildSnippet, countMatches } from './snippet.ts';
-import type { NotificationService } from '../notifications/service.ts';
+import { searchDocuments } from './search.ts';
+import { UploadPipeline, type IncomingFile } from './uploads.ts';
+
+export type { IncomingFile } from './uploads.ts';
 
 type DocumentRow = typeof documents.$inferSelect;
 type VersionRow = typeof documentVersions.$inferSelect;
 
-/** An uploaded file's stream; `truncated` says whether the multipart limit cut it short. */
-export type IncomingFile = { stream: Readable; filename: string; truncated?: () => boolean };
-
-const REJECTION_KEYS: Record<PdfRejection, ErrorKey> = {
-  'not-pdf': 'notPdf',
-  encrypted: 'pdfEncrypted',
-  corrupt: 'pdfCorrupt',
-  javascript: 'pdfJavascript',
-  empty: 'pdfEmpty',
-};
-
-/** A file name safe to echo back in headers and lists: no path, no control characters. */
-export function cleanFilename(name: string): string {
-  const base = name.replace(/\\/g, '/').split('/').pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
-  return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'tai-lieu.pdf' : cleaned;
-}
+/** What documents asks of the meetings module: access, its transaction, who takes part, the agenda, titles. */
+export type DocumentMeetings = Pick<MeetingService, 'access' | 'changeMeeting' | 'roster' | 'hasAgendaItem' | 'participations' | 'titlesById'>;
+/** What documents asks of the notifications module. */
+export type DocumentNotifications = Pick<NotificationService, 'notify'>;
 
 function toVersionDto(v: VersionRow): DocumentVersionDto {
   return { version: v.version, pageCount: v.pageCount, sizeBytes: v.sizeBytes, originalFilename: v.originalFilename, sha256: v.sha256, createdAt: v.createdAt.toISOString() };
@@ -92,29 +65,41 @@ function toDocumentDto(d: DocumentRow, current: VersionRow | undefined): Documen
   };
 }
 
+/** A meeting the user may not see hides its documents too: "not found", never "meeting not found". */
+function asDocumentNotFound(error: unknown): never {
+  if (error instanceof AppError && error.status === 404) throw new AppError(404, 'documentNotFound');
+  throw error;
+}
+
 export type DocumentServiceOptions = { dataDir: string; uploadLimitBytes: number; log: FastifyBaseLogger; events: DomainEvents; pdf?: PdfProcessor };
 
 export class DocumentService {
   readonly #db: Db;
-  readonly #meetings: MeetingService;
-  readonly #notifications: NotificationService;
+  readonly #meetings: DocumentMeetings;
+  readonly #notifications: DocumentNotifications;
   readonly #blobs: BlobStore;
+  readonly #uploads: UploadPipeline;
   readonly #thumbDir: string;
-  readonly #limit: number;
   readonly #log: FastifyBaseLogger;
   readonly #pdf: PdfProcessor;
   readonly #events: DomainEvents;
 
-  constructor(db: Db, meetingsService: MeetingService, notifications: NotificationService, options: DocumentServiceOptions) {
+  constructor(db: Db, meetingsService: DocumentMeetings, notifications: DocumentNotifications, options: DocumentServiceOptions) {
     this.#db = db;
     this.#meetings = meetingsService;
     this.#notifications = notifications;
     this.#blobs = new BlobStore(path.join(options.dataDir, 'documents'));
     this.#thumbDir = path.join(options.dataDir, 'documents', 'thumbnails');
-    this.#limit = options.uploadLimitBytes;
     this.#log = options.log;
     this.#pdf = options.pdf ?? createPdfPool();
     this.#events = options.events;
+    this.#uploads = new UploadPipeline(db, {
+      blobs: this.#blobs,
+      pdf: this.#pdf,
+      limit: options.uploadLimitBytes,
+      log: options.log,
+      changeMeeting: (meetingId, change, work) => this.#meetings.changeMeeting(meetingId, change, work),
+    });
   }
 
   get blobs(): BlobStore {
@@ -128,25 +113,30 @@ export class DocumentService {
 
   // — reading —
 
-  /** The document, if this user may read it: one query, since every page view of every tablet comes through here. */
+  /** The document, if this user may read it (its meeting's access, then the document's audience and revocations). */
   async #readable(user: SessionUser, documentId: string): Promise<{ doc: DocumentRow; access: MeetingAccess }> {
     const [row] = await this.#db
       .select({
         doc: documents,
-        meeting: meetings,
-        role: meetingParticipants.role,
         named: sql<boolean>`exists (select 1 from ${documentReaders} where ${documentReaders.documentId} = ${documents.id} and ${documentReaders.userId} = ${user.id})`,
         revoked: sql<boolean>`exists (select 1 from ${documentRevocations} where ${documentRevocations.documentId} = ${documents.id} and ${documentRevocations.userId} = ${user.id})`,
       })
       .from(documents)
-      .innerJoin(meetings, eq(meetings.id, documents.meetingId))
-      .leftJoin(meetingParticipants, and(eq(meetingParticipants.meetingId, meetings.id), eq(meetingParticipants.userId, user.id)))
       .where(eq(documents.id, documentId))
       .limit(1);
     if (row === undefined) throw new AppError(404, 'documentNotFound');
-    const access = accessFor(row.meeting, user, row.role);
+    const access = await this.#meetings.access(user, row.doc.meetingId).catch(asDocumentNotFound);
     if (!canRead(access, row.doc.audience, row.named, row.revoked)) throw new AppError(404, 'documentNotFound');
     return { doc: row.doc, access };
+  }
+
+  /** The document and the caller's access to its meeting, for a change (which assertCanEdit then allows or not). */
+  async #forChange(user: SessionUser, documentId: string): Promise<{ doc: DocumentRow; access: MeetingAccess }> {
+    const [doc] = await this.#db.select().from(documents).where(eq(documents.id, documentId)).limit(1);
+    if (doc === undefined) throw new AppError(404, 'documentNotFound');
+    const access = await this.#meetings.access(user, doc.meetingId).catch(asDocumentNotFound);
+    assertCanEdit(access);
+    return { doc, access };
   }
 
   async #version(documentId: string, version: number): Promise<VersionRow> {
@@ -160,13 +150,12 @@ export class DocumentService {
   }
 
   async list(user: SessionUser, meetingId: string): Promise<DocumentDto[]> {
-    await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     const rows = await this.#db
       .select({ doc: documents, version: documentVersions })
       .from(documents)
-      .innerJoin(meetings, eq(meetings.id, documents.meetingId))
       .leftJoin(documentVersions, and(eq(documentVersions.documentId, documents.id), eq(documentVersions.version, documents.currentVersion)))
-      .where(and(eq(documents.meetingId, meetingId), readableDocumentsCondition(user), sql`${documents.currentVersion} > 0`))
+      .where(and(eq(documents.meetingId, meetingId), readableCondition(user.id, scopeOf(access)), sql`${documents.currentVersion} > 0`))
       .orderBy(asc(documents.createdAt));
     return rows.map((r) => toDocumentDto(r.doc, r.version ?? undefined));
   }
@@ -191,9 +180,10 @@ export class DocumentService {
     return { path: this.#blobs.pathFor(row.sha256), sha256: row.sha256, filename: row.originalFilename, viewOnly: isViewOnly(doc.confidentiality), title: doc.title };
   }
 
-  /** For other modules (annotations, comments): a version this user may read, with what they need to know of it. */
-  async readableVersion(user: SessionUser, documentId: string, version: number) {
+  /** For other modules (annotations, comments): a version this user may read ('current': the one readers get), with what they need to know of it. */
+  async readableVersion(user: SessionUser, documentId: string, which: number | 'current') {
     const { doc, access } = await this.#readable(user, documentId);
+    const version = which === 'current' ? doc.currentVersion : which;
     const row = await this.#version(documentId, version);
     return {
       documentId,
@@ -248,113 +238,30 @@ export class DocumentService {
 
   // — writing —
 
-  async #stageUpload(file: IncomingFile): Promise<{ staged: StagedBlob; inspection: PdfInspection; filename: string }> {
-    const filename = cleanFilename(file.filename);
-    const tooLarge = () => new AppError(413, 'fileTooLarge', { field: 'file', params: { limit: Math.round(this.#limit / 1024 / 1024) } });
-    let staged: StagedBlob;
-    try {
-      staged = await this.#blobs.stage(file.stream, this.#limit);
-    } catch (error) {
-      if (error instanceof BlobTooLargeError || (error instanceof Error && 'code' in error && error.code === 'FST_REQ_FILE_TOO_LARGE')) throw tooLarge();
-      throw error;
-    }
-    if (file.truncated?.() === true) {
-      await this.#blobs.discard(staged);
-      throw tooLarge();
-    }
-    try {
-      if (isWordFile(filename)) staged = await this.#convertStaged(staged);
-      const inspection = await this.#pdf.inspect(staged.tempPath);
-      return { staged, inspection, filename: isWordFile(filename) ? filename.replace(/\.[^.]+$/, '.pdf') : filename };
-    } catch (error) {
-      await this.#blobs.discard(staged);
-      if (error instanceof PdfRejectedError) throw new AppError(error.reason === 'not-pdf' ? 415 : 400, REJECTION_KEYS[error.reason], { field: 'file' });
-      throw error;
-    }
-  }
-
-  async #convertStaged(original: StagedBlob): Promise<StagedBlob> {
-    const soffice = findLibreOffice();
-    if (soffice === undefined) throw new AppError(415, 'wordNeedsLibreOffice', { field: 'file' });
-    let converted: { pdfPath: string; workDir: string } | undefined;
-    try {
-      converted = await convertToPdf(soffice, original.tempPath, 'input.docx');
-      return await this.#blobs.stage(createReadStream(converted.pdfPath), this.#limit);
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      this.#log.warn({ err: error }, 'word conversion failed');
-      throw new AppError(400, 'conversionFailed', { field: 'file' });
-    } finally {
-      await this.#blobs.discard(original);
-      if (converted !== undefined) await fs.rm(converted.workDir, { recursive: true, force: true });
-    }
-  }
-
-  /** Records a staged, inspected file as a version inside `work`; on any failure the blob goes if nothing else uses it. */
-  async #storeVersion<T>(staged: StagedBlob, meetingId: string, change: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    const existed = await this.#blobExists(staged.sha256);
-    await this.#blobs.commit(staged);
-    try {
-      return await this.#meetings.changeMeeting(meetingId, change, work);
-    } catch (error) {
-      if (!existed && !(await this.#blobReferenced(staged.sha256))) await this.#blobs.remove(staged.sha256);
-      throw error;
-    }
-  }
-
-  async #blobExists(sha256: string): Promise<boolean> {
-    try {
-      await fs.access(this.#blobs.pathFor(sha256));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  async #blobReferenced(sha256: string): Promise<boolean> {
-    const [row] = await this.#db.select({ id: documentVersions.id }).from(documentVersions).where(eq(documentVersions.sha256, sha256)).limit(1);
-    return row !== undefined;
-  }
-
-  async #insertVersion(tx: Tx, documentId: string, version: number, staged: StagedBlob, inspection: PdfInspection, filename: string, userId: string) {
-    const [row] = await tx
-      .insert(documentVersions)
-      .values({ documentId, version, sha256: staged.sha256, sizeBytes: staged.size, pageCount: inspection.pageCount, originalFilename: filename, uploadedBy: userId })
-      .returning();
-    const pages = inspection.pageTexts.map((text, index) => ({ versionId: row!.id, pageNumber: index + 1, text, textSearch: foldVietnamese(text) }));
-    for (let i = 0; i < pages.length; i += 500) await tx.insert(documentPages).values(pages.slice(i, i + 500));
-    await tx.update(documents).set({ currentVersion: version, updatedAt: new Date() }).where(eq(documents.id, documentId));
-    return row!;
-  }
-
+  /** Throws unless the item is on this meeting's agenda. */
   async #assertAgendaItem(meetingId: string, agendaItemId: string | null | undefined): Promise<void> {
     if (agendaItemId == null) return;
-    const [item] = await this.#db
-      .select({ id: agendaItems.id })
-      .from(agendaItems)
-      .where(and(eq(agendaItems.id, agendaItemId), eq(agendaItems.meetingId, meetingId)));
-    if (item === undefined) throw new AppError(400, 'agendaItemNotInMeeting', { field: 'agendaItemId' });
+    if (!(await this.#meetings.hasAgendaItem(meetingId, agendaItemId))) throw new AppError(400, 'agendaItemNotInMeeting', { field: 'agendaItemId' });
   }
 
+  /** Throws unless every named reader takes part in the meeting. */
   async #assertReaders(meetingId: string, readerIds: string[]): Promise<void> {
     if (readerIds.length === 0) return;
-    const rows = await this.#db
-      .select({ userId: meetingParticipants.userId })
-      .from(meetingParticipants)
-      .where(and(eq(meetingParticipants.meetingId, meetingId), inArray(meetingParticipants.userId, readerIds)));
-    if (rows.length !== readerIds.length) throw new AppError(400, 'readerNotParticipant', { field: 'readerIds' });
+    const wanted = new Set(readerIds.map((id) => id.toLowerCase()));
+    const found = (await this.#meetings.roster(meetingId)).filter((p) => wanted.has(p.userId));
+    if (found.length !== readerIds.length) throw new AppError(400, 'readerNotParticipant', { field: 'readerIds' });
   }
 
   async create(user: SessionUser, meetingId: string, fields: DocumentUploadFields, file: IncomingFile): Promise<DocumentDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     assertCanEdit(access);
     await this.#assertAgendaItem(meetingId, fields.agendaItemId);
     const readerIds = fields.readerIds === undefined ? [] : [...new Set(fields.readerIds.split(',').map((id) => id.toLowerCase()))];
     await this.#assertReaders(meetingId, readerIds);
 
-    const { staged, inspection, filename } = await this.#stageUpload(file);
+    const upload = await this.#uploads.stage(file);
     const title = fields.title.trim();
-    const documentId = await this.#storeVersion(staged, meetingId, 'documents', async (tx) => {
+    const documentId = await this.#uploads.store(upload.staged, meetingId, 'documents', async (tx) => {
       const [doc] = await tx
         .insert(documents)
         .values({
@@ -369,31 +276,26 @@ export class DocumentService {
         })
         .returning({ id: documents.id });
       if (readerIds.length > 0) await tx.insert(documentReaders).values(readerIds.map((userId) => ({ documentId: doc!.id, userId })));
-      await this.#insertVersion(tx, doc!.id, 1, staged, inspection, filename, user.id);
+      await this.#uploads.insertVersion(tx, doc!.id, 1, upload, user.id);
       return doc!.id;
     });
-    this.#log.info({ documentId, meetingId, pages: inspection.pageCount, bytes: staged.size }, 'document uploaded');
+    this.#log.info({ documentId, meetingId, pages: upload.inspection.pageCount, bytes: upload.staged.size }, 'document uploaded');
     if (access.meeting.status !== 'draft') await this.#notifyReaders(documentId, 'document.added', `Tài liệu mới: ${title}`);
     return this.get(user, documentId);
   }
 
   /** Replacing a document: a new version becomes current; older versions stay readable for the record. */
   async addVersion(user: SessionUser, documentId: string, file: IncomingFile): Promise<DocumentDto> {
-    const [doc] = await this.#db.select().from(documents).where(eq(documents.id, documentId)).limit(1);
-    if (doc === undefined) throw new AppError(404, 'documentNotFound');
-    const access = await loadAccess(this.#db, doc.meetingId, user).catch(() => {
-      throw new AppError(404, 'documentNotFound');
-    });
-    assertCanEdit(access);
-    const { staged, inspection, filename } = await this.#stageUpload(file);
-    await this.#storeVersion(staged, doc.meetingId, 'documents', async (tx) => {
+    const { doc, access } = await this.#forChange(user, documentId);
+    const upload = await this.#uploads.stage(file);
+    await this.#uploads.store(upload.staged, doc.meetingId, 'documents', async (tx) => {
       // Row lock: two replacements at once still get versions n+1 and n+2.
       const [locked] = await tx.select({ current: documents.currentVersion }).from(documents).where(eq(documents.id, documentId)).for('update');
       const [last] = await tx
         .select({ max: sql<number>`coalesce(max(${documentVersions.version}), 0)::int` })
         .from(documentVersions)
         .where(eq(documentVersions.documentId, documentId));
-      await this.#insertVersion(tx, documentId, Math.max(locked!.current, last?.max ?? 0) + 1, staged, inspection, filename, user.id);
+      await this.#uploads.insertVersion(tx, documentId, Math.max(locked!.current, last?.max ?? 0) + 1, upload, user.id);
     });
     const current = (await this.#db.select({ v: documents.currentVersion }).from(documents).where(eq(documents.id, documentId)))[0]!.v;
     this.#events.emit('document.versionAdded', { documentId, fromVersion: current - 1, toVersion: current });
@@ -402,12 +304,7 @@ export class DocumentService {
   }
 
   async update(user: SessionUser, documentId: string, input: DocumentUpdate): Promise<DocumentDto> {
-    const [doc] = await this.#db.select().from(documents).where(eq(documents.id, documentId)).limit(1);
-    if (doc === undefined) throw new AppError(404, 'documentNotFound');
-    const access = await loadAccess(this.#db, doc.meetingId, user).catch(() => {
-      throw new AppError(404, 'documentNotFound');
-    });
-    assertCanEdit(access);
+    const { doc } = await this.#forChange(user, documentId);
     await this.#assertAgendaItem(doc.meetingId, input.agendaItemId);
     if (input.readerIds !== undefined) await this.#assertReaders(doc.meetingId, input.readerIds);
     const changes: Partial<typeof documents.$inferInsert> = { updatedAt: new Date() };
@@ -449,10 +346,7 @@ export class DocumentService {
   async #notifyReaders(documentId: string, kind: string, title: string): Promise<void> {
     const [doc] = await this.#db.select().from(documents).where(eq(documents.id, documentId));
     if (doc === undefined) return;
-    const participants = await this.#db
-      .select({ userId: meetingParticipants.userId, role: meetingParticipants.role })
-      .from(meetingParticipants)
-      .where(eq(meetingParticipants.meetingId, doc.meetingId));
+    const participants = await this.#meetings.roster(doc.meetingId);
     const named = new Set(
       (await this.#db.select({ userId: documentReaders.userId }).from(documentReaders).where(eq(documentReaders.documentId, documentId))).map((r) => r.userId),
     );
@@ -466,43 +360,19 @@ export class DocumentService {
     await this.#notifications.notify(readers, { kind, title, meetingId: doc.meetingId, documentId });
   }
 
-  // — search —
+  search(user: SessionUser, query: SearchQuery): Promise<SearchHit[]> {
+    return searchDocuments(this.#db, this.#meetings, user, query);
+  }
 
-  async search(user: SessionUser, query: SearchQuery): Promise<SearchHit[]> {
-    const folded = foldVietnamese(query.q);
-    if (folded.length < 2) return [];
-    const pattern = containsFolded(query.q);
-    const rows = await this.#db
-      .select({
-        documentId: documents.id,
-        meetingId: meetings.id,
-        meetingTitle: meetings.title,
-        title: documents.title,
-        version: documentVersions.version,
-        page: documentPages.pageNumber,
-        text: documentPages.text,
-        textSearch: documentPages.textSearch,
-      })
-      .from(documentPages)
-      .innerJoin(documentVersions, eq(documentVersions.id, documentPages.versionId))
-      .innerJoin(documents, and(eq(documents.id, documentVersions.documentId), eq(documents.currentVersion, documentVersions.version)))
-      .innerJoin(meetings, eq(meetings.id, documents.meetingId))
-      .where(and(ilike(documentPages.textSearch, pattern), readableDocumentsCondition(user), query.meetingId === undefined ? undefined : eq(meetings.id, query.meetingId)))
-      .limit(1000);
-    const titleBonus = (title: string) => (foldVietnamese(title).includes(folded) ? 5 : 0);
-    return rows
-      .map((r) => ({ ...r, matches: countMatches(r.textSearch, folded) }))
-      .sort((a, b) => b.matches + titleBonus(b.title) - (a.matches + titleBonus(a.title)) || a.page - b.page)
-      .slice(0, query.limit ?? 20)
-      .map((r) => ({
-        documentId: r.documentId,
-        meetingId: r.meetingId,
-        meetingTitle: r.meetingTitle,
-        title: r.title,
-        version: r.version,
-        page: r.page,
-        matches: r.matches,
-        snippet: buildSnippet(r.text, query.q),
-      }));
+  // read API for live
+
+  /** Pages of one version of one of this meeting's documents; null when the meeting has no such document or version. */
+  async pageCount(meetingId: string, documentId: string, version: number, executor: Executor = this.#db): Promise<number | null> {
+    const [row] = await executor
+      .select({ pages: documentVersions.pageCount })
+      .from(documentVersions)
+      .innerJoin(documents, eq(documents.id, documentVersions.documentId))
+      .where(and(eq(documents.id, documentId), eq(documents.meetingId, meetingId), eq(documentVersions.version, version)));
+    return row?.pages ?? null;
   }
 }

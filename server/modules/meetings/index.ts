@@ -15,3 +15,4 @@ export const meetingsModule = defineModule<Record<string, never>, MeetingService
 });
 
 export { MeetingService } from './service.ts';
+export { assertCanEdit, isSecretariat, type MeetingAccess } from './access.ts';

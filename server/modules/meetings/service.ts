@@ -413,4 +413,34 @@ export class MeetingService {
     });
     return (await this.listAgenda(user, meetingId)).items;
   }
+
+  // read API for documents
+
+  /** The meeting's participants by seat (who may be named a reader, who is told of a new document). */
+  roster(meetingId: string, executor: Db | Tx = this.#db): Promise<(typeof meetingParticipants.$inferSelect)[]> {
+    return executor.select().from(meetingParticipants).where(eq(meetingParticipants.meetingId, meetingId)).orderBy(asc(meetingParticipants.seat));
+  }
+
+  /** Whether this agenda item belongs to this meeting. */
+  async hasAgendaItem(meetingId: string, itemId: string, executor: Db | Tx = this.#db): Promise<boolean> {
+    const [row] = await executor.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId))).limit(1);
+    return row !== undefined;
+  }
+
+  /** Every meeting this user takes part in, with their role and the meeting's status (what search may show them). */
+  participations(userId: string, executor: Db | Tx = this.#db): Promise<{ meetingId: string; role: (typeof meetingParticipants.$inferSelect)['role']; status: MeetingStatus }[]> {
+    return executor
+      .select({ meetingId: meetingParticipants.meetingId, role: meetingParticipants.role, status: meetings.status })
+      .from(meetingParticipants)
+      .innerJoin(meetings, eq(meetings.id, meetingParticipants.meetingId))
+      .where(eq(meetingParticipants.userId, userId));
+  }
+
+  /** Meetings' titles by id (ids that do not exist are left out). */
+  async titlesById(ids: readonly string[], executor: Db | Tx = this.#db): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await executor.select({ id: meetings.id, title: meetings.title }).from(meetings).where(inArray(meetings.id, unique));
+    return new Map(rows.map((row) => [row.id, row.title]));
+  }
 }

@@ -5,10 +5,14 @@
  */
 import type {
   DocumentDto,
+  DocumentEnvelope,
+  DocumentListEnvelope,
   DocumentUpdate,
   DocumentUploadFields,
   DocumentVersionDto,
+  DocumentVersionsEnvelope,
   NotificationDto,
+  SearchEnvelope,
   SearchHit,
   SearchQuery,
 } from '$contract/documents.ts';
@@ -19,11 +23,11 @@ const d = (id: string) => `/documents/${encodeURIComponent(id)}`;
 
 export const documentsApi = {
   list: async (meetingId: string): Promise<DocumentDto[]> =>
-    (await api.get<{ documents: DocumentDto[] }>(`/meetings/${encodeURIComponent(meetingId)}/documents`)).documents,
+    (await api.get<DocumentListEnvelope>(`/meetings/${encodeURIComponent(meetingId)}/documents`)).documents,
   get: async (id: string, signal?: AbortSignal): Promise<DocumentDto> =>
-    (await api.get<{ document: DocumentDto }>(d(id), signal ? { signal } : {})).document,
-  update: async (id: string, body: DocumentUpdate): Promise<DocumentDto> => (await api.patch<{ document: DocumentDto }>(d(id), body)).document,
-  versions: async (id: string): Promise<DocumentVersionDto[]> => (await api.get<{ versions: DocumentVersionDto[] }>(`${d(id)}/versions`)).versions,
+    (await api.get<DocumentEnvelope>(d(id), signal ? { signal } : {})).document,
+  update: async (id: string, body: DocumentUpdate): Promise<DocumentDto> => (await api.patch<DocumentEnvelope>(d(id), body)).document,
+  versions: async (id: string): Promise<DocumentVersionDto[]> => (await api.get<DocumentVersionsEnvelope>(`${d(id)}/versions`)).versions,
   revoke: (id: string, userId: string) => api.post<void>(`${d(id)}/revocations`, { userId }),
   restore: (id: string, userId: string) => api.delete(`${d(id)}/revocations/${encodeURIComponent(userId)}`),
 };
@@ -92,7 +96,7 @@ export type UploadFields = DocumentUploadFields;
 
 export const uploadsApi = {
   /** A new document of a meeting (optionally under an agenda item). */
-  create: (meetingId: string, fields: UploadFields, file: File, onprogress: (progress: UploadProgress) => void): UploadHandle<{ document: DocumentDto }> => {
+  create: (meetingId: string, fields: UploadFields, file: File, onprogress: (progress: UploadProgress) => void): UploadHandle<DocumentEnvelope> => {
     const text: Record<string, string> = { title: fields.title, kind: fields.kind };
     if (fields.confidentiality !== undefined) text.confidentiality = fields.confidentiality;
     if (fields.audience !== undefined) text.audience = fields.audience;
@@ -101,13 +105,13 @@ export const uploadsApi = {
     return sendMultipart(`/meetings/${encodeURIComponent(meetingId)}/documents`, text, file, onprogress);
   },
   /** A new version of an existing document (the file only). */
-  version: (documentId: string, file: File, onprogress: (progress: UploadProgress) => void): UploadHandle<{ document: DocumentDto }> =>
+  version: (documentId: string, file: File, onprogress: (progress: UploadProgress) => void): UploadHandle<DocumentEnvelope> =>
     sendMultipart(`${d(documentId)}/versions`, {}, file, onprogress),
 };
 
 export const searchApi = {
   search: async (query: SearchQuery, signal?: AbortSignal): Promise<SearchHit[]> =>
-    (await api.get<{ hits: SearchHit[] }>('/search', { query, ...(signal ? { signal } : {}) })).hits,
+    (await api.get<SearchEnvelope>('/search', { query, ...(signal ? { signal } : {}) })).hits,
 };
 
 export type NotificationList = { notifications: NotificationDto[]; unread: number };

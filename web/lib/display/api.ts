@@ -3,7 +3,17 @@
  * login: a 401 means "not paired", never "go to the login page") and the
  * secretary's pairing calls.
  */
-import type { DisplayConfirm, DisplayDto, DisplayReassign, DisplayState, PairingDto } from '$contract/display.ts';
+import type {
+  DisplayConfirm,
+  DisplayDto,
+  DisplayEnvelope,
+  DisplayListEnvelope,
+  DisplayReassign,
+  DisplayState,
+  DisplayStateEnvelope,
+  PairingDto,
+  PairingEnvelope,
+} from '$contract/display.ts';
 import type { PollDto } from '$contract/votes.ts';
 import { api, apiUrl, isApiError } from '$lib/api/client.ts';
 
@@ -14,23 +24,23 @@ export const wallApi = {
   /** This screen's state, or null when the server does not know it (no cookie, unpaired). */
   state: async (): Promise<DisplayState | null> => {
     try {
-      return (await api.get<{ state: DisplayState }>('/display/state', wall)).state;
+      return (await api.get<DisplayStateEnvelope>('/display/state', wall)).state;
     } catch (error) {
       if (isApiError(error) && error.status === 401) return null;
       throw error;
     }
   },
   /** A code to show (and, for a new screen, its device cookie). */
-  requestPairing: async (): Promise<PairingDto> => (await api.post<{ pairing: PairingDto }>('/display/pairings', {}, wall)).pairing,
+  requestPairing: async (): Promise<PairingDto> => (await api.post<PairingEnvelope>('/display/pairings', {}, wall)).pairing,
   polls: async (): Promise<PollDto[]> => (await api.get<{ polls: PollDto[] }>('/display/polls', wall)).polls,
   /** The presented PDF; the address names the version so pdf.js reopens when it changes. */
   presentationUrl: (documentId: string, version: number): string => apiUrl('/display/presentation/file', { document: documentId, version }),
 };
 
 export const displaysApi = {
-  list: async (meetingId: string): Promise<DisplayDto[]> => (await api.get<{ displays: DisplayDto[] }>(m(meetingId))).displays,
-  confirm: async (meetingId: string, body: DisplayConfirm): Promise<DisplayDto> => (await api.post<{ display: DisplayDto }>(m(meetingId), body)).display,
+  list: async (meetingId: string): Promise<DisplayDto[]> => (await api.get<DisplayListEnvelope>(m(meetingId))).displays,
+  confirm: async (meetingId: string, body: DisplayConfirm): Promise<DisplayDto> => (await api.post<DisplayEnvelope>(m(meetingId), body)).display,
   reassign: async (meetingId: string, displayId: string, body: DisplayReassign): Promise<DisplayDto> =>
-    (await api.put<{ display: DisplayDto }>(`${m(meetingId)}/${encodeURIComponent(displayId)}`, body)).display,
+    (await api.put<DisplayEnvelope>(`${m(meetingId)}/${encodeURIComponent(displayId)}`, body)).display,
   unpair: (meetingId: string, displayId: string) => api.delete(`${m(meetingId)}/${encodeURIComponent(displayId)}`),
 };

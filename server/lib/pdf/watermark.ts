@@ -13,6 +13,11 @@ const FOOTER_OPACITY = 0.75;
 const FOOTER_SIZE = 7;
 const MARGIN = 18;
 
+/** The stamp of a reader's copy: who they are and when (Vietnam's time), one line each. */
+export function readerStamp(fullName: string, now = new Date()): string[] {
+  return [fullName, now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })];
+}
+
 export async function stampWatermark(input: Uint8Array, lines: string[]): Promise<Uint8Array> {
   const text = lines.map((line) => line.normalize('NFC').trim()).filter((line) => line !== '');
   const doc = await PDFDocument.load(input, { updateMetadata: false });
