@@ -46,7 +46,7 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const units = await loader.load(unitsModule, {});
   const users = await loader.load(usersModule, { auth: auth.service });
   const notifications = await loader.load(notificationsModule, {});
-  const meetings = await loader.load(meetingsModule, {});
+  const meetings = await loader.load(meetingsModule, { users, units });
   const documents = await loader.load(documentsModule, { meetings, notifications });
   const live = await loader.load(liveModule, { meetings });
   const annotations = await loader.load(annotationsModule, { documents });
