@@ -19,4 +19,4 @@ export const meetingsModule = defineModule<{ users: MeetingUsers; units: Meeting
 
 export { MeetingService, type AgendaItemRow, type MeetingHeadline } from './service.ts';
 export { accessFor, assertCanEdit, isSecretariat, loadAccess, type MeetingAccess, type MeetingRow } from './access.ts';
-export type { ParticipantRow } from './participants.ts';
+export { bySeat, type ParticipantRow } from './participants.ts';
