@@ -6,11 +6,11 @@ import { degrees, PDFDocument } from 'pdf-lib';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectPdf, PdfRejectedError, type PdfRejection } from '../../server/modules/documents/pdf-inspect.ts';
-import { loadPdfBoldFont, loadPdfFont } from '../../server/modules/documents/pdf-fonts.ts';
+import { loadPdfBoldFont, loadPdfFont } from '../../server/lib/pdf/pdf-fonts.ts';
 import { pageText } from '../../server/modules/documents/pdf-text.ts';
 import { renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
 import { renderThumbnail } from '../../server/modules/documents/thumbnail.ts';
-import { stampWatermark } from '../../server/modules/documents/watermark.ts';
+import { stampWatermark } from '../../server/lib/pdf/watermark.ts';
 import {
   corpusParagraphs,
   makeBrokenXrefPdf,

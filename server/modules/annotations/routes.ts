@@ -4,7 +4,7 @@ import { DraftCommentCreate, DraftCommentParams, DraftCommentQuery, DraftComment
 import { DocumentParams, DocumentVersionParams } from '../../contract/documents.ts';
 import { requireUser } from '../../plugins/session.ts';
 import type { DocumentService } from '../documents/service.ts';
-import { stampWatermark } from '../documents/watermark.ts';
+import { stampWatermark } from '../../lib/pdf/watermark.ts';
 import type { DraftCommentService } from './comments.ts';
 import { drawAnnotations } from './export.ts';
 import type { AnnotationService } from './service.ts';

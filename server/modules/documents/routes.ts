@@ -21,7 +21,7 @@ import { MeetingParams } from '../../contract/meetings.ts';
 import { compileValidator } from '../../contract/validation.ts';
 import { AppError } from '../../errors.ts';
 import { requireUser } from '../../plugins/session.ts';
-import { stampWatermark } from './watermark.ts';
+import { stampWatermark } from '../../lib/pdf/watermark.ts';
 import type { DocumentService, IncomingFile } from './service.ts';
 
 const uploadFields = compileValidator(DocumentUploadFields);

@@ -24,7 +24,7 @@ import {
   type SearchQuery,
 } from '../../contract/documents.ts';
 import { foldVietnamese } from '../../contract/text.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db, Executor } from '../../db/client.ts';
 import { containsFolded } from '../../db/search.ts';
 import {
   agendaItems,
@@ -504,5 +504,17 @@ export class DocumentService {
         matches: r.matches,
         snippet: buildSnippet(r.text, query.q),
       }));
+  }
+
+  // read API for live
+
+  /** Pages of one version of one of this meeting's documents; null when the meeting has no such document or version. */
+  async pageCount(meetingId: string, documentId: string, version: number, executor: Executor = this.#db): Promise<number | null> {
+    const [row] = await executor
+      .select({ pages: documentVersions.pageCount })
+      .from(documentVersions)
+      .innerJoin(documents, eq(documents.id, documentVersions.documentId))
+      .where(and(eq(documents.id, documentId), eq(documents.meetingId, meetingId), eq(documentVersions.version, version)));
+    return row?.pages ?? null;
   }
 }

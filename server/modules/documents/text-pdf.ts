@@ -6,8 +6,8 @@
  * (form feed, as in plain-text files) starts a new page.
  */
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { embedPdfFonts } from './pdf-fonts.ts';
-import { wrapText } from './text-wrap.ts';
+import { embedPdfFonts } from '../../lib/pdf/pdf-fonts.ts';
+import { wrapText } from '../../lib/pdf/text-wrap.ts';
 
 export type TextDocument = { title: string; subtitle?: string; header?: string; paragraphs: string[] };
 

@@ -6,8 +6,8 @@
  */
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { PollDto, PollResult } from '../../contract/votes.ts';
-import { embedPdfFonts } from '../documents/pdf-fonts.ts';
-import { wrapText } from '../documents/text-wrap.ts';
+import { embedPdfFonts } from '../../lib/pdf/pdf-fonts.ts';
+import { wrapText } from '../../lib/pdf/text-wrap.ts';
 import { actionText, baseText, dateText, dateTimeText, optionVerdict, percentText, thresholdText } from './sheet-text.ts';
 
 export type SheetMeeting = { title: string; unitName: string; startsAt: Date; location: string | null };
