@@ -48,7 +48,7 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const notifications = await loader.load(notificationsModule, {});
   const meetings = await loader.load(meetingsModule, { users, units });
   const documents = await loader.load(documentsModule, { meetings, notifications });
-  const live = await loader.load(liveModule, { meetings });
+  const live = await loader.load(liveModule, { meetings, users, documents });
   const annotations = await loader.load(annotationsModule, { documents });
   const votes = await loader.load(votesModule, { meetings });
   const conference = await loader.load(conferenceModule, { meetings });
