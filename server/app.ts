@@ -50,7 +50,7 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const documents = await loader.load(documentsModule, { meetings, notifications });
   const live = await loader.load(liveModule, { meetings, users, documents });
   const annotations = await loader.load(annotationsModule, { documents });
-  const votes = await loader.load(votesModule, { meetings });
+  const votes = await loader.load(votesModule, { meetings, live, users });
   const conference = await loader.load(conferenceModule, { meetings });
   const display = await loader.load(displayModule, { live, votes, meetings, documents });
   return { system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };

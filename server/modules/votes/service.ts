@@ -13,13 +13,13 @@ import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { CastBallot, CastReceipt, MotionOption, MyBallot, PaperCounts, PollCreate, PollDto, PollHistoryEntry, PollResult, PublishedBallot } from '../../contract/votes.ts';
 import { MOTION_OPTIONS, POLL_HISTORY_ACTIONS } from '../../contract/votes.ts';
-import type { Db } from '../../db/client.ts';
-import { agendaItems, attendance, meetingParticipants, meetings, pollBallots, pollCandidates, pollEvents, polls, pollVoters, units, users } from '../../db/schema/index.ts';
+import type { Db, Tx } from '../../db/client.ts';
+import { pollBallots, pollCandidates, pollEvents, polls, pollVoters } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
-import { loadAccess, type MeetingAccess } from '../meetings/access.ts';
-import type { MeetingService, Tx } from '../meetings/service.ts';
-import { quorumRequired } from '../live/sections.ts';
+import { quorumRequired, type LiveService } from '../live/index.ts';
+import type { MeetingAccess, MeetingService } from '../meetings/index.ts';
+import type { UserService } from '../users/index.ts';
 import type { SheetMeeting } from './result-pdf.ts';
 import type { BallotSeal } from './sealing.ts';
 import { tallyElection, tallyMotion, type TallyInput } from './tally.ts';
@@ -29,7 +29,8 @@ type PollRow = typeof polls.$inferSelect;
 type Choice = MotionOption | string[];
 
 const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';
-const VOTING_ROLES = ['chair', 'delegate'] as const;
+const VOTING_ROLES: readonly string[] = ['chair', 'delegate'];
+const isVotingRole = (role: string) => VOTING_ROLES.includes(role);
 
 function newReceipt(): string {
   return encodeBase32UpperCaseNoPadding(randomBytes(10)); // 16 characters, 80 bits
@@ -44,16 +45,27 @@ function shuffle<T>(items: T[]): T[] {
   return items;
 }
 
+/** What votes reads of other modules: the meeting, its roster and agenda, attendance marks, names. */
+export type VoteDeps = {
+  meetings: Pick<MeetingService, 'access' | 'roster' | 'agendaItem' | 'headline' | 'changeMeeting'>;
+  live: Pick<LiveService, 'attendanceOf'>;
+  users: Pick<UserService, 'namesById'>;
+};
+
 export class VoteService {
   readonly #db: Db;
-  readonly #meetings: MeetingService;
+  readonly #meetings: VoteDeps['meetings'];
+  readonly #live: VoteDeps['live'];
+  readonly #users: VoteDeps['users'];
   readonly #events: DomainEvents;
   readonly #turnout: TurnoutAnnouncer;
   readonly #seal: BallotSeal;
 
-  constructor(db: Db, meetingsService: MeetingService, events: DomainEvents, seal: BallotSeal) {
+  constructor(db: Db, deps: VoteDeps, events: DomainEvents, seal: BallotSeal) {
     this.#db = db;
-    this.#meetings = meetingsService;
+    this.#meetings = deps.meetings;
+    this.#live = deps.live;
+    this.#users = deps.users;
     this.#events = events;
     this.#turnout = new TurnoutAnnouncer((update) => this.#events.emit('poll.updated', update));
     this.#seal = seal;
@@ -75,7 +87,7 @@ export class VoteService {
     if (!poll.secret && runs && poll.status === 'open') {
       const voted = new Set(voters.map((v) => v.voterUserId));
       const missing = eligible.filter((id) => !voted.has(id));
-      notVoted = missing.length === 0 ? [] : (await this.#db.select({ userId: users.id, fullName: users.fullName }).from(users).where(inArray(users.id, missing))).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
+      notVoted = missing.length === 0 ? [] : [...(await this.#users.namesById(missing)).values()].map((u) => ({ userId: u.id, fullName: u.fullName })).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
     }
     const showResult = poll.status === 'published' || (poll.status === 'closed' && runs);
     return {
@@ -101,12 +113,12 @@ export class VoteService {
   }
 
   async #history(pollId: string): Promise<PollHistoryEntry[]> {
-    const rows = await this.#db
-      .select({ action: pollEvents.action, byName: users.fullName, at: pollEvents.at, reason: pollEvents.note })
-      .from(pollEvents)
-      .innerJoin(users, eq(users.id, pollEvents.byUserId))
-      .where(eq(pollEvents.pollId, pollId))
-      .orderBy(asc(pollEvents.at));
+    const events = await this.#db.select().from(pollEvents).where(eq(pollEvents.pollId, pollId)).orderBy(asc(pollEvents.at));
+    const names = await this.#users.namesById(events.map((e) => e.byUserId));
+    const rows = events.flatMap((e) => {
+      const by = names.get(e.byUserId);
+      return by === undefined ? [] : [{ action: e.action, byName: by.fullName, at: e.at, reason: e.note }];
+    });
     // Events of one transaction share its timestamp (opened + quorum-overridden): the lifecycle order breaks the tie.
     const rank = (action: string) => (POLL_HISTORY_ACTIONS as readonly string[]).indexOf(action);
     return rows.sort((a, b) => a.at.getTime() - b.at.getTime() || rank(a.action) - rank(b.action)).map((r) => ({ ...r, at: r.at.toISOString() }));
@@ -116,17 +128,15 @@ export class VoteService {
   async #mine(poll: PollRow, viewerId: string, voted: Set<string>): Promise<MyBallot[]> {
     const eligible = new Set(poll.eligibleVoters ?? []);
     if (eligible.size === 0) return [];
-    const represented = poll.allowProxy
-      ? await this.#db
-          .select({ userId: users.id, fullName: users.fullName })
-          .from(attendance)
-          .innerJoin(users, eq(users.id, attendance.userId))
-          .where(and(eq(attendance.meetingId, poll.meetingId), eq(attendance.status, 'proxy'), eq(attendance.proxyUserId, viewerId)))
-      : [];
+    const marks = poll.allowProxy ? await this.#live.attendanceOf(poll.meetingId, this.#db, { proxyUserId: viewerId }) : [];
+    const names = await this.#users.namesById([viewerId, ...marks.map((m) => m.userId)]);
+    const represented = marks.flatMap((m) => {
+      const name = names.get(m.userId);
+      return name === undefined ? [] : [{ userId: m.userId, fullName: name.fullName }];
+    });
     const ballots: MyBallot[] = [];
     if (eligible.has(viewerId)) {
-      const [me] = await this.#db.select({ fullName: users.fullName }).from(users).where(eq(users.id, viewerId));
-      ballots.push({ voterUserId: viewerId, fullName: me?.fullName ?? '', proxy: false, voted: voted.has(viewerId) });
+      ballots.push({ voterUserId: viewerId, fullName: names.get(viewerId)?.fullName ?? '', proxy: false, voted: voted.has(viewerId) });
     }
     for (const r of represented.sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'))) {
       if (eligible.has(r.userId)) ballots.push({ voterUserId: r.userId, fullName: r.fullName, proxy: true, voted: voted.has(r.userId) });
@@ -144,14 +154,14 @@ export class VoteService {
   }
 
   async list(user: SessionUser, meetingId: string): Promise<PollDto[]> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     const rows = await this.#db.select().from(polls).where(eq(polls.meetingId, meetingId)).orderBy(asc(polls.createdAt));
     const visible = runsMeeting(access) ? rows : rows.filter((p) => p.status !== 'draft');
     return Promise.all(visible.map((p) => this.#dto(p, runsMeeting(access), user.id)));
   }
 
   async get(user: SessionUser, meetingId: string, pollId: string): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     const poll = await this.#poll(meetingId, pollId);
     if (poll.status === 'draft' && !runsMeeting(access)) throw new AppError(404, 'pollNotFound');
     return this.#dto(poll, runsMeeting(access), user.id);
@@ -173,7 +183,7 @@ export class VoteService {
   }
 
   async create(user: SessionUser, meetingId: string, input: PollCreate): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     if (access.meeting.status === 'closed') throw new AppError(409, 'meetingClosed');
     if (input.kind === 'election') {
@@ -184,8 +194,7 @@ export class VoteService {
     if ((input.threshold === 'custom') !== (input.custom !== undefined)) throw new AppError(400, 'customThresholdRequired', { field: 'custom' });
     if (input.custom !== undefined && input.custom.numerator > input.custom.denominator) throw new AppError(400, 'customThresholdRequired', { field: 'custom' });
     if (input.agendaItemId != null) {
-      const [item] = await this.#db.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.id, input.agendaItemId), eq(agendaItems.meetingId, meetingId)));
-      if (item === undefined) throw new AppError(400, 'agendaItemNotInMeeting', { field: 'agendaItemId' });
+      if ((await this.#meetings.agendaItem(meetingId, input.agendaItemId)) === null) throw new AppError(400, 'agendaItemNotInMeeting', { field: 'agendaItemId' });
     }
     const pollId = await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx
@@ -214,18 +223,17 @@ export class VoteService {
   }
 
   async open(user: SessionUser, meetingId: string, pollId: string, overrideReason: string | undefined): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     if (access.meeting.status !== 'in_session') throw new AppError(409, 'meetingNotInSession');
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
       if (poll === undefined) throw new AppError(404, 'pollNotFound');
       if (poll.status !== 'draft') throw new AppError(409, 'pollNotDraft');
-      const members = await tx
-        .select({ userId: meetingParticipants.userId, status: attendance.status })
-        .from(meetingParticipants)
-        .leftJoin(attendance, and(eq(attendance.meetingId, meetingParticipants.meetingId), eq(attendance.userId, meetingParticipants.userId)))
-        .where(and(eq(meetingParticipants.meetingId, meetingId), inArray(meetingParticipants.role, [...VOTING_ROLES])));
+      // The roster and the marks in the transaction that holds the meeting's lock: both as they are at opening.
+      const [roster, marks] = await Promise.all([this.#meetings.roster(meetingId, tx), this.#live.attendanceOf(meetingId, tx)]);
+      const statusOf = new Map(marks.map((m) => [m.userId, m.status]));
+      const members = roster.filter((p) => isVotingRole(p.role)).map((p) => ({ userId: p.userId, status: statusOf.get(p.userId) ?? null }));
       const present = members.filter((m) => m.status === 'present' || m.status === 'proxy');
       const quorumMet = present.length >= quorumRequired(access.meeting.membershipTotal, access.meeting.quorumNumerator, access.meeting.quorumDenominator);
       if (!quorumMet && overrideReason === undefined) throw new AppError(409, 'quorumNotMet');
@@ -270,7 +278,7 @@ export class VoteService {
     if (poll === undefined) throw new AppError(404, 'pollNotFound');
     if (poll.status !== 'open') throw new AppError(409, 'pollNotOpen');
     if (voterUserId !== user.id) {
-      const [mark] = await tx.select().from(attendance).where(and(eq(attendance.meetingId, input.meetingId), eq(attendance.userId, voterUserId)));
+      const [mark] = await this.#live.attendanceOf(input.meetingId, tx, { userId: voterUserId });
       if (!poll.allowProxy || mark?.status !== 'proxy' || mark.proxyUserId !== user.id) throw new AppError(403, 'notProxy');
     }
     if (!(poll.eligibleVoters ?? []).includes(voterUserId)) throw new AppError(403, 'notEligible');
@@ -329,7 +337,7 @@ export class VoteService {
 
   /** Closes and counts in one transaction; secret ballots are opened, shuffled, stored anonymously, and their seals erased. */
   async close(user: SessionUser, meetingId: string, pollId: string): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     let counted = { cast: 0, eligible: 0 };
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
@@ -354,7 +362,7 @@ export class VoteService {
   }
 
   async #transition(user: SessionUser, meetingId: string, pollId: string, from: PollRow['status'][], to: 'published' | 'cancelled'): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
@@ -380,7 +388,7 @@ export class VoteService {
 
   /** Counts from a paper vote replace electronic ballots; the result says so. */
   async enterPaperCounts(user: SessionUser, meetingId: string, pollId: string, paper: PaperCounts): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!access.canManage) throw new AppError(403, 'forbidden');
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
@@ -389,7 +397,7 @@ export class VoteService {
       const candidates = await tx.select({ id: pollCandidates.id, name: pollCandidates.name }).from(pollCandidates).where(eq(pollCandidates.pollId, pollId)).orderBy(asc(pollCandidates.position));
       const keys = poll.kind === 'motion' ? [...MOTION_OPTIONS] : candidates.map((c) => c.id);
       if (!Object.keys(paper.counts).every((k) => keys.includes(k as never))) throw new AppError(400, 'invalidChoice', { field: 'counts' });
-      const members = (await tx.select({ id: meetingParticipants.userId }).from(meetingParticipants).where(and(eq(meetingParticipants.meetingId, meetingId), inArray(meetingParticipants.role, [...VOTING_ROLES])))).length;
+      const members = (await this.#meetings.roster(meetingId, tx)).filter((p) => isVotingRole(p.role)).length;
       const input = { ...this.#tallyInput(poll, candidates), membershipTotal: poll.membershipTotal ?? access.meeting.membershipTotal, presentAtOpen: poll.presentAtOpen ?? members, eligible: poll.eligibleVoters?.length ?? members };
       const invalid = paper.ballotsInvalid ?? 0;
       let result: PollResult;
@@ -422,18 +430,15 @@ export class VoteService {
     const poll = await this.get(user, meetingId, pollId);
     if (poll.status !== 'closed' && poll.status !== 'published') throw new AppError(409, 'pollResultNotReady');
     if (poll.result === null) throw new AppError(409, 'pollNotPublished');
-    const [row] = await this.#db
-      .select({ title: meetings.title, unitName: units.name, startsAt: meetings.startsAt, location: meetings.location })
-      .from(meetings)
-      .innerJoin(units, eq(units.id, meetings.organizerUnitId))
-      .where(eq(meetings.id, meetingId));
-    if (row === undefined) throw new AppError(404, 'meetingNotFound');
-    return { poll, result: poll.result, meeting: row };
+    const headline = await this.#meetings.headline(meetingId);
+    if (headline === null) throw new AppError(404, 'meetingNotFound');
+    const meeting = { title: headline.title, unitName: headline.unitName, startsAt: new Date(headline.startsAt), location: headline.location };
+    return { poll, result: poll.result, meeting };
   }
 
   /** After publishing: every anonymous ballot with its receipt, in receipt order, so voters can find theirs. */
   async publishedBallots(user: SessionUser, meetingId: string, pollId: string): Promise<PublishedBallot[]> {
-    await loadAccess(this.#db, meetingId, user);
+    await this.#meetings.access(user, meetingId);
     const poll = await this.#poll(meetingId, pollId);
     if (poll.status !== 'published') throw new AppError(409, 'pollNotPublished');
     const rows = await this.#db.select({ receipt: pollBallots.receipt, choice: pollBallots.choice }).from(pollBallots).where(eq(pollBallots.pollId, pollId)).orderBy(asc(pollBallots.receipt));
@@ -442,11 +447,13 @@ export class VoteService {
 
   /** Who voted how, for public polls only, after publishing (the names are part of the public result). */
   async publicVotes(user: SessionUser, meetingId: string, pollId: string): Promise<{ fullName: string; choice: Choice }[]> {
-    await loadAccess(this.#db, meetingId, user);
+    await this.#meetings.access(user, meetingId);
     const poll = await this.#poll(meetingId, pollId);
     if (poll.secret) throw new AppError(403, 'forbidden');
     if (poll.status !== 'published') throw new AppError(409, 'pollNotPublished');
-    const rows = await this.#db.select({ fullName: users.fullName, vote: pollVoters.publicChoice }).from(pollVoters).innerJoin(users, eq(users.id, pollVoters.voterUserId)).where(eq(pollVoters.pollId, pollId));
+    const voters = await this.#db.select({ voterUserId: pollVoters.voterUserId, vote: pollVoters.publicChoice }).from(pollVoters).where(eq(pollVoters.pollId, pollId));
+    const names = await this.#users.namesById(voters.map((v) => v.voterUserId));
+    const rows = voters.flatMap((v) => (names.has(v.voterUserId) ? [{ fullName: names.get(v.voterUserId)!.fullName, vote: v.vote }] : []));
     return rows.map((r) => ({ fullName: r.fullName, choice: (r.vote as { choice: Choice }).choice })).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
   }
 }
