@@ -7,9 +7,8 @@
  *
  * Secret polls: see server/db/schema/votes.ts and sealing.ts.
  */
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { CastBallot, CastReceipt, MotionOption, MyBallot, PaperCounts, PollCreate, PollDto, PollHistoryEntry, PollResult, PublishedBallot } from '../../contract/votes.ts';
 import { MOTION_OPTIONS, POLL_HISTORY_ACTIONS } from '../../contract/votes.ts';
@@ -21,20 +20,16 @@ import { quorumRequired, type LiveService } from '../live/index.ts';
 import type { MeetingAccess, MeetingService } from '../meetings/index.ts';
 import type { UserService } from '../users/index.ts';
 import type { SheetMeeting } from './result-pdf.ts';
+import { BallotBox, type Choice, type PollRow } from './ballots.ts';
 import type { BallotSeal } from './sealing.ts';
 import { tallyElection, tallyMotion, type TallyInput } from './tally.ts';
 import { TurnoutAnnouncer } from './turnout-announcer.ts';
 
-type PollRow = typeof polls.$inferSelect;
-type Choice = MotionOption | string[];
 
 const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';
 const VOTING_ROLES: readonly string[] = ['chair', 'delegate'];
 const isVotingRole = (role: string) => VOTING_ROLES.includes(role);
 
-function newReceipt(): string {
-  return encodeBase32UpperCaseNoPadding(randomBytes(10)); // 16 characters, 80 bits
-}
 
 /** Fisher–Yates with a cryptographic generator: the stored order of ballots says nothing. */
 function shuffle<T>(items: T[]): T[] {
@@ -60,6 +55,7 @@ export class VoteService {
   readonly #events: DomainEvents;
   readonly #turnout: TurnoutAnnouncer;
   readonly #seal: BallotSeal;
+  readonly #ballots: BallotBox;
 
   constructor(db: Db, deps: VoteDeps, events: DomainEvents, seal: BallotSeal) {
     this.#db = db;
@@ -69,6 +65,7 @@ export class VoteService {
     this.#events = events;
     this.#turnout = new TurnoutAnnouncer((update) => this.#events.emit('poll.updated', update));
     this.#seal = seal;
+    this.#ballots = new BallotBox(db, deps.live, seal);
   }
 
   async #poll(meetingId: string, pollId: string, tx: Pick<Db, 'select'> = this.#db): Promise<PollRow> {
@@ -249,78 +246,11 @@ export class VoteService {
     return this.get(user, meetingId, pollId);
   }
 
-  #checkChoice(poll: PollRow, candidateIds: Set<string>, choice: Choice): void {
-    if (poll.kind === 'motion') {
-      if (typeof choice !== 'string' || !(MOTION_OPTIONS as readonly string[]).includes(choice)) throw new AppError(400, 'invalidChoice', { field: 'choice' });
-      return;
-    }
-    if (!Array.isArray(choice)) throw new AppError(400, 'invalidChoice', { field: 'choice' });
-    if (choice.length > (poll.maxChoices ?? candidateIds.size)) throw new AppError(400, 'tooManyChoices', { field: 'choice', params: { max: poll.maxChoices ?? candidateIds.size } });
-    if (!choice.every((id) => candidateIds.has(id))) throw new AppError(400, 'invalidChoice', { field: 'choice' });
-  }
-
+  /** A ballot from a tablet, exactly once (ballots.ts); turnout is announced coalesced. */
   async cast(user: SessionUser, input: CastBallot): Promise<CastReceipt> {
-    const voterUserId = input.voterUserId ?? user.id;
-    const outcome = await this.#db.transaction(async (tx) => {
-      const decided = await this.#castIn(tx, user, input, voterUserId);
-      // Counted inside the transaction: a query after it would wait in the pool's queue behind every
-      // other voter's transaction, so in a storm each ack would wait for nearly the whole storm.
-      return { ...decided, cast: await tx.$count(pollVoters, eq(pollVoters.pollId, input.pollId)) };
-    });
+    const outcome = await this.#ballots.cast(user, input);
     this.#turnout.ballot({ meetingId: input.meetingId, pollId: input.pollId, status: 'open', cast: outcome.cast, eligible: (outcome.poll.eligibleVoters ?? []).length });
     return outcome.result;
-  }
-
-  /** One ballot inside the caller's transaction: checks, then a first ballot, a retry, a change or a refusal. */
-  async #castIn(tx: Tx, user: SessionUser, input: CastBallot, voterUserId: string) {
-    // FOR SHARE: many casts at once, but none while the poll is being closed.
-    const [poll] = await tx.select().from(polls).where(and(eq(polls.id, input.pollId), eq(polls.meetingId, input.meetingId))).for('share');
-    if (poll === undefined) throw new AppError(404, 'pollNotFound');
-    if (poll.status !== 'open') throw new AppError(409, 'pollNotOpen');
-    if (voterUserId !== user.id) {
-      const [mark] = await this.#live.attendanceOf(input.meetingId, tx, { userId: voterUserId });
-      if (!poll.allowProxy || mark?.status !== 'proxy' || mark.proxyUserId !== user.id) throw new AppError(403, 'notProxy');
-    }
-    if (!(poll.eligibleVoters ?? []).includes(voterUserId)) throw new AppError(403, 'notEligible');
-    // A motion has no candidates: one round trip fewer per ballot.
-    const candidates = poll.kind === 'motion' ? new Set<string>() : new Set((await tx.select({ id: pollCandidates.id }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id))).map((c) => c.id));
-    this.#checkChoice(poll, candidates, input.choice);
-
-    const [existing] = await tx.select().from(pollVoters).where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, voterUserId))).for('update');
-    if (existing !== undefined) return this.#again(tx, poll, existing, input, user.id);
-
-    const receipt = newReceipt();
-    const inserted = await tx
-      .insert(pollVoters)
-      .values({
-        pollId: poll.id,
-        voterUserId,
-        castBy: user.id,
-        idempotencyKey: input.idempotencyKey,
-        sealed: poll.secret ? this.#seal.seal({ choice: input.choice, receipt }, poll.id) : null,
-        publicChoice: poll.secret ? null : { choice: input.choice, receipt },
-      })
-      .onConflictDoNothing()
-      .returning({ voterUserId: pollVoters.voterUserId });
-    if (inserted.length === 0) {
-      // Another tablet of the same voter won the race a moment ago.
-      const [winner] = await tx.select().from(pollVoters).where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, voterUserId)));
-      return this.#again(tx, poll, winner!, input, user.id);
-    }
-    return { result: { receipt, alreadyCast: false }, poll };
-  }
-
-  /** A second ballot for the same voter: the same request again, a change, or a refusal. */
-  async #again(tx: Tx, poll: PollRow, existing: typeof pollVoters.$inferSelect, input: CastBallot, castBy: string) {
-    const stored = poll.secret ? this.#seal.open<{ choice: Choice; receipt: string }>(existing.sealed!, poll.id) : (existing.publicChoice as { choice: Choice; receipt: string });
-    if (existing.idempotencyKey === input.idempotencyKey) return { result: { receipt: stored.receipt, alreadyCast: true }, poll };
-    if (!poll.allowChange) throw new AppError(409, 'alreadyVoted');
-    const next = { choice: input.choice, receipt: stored.receipt };
-    await tx
-      .update(pollVoters)
-      .set({ idempotencyKey: input.idempotencyKey, castBy, sealed: poll.secret ? this.#seal.seal(next, poll.id) : null, publicChoice: poll.secret ? null : next })
-      .where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, existing.voterUserId)));
-    return { result: { receipt: stored.receipt, alreadyCast: false }, poll };
   }
 
   #tallyInput(poll: PollRow, candidates: { id: string; name: string }[]): TallyInput {
