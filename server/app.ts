@@ -50,11 +50,11 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const units = await loader.load(unitsModule, {});
   const users = await loader.load(usersModule, { auth: auth.service });
   const notifications = await loader.load(notificationsModule, {});
-  const meetings = await loader.load(meetingsModule, {});
+  const meetings = await loader.load(meetingsModule, { users, units });
   const documents = await loader.load(documentsModule, { meetings, notifications });
-  const live = await loader.load(liveModule, { meetings });
+  const live = await loader.load(liveModule, { meetings, users, documents });
   const annotations = await loader.load(annotationsModule, { documents, users });
-  const votes = await loader.load(votesModule, { meetings });
+  const votes = await loader.load(votesModule, { meetings, live, users });
   const conference = await loader.load(conferenceModule, { meetings });
   const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
   return { system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };

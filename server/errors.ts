@@ -26,9 +26,3 @@ export class AppError extends Error {
     this.field = options.field ?? options.issues?.[0]?.field;
   }
 }
-
-export const badRequest = (key: ErrorKey, field?: string) => new AppError(400, key, field === undefined ? {} : { field });
-export const notFound = (key: ErrorKey = 'notFound') => new AppError(404, key);
-export const conflict = (key: ErrorKey, field?: string) => new AppError(409, key, field === undefined ? {} : { field });
-export const forbidden = () => new AppError(403, 'forbidden');
-export const unauthenticated = () => new AppError(401, 'unauthenticated');

@@ -13,10 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import { ACK_TIMEOUT_MS } from '../../server/contract/realtime.ts';
 import type { CastBallot, PollDto } from '../../server/contract/votes.ts';
-import type { DomainEvents } from '../../server/events.ts';
-import type { MeetingService } from '../../server/modules/meetings/service.ts';
-import type { BallotSeal } from '../../server/modules/votes/sealing.ts';
-import { VoteService } from '../../server/modules/votes/service.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { demoDirectory } from '../helpers/demo.ts';
 import { changeStatus, createMeeting, loggedIn } from '../helpers/meetings.ts';
@@ -194,8 +190,8 @@ describe('poll result sheet, history and ballots per viewer', () => {
     const draft = (await chair.post<{ poll: PollDto }>(base(), { kind: 'motion', title: 'Dự thảo chưa mở', secret: false })).body.poll;
     const open = (await chair.post<{ poll: PollDto }>(base(), { kind: 'motion', title: 'Biểu quyết đang mở', secret: false })).body.poll;
     await chair.post(`${base()}/${open.id}/open`, { quorumOverrideReason: 'Kiểm thử màn hình chiếu' });
-    // The display module checks pairing; the service itself only needs the database.
-    const votes = new VoteService(server.database.db, null as unknown as MeetingService, null as unknown as DomainEvents, null as unknown as BallotSeal);
+    // The display module checks pairing; the service itself asks for no user.
+    const votes = server.app.modules.votes;
     const shown = await votes.listForDisplay(meeting.id);
     const byId = new Map(shown.map((p) => [p.id, p]));
     expect(byId.has(draft.id)).toBe(false);

@@ -20,7 +20,9 @@ import { DocumentService } from '../../modules/documents/service.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../modules/documents/text-pdf.ts';
 import { MeetingService } from '../../modules/meetings/service.ts';
 import { NotificationService } from '../../modules/notifications/service.ts';
-import { toSessionUser } from '../../modules/auth/service.ts';
+import { AuthService, toSessionUser } from '../../modules/auth/service.ts';
+import { UnitService } from '../../modules/units/service.ts';
+import { UserService } from '../../modules/users/service.ts';
 import { subscribeNotifications } from '../../modules/notifications/subscriptions.ts';
 import type { Db } from '../client.ts';
 import { units, users } from '../schema/index.ts';
@@ -53,7 +55,9 @@ export async function seedDemoMeeting(db: Db, dataDir: string, log: FastifyBaseL
   const [office] = await db.select().from(units).where(eq(units.name, 'Văn phòng Tỉnh ủy')).limit(1);
 
   const events = new DomainEvents();
-  const meetingService = new MeetingService(db, events);
+  // The seed never logs anybody in: the auth service is there because the users service needs one.
+  const auth = new AuthService(db, events, { sessionLifetimeMs: 0, throttle: { perAccount: 0, perAddress: 0, windowMs: 0 } });
+  const meetingService = new MeetingService(db, events, { users: new UserService(db, auth), units: new UnitService(db) });
   const notificationService = new NotificationService(db, events);
   subscribeNotifications(events, notificationService, log);
   const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log, events });

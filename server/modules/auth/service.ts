@@ -7,7 +7,7 @@ import { eq, lt } from 'drizzle-orm';
 import type { SessionRevokedReason } from '../../contract/realtime.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { Db } from '../../db/client.ts';
-import { sessions, users } from '../../db/schema/index.ts';
+import { sessions, users } from '../../db/schema/identity.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';

@@ -5,7 +5,7 @@
  */
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { loginThrottle } from '../../db/schema/index.ts';
+import { loginThrottle } from '../../db/schema/identity.ts';
 
 export type ThrottleLimits = { perAccount: number; perAddress: number; windowMs: number };
 

@@ -2,22 +2,27 @@
  * The live module: a meeting in session (attendance and quorum, the running
  * agenda item, the presented page, speakers) with one LiveMeetingOwner per
  * meeting. Owns meeting_live_state, agenda_item_runs, attendance and
- * speaker_requests; tablets, consoles and walls follow it through
- * `live:update` in the meeting's room.
+ * speaker_requests; reads the meeting, its roster and agenda from meetings,
+ * names from users and page counts from documents. Tablets, consoles and
+ * walls follow it through `live:update` in the meeting's room.
  */
 import { rooms } from '../../contract/realtime.ts';
-import type { MeetingService } from '../meetings/service.ts';
 import { defineModule } from '../module.ts';
+import type { LiveDeps } from './rules.ts';
 import { LiveService } from './service.ts';
 import { liveSockets } from './sockets.ts';
 
-export const liveModule = defineModule<{ meetings: MeetingService }, LiveService>({
+export const liveModule = defineModule<LiveDeps, LiveService>({
   name: 'live',
-  create: ({ db, events }, { meetings }) => new LiveService(db, meetings, events),
+  create: ({ db, events }, deps) => new LiveService(db, deps, events),
   sockets: (live, _context, { meetings }) => liveSockets(live, meetings),
-  subscribe: (_live, { events, io }) => {
+  subscribe: (live, { events, io }) => {
+    // Changes other modules made to the meeting (its own actions announce themselves as live.updated).
+    events.on('meeting.changed', (change) => live.meetingChanged(change));
     events.on('live.updated', (message) => io.to(rooms.meeting(message.meetingId)).emit('live:update', message));
   },
 });
 
 export { LiveService } from './service.ts';
+export { quorumRequired, type AttendanceRow } from './sections.ts';
+export type { LiveDeps, LiveDocuments } from './rules.ts';

@@ -4,67 +4,56 @@
  * state, change the database in one transaction that bumps the version, read
  * the changed section in that same transaction, and announce it after commit.
  */
-import { and, asc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
-import type { AttendanceMark, LiveSnapshot, LiveUpdate, Presentation, PresentationPage, PresentationShow } from '../../contract/live.ts';
+import type { AttendanceMark, LiveSnapshot, LiveUpdate, PresentationPage, PresentationShow } from '../../contract/live.ts';
 import type { MeetingStatus } from '../../contract/meetings.ts';
-import type { Db } from '../../db/client.ts';
-import {
-  agendaItemRuns,
-  agendaItems,
-  attendance,
-  documents,
-  documentVersions,
-  meetingLiveState,
-  meetingParticipants,
-  meetings,
-  speakerRequests,
-} from '../../db/schema/index.ts';
+import type { Db, Executor, Tx } from '../../db/client.ts';
+import { agendaItemRuns, attendance, meetingLiveState, speakerRequests } from '../../db/schema/live.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
-import { loadAccess, type MeetingAccess } from '../meetings/access.ts';
-import type { MeetingService, Tx } from '../meetings/service.ts';
+import type { MeetingAccess } from '../meetings/index.ts';
 import { LiveMeetings, type LiveMeetingOwner, type LiveState } from './live-meeting.ts';
-import { agendaSection, attendanceSection, presentationSection, speakersSection } from './sections.ts';
+import { LivePresentation } from './presentation.ts';
+import { MEMBER_ROLES, requireStatus, runsMeeting, type LiveDeps, type LiveSection } from './rules.ts';
+import { agendaSection, attendanceRows, attendanceSection, presentationSection, speakersSection, type AttendanceRow } from './sections.ts';
 
-const MEMBER_ROLES = new Set(['chair', 'secretary', 'delegate']);
-
-/** Change labels of live actions (distinct from the meetings module's own, e.g. its 'agenda' edits). */
-type LiveSection = 'attendance' | 'agenda' | 'presentation' | 'speakers';
 const liveChange = (section: LiveSection) => `live:${section}`;
-
-/** The chair runs the meeting; the secretariat may act on the chair's behalf. */
-const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';
-
-function requireStatus(access: MeetingAccess, allowed: MeetingStatus[], key: 'meetingNotInSession' | 'meetingNotOpenForCheckIn' = 'meetingNotInSession'): void {
-  if (!allowed.includes(access.meeting.status)) throw new AppError(409, key);
-}
 
 export class LiveService {
   readonly #db: Db;
-  readonly #meetings: MeetingService;
+  readonly #deps: LiveDeps;
+  readonly #meetings: LiveDeps['meetings'];
   readonly #events: DomainEvents;
   readonly #owners = new LiveMeetings();
+  readonly #presentation: LivePresentation;
 
-  constructor(db: Db, meetingsService: MeetingService, events: DomainEvents) {
+  constructor(db: Db, deps: LiveDeps, events: DomainEvents) {
     this.#db = db;
-    this.#meetings = meetingsService;
+    this.#deps = deps;
+    this.#meetings = deps.meetings;
     this.#events = events;
-    events.on('meeting.changed', ({ meetingId, version, change }) => {
-      if (change.startsWith('live:')) return; // our own actions update their owner themselves
-      const owner = this.#owners.find(meetingId);
-      if (!change.startsWith('status:')) {
-        // Agenda, participants, documents… changed: the cached snapshot may be wrong now.
-        owner?.invalidate(version);
-        return;
-      }
-      // Status changes come through the meetings module (REST or socket); tablets hear them here.
-      const status = change.slice('status:'.length) as MeetingStatus;
-      const update: LiveUpdate = { section: 'status', value: status };
-      owner?.apply(version, update);
-      if (status === 'closed') this.#owners.drop(meetingId);
-      this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
-    });
+    this.#presentation = new LivePresentation(db, deps, this.#owners, (meetingId, section, work, read) => this.#act(meetingId, section, work, read));
+  }
+
+  /**
+   * Another module changed the meeting (live's own actions are not announced
+   * as meeting.changed: they update their owner themselves). The live
+   * module's subscription calls this.
+   */
+  meetingChanged({ meetingId, version, change }: { meetingId: string; version: number; change: string }): void {
+    const owner = this.#owners.find(meetingId);
+    if (!change.startsWith('status:')) {
+      // Agenda, participants, documents… changed: the cached snapshot may be wrong now.
+      owner?.invalidate(version);
+      return;
+    }
+    // Status changes come through the meetings module (REST or socket); tablets hear them here.
+    const status = change.slice('status:'.length) as MeetingStatus;
+    const update: LiveUpdate = { section: 'status', value: status };
+    owner?.apply(version, update);
+    if (status === 'closed') this.#owners.drop(meetingId);
+    this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
   }
 
   /** Meetings that have an owner in this process now (for tests and health figures). */
@@ -73,11 +62,22 @@ export class LiveService {
   }
 
   async access(user: SessionUser, meetingId: string): Promise<MeetingAccess> {
-    return loadAccess(this.#db, meetingId, user);
+    return this.#meetings.access(user, meetingId);
+  }
+
+  // — read API for other modules —
+
+  /**
+   * Attendance marks of a meeting (votes: who is present, whose proxy);
+   * `only` narrows them to one person or to one proxy's delegates. Pass the
+   * caller's transaction to read what it sees.
+   */
+  attendanceOf(meetingId: string, executor: Executor = this.#db, only: { userId?: string; proxyUserId?: string } = {}): Promise<AttendanceRow[]> {
+    return attendanceRows(executor, meetingId, only);
   }
 
   async snapshot(user: SessionUser, meetingId: string): Promise<LiveSnapshot> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     return this.#snapshotAt(meetingId, access.meeting.version);
   }
 
@@ -87,8 +87,8 @@ export class LiveService {
    * not a user, so there is no meeting role to check here.
    */
   async snapshotForDisplay(meetingId: string): Promise<LiveSnapshot> {
-    const [found] = await this.#db.select({ version: meetings.version }).from(meetings).where(eq(meetings.id, meetingId));
-    if (found === undefined) throw new AppError(404, 'notFound');
+    const found = await this.#meetings.byId(meetingId);
+    if (found === null) throw new AppError(404, 'notFound');
     return this.#snapshotAt(meetingId, found.version);
   }
 
@@ -107,15 +107,15 @@ export class LiveService {
   async #rebuild(owner: LiveMeetingOwner): Promise<LiveState> {
     const meetingId = owner.meetingId;
     const state = await this.#db.transaction(async (tx): Promise<LiveState> => {
-      const [meeting] = await tx.select().from(meetings).where(eq(meetings.id, meetingId));
+      const meeting = await this.#meetings.byId(meetingId, tx);
       return {
         meetingId,
         version: meeting!.version,
         status: meeting!.status,
-        attendance: await attendanceSection(tx, meetingId),
-        agenda: await agendaSection(tx, meetingId),
+        attendance: await attendanceSection(tx, this.#deps, meetingId),
+        agenda: await agendaSection(tx, this.#deps, meetingId),
         presentation: await presentationSection(tx, meetingId),
-        speakers: await speakersSection(tx, meetingId),
+        speakers: await speakersSection(tx, this.#deps, meetingId),
       };
     });
     owner.replace(state);
@@ -133,22 +133,21 @@ export class LiveService {
       const { result: update, version } = await this.#meetings.changeMeetingVersioned(meetingId, liveChange(section), async (tx) => {
         await work(tx, owner);
         return read(tx);
-      });
+      }, { announce: false }); // announced below as live.updated
       owner.apply(version, update);
       this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
       return version;
     });
   }
 
-  #attendanceUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'attendance', value: await attendanceSection(tx, meetingId) });
-  #agendaUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'agenda', value: await agendaSection(tx, meetingId) });
-  #presentationUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'presentation', value: await presentationSection(tx, meetingId) });
-  #speakersUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'speakers', value: await speakersSection(tx, meetingId) });
+  #attendanceUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'attendance', value: await attendanceSection(tx, this.#deps, meetingId) });
+  #agendaUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'agenda', value: await agendaSection(tx, this.#deps, meetingId) });
+  #speakersUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'speakers', value: await speakersSection(tx, this.#deps, meetingId) });
 
   // — attendance —
 
   async checkIn(user: SessionUser, meetingId: string): Promise<number> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     requireStatus(access, ['published', 'in_session'], 'meetingNotOpenForCheckIn');
     if (access.myRole === null || !MEMBER_ROLES.has(access.myRole)) throw new AppError(403, 'notAMember');
     return this.#act(
@@ -165,13 +164,10 @@ export class LiveService {
   }
 
   async markAttendance(user: SessionUser, input: AttendanceMark): Promise<number> {
-    const access = await loadAccess(this.#db, input.meetingId, user);
+    const access = await this.#meetings.access(user, input.meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     requireStatus(access, ['published', 'in_session'], 'meetingNotOpenForCheckIn');
-    const [target] = await this.#db
-      .select({ role: meetingParticipants.role })
-      .from(meetingParticipants)
-      .where(and(eq(meetingParticipants.meetingId, input.meetingId), eq(meetingParticipants.userId, input.userId)));
+    const target = (await this.#meetings.roster(input.meetingId)).find((p) => p.userId === input.userId);
     if (target === undefined || !MEMBER_ROLES.has(target.role)) throw new AppError(400, 'notAMember', { field: 'userId' });
     if (input.status === 'proxy' && input.proxyUserId == null) throw new AppError(400, 'proxyRequired', { field: 'proxyUserId' });
     if (input.status === 'proxy' && input.proxyUserId === input.userId) throw new AppError(400, 'proxyIsSelf', { field: 'proxyUserId' });
@@ -205,24 +201,22 @@ export class LiveService {
   }
 
   async openItem(user: SessionUser, meetingId: string, itemId: string): Promise<number> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     requireStatus(access, ['in_session']);
-    const [item] = await this.#db.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId)));
-    if (item === undefined) throw new AppError(404, 'agendaItemNotFound');
+    if ((await this.#meetings.agendaItem(meetingId, itemId)) === null) throw new AppError(404, 'agendaItemNotFound');
     return this.#act(meetingId, 'agenda', (tx) => this.#openItem(tx, meetingId, itemId), (tx) => this.#agendaUpdate(tx, meetingId));
   }
 
   async nextItem(user: SessionUser, meetingId: string): Promise<number> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     requireStatus(access, ['in_session']);
     return this.#act(
       meetingId,
       'agenda',
       async (tx) => {
-        const [state] = await tx.select().from(meetingLiveState).where(eq(meetingLiveState.meetingId, meetingId));
-        const items = await tx.select().from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).orderBy(asc(agendaItems.position));
+        const [[state], items] = await Promise.all([tx.select().from(meetingLiveState).where(eq(meetingLiveState.meetingId, meetingId)), this.#meetings.agenda(meetingId, tx)]);
         const index = state?.currentItemId == null ? -1 : items.findIndex((i) => i.id === state.currentItemId);
         const next = items[index + 1];
         if (next === undefined) throw new AppError(409, 'noNextItem');
@@ -232,93 +226,24 @@ export class LiveService {
     );
   }
 
-  // — follow the presenter —
+  // — follow the presenter (presentation.ts) —
 
-  async #mayPresent(access: MeetingAccess, user: SessionUser): Promise<boolean> {
-    if (runsMeeting(access)) return true;
-    const [row] = await this.#db
-      .select({ presenter: agendaItems.presenterUserId })
-      .from(meetingLiveState)
-      .innerJoin(agendaItems, eq(agendaItems.id, meetingLiveState.currentItemId))
-      .where(eq(meetingLiveState.meetingId, access.meeting.id));
-    return row?.presenter === user.id;
+  showDocument(user: SessionUser, input: PresentationShow): Promise<number> {
+    return this.#presentation.show(user, input);
   }
 
-  /** Pages of a version of one of the meeting's documents (a version's file never changes, so its owner remembers). */
-  async #pageCount(meetingId: string, documentId: string, version: number, reader: Pick<Db, 'select'> = this.#db): Promise<number> {
-    const owner = this.#owners.get(meetingId);
-    const known = owner.pageCount(documentId, version);
-    if (known !== undefined) return known;
-    const [row] = await reader
-      .select({ pages: documentVersions.pageCount })
-      .from(documentVersions)
-      .innerJoin(documents, eq(documents.id, documentVersions.documentId))
-      .where(and(eq(documents.id, documentId), eq(documents.meetingId, meetingId), eq(documentVersions.version, version)));
-    if (row === undefined) throw new AppError(400, 'documentNotInMeeting', { field: 'documentId' });
-    owner.rememberPageCount(documentId, version, row.pages);
-    return row.pages;
+  turnPage(user: SessionUser, input: PresentationPage): Promise<number> {
+    return this.#presentation.turnPage(user, input);
   }
 
-  async showDocument(user: SessionUser, input: PresentationShow): Promise<number> {
-    const access = await loadAccess(this.#db, input.meetingId, user);
-    requireStatus(access, ['in_session']);
-    if (!(await this.#mayPresent(access, user))) throw new AppError(403, 'forbidden');
-    if (input.page > (await this.#pageCount(input.meetingId, input.documentId, input.version))) throw new AppError(400, 'pageOutOfRange', { field: 'page' });
-    const set = { presentationDocumentId: input.documentId, presentationVersion: input.version, presentationPage: input.page, presentationZoom: input.zoom ?? 1, presenterUserId: user.id, updatedAt: new Date() };
-    return this.#act(
-      input.meetingId,
-      'presentation',
-      async (tx) => {
-        await tx.insert(meetingLiveState).values({ meetingId: input.meetingId, ...set }).onConflictDoUpdate({ target: meetingLiveState.meetingId, set });
-      },
-      (tx) => this.#presentationUpdate(tx, input.meetingId),
-    );
-  }
-
-  async turnPage(user: SessionUser, input: PresentationPage): Promise<number> {
-    const access = await loadAccess(this.#db, input.meetingId, user);
-    requireStatus(access, ['in_session']);
-    if (!(await this.#mayPresent(access, user))) throw new AppError(403, 'forbidden');
-    // The hot path of a meeting: one UPDATE … RETURNING gives the new presentation, no re-read.
-    let presentation: Presentation | null = null;
-    return this.#act(
-      input.meetingId,
-      'presentation',
-      async (tx) => {
-        const [state] = await tx
-          .update(meetingLiveState)
-          .set({ presentationPage: input.page, ...(input.zoom === undefined ? {} : { presentationZoom: input.zoom }), presenterUserId: user.id, updatedAt: new Date() })
-          .where(and(eq(meetingLiveState.meetingId, input.meetingId), isNotNull(meetingLiveState.presentationDocumentId)))
-          .returning();
-        if (state?.presentationDocumentId == null || state.presentationVersion == null) throw new AppError(409, 'noPresentation');
-        const pages = await this.#pageCount(input.meetingId, state.presentationDocumentId, state.presentationVersion, tx);
-        if (input.page > pages) throw new AppError(400, 'pageOutOfRange', { field: 'page' }); // rolls the update back
-        presentation = { documentId: state.presentationDocumentId, version: state.presentationVersion, page: input.page, zoom: state.presentationZoom ?? 1, presenterUserId: user.id };
-      },
-      async () => ({ section: 'presentation', value: presentation }),
-    );
-  }
-
-  async stopPresenting(user: SessionUser, meetingId: string): Promise<number> {
-    const access = await loadAccess(this.#db, meetingId, user);
-    if (!(await this.#mayPresent(access, user))) throw new AppError(403, 'forbidden');
-    return this.#act(
-      meetingId,
-      'presentation',
-      async (tx) => {
-        await tx
-          .update(meetingLiveState)
-          .set({ presentationDocumentId: null, presentationVersion: null, presentationPage: null, presentationZoom: null, presenterUserId: null, updatedAt: new Date() })
-          .where(eq(meetingLiveState.meetingId, meetingId));
-      },
-      (tx) => this.#presentationUpdate(tx, meetingId),
-    );
+  stopPresenting(user: SessionUser, meetingId: string): Promise<number> {
+    return this.#presentation.stop(user, meetingId);
   }
 
   // — speakers —
 
   async requestToSpeak(user: SessionUser, meetingId: string, topic: string | null | undefined): Promise<number> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     requireStatus(access, ['in_session']);
     if (access.myRole === null || !MEMBER_ROLES.has(access.myRole)) throw new AppError(403, 'notAMember');
     return this.#act(
@@ -339,7 +264,7 @@ export class LiveService {
   }
 
   async #speakerChange(user: SessionUser, meetingId: string, requestId: string, chairOnly: boolean, change: (tx: Tx, request: typeof speakerRequests.$inferSelect, now: Date) => Promise<void>): Promise<number> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     requireStatus(access, ['in_session']);
     if (chairOnly && !runsMeeting(access)) throw new AppError(403, 'forbidden');
     return this.#act(
@@ -407,7 +332,7 @@ export class LiveService {
   }
 
   async reorderSpeakers(user: SessionUser, meetingId: string, requestIds: string[]): Promise<number> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     requireStatus(access, ['in_session']);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     return this.#act(

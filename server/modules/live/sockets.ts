@@ -15,13 +15,13 @@ import {
   SpeakerTimer,
 } from '../../contract/live.ts';
 import { rooms } from '../../contract/realtime.ts';
-import type { MeetingService } from '../meetings/service.ts';
+import type { LiveDeps } from './rules.ts';
 import type { UserSocketTable } from '../module.ts';
 import type { LiveService } from './service.ts';
 
 const versioned = (version: number) => ({ version });
 
-export function liveSockets(live: LiveService, meetings: MeetingService): UserSocketTable {
+export function liveSockets(live: LiveService, meetings: Pick<LiveDeps['meetings'], 'transition'>): UserSocketTable {
   return {
     'meeting:join': {
       schema: MeetingRef,

@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { ParticipantRole } from '../../contract/meetings.ts';
 import type { Db } from '../../db/client.ts';
-import { meetingParticipants, meetings } from '../../db/schema/index.ts';
+import { meetingParticipants, meetings } from '../../db/schema/meetings.ts';
 import { AppError } from '../../errors.ts';
 
 export type MeetingRow = typeof meetings.$inferSelect;

@@ -20,13 +20,14 @@ import type {
 } from '../../contract/meetings.ts';
 import { DEFAULT_QUORUM } from '../../contract/meetings.ts';
 import { foldVietnamese } from '../../contract/text.ts';
-import type { Db, Tx } from '../../db/client.ts';
-import { violatedUniqueIndex } from '../../db/errors.ts';
+import type { Db, Executor, Tx } from '../../db/client.ts';
 import { containsFolded } from '../../db/search.ts';
-import { agendaItems, meetingParticipants, meetings, units, users } from '../../db/schema/index.ts';
+import { agendaItems, meetingParticipants, meetings } from '../../db/schema/meetings.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
-import { accessFor, assertCanEdit, isSecretariat, loadAccess, type MeetingAccess } from './access.ts';
+import type { UnitService } from '../units/index.ts';
+import { accessFor, assertCanEdit, isSecretariat, loadAccess, type MeetingAccess, type MeetingRow } from './access.ts';
+import { assertActiveUser, MeetingParticipants, rosterOf, type MeetingUsers, type ParticipantRow } from './participants.ts';
 
 const TRANSITIONS: Record<MeetingStatus, MeetingStatus[]> = {
   draft: ['published'],
@@ -69,16 +70,26 @@ function toAgendaDto(row: typeof agendaItems.$inferSelect): AgendaItemDto {
 
 export type { Tx } from '../../db/client.ts';
 
+export type AgendaItemRow = typeof agendaItems.$inferSelect;
+/** What the meetings module needs of the units module. */
+export type MeetingUnits = Pick<UnitService, 'byIds'>;
+
 /** The little a hall display shows of its meeting. */
 export type MeetingHeadline = { id: string; title: string; unitName: string; startsAt: string; location: string | null; status: MeetingStatus };
 
 export class MeetingService {
   readonly #db: Db;
   readonly #events: DomainEvents;
+  readonly #users: MeetingUsers;
+  readonly #units: MeetingUnits;
+  readonly #participants: MeetingParticipants;
 
-  constructor(db: Db, events: DomainEvents) {
+  constructor(db: Db, events: DomainEvents, deps: { users: MeetingUsers; units: MeetingUnits }) {
     this.#db = db;
     this.#events = events;
+    this.#users = deps.users;
+    this.#units = deps.units;
+    this.#participants = new MeetingParticipants(db, deps.users, (meetingId, change, work) => this.changeMeeting(meetingId, change, work));
   }
 
   /**
@@ -89,8 +100,18 @@ export class MeetingService {
     return (await this.changeMeetingVersioned(meetingId, change, work)).result;
   }
 
-  /** The same, also telling the version the change produced (live updates carry it). */
-  async changeMeetingVersioned<T>(meetingId: string, change: string, work: (tx: Tx, nextVersion: number) => Promise<T>): Promise<{ result: T; version: number }> {
+  /**
+   * The same, also telling the version the change produced (live updates carry
+   * it). `announce: false` when the caller announces the change itself (live
+   * sends its sections as live.updated): meeting.changed then tells
+   * subscribers only of changes someone else must react to.
+   */
+  async changeMeetingVersioned<T>(
+    meetingId: string,
+    change: string,
+    work: (tx: Tx, nextVersion: number) => Promise<T>,
+    options: { announce?: boolean } = {},
+  ): Promise<{ result: T; version: number }> {
     const { result, version } = await this.#db.transaction(async (tx) => {
       // Serialises concurrent changes to one meeting (e.g. two secretaries reordering the agenda).
       const [locked] = await tx.select({ version: meetings.version }).from(meetings).where(eq(meetings.id, meetingId)).for('update');
@@ -103,7 +124,7 @@ export class MeetingService {
         .returning({ version: meetings.version });
       return { result, version: bumped!.version };
     });
-    this.#events.emit('meeting.changed', { meetingId, version, change });
+    if (options.announce !== false) this.#events.emit('meeting.changed', { meetingId, version, change });
     return { result, version };
   }
 
@@ -115,15 +136,32 @@ export class MeetingService {
     return loadAccess(this.#db, meetingId, user);
   }
 
-  async #assertUnit(unitId: string): Promise<void> {
-    const [unit] = await this.#db.select({ id: units.id }).from(units).where(eq(units.id, unitId)).limit(1);
-    if (unit === undefined) throw new AppError(400, 'unitNotFound', { field: 'organizerUnitId' });
+  // — read API for other modules (no user check: callers have checked access, or a display's pairing) —
+
+  /** The meeting's row, or null; pass the caller's transaction to read what it sees. */
+  async byId(meetingId: string, executor: Executor = this.#db): Promise<MeetingRow | null> {
+    const [row] = await executor.select().from(meetings).where(eq(meetings.id, meetingId));
+    return row ?? null;
   }
 
-  async #assertActiveUser(userId: string, field: string): Promise<void> {
-    const [user] = await this.#db.select({ active: users.active }).from(users).where(eq(users.id, userId)).limit(1);
-    if (user === undefined) throw new AppError(400, 'userNotFound', { field });
-    if (!user.active) throw new AppError(400, 'userInactive', { field });
+  /** Who takes part in the meeting, with meeting role, seat and proxy, by seat (no seat last). */
+  roster(meetingId: string, executor: Executor = this.#db): Promise<ParticipantRow[]> {
+    return rosterOf(executor, meetingId);
+  }
+
+  /** The meeting's agenda in order. */
+  agenda(meetingId: string, executor: Executor = this.#db): Promise<AgendaItemRow[]> {
+    return executor.select().from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).orderBy(asc(agendaItems.position));
+  }
+
+  /** One item of the meeting's agenda, or null when the meeting has no such item. */
+  async agendaItem(meetingId: string, itemId: string, executor: Executor = this.#db): Promise<AgendaItemRow | null> {
+    const [row] = await executor.select().from(agendaItems).where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId)));
+    return row ?? null;
+  }
+
+  async #assertUnit(unitId: string): Promise<void> {
+    if (!(await this.#units.byIds([unitId])).has(unitId)) throw new AppError(400, 'unitNotFound', { field: 'organizerUnitId' });
   }
 
   async list(user: SessionUser, query: MeetingListQuery): Promise<{ meetings: MeetingDto[]; total: number }> {
@@ -164,13 +202,10 @@ export class MeetingService {
    * its pairing. Read-only, and nothing beyond what the wall shows.
    */
   async headline(meetingId: string): Promise<MeetingHeadline | null> {
-    const [row] = await this.#db
-      .select({ id: meetings.id, title: meetings.title, unitName: units.name, startsAt: meetings.startsAt, location: meetings.location, status: meetings.status })
-      .from(meetings)
-      .innerJoin(units, eq(units.id, meetings.organizerUnitId))
-      .where(eq(meetings.id, meetingId))
-      .limit(1);
-    return row === undefined ? null : { ...row, startsAt: row.startsAt.toISOString() };
+    const row = await this.byId(meetingId);
+    const unit = row === null ? undefined : (await this.#units.byIds([row.organizerUnitId])).get(row.organizerUnitId);
+    if (row === null || unit === undefined) return null;
+    return { id: row.id, title: row.title, unitName: unit.name, startsAt: row.startsAt.toISOString(), location: row.location, status: row.status };
   }
 
   async create(user: SessionUser, input: MeetingCreate): Promise<MeetingDto> {
@@ -255,78 +290,20 @@ export class MeetingService {
 
   // — participants —
 
-  async listParticipants(user: SessionUser, meetingId: string): Promise<ParticipantDto[]> {
-    await loadAccess(this.#db, meetingId, user);
-    const rows = await this.#db
-      .select({ p: meetingParticipants, u: users })
-      .from(meetingParticipants)
-      .innerJoin(users, eq(users.id, meetingParticipants.userId))
-      .where(eq(meetingParticipants.meetingId, meetingId))
-      .orderBy(asc(meetingParticipants.role), asc(meetingParticipants.seat), asc(users.fullNameSearch));
-    return rows.map(({ p, u }) => ({
-      id: p.id,
-      userId: p.userId,
-      fullName: u.fullName,
-      title: u.title,
-      unitId: u.unitId,
-      role: p.role,
-      seat: p.seat,
-      proxyUserId: p.proxyUserId,
-    }));
+  listParticipants(user: SessionUser, meetingId: string): Promise<ParticipantDto[]> {
+    return this.#participants.list(user, meetingId);
   }
 
-  async #checkProxy(userId: string, proxyUserId: string | null | undefined): Promise<void> {
-    if (proxyUserId == null) return;
-    if (proxyUserId === userId) throw new AppError(400, 'proxyIsSelf', { field: 'proxyUserId' });
-    await this.#assertActiveUser(proxyUserId, 'proxyUserId');
+  addParticipant(user: SessionUser, meetingId: string, input: ParticipantAdd): Promise<ParticipantDto> {
+    return this.#participants.add(user, meetingId, input);
   }
 
-  async addParticipant(user: SessionUser, meetingId: string, input: ParticipantAdd): Promise<ParticipantDto> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    await this.#assertActiveUser(input.userId, 'userId');
-    await this.#checkProxy(input.userId, input.proxyUserId);
-    let id: string;
-    try {
-      id = await this.changeMeeting(meetingId, 'participants', async (tx) => {
-        const [row] = await tx
-          .insert(meetingParticipants)
-          .values({ meetingId, userId: input.userId, role: input.role, seat: input.seat ?? null, proxyUserId: input.proxyUserId ?? null })
-          .returning({ id: meetingParticipants.id });
-        return row!.id;
-      });
-    } catch (error) {
-      if (violatedUniqueIndex(error) !== undefined) throw new AppError(409, 'participantExists', { field: 'userId' });
-      throw error;
-    }
-    return (await this.listParticipants(user, meetingId)).find((p) => p.id === id)!;
+  updateParticipant(user: SessionUser, meetingId: string, participantId: string, input: ParticipantUpdate): Promise<ParticipantDto> {
+    return this.#participants.update(user, meetingId, participantId, input);
   }
 
-  async updateParticipant(user: SessionUser, meetingId: string, participantId: string, input: ParticipantUpdate): Promise<ParticipantDto> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    const [existing] = await this.#db
-      .select()
-      .from(meetingParticipants)
-      .where(and(eq(meetingParticipants.id, participantId), eq(meetingParticipants.meetingId, meetingId)))
-      .limit(1);
-    if (existing === undefined) throw new AppError(404, 'participantNotFound');
-    await this.#checkProxy(existing.userId, input.proxyUserId);
-    const changes: Partial<typeof meetingParticipants.$inferInsert> = {};
-    if (input.role !== undefined) changes.role = input.role;
-    if (input.seat !== undefined) changes.seat = input.seat;
-    if (input.proxyUserId !== undefined) changes.proxyUserId = input.proxyUserId;
-    await this.changeMeeting(meetingId, 'participants', (tx) => tx.update(meetingParticipants).set(changes).where(eq(meetingParticipants.id, participantId)));
-    return (await this.listParticipants(user, meetingId)).find((p) => p.id === participantId)!;
-  }
-
-  async removeParticipant(user: SessionUser, meetingId: string, participantId: string): Promise<void> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    const removed = await this.changeMeeting(meetingId, 'participants', (tx) =>
-      tx
-        .delete(meetingParticipants)
-        .where(and(eq(meetingParticipants.id, participantId), eq(meetingParticipants.meetingId, meetingId)))
-        .returning({ id: meetingParticipants.id }),
-    );
-    if (removed.length === 0) throw new AppError(404, 'participantNotFound');
+  removeParticipant(user: SessionUser, meetingId: string, participantId: string): Promise<void> {
+    return this.#participants.remove(user, meetingId, participantId);
   }
 
   // — agenda —
@@ -340,7 +317,7 @@ export class MeetingService {
 
   async addAgendaItem(user: SessionUser, meetingId: string, input: AgendaItemCreate): Promise<AgendaItemDto> {
     assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    if (input.presenterUserId != null) await this.#assertActiveUser(input.presenterUserId, 'presenterUserId');
+    if (input.presenterUserId != null) await assertActiveUser(this.#users, input.presenterUserId, 'presenterUserId');
     const row = await this.changeMeeting(meetingId, 'agenda', async (tx) => {
       const [last] = await tx
         .select({ max: sql<number>`coalesce(max(${agendaItems.position}), 0)::int` })
@@ -365,7 +342,7 @@ export class MeetingService {
 
   async updateAgendaItem(user: SessionUser, meetingId: string, itemId: string, input: AgendaItemUpdate): Promise<AgendaItemDto> {
     assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    if (input.presenterUserId != null) await this.#assertActiveUser(input.presenterUserId, 'presenterUserId');
+    if (input.presenterUserId != null) await assertActiveUser(this.#users, input.presenterUserId, 'presenterUserId');
     const changes: Partial<typeof agendaItems.$inferInsert> = {};
     if (input.title !== undefined) changes.title = input.title.trim();
     if (input.presenterUserId !== undefined) changes.presenterUserId = input.presenterUserId;
@@ -415,11 +392,6 @@ export class MeetingService {
   }
 
   // read API for documents
-
-  /** The meeting's participants by seat (who may be named a reader, who is told of a new document). */
-  roster(meetingId: string, executor: Db | Tx = this.#db): Promise<(typeof meetingParticipants.$inferSelect)[]> {
-    return executor.select().from(meetingParticipants).where(eq(meetingParticipants.meetingId, meetingId)).orderBy(asc(meetingParticipants.seat));
-  }
 
   /** Whether this agenda item belongs to this meeting. */
   async hasAgendaItem(meetingId: string, itemId: string, executor: Db | Tx = this.#db): Promise<boolean> {

@@ -6,7 +6,7 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { NotificationDto } from '../../contract/documents.ts';
 import type { Db } from '../../db/client.ts';
-import { notifications } from '../../db/schema/index.ts';
+import { notifications } from '../../db/schema/notifications.ts';
 import type { DomainEvents } from '../../events.ts';
 
 type NotificationRow = typeof notifications.$inferSelect;

@@ -9,7 +9,7 @@ import type { UnitCreate, UnitDto, UnitLevel, UnitUpdate } from '../../contract/
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db, Executor } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
-import { units } from '../../db/schema/index.ts';
+import { units } from '../../db/schema/identity.ts';
 import { AppError } from '../../errors.ts';
 
 const RANK: Record<UnitLevel, number> = { province: 0, district: 1, commune: 2 };

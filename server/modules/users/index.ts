@@ -14,4 +14,4 @@ export const usersModule = defineModule<{ auth: AuthService }, UserService>({
   routes: (service) => userRoutes(service),
 });
 
-export { UserService } from './service.ts';
+export { byName, UserService, type UserName } from './service.ts';

@@ -8,7 +8,7 @@ import { foldVietnamese } from '../../contract/text.ts';
 import type { Db, Executor } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
 import { containsFolded } from '../../db/search.ts';
-import { units, users } from '../../db/schema/index.ts';
+import { units, users } from '../../db/schema/identity.ts';
 import { AppError } from '../../errors.ts';
 import type { AuthService } from '../auth/service.ts';
 import { normalizeUsername } from '../auth/service.ts';
@@ -31,6 +31,17 @@ function toDto(row: typeof users.$inferSelect): UserDto {
 
 /** What other modules may know of a user by id. */
 export type UserName = { id: string; fullName: string; title: string | null; unitId: string; active: boolean };
+
+/**
+ * People in the order the users table sorts them (by the folded name, which
+ * the database compares byte by byte): for other modules that sort names they
+ * got from namesById as a join on users would have.
+ */
+export function byName(a: string, b: string): number {
+  const x = foldVietnamese(a);
+  const y = foldVietnamese(b);
+  return x === y ? 0 : x < y ? -1 : 1;
+}
 
 export class UserService {
   readonly #db: Db;

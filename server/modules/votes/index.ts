@@ -2,18 +2,19 @@
  * The votes module: motions and elections, public and secret, their ballots
  * and results. Owns the polls tables and the ballot key; secret choices are
  * sealed so that nothing links a voter to a choice (see README, security).
+ * Reads the meeting, roster and agenda from meetings, attendance from live
+ * and names from users.
  */
 import { rooms } from '../../contract/realtime.ts';
-import type { MeetingService } from '../meetings/service.ts';
 import { defineModule } from '../module.ts';
 import { voteRoutes } from './routes.ts';
 import { BallotSeal } from './sealing.ts';
-import { VoteService } from './service.ts';
+import { VoteService, type VoteDeps } from './service.ts';
 import { voteSockets } from './sockets.ts';
 
-export const votesModule = defineModule<{ meetings: MeetingService }, VoteService>({
+export const votesModule = defineModule<VoteDeps, VoteService>({
   name: 'votes',
-  create: async ({ db, events, config }, { meetings }) => new VoteService(db, meetings, events, await BallotSeal.load(config.dataDir, config.ballotKey)),
+  create: async ({ db, events, config }, deps) => new VoteService(db, deps, events, await BallotSeal.load(config.dataDir, config.ballotKey)),
   routes: (votes) => voteRoutes(votes),
   sockets: (votes) => voteSockets(votes),
   subscribe: (_votes, { events, io }) => {
@@ -21,4 +22,4 @@ export const votesModule = defineModule<{ meetings: MeetingService }, VoteServic
   },
 });
 
-export { VoteService } from './service.ts';
+export { VoteService, type VoteDeps } from './service.ts';

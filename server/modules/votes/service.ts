@@ -7,33 +7,29 @@
  *
  * Secret polls: see server/db/schema/votes.ts and sealing.ts.
  */
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { CastBallot, CastReceipt, MotionOption, MyBallot, PaperCounts, PollCreate, PollDto, PollHistoryEntry, PollResult, PublishedBallot } from '../../contract/votes.ts';
 import { MOTION_OPTIONS, POLL_HISTORY_ACTIONS } from '../../contract/votes.ts';
-import type { Db } from '../../db/client.ts';
-import { agendaItems, attendance, meetingParticipants, meetings, pollBallots, pollCandidates, pollEvents, polls, pollVoters, units, users } from '../../db/schema/index.ts';
+import type { Db, Tx } from '../../db/client.ts';
+import { pollBallots, pollCandidates, pollEvents, polls, pollVoters } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
-import { loadAccess, type MeetingAccess } from '../meetings/access.ts';
-import type { MeetingService, Tx } from '../meetings/service.ts';
-import { quorumRequired } from '../live/sections.ts';
+import { quorumRequired, type LiveService } from '../live/index.ts';
+import type { MeetingAccess, MeetingService } from '../meetings/index.ts';
+import type { UserService } from '../users/index.ts';
 import type { SheetMeeting } from './result-pdf.ts';
+import { BallotBox, type Choice, type PollRow } from './ballots.ts';
 import type { BallotSeal } from './sealing.ts';
 import { tallyElection, tallyMotion, type TallyInput } from './tally.ts';
 import { TurnoutAnnouncer } from './turnout-announcer.ts';
 
-type PollRow = typeof polls.$inferSelect;
-type Choice = MotionOption | string[];
 
 const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';
-const VOTING_ROLES = ['chair', 'delegate'] as const;
+const VOTING_ROLES: readonly string[] = ['chair', 'delegate'];
+const isVotingRole = (role: string) => VOTING_ROLES.includes(role);
 
-function newReceipt(): string {
-  return encodeBase32UpperCaseNoPadding(randomBytes(10)); // 16 characters, 80 bits
-}
 
 /** Fisher–Yates with a cryptographic generator: the stored order of ballots says nothing. */
 function shuffle<T>(items: T[]): T[] {
@@ -44,19 +40,32 @@ function shuffle<T>(items: T[]): T[] {
   return items;
 }
 
+/** What votes reads of other modules: the meeting, its roster and agenda, attendance marks, names. */
+export type VoteDeps = {
+  meetings: Pick<MeetingService, 'access' | 'roster' | 'agendaItem' | 'headline' | 'changeMeeting'>;
+  live: Pick<LiveService, 'attendanceOf'>;
+  users: Pick<UserService, 'namesById'>;
+};
+
 export class VoteService {
   readonly #db: Db;
-  readonly #meetings: MeetingService;
+  readonly #meetings: VoteDeps['meetings'];
+  readonly #live: VoteDeps['live'];
+  readonly #users: VoteDeps['users'];
   readonly #events: DomainEvents;
   readonly #turnout: TurnoutAnnouncer;
   readonly #seal: BallotSeal;
+  readonly #ballots: BallotBox;
 
-  constructor(db: Db, meetingsService: MeetingService, events: DomainEvents, seal: BallotSeal) {
+  constructor(db: Db, deps: VoteDeps, events: DomainEvents, seal: BallotSeal) {
     this.#db = db;
-    this.#meetings = meetingsService;
+    this.#meetings = deps.meetings;
+    this.#live = deps.live;
+    this.#users = deps.users;
     this.#events = events;
     this.#turnout = new TurnoutAnnouncer((update) => this.#events.emit('poll.updated', update));
     this.#seal = seal;
+    this.#ballots = new BallotBox(db, deps.live, seal);
   }
 
   async #poll(meetingId: string, pollId: string, tx: Pick<Db, 'select'> = this.#db): Promise<PollRow> {
@@ -75,7 +84,7 @@ export class VoteService {
     if (!poll.secret && runs && poll.status === 'open') {
       const voted = new Set(voters.map((v) => v.voterUserId));
       const missing = eligible.filter((id) => !voted.has(id));
-      notVoted = missing.length === 0 ? [] : (await this.#db.select({ userId: users.id, fullName: users.fullName }).from(users).where(inArray(users.id, missing))).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
+      notVoted = missing.length === 0 ? [] : [...(await this.#users.namesById(missing)).values()].map((u) => ({ userId: u.id, fullName: u.fullName })).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
     }
     const showResult = poll.status === 'published' || (poll.status === 'closed' && runs);
     return {
@@ -101,12 +110,12 @@ export class VoteService {
   }
 
   async #history(pollId: string): Promise<PollHistoryEntry[]> {
-    const rows = await this.#db
-      .select({ action: pollEvents.action, byName: users.fullName, at: pollEvents.at, reason: pollEvents.note })
-      .from(pollEvents)
-      .innerJoin(users, eq(users.id, pollEvents.byUserId))
-      .where(eq(pollEvents.pollId, pollId))
-      .orderBy(asc(pollEvents.at));
+    const events = await this.#db.select().from(pollEvents).where(eq(pollEvents.pollId, pollId)).orderBy(asc(pollEvents.at));
+    const names = await this.#users.namesById(events.map((e) => e.byUserId));
+    const rows = events.flatMap((e) => {
+      const by = names.get(e.byUserId);
+      return by === undefined ? [] : [{ action: e.action, byName: by.fullName, at: e.at, reason: e.note }];
+    });
     // Events of one transaction share its timestamp (opened + quorum-overridden): the lifecycle order breaks the tie.
     const rank = (action: string) => (POLL_HISTORY_ACTIONS as readonly string[]).indexOf(action);
     return rows.sort((a, b) => a.at.getTime() - b.at.getTime() || rank(a.action) - rank(b.action)).map((r) => ({ ...r, at: r.at.toISOString() }));
@@ -116,17 +125,15 @@ export class VoteService {
   async #mine(poll: PollRow, viewerId: string, voted: Set<string>): Promise<MyBallot[]> {
     const eligible = new Set(poll.eligibleVoters ?? []);
     if (eligible.size === 0) return [];
-    const represented = poll.allowProxy
-      ? await this.#db
-          .select({ userId: users.id, fullName: users.fullName })
-          .from(attendance)
-          .innerJoin(users, eq(users.id, attendance.userId))
-          .where(and(eq(attendance.meetingId, poll.meetingId), eq(attendance.status, 'proxy'), eq(attendance.proxyUserId, viewerId)))
-      : [];
+    const marks = poll.allowProxy ? await this.#live.attendanceOf(poll.meetingId, this.#db, { proxyUserId: viewerId }) : [];
+    const names = await this.#users.namesById([viewerId, ...marks.map((m) => m.userId)]);
+    const represented = marks.flatMap((m) => {
+      const name = names.get(m.userId);
+      return name === undefined ? [] : [{ userId: m.userId, fullName: name.fullName }];
+    });
     const ballots: MyBallot[] = [];
     if (eligible.has(viewerId)) {
-      const [me] = await this.#db.select({ fullName: users.fullName }).from(users).where(eq(users.id, viewerId));
-      ballots.push({ voterUserId: viewerId, fullName: me?.fullName ?? '', proxy: false, voted: voted.has(viewerId) });
+      ballots.push({ voterUserId: viewerId, fullName: names.get(viewerId)?.fullName ?? '', proxy: false, voted: voted.has(viewerId) });
     }
     for (const r of represented.sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'))) {
       if (eligible.has(r.userId)) ballots.push({ voterUserId: r.userId, fullName: r.fullName, proxy: true, voted: voted.has(r.userId) });
@@ -144,14 +151,14 @@ export class VoteService {
   }
 
   async list(user: SessionUser, meetingId: string): Promise<PollDto[]> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     const rows = await this.#db.select().from(polls).where(eq(polls.meetingId, meetingId)).orderBy(asc(polls.createdAt));
     const visible = runsMeeting(access) ? rows : rows.filter((p) => p.status !== 'draft');
     return Promise.all(visible.map((p) => this.#dto(p, runsMeeting(access), user.id)));
   }
 
   async get(user: SessionUser, meetingId: string, pollId: string): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     const poll = await this.#poll(meetingId, pollId);
     if (poll.status === 'draft' && !runsMeeting(access)) throw new AppError(404, 'pollNotFound');
     return this.#dto(poll, runsMeeting(access), user.id);
@@ -173,7 +180,7 @@ export class VoteService {
   }
 
   async create(user: SessionUser, meetingId: string, input: PollCreate): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     if (access.meeting.status === 'closed') throw new AppError(409, 'meetingClosed');
     if (input.kind === 'election') {
@@ -184,8 +191,7 @@ export class VoteService {
     if ((input.threshold === 'custom') !== (input.custom !== undefined)) throw new AppError(400, 'customThresholdRequired', { field: 'custom' });
     if (input.custom !== undefined && input.custom.numerator > input.custom.denominator) throw new AppError(400, 'customThresholdRequired', { field: 'custom' });
     if (input.agendaItemId != null) {
-      const [item] = await this.#db.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.id, input.agendaItemId), eq(agendaItems.meetingId, meetingId)));
-      if (item === undefined) throw new AppError(400, 'agendaItemNotInMeeting', { field: 'agendaItemId' });
+      if ((await this.#meetings.agendaItem(meetingId, input.agendaItemId)) === null) throw new AppError(400, 'agendaItemNotInMeeting', { field: 'agendaItemId' });
     }
     const pollId = await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx
@@ -214,18 +220,17 @@ export class VoteService {
   }
 
   async open(user: SessionUser, meetingId: string, pollId: string, overrideReason: string | undefined): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     if (access.meeting.status !== 'in_session') throw new AppError(409, 'meetingNotInSession');
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
       if (poll === undefined) throw new AppError(404, 'pollNotFound');
       if (poll.status !== 'draft') throw new AppError(409, 'pollNotDraft');
-      const members = await tx
-        .select({ userId: meetingParticipants.userId, status: attendance.status })
-        .from(meetingParticipants)
-        .leftJoin(attendance, and(eq(attendance.meetingId, meetingParticipants.meetingId), eq(attendance.userId, meetingParticipants.userId)))
-        .where(and(eq(meetingParticipants.meetingId, meetingId), inArray(meetingParticipants.role, [...VOTING_ROLES])));
+      // The roster and the marks in the transaction that holds the meeting's lock: both as they are at opening.
+      const [roster, marks] = await Promise.all([this.#meetings.roster(meetingId, tx), this.#live.attendanceOf(meetingId, tx)]);
+      const statusOf = new Map(marks.map((m) => [m.userId, m.status]));
+      const members = roster.filter((p) => isVotingRole(p.role)).map((p) => ({ userId: p.userId, status: statusOf.get(p.userId) ?? null }));
       const present = members.filter((m) => m.status === 'present' || m.status === 'proxy');
       const quorumMet = present.length >= quorumRequired(access.meeting.membershipTotal, access.meeting.quorumNumerator, access.meeting.quorumDenominator);
       if (!quorumMet && overrideReason === undefined) throw new AppError(409, 'quorumNotMet');
@@ -241,78 +246,11 @@ export class VoteService {
     return this.get(user, meetingId, pollId);
   }
 
-  #checkChoice(poll: PollRow, candidateIds: Set<string>, choice: Choice): void {
-    if (poll.kind === 'motion') {
-      if (typeof choice !== 'string' || !(MOTION_OPTIONS as readonly string[]).includes(choice)) throw new AppError(400, 'invalidChoice', { field: 'choice' });
-      return;
-    }
-    if (!Array.isArray(choice)) throw new AppError(400, 'invalidChoice', { field: 'choice' });
-    if (choice.length > (poll.maxChoices ?? candidateIds.size)) throw new AppError(400, 'tooManyChoices', { field: 'choice', params: { max: poll.maxChoices ?? candidateIds.size } });
-    if (!choice.every((id) => candidateIds.has(id))) throw new AppError(400, 'invalidChoice', { field: 'choice' });
-  }
-
+  /** A ballot from a tablet, exactly once (ballots.ts); turnout is announced coalesced. */
   async cast(user: SessionUser, input: CastBallot): Promise<CastReceipt> {
-    const voterUserId = input.voterUserId ?? user.id;
-    const outcome = await this.#db.transaction(async (tx) => {
-      const decided = await this.#castIn(tx, user, input, voterUserId);
-      // Counted inside the transaction: a query after it would wait in the pool's queue behind every
-      // other voter's transaction, so in a storm each ack would wait for nearly the whole storm.
-      return { ...decided, cast: await tx.$count(pollVoters, eq(pollVoters.pollId, input.pollId)) };
-    });
+    const outcome = await this.#ballots.cast(user, input);
     this.#turnout.ballot({ meetingId: input.meetingId, pollId: input.pollId, status: 'open', cast: outcome.cast, eligible: (outcome.poll.eligibleVoters ?? []).length });
     return outcome.result;
-  }
-
-  /** One ballot inside the caller's transaction: checks, then a first ballot, a retry, a change or a refusal. */
-  async #castIn(tx: Tx, user: SessionUser, input: CastBallot, voterUserId: string) {
-    // FOR SHARE: many casts at once, but none while the poll is being closed.
-    const [poll] = await tx.select().from(polls).where(and(eq(polls.id, input.pollId), eq(polls.meetingId, input.meetingId))).for('share');
-    if (poll === undefined) throw new AppError(404, 'pollNotFound');
-    if (poll.status !== 'open') throw new AppError(409, 'pollNotOpen');
-    if (voterUserId !== user.id) {
-      const [mark] = await tx.select().from(attendance).where(and(eq(attendance.meetingId, input.meetingId), eq(attendance.userId, voterUserId)));
-      if (!poll.allowProxy || mark?.status !== 'proxy' || mark.proxyUserId !== user.id) throw new AppError(403, 'notProxy');
-    }
-    if (!(poll.eligibleVoters ?? []).includes(voterUserId)) throw new AppError(403, 'notEligible');
-    // A motion has no candidates: one round trip fewer per ballot.
-    const candidates = poll.kind === 'motion' ? new Set<string>() : new Set((await tx.select({ id: pollCandidates.id }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id))).map((c) => c.id));
-    this.#checkChoice(poll, candidates, input.choice);
-
-    const [existing] = await tx.select().from(pollVoters).where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, voterUserId))).for('update');
-    if (existing !== undefined) return this.#again(tx, poll, existing, input, user.id);
-
-    const receipt = newReceipt();
-    const inserted = await tx
-      .insert(pollVoters)
-      .values({
-        pollId: poll.id,
-        voterUserId,
-        castBy: user.id,
-        idempotencyKey: input.idempotencyKey,
-        sealed: poll.secret ? this.#seal.seal({ choice: input.choice, receipt }, poll.id) : null,
-        publicChoice: poll.secret ? null : { choice: input.choice, receipt },
-      })
-      .onConflictDoNothing()
-      .returning({ voterUserId: pollVoters.voterUserId });
-    if (inserted.length === 0) {
-      // Another tablet of the same voter won the race a moment ago.
-      const [winner] = await tx.select().from(pollVoters).where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, voterUserId)));
-      return this.#again(tx, poll, winner!, input, user.id);
-    }
-    return { result: { receipt, alreadyCast: false }, poll };
-  }
-
-  /** A second ballot for the same voter: the same request again, a change, or a refusal. */
-  async #again(tx: Tx, poll: PollRow, existing: typeof pollVoters.$inferSelect, input: CastBallot, castBy: string) {
-    const stored = poll.secret ? this.#seal.open<{ choice: Choice; receipt: string }>(existing.sealed!, poll.id) : (existing.publicChoice as { choice: Choice; receipt: string });
-    if (existing.idempotencyKey === input.idempotencyKey) return { result: { receipt: stored.receipt, alreadyCast: true }, poll };
-    if (!poll.allowChange) throw new AppError(409, 'alreadyVoted');
-    const next = { choice: input.choice, receipt: stored.receipt };
-    await tx
-      .update(pollVoters)
-      .set({ idempotencyKey: input.idempotencyKey, castBy, sealed: poll.secret ? this.#seal.seal(next, poll.id) : null, publicChoice: poll.secret ? null : next })
-      .where(and(eq(pollVoters.pollId, poll.id), eq(pollVoters.voterUserId, existing.voterUserId)));
-    return { result: { receipt: stored.receipt, alreadyCast: false }, poll };
   }
 
   #tallyInput(poll: PollRow, candidates: { id: string; name: string }[]): TallyInput {
@@ -329,7 +267,7 @@ export class VoteService {
 
   /** Closes and counts in one transaction; secret ballots are opened, shuffled, stored anonymously, and their seals erased. */
   async close(user: SessionUser, meetingId: string, pollId: string): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     let counted = { cast: 0, eligible: 0 };
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
@@ -354,7 +292,7 @@ export class VoteService {
   }
 
   async #transition(user: SessionUser, meetingId: string, pollId: string, from: PollRow['status'][], to: 'published' | 'cancelled'): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
@@ -380,7 +318,7 @@ export class VoteService {
 
   /** Counts from a paper vote replace electronic ballots; the result says so. */
   async enterPaperCounts(user: SessionUser, meetingId: string, pollId: string, paper: PaperCounts): Promise<PollDto> {
-    const access = await loadAccess(this.#db, meetingId, user);
+    const access = await this.#meetings.access(user, meetingId);
     if (!access.canManage) throw new AppError(403, 'forbidden');
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
@@ -389,7 +327,7 @@ export class VoteService {
       const candidates = await tx.select({ id: pollCandidates.id, name: pollCandidates.name }).from(pollCandidates).where(eq(pollCandidates.pollId, pollId)).orderBy(asc(pollCandidates.position));
       const keys = poll.kind === 'motion' ? [...MOTION_OPTIONS] : candidates.map((c) => c.id);
       if (!Object.keys(paper.counts).every((k) => keys.includes(k as never))) throw new AppError(400, 'invalidChoice', { field: 'counts' });
-      const members = (await tx.select({ id: meetingParticipants.userId }).from(meetingParticipants).where(and(eq(meetingParticipants.meetingId, meetingId), inArray(meetingParticipants.role, [...VOTING_ROLES])))).length;
+      const members = (await this.#meetings.roster(meetingId, tx)).filter((p) => isVotingRole(p.role)).length;
       const input = { ...this.#tallyInput(poll, candidates), membershipTotal: poll.membershipTotal ?? access.meeting.membershipTotal, presentAtOpen: poll.presentAtOpen ?? members, eligible: poll.eligibleVoters?.length ?? members };
       const invalid = paper.ballotsInvalid ?? 0;
       let result: PollResult;
@@ -422,18 +360,15 @@ export class VoteService {
     const poll = await this.get(user, meetingId, pollId);
     if (poll.status !== 'closed' && poll.status !== 'published') throw new AppError(409, 'pollResultNotReady');
     if (poll.result === null) throw new AppError(409, 'pollNotPublished');
-    const [row] = await this.#db
-      .select({ title: meetings.title, unitName: units.name, startsAt: meetings.startsAt, location: meetings.location })
-      .from(meetings)
-      .innerJoin(units, eq(units.id, meetings.organizerUnitId))
-      .where(eq(meetings.id, meetingId));
-    if (row === undefined) throw new AppError(404, 'meetingNotFound');
-    return { poll, result: poll.result, meeting: row };
+    const headline = await this.#meetings.headline(meetingId);
+    if (headline === null) throw new AppError(404, 'meetingNotFound');
+    const meeting = { title: headline.title, unitName: headline.unitName, startsAt: new Date(headline.startsAt), location: headline.location };
+    return { poll, result: poll.result, meeting };
   }
 
   /** After publishing: every anonymous ballot with its receipt, in receipt order, so voters can find theirs. */
   async publishedBallots(user: SessionUser, meetingId: string, pollId: string): Promise<PublishedBallot[]> {
-    await loadAccess(this.#db, meetingId, user);
+    await this.#meetings.access(user, meetingId);
     const poll = await this.#poll(meetingId, pollId);
     if (poll.status !== 'published') throw new AppError(409, 'pollNotPublished');
     const rows = await this.#db.select({ receipt: pollBallots.receipt, choice: pollBallots.choice }).from(pollBallots).where(eq(pollBallots.pollId, pollId)).orderBy(asc(pollBallots.receipt));
@@ -442,11 +377,13 @@ export class VoteService {
 
   /** Who voted how, for public polls only, after publishing (the names are part of the public result). */
   async publicVotes(user: SessionUser, meetingId: string, pollId: string): Promise<{ fullName: string; choice: Choice }[]> {
-    await loadAccess(this.#db, meetingId, user);
+    await this.#meetings.access(user, meetingId);
     const poll = await this.#poll(meetingId, pollId);
     if (poll.secret) throw new AppError(403, 'forbidden');
     if (poll.status !== 'published') throw new AppError(409, 'pollNotPublished');
-    const rows = await this.#db.select({ fullName: users.fullName, vote: pollVoters.publicChoice }).from(pollVoters).innerJoin(users, eq(users.id, pollVoters.voterUserId)).where(eq(pollVoters.pollId, pollId));
+    const voters = await this.#db.select({ voterUserId: pollVoters.voterUserId, vote: pollVoters.publicChoice }).from(pollVoters).where(eq(pollVoters.pollId, pollId));
+    const names = await this.#users.namesById(voters.map((v) => v.voterUserId));
+    const rows = voters.flatMap((v) => (names.has(v.voterUserId) ? [{ fullName: names.get(v.voterUserId)!.fullName, vote: v.vote }] : []));
     return rows.map((r) => ({ fullName: r.fullName, choice: (r.vote as { choice: Choice }).choice })).sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'));
   }
 }
