@@ -29,7 +29,8 @@ function forbiddenFor(module) {
     .map(([file]) => file);
   return [
     {
-      group: ['**/db/schema', '**/db/schema/index.ts', '**/db/schema/index'],
+      // the folder itself and its index (a bare '**/db/schema' would also match every file in it)
+      regex: '/db/schema(/index(\\.ts)?)?$',
       message: 'Import your own schema file (db/schema/<file>.ts), not the barrel: a module queries only its own tables.',
     },
     {

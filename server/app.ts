@@ -51,7 +51,7 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const live = await loader.load(liveModule, { meetings });
   const annotations = await loader.load(annotationsModule, { documents });
   const votes = await loader.load(votesModule, { meetings });
-  const conference = await loader.load(conferenceModule, { meetings });
+  const conference = await loader.load(conferenceModule, { meetings, users, units });
   const display = await loader.load(displayModule, { live, votes, meetings, documents });
   return { system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };
 }

@@ -21,6 +21,7 @@ import { PAGE_BREAK, renderTextPdf } from '../../modules/documents/text-pdf.ts';
 import { MeetingService } from '../../modules/meetings/service.ts';
 import { NotificationService } from '../../modules/notifications/service.ts';
 import { toSessionUser } from '../../modules/auth/service.ts';
+import { UnitService } from '../../modules/units/service.ts';
 import { subscribeNotifications } from '../../modules/notifications/subscriptions.ts';
 import type { Db } from '../client.ts';
 import { units, users } from '../schema/index.ts';
@@ -59,7 +60,13 @@ export async function seedDemoMeeting(db: Db, dataDir: string, log: FastifyBaseL
   const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log, events });
 
   try {
-    await createMeeting(log, secretary, office!.id, byName, meetingService, documentService, new EndpointService(db, meetingService));
+    const endpointService = new EndpointService(db, {
+      meetings: meetingService,
+      units: new UnitService(db),
+      // the seed lists endpoints and adds them to the meeting; it creates none, so it never checks accounts
+      users: { namesById: () => Promise.reject(new Error('the demo seed creates no endpoints')) },
+    });
+    await createMeeting(log, secretary, office!.id, byName, meetingService, documentService, endpointService);
   } finally {
     await documentService.close();
   }
