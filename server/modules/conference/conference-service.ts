@@ -18,6 +18,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type * as ms from 'mediasoup/types';
 import type { ConferenceRoom, Peer } from '../../../media/index.ts';
 import type { ConferenceDescription, ConferenceJoinResult, ConferenceSettings } from '../../contract/conference-realtime.ts';
+import type { EndpointConference } from '../../contract/conference.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
@@ -259,7 +260,7 @@ export class ConferenceService {
    * endpoint account (those accounts are not meeting participants, so the
    * meetings list does not show them), soonest first.
    */
-  async endpointConferences(user: SessionUser): Promise<{ meetingId: string; title: string; status: string; startsAt: string; endpointId: string; endpointName: string }[]> {
+  async endpointConferences(user: SessionUser): Promise<EndpointConference[]> {
     const halls = await this.#store.accountHalls(user.id);
     const meetings = new Map((await this.#deps.meetings.summariesByIds(halls.map((h) => h.meetingId))).map((m) => [m.id, m]));
     return halls
