@@ -7,7 +7,8 @@
  */
 import type * as ms from 'mediasoup/types';
 import { MediaError, toMediaError, type MediaErrorCode } from './errors.ts';
-import type { Peer, PeerHost, ProducerEntry } from './peer.ts';
+import type { Peer } from './peer.ts';
+import type { PeerHost, ProducerEntry } from './peer-types.ts';
 import type { ConsumerInfo, ConsumerLayers, ConsumerState, ViewMode } from './types.ts';
 
 export type ConsumerRecord = {

@@ -4,17 +4,35 @@
  * only use what it owns, and may only produce what its permissions allow.
  *
  * The room drives the privileged side (placement, server mute, layout,
- * removal) through the PeerControl handed to it by Peer.create().
+ * removal) through the PeerControl handed to it by Peer.create(). The shapes
+ * it shares with the room are in peer-types.ts, its consumers in
+ * peer-consumers.ts.
+ *
+ * Over the ~400-line limit on purpose: transports and producers share the
+ * peer's router, closed state and server mutes, and every call checks them
+ * against each other (a producer needs its own send transport on the current
+ * router, a transport closing takes its producers); split apart, each half
+ * would have to reach into the other's records.
  */
 import type * as ms from 'mediasoup/types';
-import type { MediaConfig, MediaLogger } from './config.ts';
 import { MediaError, toMediaError } from './errors.ts';
 import { ownedBy, PeerConsumers } from './peer-consumers.ts';
+import {
+  allowed,
+  isRecord,
+  producerInfo,
+  validatePermissions,
+  type PeerControl,
+  type PeerHost,
+  type PeerOptions,
+  type ProduceOptions,
+  type ProducerEntry,
+  type RoomRouter,
+} from './peer-types.ts';
 import {
   PRODUCER_SOURCES,
   VIEW_MODES,
   type ConsumerInfo,
-  type ConsumerLayers,
   type ConsumerState,
   type PeerInfo,
   type PeerLeftReason,
@@ -26,87 +44,6 @@ import {
   type ViewMode,
   type WebRtcTransportInfo,
 } from './types.ts';
-import type { WorkerSlot } from './worker-pool.ts';
-
-/** A room's router on one worker, with the peers placed on it. */
-export type RoomRouter = {
-  readonly slot: WorkerSlot;
-  readonly router: ms.Router;
-  readonly peers: Set<Peer>;
-  /** closed on purpose by the room (not lost with its worker) */
-  closing: boolean;
-};
-
-/** A producer as the room indexes it; shared by the owner peer and the room. */
-export type ProducerEntry = {
-  readonly producer: ms.Producer;
-  readonly peer: Peer;
-  readonly source: ProducerSource;
-  /** the router the producer lives on */
-  readonly home: RoomRouter;
-  /** the owner's own mute button */
-  clientPaused: boolean;
-  /** last pause state requested from mediasoup (requests are applied in order) */
-  appliedPaused: boolean;
-};
-
-/** What a peer needs from its room. */
-export type PeerHost = {
-  readonly config: MediaConfig;
-  readonly logger: MediaLogger;
-  findProducer(producerId: string): ProducerEntry | undefined;
-  /** the other peer that owns this id, if any (to tell 'not-owner' from 'not-found') */
-  ownerOf(kind: 'transport' | 'producer' | 'consumer', id: string): string | undefined;
-  /** make the producer available on `target` (pipeToRouter, cached) */
-  pipe(entry: ProducerEntry, target: RoomRouter): Promise<void>;
-  /** how a viewer should show this producer */
-  placement(entry: ProducerEntry): { onStage: boolean; priority: number };
-  producerAdded(entry: ProducerEntry): void;
-  producerClosed(entry: ProducerEntry): void;
-  producerPauseChanged(entry: ProducerEntry, paused: boolean, byServer: boolean): void;
-  muteChanged(peer: Peer): void;
-  consumerClosed(peer: Peer, consumerId: string, producerId: string): void;
-  consumerLayersChanged(peer: Peer, consumerId: string, layers: ConsumerLayers | undefined): void;
-  consumerScore(peer: Peer, consumerId: string, score: number, producerScore: number): void;
-  connectivityChanged(peer: Peer, connected: boolean): void;
-  peerClosed(peer: Peer, reason: PeerLeftReason): void;
-};
-
-/** The room's privileged handle on a peer. */
-export type PeerControl = {
-  readonly router: RoomRouter | undefined;
-  close(reason: PeerLeftReason): void;
-  /** the router died with its worker: transports are gone, the peer must rejoin */
-  routerLost(): void;
-  /** placed on a (new) router after a rejoin */
-  relocate(router: RoomRouter): void;
-  /** re-apply view mode, stage layers and priorities to every consumer */
-  applyLayout(): Promise<void>;
-  setPermissions(permissions: PeerPermissions): void;
-  serverMute(sources: readonly ProducerSource[]): Promise<void>;
-  /** resumeMic: also resume a mic the owner had paused (giving the floor) */
-  serverUnmute(sources: readonly ProducerSource[], options?: { resumeMic?: boolean }): Promise<void>;
-};
-
-export type PeerOptions = {
-  id: string;
-  displayName: string;
-  permissions: PeerPermissions;
-  host: PeerHost;
-  router: RoomRouter;
-  rtpCapabilities?: ms.RtpCapabilities | undefined;
-  serverMuted?: readonly ProducerSource[] | undefined;
-  viewMode?: ViewMode | undefined;
-};
-
-export type ProduceOptions = {
-  transportId: string;
-  kind: ms.MediaKind;
-  rtpParameters: ms.RtpParameters;
-  appData: { source: ProducerSource };
-  /** start paused (the owner's mic button is off) */
-  paused?: boolean;
-};
 
 type TransportRecord = {
   readonly transport: ms.WebRtcTransport | ms.PlainTransport;
@@ -116,39 +53,6 @@ type TransportRecord = {
 };
 
 const KIND_OF_SOURCE: Record<ProducerSource, ms.MediaKind> = { mic: 'audio', camera: 'video', screen: 'video' };
-
-export function validatePermissions(value: unknown): PeerPermissions {
-  const p = value as Partial<Record<keyof PeerPermissions, unknown>> | null;
-  if (
-    typeof p !== 'object' ||
-    p === null ||
-    typeof p.canProduceAudio !== 'boolean' ||
-    typeof p.canProduceVideo !== 'boolean' ||
-    typeof p.canShareScreen !== 'boolean' ||
-    typeof p.isChair !== 'boolean' ||
-    typeof p.priority !== 'number' ||
-    !Number.isFinite(p.priority)
-  ) {
-    throw new MediaError('invalid', 'permissions must give canProduceAudio, canProduceVideo, canShareScreen, isChair and priority');
-  }
-  return Object.freeze({
-    canProduceAudio: p.canProduceAudio,
-    canProduceVideo: p.canProduceVideo,
-    canShareScreen: p.canShareScreen,
-    isChair: p.isChair,
-    priority: p.priority,
-  });
-}
-
-function allowed(permissions: PeerPermissions, source: ProducerSource): boolean {
-  if (source === 'mic') return permissions.canProduceAudio;
-  if (source === 'camera') return permissions.canProduceVideo;
-  return permissions.canShareScreen;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export class Peer {
   readonly #id: string;
@@ -715,15 +619,3 @@ export class Peer {
     if (!entry.producer.closed) this.#host.producerPauseChanged(entry, want, byServer);
   }
 }
-
-function producerInfo(entry: ProducerEntry, serverMuted: ReadonlySet<ProducerSource>): ProducerInfo {
-  return {
-    id: entry.producer.id,
-    peerId: entry.peer.id,
-    kind: entry.producer.kind,
-    source: entry.source,
-    paused: entry.appliedPaused,
-    serverMuted: serverMuted.has(entry.source),
-  };
-}
-
