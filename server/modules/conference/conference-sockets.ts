@@ -126,9 +126,7 @@ export function onConferenceSocket(service: ConferenceService, bindings: Confere
 export function deliverConferencePushes(service: ConferenceService, bindings: ConferenceBindings, io: AppServer): void {
   const roomFor = (meetingId: string, target: PushTarget) =>
     target.to === 'all' ? conferenceRooms.all(meetingId) : target.to === 'chairs' ? conferenceRooms.chairs(meetingId) : conferenceRooms.peer(meetingId, target.userId);
-  service.presence.on('push', ({ meetingId, target, event, payload }) => {
-    (io.to(roomFor(meetingId, target)).emit as (event: string, payload: unknown) => boolean)(event, payload);
-  });
+  service.presence.on('push', ({ meetingId, target, deliver }) => deliver(io.to(roomFor(meetingId, target))));
   service.presence.on('detach', ({ meetingId, userId, exceptConnectionId, reason }) => {
     const ids = io.sockets.adapter.rooms.get(conferenceRooms.peer(meetingId, userId));
     for (const id of [...(ids ?? [])]) {

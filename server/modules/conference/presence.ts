@@ -11,11 +11,13 @@ import type { ConferencePeer, ConferenceServerToClientEvents, ConferenceStage, L
 import type { ConferenceIdentity } from './conference-access.ts';
 
 export type PushEvent = keyof ConferenceServerToClientEvents;
-export type PushPayload<E extends PushEvent> = Parameters<ConferenceServerToClientEvents[E]>[0];
+type PushArgs<E extends PushEvent> = Parameters<ConferenceServerToClientEvents[E]>;
 
 export type PushTarget = { to: 'all' } | { to: 'chairs' } | { to: 'peer'; userId: string };
-/** One push; `push()` keeps event and payload together. */
-export type ConferencePush = { meetingId: string; target: PushTarget; event: PushEvent; payload: unknown };
+/** Where a push goes (a Socket.io room of the conference): emits the conference's events, typed. */
+export type PushEmitter = { emit<E extends PushEvent>(event: E, ...args: PushArgs<E>): boolean };
+/** One push: `deliver` emits its event with its payload, kept together by `push()`. */
+export type ConferencePush = { meetingId: string; target: PushTarget; event: PushEvent; deliver(to: PushEmitter): void };
 
 export type DetachReason = 'left' | 'removed' | 'timeout' | 'replaced' | 'room-closed';
 
@@ -56,8 +58,8 @@ export class Presence extends EventEmitter<ConferenceServiceEvents> {
     return state;
   }
 
-  push<E extends PushEvent>(meetingId: string, target: PushTarget, event: E, payload: PushPayload<E>): void {
-    this.emit('push', { meetingId, target, event, payload });
+  push<E extends PushEvent>(meetingId: string, target: PushTarget, event: E, ...payload: PushArgs<E>): void {
+    this.emit('push', { meetingId, target, event, deliver: (to) => to.emit(event, ...payload) });
   }
 
   clearGrace(state: MeetingState, userId: string): void {
