@@ -18,8 +18,7 @@ export const TABLE_OWNERS = {
   notifications: ['notifications'],
 };
 
-// 'warn' while the modules are being moved onto their own tables (issue 10); 'error' once they are.
-const BOUNDARY_SEVERITY = 'warn';
+const BOUNDARY_SEVERITY = 'error';
 
 const MODULES = [...new Set(Object.values(TABLE_OWNERS).flat()), 'system'];
 

@@ -9,13 +9,21 @@
  * producer through pipeToRouter (one pipe per producer and router, cached).
  * Audio producers are also piped to the router that hosts the room's
  * ActiveSpeakerObserver.
+ *
+ * Over the ~400-line limit on purpose: routers, peers, the producer index,
+ * pipes and the speaker/stage state are one owner's state, and each change
+ * (a router lost, a peer leaving, a producer closing) must update several of
+ * them at once in the order written here; split apart they would have to
+ * expose their internals to each other. The peer side lives in peer.ts and
+ * peer-consumers.ts, the registry in room-registry.ts.
  */
 import { EventEmitter } from 'node:events';
 import type * as ms from 'mediasoup/types';
 import { silentLogger, type MediaConfig, type MediaLogger } from './config.ts';
 import { MediaError, toMediaError } from './errors.ts';
-import { KeyedQueue, SerialQueue } from './queue.ts';
-import { Peer, validatePermissions, type PeerControl, type PeerHost, type ProducerEntry, type RoomRouter } from './peer.ts';
+import { SerialQueue } from './queue.ts';
+import { Peer } from './peer.ts';
+import { validatePermissions, type PeerControl, type PeerHost, type ProducerEntry, type RoomRouter } from './peer-types.ts';
 import {
   PRODUCER_SOURCES,
   type ConferenceRoomEvents,
@@ -602,65 +610,5 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
       },
       peerClosed: (peer, reason) => this.#onPeerClosed(peer, reason),
     };
-  }
-}
-
-/** One ConferenceRoom per id: concurrent getOrCreate() calls for the same id get the same room. */
-export class RoomRegistry {
-  readonly #pool: WorkerPool;
-  readonly #config: MediaConfig;
-  readonly #logger: MediaLogger;
-  readonly #rooms = new Map<string, ConferenceRoom>();
-  readonly #queue = new KeyedQueue();
-  #closed = false;
-
-  constructor(pool: WorkerPool, config: MediaConfig, logger: MediaLogger = silentLogger) {
-    this.#pool = pool;
-    this.#config = config;
-    this.#logger = logger;
-  }
-
-  get closed(): boolean {
-    return this.#closed;
-  }
-
-  async getOrCreate(roomId: string): Promise<ConferenceRoom> {
-    if (this.#closed) throw new MediaError('closed', 'media is shutting down');
-    if (typeof roomId !== 'string' || roomId === '') throw new MediaError('invalid', 'roomId is required');
-    const existing = this.#rooms.get(roomId);
-    if (existing && !existing.closed) return existing;
-    return this.#queue.push(roomId, async () => {
-      if (this.#closed) throw new MediaError('closed', 'media is shutting down');
-      const current = this.#rooms.get(roomId);
-      if (current && !current.closed) return current;
-      const room = await ConferenceRoom.create({ id: roomId, pool: this.#pool, config: this.#config, logger: this.#logger });
-      if (this.#closed) {
-        room.close();
-        throw new MediaError('closed', 'media is shutting down');
-      }
-      this.#rooms.set(roomId, room);
-      room.once('closed', () => {
-        if (this.#rooms.get(roomId) === room) this.#rooms.delete(roomId);
-      });
-      this.#logger.info({ roomId }, 'room created');
-      return room;
-    });
-  }
-
-  get(roomId: string): ConferenceRoom | undefined {
-    const room = this.#rooms.get(roomId);
-    return room && !room.closed ? room : undefined;
-  }
-
-  rooms(): ConferenceRoom[] {
-    return [...this.#rooms.values()].filter((room) => !room.closed);
-  }
-
-  /** Idempotent: closes every room. */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const room of [...this.#rooms.values()]) room.close();
-    this.#rooms.clear();
   }
 }

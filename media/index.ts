@@ -10,7 +10,7 @@
  *   media.close();
  */
 import { resolveMediaConfig, silentLogger, type MediaConfig, type MediaConfigInput, type MediaLogger } from './config.ts';
-import { RoomRegistry } from './conference-room.ts';
+import { RoomRegistry } from './room-registry.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export class MediaService {
@@ -39,12 +39,13 @@ export class MediaService {
 
 export { resolveMediaConfig, routerMediaCodecs, silentLogger, MediaConfigError } from './config.ts';
 export type { MediaConfig, MediaConfigInput, MediaLogger, VideoCodecName, WebRtcServerPorts } from './config.ts';
-export { ConferenceRoom, RoomRegistry } from './conference-room.ts';
+export { ConferenceRoom } from './conference-room.ts';
+export { RoomRegistry } from './room-registry.ts';
 export type { JoinOptions } from './conference-room.ts';
 export { MediaError } from './errors.ts';
 export type { MediaErrorCode } from './errors.ts';
 export { Peer } from './peer.ts';
-export type { ProduceOptions } from './peer.ts';
+export type { ProduceOptions } from './peer-types.ts';
 export { WorkerPool, WorkerSlot } from './worker-pool.ts';
 export type { WorkerPoolEvents } from './worker-pool.ts';
 export * from './types.ts';

@@ -4,16 +4,35 @@
  * only use what it owns, and may only produce what its permissions allow.
  *
  * The room drives the privileged side (placement, server mute, layout,
- * removal) through the PeerControl handed to it by Peer.create().
+ * removal) through the PeerControl handed to it by Peer.create(). The shapes
+ * it shares with the room are in peer-types.ts, its consumers in
+ * peer-consumers.ts.
+ *
+ * Over the ~400-line limit on purpose: transports and producers share the
+ * peer's router, closed state and server mutes, and every call checks them
+ * against each other (a producer needs its own send transport on the current
+ * router, a transport closing takes its producers); split apart, each half
+ * would have to reach into the other's records.
  */
 import type * as ms from 'mediasoup/types';
-import type { MediaConfig, MediaLogger } from './config.ts';
-import { MediaError, toMediaError, type MediaErrorCode } from './errors.ts';
+import { MediaError, toMediaError } from './errors.ts';
+import { ownedBy, PeerConsumers } from './peer-consumers.ts';
+import {
+  allowed,
+  isRecord,
+  producerInfo,
+  validatePermissions,
+  type PeerControl,
+  type PeerHost,
+  type PeerOptions,
+  type ProduceOptions,
+  type ProducerEntry,
+  type RoomRouter,
+} from './peer-types.ts';
 import {
   PRODUCER_SOURCES,
   VIEW_MODES,
   type ConsumerInfo,
-  type ConsumerLayers,
   type ConsumerState,
   type PeerInfo,
   type PeerLeftReason,
@@ -25,87 +44,6 @@ import {
   type ViewMode,
   type WebRtcTransportInfo,
 } from './types.ts';
-import type { WorkerSlot } from './worker-pool.ts';
-
-/** A room's router on one worker, with the peers placed on it. */
-export type RoomRouter = {
-  readonly slot: WorkerSlot;
-  readonly router: ms.Router;
-  readonly peers: Set<Peer>;
-  /** closed on purpose by the room (not lost with its worker) */
-  closing: boolean;
-};
-
-/** A producer as the room indexes it; shared by the owner peer and the room. */
-export type ProducerEntry = {
-  readonly producer: ms.Producer;
-  readonly peer: Peer;
-  readonly source: ProducerSource;
-  /** the router the producer lives on */
-  readonly home: RoomRouter;
-  /** the owner's own mute button */
-  clientPaused: boolean;
-  /** last pause state requested from mediasoup (requests are applied in order) */
-  appliedPaused: boolean;
-};
-
-/** What a peer needs from its room. */
-export type PeerHost = {
-  readonly config: MediaConfig;
-  readonly logger: MediaLogger;
-  findProducer(producerId: string): ProducerEntry | undefined;
-  /** the other peer that owns this id, if any (to tell 'not-owner' from 'not-found') */
-  ownerOf(kind: 'transport' | 'producer' | 'consumer', id: string): string | undefined;
-  /** make the producer available on `target` (pipeToRouter, cached) */
-  pipe(entry: ProducerEntry, target: RoomRouter): Promise<void>;
-  /** how a viewer should show this producer */
-  placement(entry: ProducerEntry): { onStage: boolean; priority: number };
-  producerAdded(entry: ProducerEntry): void;
-  producerClosed(entry: ProducerEntry): void;
-  producerPauseChanged(entry: ProducerEntry, paused: boolean, byServer: boolean): void;
-  muteChanged(peer: Peer): void;
-  consumerClosed(peer: Peer, consumerId: string, producerId: string): void;
-  consumerLayersChanged(peer: Peer, consumerId: string, layers: ConsumerLayers | undefined): void;
-  consumerScore(peer: Peer, consumerId: string, score: number, producerScore: number): void;
-  connectivityChanged(peer: Peer, connected: boolean): void;
-  peerClosed(peer: Peer, reason: PeerLeftReason): void;
-};
-
-/** The room's privileged handle on a peer. */
-export type PeerControl = {
-  readonly router: RoomRouter | undefined;
-  close(reason: PeerLeftReason): void;
-  /** the router died with its worker: transports are gone, the peer must rejoin */
-  routerLost(): void;
-  /** placed on a (new) router after a rejoin */
-  relocate(router: RoomRouter): void;
-  /** re-apply view mode, stage layers and priorities to every consumer */
-  applyLayout(): Promise<void>;
-  setPermissions(permissions: PeerPermissions): void;
-  serverMute(sources: readonly ProducerSource[]): Promise<void>;
-  /** resumeMic: also resume a mic the owner had paused (giving the floor) */
-  serverUnmute(sources: readonly ProducerSource[], options?: { resumeMic?: boolean }): Promise<void>;
-};
-
-export type PeerOptions = {
-  id: string;
-  displayName: string;
-  permissions: PeerPermissions;
-  host: PeerHost;
-  router: RoomRouter;
-  rtpCapabilities?: ms.RtpCapabilities | undefined;
-  serverMuted?: readonly ProducerSource[] | undefined;
-  viewMode?: ViewMode | undefined;
-};
-
-export type ProduceOptions = {
-  transportId: string;
-  kind: ms.MediaKind;
-  rtpParameters: ms.RtpParameters;
-  appData: { source: ProducerSource };
-  /** start paused (the owner's mic button is off) */
-  paused?: boolean;
-};
 
 type TransportRecord = {
   readonly transport: ms.WebRtcTransport | ms.PlainTransport;
@@ -114,60 +52,7 @@ type TransportRecord = {
   connected: boolean;
 };
 
-type ConsumerRecord = {
-  readonly consumer: ms.Consumer;
-  readonly entry: ProducerEntry;
-  clientPaused: boolean;
-  viewPaused: boolean;
-  appliedPaused: boolean;
-  /** the viewer chose layers / priority itself (until its next setViewMode) */
-  manualLayers: boolean;
-  manualPriority: number | undefined;
-  appliedLayers: string | undefined;
-  appliedPriority: number;
-};
-
 const KIND_OF_SOURCE: Record<ProducerSource, ms.MediaKind> = { mic: 'audio', camera: 'video', screen: 'video' };
-
-export function validatePermissions(value: unknown): PeerPermissions {
-  const p = value as Partial<Record<keyof PeerPermissions, unknown>> | null;
-  if (
-    typeof p !== 'object' ||
-    p === null ||
-    typeof p.canProduceAudio !== 'boolean' ||
-    typeof p.canProduceVideo !== 'boolean' ||
-    typeof p.canShareScreen !== 'boolean' ||
-    typeof p.isChair !== 'boolean' ||
-    typeof p.priority !== 'number' ||
-    !Number.isFinite(p.priority)
-  ) {
-    throw new MediaError('invalid', 'permissions must give canProduceAudio, canProduceVideo, canShareScreen, isChair and priority');
-  }
-  return Object.freeze({
-    canProduceAudio: p.canProduceAudio,
-    canProduceVideo: p.canProduceVideo,
-    canShareScreen: p.canShareScreen,
-    isChair: p.isChair,
-    priority: p.priority,
-  });
-}
-
-function allowed(permissions: PeerPermissions, source: ProducerSource): boolean {
-  if (source === 'mic') return permissions.canProduceAudio;
-  if (source === 'camera') return permissions.canProduceVideo;
-  return permissions.canShareScreen;
-}
-
-/** Highest spatial/temporal layer a consumer can get, from its scalability mode (e.g. L3T3, S3T3). */
-function maxLayers(consumer: ms.Consumer): { spatial: number; temporal: number } {
-  const mode = consumer.rtpParameters.encodings?.[0]?.scalabilityMode ?? '';
-  const match = /^[LS](\d+)T(\d+)/.exec(mode);
-  return match ? { spatial: Number(match[1]) - 1, temporal: Number(match[2]) - 1 } : { spatial: 0, temporal: 0 };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export class Peer {
   readonly #id: string;
@@ -176,11 +61,10 @@ export class Peer {
   #permissions: PeerPermissions;
   #router: RoomRouter | undefined;
   #rtpCapabilities: ms.RtpCapabilities | undefined;
-  #viewMode: ViewMode;
   readonly #serverMuted: Set<ProducerSource>;
   readonly #transports = new Map<string, TransportRecord>();
   readonly #producers = new Map<string, ProducerEntry>();
-  readonly #consumers = new Map<string, ConsumerRecord>();
+  readonly #consumers: PeerConsumers;
   readonly #producing = new Set<ProducerSource>();
   #connected = false;
   #needsRejoin = false;
@@ -198,7 +82,7 @@ export class Peer {
     this.#host = options.host;
     this.#router = options.router;
     this.#rtpCapabilities = options.rtpCapabilities;
-    this.#viewMode = options.viewMode ?? 'stage';
+    this.#consumers = new PeerConsumers(this, options.host, options.viewMode ?? 'stage');
     this.#serverMuted = new Set((options.serverMuted ?? []).filter((s) => PRODUCER_SOURCES.includes(s)));
   }
 
@@ -215,7 +99,7 @@ export class Peer {
   }
 
   get viewMode(): ViewMode {
-    return this.#viewMode;
+    return this.#consumers.viewMode;
   }
 
   get closed(): boolean {
@@ -267,11 +151,11 @@ export class Peer {
   }
 
   consumers(): ConsumerState[] {
-    return [...this.#consumers.values()].map((rec) => consumerState(rec));
+    return this.#consumers.states();
   }
 
   consumerState(consumerId: string): ConsumerState {
-    return consumerState(this.#ownConsumer(consumerId));
+    return this.#consumers.state(consumerId);
   }
 
   /** the client's device capabilities, used by consume() when it is not given them */
@@ -509,8 +393,8 @@ export class Peer {
     const entry = this.#host.findProducer(producerId);
     if (!entry) throw new MediaError('not-found', 'no such producer');
     if (entry.peer === this) throw new MediaError('invalid', 'cannot consume own producer');
-    const existing = [...this.#consumers.values()].find((c) => c.entry === entry);
-    if (existing) return consumerInfo(existing);
+    const existing = this.#consumers.infoFor(entry);
+    if (existing) return existing;
 
     await this.#host.pipe(entry, rr);
     let consumable: boolean;
@@ -537,90 +421,43 @@ export class Peer {
       consumer.close();
       throw new MediaError('closed', 'peer closed while consuming');
     }
-    const again = [...this.#consumers.values()].find((c) => c.entry === entry);
+    const again = this.#consumers.infoFor(entry);
     if (again) {
       // a concurrent consume() of the same producer won
       consumer.close();
-      return consumerInfo(again);
+      return again;
     }
-    const crec: ConsumerRecord = {
-      consumer,
-      entry,
-      clientPaused: true,
-      viewPaused: false,
-      appliedPaused: true,
-      manualLayers: false,
-      manualPriority: undefined,
-      appliedLayers: undefined,
-      appliedPriority: consumer.priority,
-    };
-    this.#consumers.set(consumer.id, crec);
-    consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
-    consumer.on('producerclose', () => this.#host.consumerClosed(this, consumer.id, producerId));
-    consumer.on('layerschange', (layers) =>
-      this.#host.consumerLayersChanged(
-        this,
-        consumer.id,
-        layers ? { spatialLayer: layers.spatialLayer, temporalLayer: layers.temporalLayer } : undefined,
-      ),
-    );
-    consumer.on('score', (score) => this.#host.consumerScore(this, consumer.id, score.score, score.producerScore));
-    await this.#layoutConsumer(crec);
-    return consumerInfo(crec);
+    return this.#consumers.adopt(consumer, entry, producerId);
   }
 
-  async resumeConsumer(consumerId: string): Promise<void> {
-    const rec = this.#ownConsumer(consumerId);
-    rec.clientPaused = false;
-    await this.#syncConsumerPause(rec);
+  resumeConsumer(consumerId: string): Promise<void> {
+    return this.#consumers.resume(consumerId);
   }
 
-  async pauseConsumer(consumerId: string): Promise<void> {
-    const rec = this.#ownConsumer(consumerId);
-    rec.clientPaused = true;
-    await this.#syncConsumerPause(rec);
+  pauseConsumer(consumerId: string): Promise<void> {
+    return this.#consumers.pause(consumerId);
   }
 
   closeConsumer(consumerId: string): void {
-    this.#ownConsumer(consumerId).consumer.close();
+    this.#consumers.close(consumerId);
   }
 
   /** The viewer's own choice (e.g. from its tile size); kept until its next setViewMode(). */
-  async setConsumerPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
-    const rec = this.#ownConsumer(consumerId);
-    if (!Number.isInteger(spatialLayer) || spatialLayer < 0 || (temporalLayer !== undefined && (!Number.isInteger(temporalLayer) || temporalLayer < 0))) {
-      throw new MediaError('invalid', 'layers must be whole numbers from 0');
-    }
-    rec.manualLayers = true;
-    await this.#applyLayers(rec, { spatialLayer, temporalLayer });
+  setConsumerPreferredLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    return this.#consumers.setPreferredLayers(consumerId, spatialLayer, temporalLayer);
   }
 
   /** 1..255; kept until the viewer's next setViewMode(). */
-  async setConsumerPriority(consumerId: string, priority: number): Promise<void> {
-    const rec = this.#ownConsumer(consumerId);
-    if (!Number.isInteger(priority) || priority < 1 || priority > 255) {
-      throw new MediaError('invalid', 'priority must be a whole number from 1 to 255');
-    }
-    rec.manualPriority = priority;
-    await this.#applyPriority(rec, priority);
+  setConsumerPriority(consumerId: string, priority: number): Promise<void> {
+    return this.#consumers.setPriority(consumerId, priority);
   }
 
-  async requestKeyFrame(consumerId: string): Promise<void> {
-    const rec = this.#ownConsumer(consumerId);
-    try {
-      await rec.consumer.requestKeyFrame();
-    } catch (error) {
-      throw toMediaError(error, 'request key frame');
-    }
+  requestKeyFrame(consumerId: string): Promise<void> {
+    return this.#consumers.requestKeyFrame(consumerId);
   }
 
-  async getConsumerStats(consumerId: string): Promise<ms.ConsumerStat[]> {
-    const rec = this.#ownConsumer(consumerId);
-    try {
-      return await rec.consumer.getStats();
-    } catch (error) {
-      throw toMediaError(error, 'consumer stats');
-    }
+  getConsumerStats(consumerId: string): Promise<ms.ConsumerStat[]> {
+    return this.#consumers.stats(consumerId);
   }
 
   /**
@@ -632,12 +469,7 @@ export class Peer {
   async setViewMode(mode: ViewMode): Promise<void> {
     if (this.#closed) throw new MediaError('closed', 'peer is closed');
     if (!VIEW_MODES.includes(mode)) throw new MediaError('invalid', `view mode must be one of ${VIEW_MODES.join(', ')}`);
-    this.#viewMode = mode;
-    for (const rec of this.#consumers.values()) {
-      rec.manualLayers = false;
-      rec.manualPriority = undefined;
-    }
-    await this.#layoutAll();
+    await this.#consumers.setViewMode(mode);
   }
 
   /** Leave the room (idempotent): closes transports, and with them producers and consumers. */
@@ -666,7 +498,7 @@ export class Peer {
         this.#router = router;
         this.#needsRejoin = false;
       },
-      applyLayout: () => this.#layoutAll(),
+      applyLayout: () => this.#consumers.layoutAll(),
       setPermissions: (permissions) => {
         this.#permissions = validatePermissions(permissions);
         for (const entry of [...this.#producers.values()]) {
@@ -755,13 +587,8 @@ export class Peer {
     this.#host.connectivityChanged(this, connected);
   }
 
-  #own<T>(kind: 'transport' | 'producer' | 'consumer', map: Map<string, T>, id: string): T {
-    if (this.#closed) throw new MediaError('closed', 'peer is closed');
-    if (typeof id !== 'string') throw new MediaError('invalid', `${kind} id must be a string`);
-    const found = map.get(id);
-    if (found) return found;
-    const code: MediaErrorCode = this.#host.ownerOf(kind, id) !== undefined ? 'not-owner' : 'not-found';
-    throw new MediaError(code, code === 'not-owner' ? `${kind} belongs to another peer` : `no such ${kind}`);
+  #own<T>(kind: 'transport' | 'producer', map: Map<string, T>, id: string): T {
+    return ownedBy(this, this.#host, kind, map, id);
   }
 
   #ownTransport(id: string): TransportRecord {
@@ -772,14 +599,10 @@ export class Peer {
     return this.#own('producer', this.#producers, id);
   }
 
-  #ownConsumer(id: string): ConsumerRecord {
-    return this.#own('consumer', this.#consumers, id);
-  }
-
   /** has a transport/producer/consumer with this id (for the room's ownerOf) */
   owns(kind: 'transport' | 'producer' | 'consumer', id: string): boolean {
-    const map: Map<string, unknown> = kind === 'transport' ? this.#transports : kind === 'producer' ? this.#producers : this.#consumers;
-    return map.has(id);
+    if (kind === 'consumer') return this.#consumers.has(id);
+    return (kind === 'transport' ? this.#transports : this.#producers).has(id);
   }
 
   async #syncProducerPause(entry: ProducerEntry, byServer: boolean): Promise<void> {
@@ -795,112 +618,4 @@ export class Peer {
     }
     if (!entry.producer.closed) this.#host.producerPauseChanged(entry, want, byServer);
   }
-
-  async #syncConsumerPause(rec: ConsumerRecord): Promise<void> {
-    const want = rec.clientPaused || rec.viewPaused;
-    if (want === rec.appliedPaused || rec.consumer.closed) return;
-    rec.appliedPaused = want;
-    try {
-      if (want) await rec.consumer.pause();
-      else await rec.consumer.resume();
-    } catch (error) {
-      if (rec.consumer.closed) return;
-      throw toMediaError(error, want ? 'pause consumer' : 'resume consumer');
-    }
-  }
-
-  async #applyLayers(rec: ConsumerRecord, layers: ConsumerLayers): Promise<void> {
-    const { consumer } = rec;
-    if (consumer.kind !== 'video' || consumer.type === 'simple' || consumer.type === 'pipe') return;
-    const key = `${layers.spatialLayer}:${layers.temporalLayer ?? ''}`;
-    if (key === rec.appliedLayers || consumer.closed) return;
-    rec.appliedLayers = key;
-    try {
-      await consumer.setPreferredLayers(
-        layers.temporalLayer === undefined
-          ? { spatialLayer: layers.spatialLayer }
-          : { spatialLayer: layers.spatialLayer, temporalLayer: layers.temporalLayer },
-      );
-    } catch (error) {
-      if (consumer.closed) return;
-      throw toMediaError(error, 'set preferred layers', 'invalid');
-    }
-  }
-
-  async #applyPriority(rec: ConsumerRecord, priority: number): Promise<void> {
-    if (priority === rec.appliedPriority || rec.consumer.closed) return;
-    rec.appliedPriority = priority;
-    try {
-      await rec.consumer.setPriority(priority);
-    } catch (error) {
-      if (rec.consumer.closed) return;
-      throw toMediaError(error, 'set priority', 'invalid');
-    }
-  }
-
-  async #layoutConsumer(rec: ConsumerRecord): Promise<void> {
-    if (rec.consumer.closed || rec.consumer.kind !== 'video') return;
-    rec.viewPaused = this.#viewMode === 'audio-only';
-    await this.#syncConsumerPause(rec);
-    const { onStage, priority } = this.#host.placement(rec.entry);
-    if (!rec.manualLayers) {
-      const max = maxLayers(rec.consumer);
-      const high = rec.entry.source === 'screen' || (this.#viewMode === 'stage' && onStage);
-      await this.#applyLayers(rec, { spatialLayer: high ? max.spatial : 0, temporalLayer: max.temporal });
-    }
-    await this.#applyPriority(rec, rec.manualPriority ?? priority);
-  }
-
-  async #layoutAll(): Promise<void> {
-    const results = await Promise.allSettled([...this.#consumers.values()].map((rec) => this.#layoutConsumer(rec)));
-    for (const result of results) {
-      if (result.status === 'rejected') {
-        this.#host.logger.warn({ peerId: this.#id, err: result.reason as unknown }, 'consumer layout failed');
-      }
-    }
-  }
-}
-
-function producerInfo(entry: ProducerEntry, serverMuted: ReadonlySet<ProducerSource>): ProducerInfo {
-  return {
-    id: entry.producer.id,
-    peerId: entry.peer.id,
-    kind: entry.producer.kind,
-    source: entry.source,
-    paused: entry.appliedPaused,
-    serverMuted: serverMuted.has(entry.source),
-  };
-}
-
-function consumerInfo(rec: ConsumerRecord): ConsumerInfo {
-  const { consumer } = rec;
-  return {
-    id: consumer.id,
-    producerId: consumer.producerId,
-    producerPeerId: rec.entry.peer.id,
-    kind: consumer.kind,
-    source: rec.entry.source,
-    rtpParameters: consumer.rtpParameters,
-    type: consumer.type,
-    paused: rec.appliedPaused,
-    producerPaused: consumer.producerPaused,
-  };
-}
-
-function consumerState(rec: ConsumerRecord): ConsumerState {
-  const { consumer } = rec;
-  const layers = (l: ms.ConsumerLayers | undefined): ConsumerLayers | undefined =>
-    l ? { spatialLayer: l.spatialLayer, temporalLayer: l.temporalLayer } : undefined;
-  return {
-    id: consumer.id,
-    producerId: consumer.producerId,
-    kind: consumer.kind,
-    paused: rec.appliedPaused || consumer.producerPaused,
-    clientPaused: rec.clientPaused,
-    viewPaused: rec.viewPaused,
-    producerPaused: consumer.producerPaused,
-    preferredLayers: layers(consumer.preferredLayers),
-    currentLayers: layers(consumer.currentLayers),
-    priority: consumer.priority,
-  };
 }

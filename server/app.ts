@@ -55,7 +55,7 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const live = await loader.load(liveModule, { meetings, users, documents });
   const annotations = await loader.load(annotationsModule, { documents, users });
   const votes = await loader.load(votesModule, { meetings, live, users });
-  const conference = await loader.load(conferenceModule, { meetings });
+  const conference = await loader.load(conferenceModule, { meetings, users, units });
   const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
   return { system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };
 }

@@ -15,7 +15,8 @@ import Type, { type Static } from 'typebox';
 import type * as ms from 'mediasoup/types';
 import type { ConsumerInfo, PeerPermissions, ProducerInfo, WebRtcTransportInfo } from '../../media/types.ts';
 import { Nullable, Uuid } from './common.ts';
-import type { UnitLevel } from './identity.ts';
+import { UNIT_LEVELS, type UnitLevel } from './identity.ts';
+import { MEETING_STATUSES } from './meetings.ts';
 import type { AckCallback } from './realtime.ts';
 
 export type { ConsumerInfo, PeerPermissions, ProducerInfo, WebRtcTransportInfo };
@@ -209,14 +210,35 @@ export type LobbyEntry = {
   removed: boolean;
 };
 
-export type ConferenceSettings = { meetingId: string; requireAdmission: boolean; spotlightUserId: string | null };
+export const ConferenceSettings = Type.Object({ meetingId: Uuid, requireAdmission: Type.Boolean(), spotlightUserId: Nullable(Uuid) });
+export type ConferenceSettings = Static<typeof ConferenceSettings>;
+/** REST PATCH /api/v1/meetings/:meetingId/conference */
+export const ConferenceSettingsEnvelope = Type.Object({ settings: ConferenceSettings });
+export type ConferenceSettingsEnvelope = Static<typeof ConferenceSettingsEnvelope>;
+
+export const PeerPermissionsSchema = Type.Object({
+  canProduceAudio: Type.Boolean(),
+  canProduceVideo: Type.Boolean(),
+  canShareScreen: Type.Boolean(),
+  isChair: Type.Boolean(),
+  priority: Type.Number(),
+});
 
 /** REST GET /api/v1/meetings/:meetingId/conference: what the page shows before joining. */
-export type ConferenceDescription = {
-  meeting: { id: string; title: string; status: 'draft' | 'published' | 'in_session' | 'closed' };
-  settings: ConferenceSettings;
-  me: Pick<ConferencePeer, 'id' | 'displayName' | 'level' | 'role' | 'endpointId' | 'permissions'>;
-};
+export const ConferenceDescription = Type.Object({
+  meeting: Type.Object({ id: Uuid, title: Type.String(), status: Type.Enum(MEETING_STATUSES) }),
+  settings: ConferenceSettings,
+  /** the caller as a peer of this conference (ConferencePeer's id, displayName, level, role, endpointId, permissions) */
+  me: Type.Object({
+    id: Uuid,
+    displayName: Type.String(),
+    level: Nullable(Type.Enum(UNIT_LEVELS)),
+    role: Type.Enum(CONFERENCE_ROLES),
+    endpointId: Nullable(Uuid),
+    permissions: PeerPermissionsSchema,
+  }),
+});
+export type ConferenceDescription = Static<typeof ConferenceDescription>;
 
 export type ConferenceJoined = {
   state: 'joined';

@@ -3,7 +3,7 @@
  * that vanishes without leaving, fixed WebRtcServer ports re-bound after a crash.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RoomRegistry } from '../../media/conference-room.ts';
+import { RoomRegistry } from '../../media/room-registry.ts';
 import { MediaError } from '../../media/errors.ts';
 import { MediaService } from '../../media/index.ts';
 import type { ConferenceRoomEvents } from '../../media/types.ts';

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaConfigError, resolveMediaConfig } from '../../media/config.ts';
-import { RoomRegistry, type ConferenceRoom } from '../../media/conference-room.ts';
+import type { ConferenceRoom } from '../../media/conference-room.ts';
+import { RoomRegistry } from '../../media/room-registry.ts';
 import { MediaError } from '../../media/errors.ts';
 import type { ConferenceRoomEvents, PeerPermissions } from '../../media/types.ts';
 import { WorkerPool } from '../../media/worker-pool.ts';

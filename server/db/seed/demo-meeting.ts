@@ -63,7 +63,13 @@ export async function seedDemoMeeting(db: Db, dataDir: string, log: FastifyBaseL
   const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log, events });
 
   try {
-    await createMeeting(log, secretary, office!.id, byName, meetingService, documentService, new EndpointService(db, meetingService));
+    const endpointService = new EndpointService(db, {
+      meetings: meetingService,
+      units: new UnitService(db),
+      // the seed lists endpoints and adds them to the meeting; it creates none, so it never checks accounts
+      users: { namesById: () => Promise.reject(new Error('the demo seed creates no endpoints')) },
+    });
+    await createMeeting(log, secretary, office!.id, byName, meetingService, documentService, endpointService);
   } finally {
     await documentService.close();
   }

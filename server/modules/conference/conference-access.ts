@@ -1,23 +1,26 @@
 /**
- * Who a user is in a meeting's conference, from the database: the meeting's
- * chair and the secretariat control it; accounts of the meeting's endpoints
- * join as their hall; delegates join with camera and mic; guests watch.
- * Everybody else is told the meeting does not exist (as the meetings module does).
+ * Who a user is in a meeting's conference: the meeting's chair and the
+ * secretariat control it; accounts of the meeting's endpoints join as their
+ * hall; delegates join with camera and mic; guests watch. Everybody else is
+ * told the meeting does not exist (as the meetings module does).
+ *
+ * Meeting access comes from MeetingService.access (the one access check);
+ * endpoint accounts are no meeting participants, so for them the meeting is
+ * read through the meetings module's headline and the hall from our own tables.
  */
 import { and, asc, eq } from 'drizzle-orm';
 import type { ConferenceRole, PeerPermissions } from '../../contract/conference-realtime.ts';
 import type { SessionUser, UnitLevel } from '../../contract/identity.ts';
-import type { ParticipantRole } from '../../contract/meetings.ts';
+import type { MeetingStatus } from '../../contract/meetings.ts';
 import type { Db } from '../../db/client.ts';
-import { endpointAccounts, endpoints, meetingEndpoints, meetingParticipants, meetings, units } from '../../db/schema/index.ts';
+import { endpointAccounts, endpoints, meetingEndpoints } from '../../db/schema/conference.ts';
 import { AppError } from '../../errors.ts';
-import { isSecretariat, type MeetingRow } from '../meetings/access.ts';
+import type { MeetingService, UnitService } from './deps.ts';
 
 export type ConferenceIdentity = {
   userId: string;
   meetingId: string;
   role: ConferenceRole;
-  meetingRole: ParticipantRole | null;
   displayName: string;
   level: UnitLevel | null;
   /** the endpoint this account joins as */
@@ -41,38 +44,55 @@ export function permissionsFor(role: ConferenceRole, level: UnitLevel | null): P
   }
 }
 
-export type MeetingForConference = { meeting: MeetingRow; identity: ConferenceIdentity };
+/** The little of the meeting the conference needs. */
+export type ConferenceMeeting = { id: string; title: string; status: MeetingStatus };
 
-/** Throws meetingNotFound for anybody who has no place in this meeting's conference. */
-export async function resolveConferenceIdentity(db: Db, meetingId: string, user: SessionUser): Promise<MeetingForConference> {
-  const [row] = await db
-    .select({ meeting: meetings, role: meetingParticipants.role })
-    .from(meetings)
-    .leftJoin(meetingParticipants, and(eq(meetingParticipants.meetingId, meetings.id), eq(meetingParticipants.userId, user.id)))
-    .where(eq(meetings.id, meetingId))
-    .limit(1);
-  if (row === undefined) throw new AppError(404, 'meetingNotFound');
-  const meeting = row.meeting;
-  const meetingRole = row.role;
+export type MeetingForConference = { meeting: ConferenceMeeting; identity: ConferenceIdentity };
 
+type Hall = { id: string; name: string; level: UnitLevel };
+
+/** The active endpoint of this meeting this account joins as, if any. */
+async function hallOf(db: Db, meetingId: string, userId: string): Promise<Hall | undefined> {
   const [hall] = await db
     .select({ id: endpoints.id, name: endpoints.name, level: endpoints.level })
     .from(endpointAccounts)
     .innerJoin(endpoints, eq(endpoints.id, endpointAccounts.endpointId))
     .innerJoin(meetingEndpoints, and(eq(meetingEndpoints.endpointId, endpoints.id), eq(meetingEndpoints.meetingId, meetingId)))
-    .where(and(eq(endpointAccounts.userId, user.id), eq(endpoints.active, true)))
+    .where(and(eq(endpointAccounts.userId, userId), eq(endpoints.active, true)))
     .orderBy(asc(endpoints.level), asc(endpoints.nameSearch))
     .limit(1);
+  return hall;
+}
 
-  const secretariat = isSecretariat(user) || meetingRole === 'secretary';
+const isMeetingNotFound = (error: unknown) => error instanceof AppError && error.key === 'meetingNotFound';
+
+export type ConferenceAccessDeps = { meetings: Pick<MeetingService, 'access' | 'headline'>; units: Pick<UnitService, 'byIds'> };
+
+/** Throws meetingNotFound for anybody who has no place in this meeting's conference. */
+export async function resolveConferenceIdentity(db: Db, deps: ConferenceAccessDeps, meetingId: string, user: SessionUser): Promise<MeetingForConference> {
+  const access = await deps.meetings.access(user, meetingId).catch((error: unknown) => {
+    if (isMeetingNotFound(error)) return null;
+    throw error;
+  });
+  const hall = await hallOf(db, meetingId, user.id);
+
+  let meeting: ConferenceMeeting;
   let role: ConferenceRole;
-  if (meetingRole === 'chair' || secretariat) role = 'chair';
-  else if (hall !== undefined) role = 'endpoint';
-  else if (meetingRole === 'delegate') role = 'delegate';
-  else if (meetingRole === 'guest') role = 'guest';
-  else throw new AppError(404, 'meetingNotFound');
-  // Before publication only the secretariat sees the meeting at all.
-  if (meeting.status === 'draft' && !secretariat) throw new AppError(404, 'meetingNotFound');
+  if (access !== null) {
+    // The meeting's secretary and the secretariat manage it (and see it as a draft).
+    meeting = access.meeting;
+    if (access.myRole === 'chair' || access.canManage) role = 'chair';
+    else if (hall !== undefined) role = 'endpoint';
+    else if (access.myRole === 'delegate') role = 'delegate';
+    else if (access.myRole === 'guest') role = 'guest';
+    else throw new AppError(404, 'meetingNotFound');
+  } else {
+    // Not a participant who may see it: only an endpoint account of a published meeting gets in.
+    const headline = hall === undefined ? null : await deps.meetings.headline(meetingId);
+    if (headline === null || headline.status === 'draft') throw new AppError(404, 'meetingNotFound');
+    meeting = headline;
+    role = 'endpoint';
+  }
 
   let level: UnitLevel | null;
   let displayName: string;
@@ -80,17 +100,15 @@ export async function resolveConferenceIdentity(db: Db, meetingId: string, user:
     level = hall.level;
     displayName = hall.name;
   } else {
-    const [unit] = await db.select({ level: units.level }).from(units).where(eq(units.id, user.unitId)).limit(1);
-    level = unit?.level ?? null;
+    level = (await deps.units.byIds([user.unitId])).get(user.unitId)?.level ?? null;
     displayName = user.fullName;
   }
   return {
-    meeting,
+    meeting: { id: meeting.id, title: meeting.title, status: meeting.status },
     identity: {
       userId: user.id,
       meetingId,
       role,
-      meetingRole,
       displayName,
       level,
       endpointId: role === 'endpoint' ? (hall?.id ?? null) : null,

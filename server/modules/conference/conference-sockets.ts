@@ -10,29 +10,20 @@
  */
 import type * as ms from 'mediasoup/types';
 import {
-  ConferenceConnectTransport,
-  ConferenceConsume,
-  ConferenceConsumerRef,
-  ConferenceCreateTransport,
   ConferenceJoin,
   ConferenceMute,
   ConferencePeerRef,
-  ConferenceProduce,
-  ConferenceProducerRef,
   ConferenceRaiseHand,
   ConferenceRef,
   ConferenceSetAdmission,
-  ConferenceSetPreferredLayers,
-  ConferenceSetRtpCapabilities,
-  ConferenceSetViewMode,
   ConferenceSpotlight,
-  ConferenceTransportRef,
   conferenceRooms,
 } from '../../contract/conference-realtime.ts';
 import { AppError } from '../../errors.ts';
 import type { AppServer, AppSocket } from '../../realtime/socket-server.ts';
 import type { UserSocketTable } from '../module.ts';
 import type { ConferenceService, PushTarget } from './conference-service.ts';
+import { mediaProxySockets } from './media-proxy.ts';
 
 type Binding = { meetingId: string; userId: string };
 
@@ -98,79 +89,25 @@ export function conferenceSockets(service: ConferenceService, bindings: Conferen
         return null;
       },
     },
-    'conference:setRtpCapabilities': {
-      schema: ConferenceSetRtpCapabilities,
-      run: async ({ meetingId, rtpCapabilities }, socket) => service.setRtpCapabilities(bound(socket, meetingId), meetingId, socket.id, rtpCapabilities as ms.RtpCapabilities),
-    },
-    'conference:createTransport': {
-      schema: ConferenceCreateTransport,
-      run: async ({ meetingId, direction, forceTcp }, socket) => service.createTransport(bound(socket, meetingId), meetingId, socket.id, direction, forceTcp === true),
-    },
-    'conference:connectTransport': {
-      schema: ConferenceConnectTransport,
-      run: async ({ meetingId, transportId, dtlsParameters }, socket) =>
-        service.connectTransport(bound(socket, meetingId), meetingId, socket.id, transportId, dtlsParameters as ms.DtlsParameters),
-    },
-    'conference:restartIce': {
-      schema: ConferenceTransportRef,
-      run: async ({ meetingId, transportId }, socket) => service.restartIce(bound(socket, meetingId), meetingId, socket.id, transportId),
-    },
-    'conference:produce': {
-      schema: ConferenceProduce,
-      run: async ({ meetingId, transportId, kind, rtpParameters, source, paused }, socket) =>
-        service.produce(bound(socket, meetingId), meetingId, socket.id, { transportId, kind, rtpParameters: rtpParameters as ms.RtpParameters, source, paused }),
-    },
-    'conference:closeProducer': {
-      schema: ConferenceProducerRef,
-      run: async ({ meetingId, producerId }, socket) => service.closeProducer(bound(socket, meetingId), meetingId, socket.id, producerId),
-    },
-    'conference:pauseProducer': {
-      schema: ConferenceProducerRef,
-      run: async ({ meetingId, producerId }, socket) => service.pauseProducer(bound(socket, meetingId), meetingId, socket.id, producerId),
-    },
-    'conference:resumeProducer': {
-      schema: ConferenceProducerRef,
-      run: async ({ meetingId, producerId }, socket) => service.resumeProducer(bound(socket, meetingId), meetingId, socket.id, producerId),
-    },
-    'conference:consume': {
-      schema: ConferenceConsume,
-      run: async ({ meetingId, producerId }, socket) => service.consume(bound(socket, meetingId), meetingId, socket.id, producerId),
-    },
-    'conference:resumeConsumer': {
-      schema: ConferenceConsumerRef,
-      run: async ({ meetingId, consumerId }, socket) => service.resumeConsumer(bound(socket, meetingId), meetingId, socket.id, consumerId),
-    },
-    'conference:pauseConsumer': {
-      schema: ConferenceConsumerRef,
-      run: async ({ meetingId, consumerId }, socket) => service.pauseConsumer(bound(socket, meetingId), meetingId, socket.id, consumerId),
-    },
-    'conference:setPreferredLayers': {
-      schema: ConferenceSetPreferredLayers,
-      run: async ({ meetingId, consumerId, spatialLayer, temporalLayer }, socket) =>
-        service.setPreferredLayers(bound(socket, meetingId), meetingId, socket.id, consumerId, spatialLayer, temporalLayer),
-    },
-    'conference:setViewMode': {
-      schema: ConferenceSetViewMode,
-      run: async ({ meetingId, mode }, socket) => service.setViewMode(bound(socket, meetingId), meetingId, socket.id, mode),
-    },
+    ...mediaProxySockets((socket, meetingId, work) => service.onOwnPeer(bound(socket, meetingId), meetingId, socket.id, work)),
     'conference:raiseHand': {
       schema: ConferenceRaiseHand,
       run: async ({ meetingId, raised }, socket) => service.raiseHand(bound(socket, meetingId), meetingId, socket.id, raised),
     },
 
     // chair controls
-    'conference:admit': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.admit(bound(socket, meetingId), meetingId, socket.id, peerId) },
-    'conference:remove': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.remove(bound(socket, meetingId), meetingId, socket.id, peerId) },
+    'conference:admit': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.chair.admit(bound(socket, meetingId), meetingId, socket.id, peerId) },
+    'conference:remove': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.chair.remove(bound(socket, meetingId), meetingId, socket.id, peerId) },
     'conference:mute': {
       schema: ConferenceMute,
-      run: async ({ meetingId, peerId, sources }, socket) => service.mute(bound(socket, meetingId), meetingId, socket.id, peerId, sources),
+      run: async ({ meetingId, peerId, sources }, socket) => service.chair.mute(bound(socket, meetingId), meetingId, socket.id, peerId, sources),
     },
-    'conference:unmute': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.unmute(bound(socket, meetingId), meetingId, socket.id, peerId) },
-    'conference:giveFloor': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.giveFloor(bound(socket, meetingId), meetingId, socket.id, peerId) },
-    'conference:spotlight': { schema: ConferenceSpotlight, run: async ({ meetingId, peerId }, socket) => service.spotlight(bound(socket, meetingId), meetingId, socket.id, peerId) },
+    'conference:unmute': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.chair.unmute(bound(socket, meetingId), meetingId, socket.id, peerId) },
+    'conference:giveFloor': { schema: ConferencePeerRef, run: async ({ meetingId, peerId }, socket) => service.chair.giveFloor(bound(socket, meetingId), meetingId, socket.id, peerId) },
+    'conference:spotlight': { schema: ConferenceSpotlight, run: async ({ meetingId, peerId }, socket) => service.chair.spotlight(bound(socket, meetingId), meetingId, socket.id, peerId) },
     'conference:setAdmission': {
       schema: ConferenceSetAdmission,
-      run: async ({ meetingId, required }, socket) => service.setAdmissionRequired(bound(socket, meetingId), meetingId, socket.id, required),
+      run: async ({ meetingId, required }, socket) => service.chair.setAdmissionRequired(bound(socket, meetingId), meetingId, socket.id, required),
     },
   };
 }
@@ -189,10 +126,8 @@ export function onConferenceSocket(service: ConferenceService, bindings: Confere
 export function deliverConferencePushes(service: ConferenceService, bindings: ConferenceBindings, io: AppServer): void {
   const roomFor = (meetingId: string, target: PushTarget) =>
     target.to === 'all' ? conferenceRooms.all(meetingId) : target.to === 'chairs' ? conferenceRooms.chairs(meetingId) : conferenceRooms.peer(meetingId, target.userId);
-  service.on('push', ({ meetingId, target, event, payload }) => {
-    (io.to(roomFor(meetingId, target)).emit as (event: string, payload: unknown) => boolean)(event, payload);
-  });
-  service.on('detach', ({ meetingId, userId, exceptConnectionId, reason }) => {
+  service.presence.on('push', ({ meetingId, target, deliver }) => deliver(io.to(roomFor(meetingId, target))));
+  service.presence.on('detach', ({ meetingId, userId, exceptConnectionId, reason }) => {
     const ids = io.sockets.adapter.rooms.get(conferenceRooms.peer(meetingId, userId));
     for (const id of [...(ids ?? [])]) {
       if (id === exceptConnectionId) continue;

@@ -10,20 +10,28 @@ import { foldVietnamese } from '../../contract/text.ts';
 import type { Db } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
 import { containsFolded } from '../../db/search.ts';
-import { endpointAccounts, endpoints, meetingEndpoints, units, users } from '../../db/schema/index.ts';
+import { endpointAccounts, endpoints, meetingEndpoints } from '../../db/schema/conference.ts';
 import { AppError } from '../../errors.ts';
-import { assertCanEdit, loadAccess } from '../meetings/access.ts';
-import type { MeetingService } from '../meetings/service.ts';
+import type { ConferenceDeps } from './deps.ts';
 
 type EndpointRow = typeof endpoints.$inferSelect;
 
+type EndpointDeps = Pick<ConferenceDeps, 'users' | 'units'> & { meetings: Pick<ConferenceDeps['meetings'], 'access' | 'changeMeeting'> };
+
 export class EndpointService {
   readonly #db: Db;
-  readonly #meetings: MeetingService;
+  readonly #deps: EndpointDeps;
 
-  constructor(db: Db, meetingsService: MeetingService) {
+  constructor(db: Db, deps: EndpointDeps) {
     this.#db = db;
-    this.#meetings = meetingsService;
+    this.#deps = deps;
+  }
+
+  /** The secretariat changes which endpoints take part, as it changes the meeting (not once it is closed). */
+  async #assertCanEdit(user: SessionUser, meetingId: string): Promise<void> {
+    const access = await this.#deps.meetings.access(user, meetingId);
+    if (!access.canManage) throw new AppError(403, 'forbidden');
+    if (access.meeting.status === 'closed') throw new AppError(409, 'meetingClosed');
   }
 
   async #dto(rows: EndpointRow[]): Promise<EndpointDto[]> {
@@ -49,13 +57,10 @@ export class EndpointService {
   }
 
   async #assertRefs(unitId: string | undefined, accountUserIds: string[] | undefined): Promise<void> {
-    if (unitId !== undefined) {
-      const [unit] = await this.#db.select({ id: units.id }).from(units).where(eq(units.id, unitId));
-      if (unit === undefined) throw new AppError(400, 'unitNotFound', { field: 'unitId' });
-    }
+    if (unitId !== undefined && !(await this.#deps.units.byIds([unitId])).has(unitId)) throw new AppError(400, 'unitNotFound', { field: 'unitId' });
     if (accountUserIds !== undefined && accountUserIds.length > 0) {
-      const found = await this.#db.select({ id: users.id }).from(users).where(inArray(users.id, accountUserIds));
-      if (found.length !== accountUserIds.length) throw new AppError(400, 'userNotFound', { field: 'accountUserIds' });
+      const found = await this.#deps.users.namesById(accountUserIds);
+      if (!accountUserIds.every((id) => found.has(id))) throw new AppError(400, 'userNotFound', { field: 'accountUserIds' });
     }
   }
 
@@ -95,7 +100,7 @@ export class EndpointService {
   }
 
   async listForMeeting(user: SessionUser, meetingId: string): Promise<EndpointDto[]> {
-    await loadAccess(this.#db, meetingId, user);
+    await this.#deps.meetings.access(user, meetingId);
     const rows = await this.#db
       .select({ endpoint: endpoints })
       .from(meetingEndpoints)
@@ -106,11 +111,11 @@ export class EndpointService {
   }
 
   async addToMeeting(user: SessionUser, meetingId: string, endpointId: string): Promise<EndpointDto[]> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
+    await this.#assertCanEdit(user, meetingId);
     const [endpoint] = await this.#db.select().from(endpoints).where(eq(endpoints.id, endpointId));
     if (endpoint === undefined || !endpoint.active) throw new AppError(400, 'endpointNotFound', { field: 'endpointId' });
     try {
-      await this.#meetings.changeMeeting(meetingId, 'endpoints', (tx) => tx.insert(meetingEndpoints).values({ meetingId, endpointId }));
+      await this.#deps.meetings.changeMeeting(meetingId, 'endpoints', (tx) => tx.insert(meetingEndpoints).values({ meetingId, endpointId }));
     } catch (error) {
       if (violatedUniqueIndex(error) !== undefined) throw new AppError(409, 'endpointAlreadyInMeeting', { field: 'endpointId' });
       throw error;
@@ -119,8 +124,8 @@ export class EndpointService {
   }
 
   async removeFromMeeting(user: SessionUser, meetingId: string, endpointId: string): Promise<void> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    const removed = await this.#meetings.changeMeeting(meetingId, 'endpoints', (tx) =>
+    await this.#assertCanEdit(user, meetingId);
+    const removed = await this.#deps.meetings.changeMeeting(meetingId, 'endpoints', (tx) =>
       tx.delete(meetingEndpoints).where(and(eq(meetingEndpoints.meetingId, meetingId), eq(meetingEndpoints.endpointId, endpointId))).returning(),
     );
     if (removed.length === 0) throw new AppError(404, 'endpointNotFound');

@@ -2,12 +2,13 @@
  * The conference module: conference endpoints (điểm cầu) and a meeting's
  * video conference (lobby, admissions, chair controls) driving media/ (the
  * process's MediaService, started by the first join). Owns the endpoints
- * and conference-state tables.
+ * and conference-state tables; reads meetings, users and units through their
+ * services (deps.ts).
  */
-import type { MeetingService } from '../meetings/service.ts';
 import { defineModule } from '../module.ts';
 import { conferenceRoutes } from './conference-routes.ts';
 import { ConferenceService } from './conference-service.ts';
+import type { ConferenceDeps } from './deps.ts';
 import { ConferenceBindings, conferenceSockets, deliverConferencePushes, onConferenceSocket } from './conference-sockets.ts';
 import { endpointRoutes } from './endpoints-routes.ts';
 import { EndpointService } from './endpoints-service.ts';
@@ -20,11 +21,11 @@ export type ConferenceModule = {
   bindings: ConferenceBindings;
 };
 
-export const conferenceModule = defineModule<{ meetings: MeetingService }, ConferenceModule>({
+export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
   name: 'conference',
-  create: ({ db, config, events, log }, { meetings }) => {
+  create: ({ db, config, events, log }, deps) => {
     const media = new MediaHost(mediaConfigFrom(config.media), log);
-    return { media, service: new ConferenceService(db, media, events, log), endpoints: new EndpointService(db, meetings), bindings: new ConferenceBindings() };
+    return { media, service: new ConferenceService(db, deps, media, events, log), endpoints: new EndpointService(db, deps), bindings: new ConferenceBindings() };
   },
   routes:
     ({ service, endpoints }) =>

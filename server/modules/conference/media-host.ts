@@ -28,8 +28,6 @@ export class MediaHost {
   #service: MediaService | undefined;
   #starting: Promise<MediaService> | undefined;
   #closed = false;
-  /** called once per started MediaService (the conference service attaches its listeners) */
-  #onStart: ((media: MediaService) => void) | undefined;
 
   /** Checks the settings at once (a bad MEDIA_* combination stops start-up), starts nothing. */
   constructor(input: MediaConfigInput, log: FastifyBaseLogger) {
@@ -40,10 +38,6 @@ export class MediaHost {
   /** the running service, if a conference started it (diagnostics, tests) */
   get current(): MediaService | undefined {
     return this.#service;
-  }
-
-  onStart(listener: (media: MediaService) => void): void {
-    this.#onStart = listener;
   }
 
   /** The running MediaService, starting it on first use. */
@@ -58,7 +52,6 @@ export class MediaHost {
         }
         this.#service = media;
         this.#log.info({ workers: media.pool.slots().map((s) => s.pid) }, 'media service started');
-        this.#onStart?.(media);
         return media;
       })
       .catch((error: unknown) => {

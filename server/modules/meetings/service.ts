@@ -415,4 +415,13 @@ export class MeetingService {
     const rows = await executor.select({ id: meetings.id, title: meetings.title }).from(meetings).where(inArray(meetings.id, unique));
     return new Map(rows.map((row) => [row.id, row.title]));
   }
+
+  // read API for conference
+
+  /** Title, status and start of these meetings (unknown ids left out). No user check: the caller has authorised (an endpoint's account). */
+  async summariesByIds(ids: readonly string[]): Promise<{ id: string; title: string; status: MeetingStatus; startsAt: Date }[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    return this.#db.select({ id: meetings.id, title: meetings.title, status: meetings.status, startsAt: meetings.startsAt }).from(meetings).where(inArray(meetings.id, unique));
+  }
 }

@@ -13,7 +13,8 @@ export {
 export type { ErrorBody, ServerIssue, RequestOptions } from './client.ts';
 export { authApi, unitsApi, usersApi } from './identity.ts';
 export type { SessionInfo, UserPage } from './identity.ts';
-export { meetingsApi, participantsApi, agendaApi, endpointsApi } from './meetings.ts';
+export { meetingsApi, participantsApi, agendaApi } from './meetings.ts';
+export { endpointsApi } from './endpoints.ts';
 export type { MeetingPage, Agenda } from './meetings.ts';
 export { documentsApi, documentFiles, uploadsApi, searchApi, notificationsApi } from './documents.ts';
 export type { UploadProgress, UploadHandle, UploadFields, NotificationList } from './documents.ts';

@@ -11,7 +11,6 @@ import type {
   ParticipantDto,
   ParticipantUpdate,
 } from '$contract/meetings.ts';
-import type { EndpointDto } from '$contract/conference.ts';
 import { api } from './client.ts';
 
 export type MeetingPage = { meetings: MeetingDto[]; total: number };
@@ -37,15 +36,6 @@ export const participantsApi = {
   update: async (meetingId: string, id: string, body: ParticipantUpdate): Promise<ParticipantDto> =>
     (await api.patch<{ participant: ParticipantDto }>(`${m(meetingId)}/participants/${encodeURIComponent(id)}`, body)).participant,
   remove: (meetingId: string, id: string) => api.delete(`${m(meetingId)}/participants/${encodeURIComponent(id)}`),
-};
-
-/** Conference endpoints (điểm cầu): the catalogue (secretariat) and those taking part in a meeting. */
-export const endpointsApi = {
-  list: async (): Promise<EndpointDto[]> => (await api.get<{ endpoints: EndpointDto[] }>('/endpoints', { query: { active: true } })).endpoints,
-  forMeeting: async (meetingId: string): Promise<EndpointDto[]> => (await api.get<{ endpoints: EndpointDto[] }>(`${m(meetingId)}/endpoints`)).endpoints,
-  add: async (meetingId: string, endpointId: string): Promise<EndpointDto[]> =>
-    (await api.post<{ endpoints: EndpointDto[] }>(`${m(meetingId)}/endpoints`, { endpointId })).endpoints,
-  remove: (meetingId: string, endpointId: string) => api.delete(`${m(meetingId)}/endpoints/${encodeURIComponent(endpointId)}`),
 };
 
 export const agendaApi = {

@@ -9,7 +9,8 @@ import type { DocumentDto } from '$contract/documents.ts';
 import type { AgendaItemDto, MeetingDto, ParticipantDto } from '$contract/meetings.ts';
 import { ApiError, errorMessage } from '$lib/api/client.ts';
 import { documentsApi } from '$lib/api/documents.ts';
-import { agendaApi, endpointsApi, meetingsApi, participantsApi } from '$lib/api/meetings.ts';
+import { endpointsApi } from '$lib/api/endpoints.ts';
+import { agendaApi, meetingsApi, participantsApi } from '$lib/api/meetings.ts';
 
 type Part<T> = { value: T; loaded: boolean; error: string | null };
 
