@@ -14,7 +14,8 @@ import { pickLocale, translate } from '../../i18n/messages.ts';
 import { SocketRouter, type SocketTable } from '../../realtime/socket-table.ts';
 import type { ModuleContext } from '../module.ts';
 import { displayHandler } from './handler.ts';
-import type { DisplayService } from './service.ts';
+import type { DisplayModule } from './index.ts';
+import type { DisplayScreens } from './screens.ts';
 
 export type DisplaySocketData = { displayId: string; locale: Locale };
 export type DisplayNamespace = Namespace<DisplayClientToServerEvents, DisplayServerToClientEvents, Record<string, never>, DisplaySocketData>;
@@ -28,7 +29,7 @@ const meetingRoomPrefix = rooms.meeting('');
 export type DisplaySocket = Parameters<Parameters<DisplayNamespace['on']>[1]>[0];
 
 /** What a paired screen may call: follow its own meeting, nothing else. */
-function displaySockets(service: DisplayService): SocketTable<DisplayClientToServerEvents, DisplaySocket> {
+function displaySockets(screens: DisplayScreens): SocketTable<DisplayClientToServerEvents, DisplaySocket> {
   const leaveMeetings = (socket: DisplaySocket) => {
     for (const room of socket.rooms) if (room.startsWith(meetingRoomPrefix)) void socket.leave(room);
   };
@@ -36,13 +37,13 @@ function displaySockets(service: DisplayService): SocketTable<DisplayClientToSer
     'meeting:join': {
       schema: MeetingRef,
       run: async ({ meetingId }, socket) => {
-        const snapshot = await service.snapshot(socket.data.displayId, meetingId);
+        const snapshot = await screens.snapshot(socket.data.displayId, meetingId);
         leaveMeetings(socket);
         await socket.join(rooms.meeting(meetingId));
         return snapshot;
       },
     },
-    'meeting:snapshot': { schema: MeetingRef, run: ({ meetingId }, socket) => service.snapshot(socket.data.displayId, meetingId) },
+    'meeting:snapshot': { schema: MeetingRef, run: ({ meetingId }, socket) => screens.snapshot(socket.data.displayId, meetingId) },
     'meeting:leave': {
       schema: MeetingRef,
       run: async ({ meetingId }, socket) => {
@@ -53,7 +54,7 @@ function displaySockets(service: DisplayService): SocketTable<DisplayClientToSer
   };
 }
 
-export function attachDisplayNamespace(context: ModuleContext, service: DisplayService): DisplayNamespace {
+export function attachDisplayNamespace(context: ModuleContext, { screens, service }: DisplayModule): DisplayNamespace {
   const { io, log, events, parseCookie } = context;
   // The app's Server is typed for user sockets; this namespace has its own events and socket data.
   const ns = io.of(DISPLAY_NAMESPACE) as unknown as DisplayNamespace;
@@ -62,11 +63,11 @@ export function attachDisplayNamespace(context: ModuleContext, service: DisplayS
     log,
     refuse: (socket, ack, code) => ack({ ok: false, error: { code, message: translate(code, socket.data.locale) } }),
   });
-  router.add(displaySockets(service));
+  router.add(displaySockets(screens));
 
   ns.use((socket, next) => {
     const cookies = parseCookie(socket.request.headers.cookie ?? '');
-    service.authenticate(cookies[DISPLAY_COOKIE]).then(
+    screens.authenticate(cookies[DISPLAY_COOKIE]).then(
       (display) => {
         if (display === undefined) return next(new UnpairedDisplayError('displayUnpaired'));
         socket.data = { displayId: display.id, locale: pickLocale(cookies.lang, socket.request.headers['accept-language']) };

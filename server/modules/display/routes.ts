@@ -22,7 +22,7 @@ import { MeetingParams } from '../../contract/meetings.ts';
 import { AppError } from '../../errors.ts';
 import { sendFile } from '../../lib/http/send-file.ts';
 import { requireUser } from '../../plugins/session.ts';
-import type { DisplayService } from './service.ts';
+import type { DisplayModule } from './index.ts';
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60;
 
@@ -39,28 +39,28 @@ function setDeviceCookie(app: FastifyInstance, reply: FastifyReply, token: strin
 
 const deviceToken = (request: FastifyRequest) => request.cookies[DISPLAY_COOKIE];
 
-export function displayRoutes(service: DisplayService): FastifyPluginAsyncTypebox {
+export function displayRoutes({ screens, service }: DisplayModule): FastifyPluginAsyncTypebox {
   return async (app) => {
     // — the wall screen —
     app.post('/display/pairings', { schema: { body: PairingRequest, response: { 201: PairingEnvelope } } }, async (request, reply) => {
-      const { pairing, newToken } = await service.requestPairing(deviceToken(request));
+      const { pairing, newToken } = await screens.requestPairing(deviceToken(request));
       if (newToken !== undefined) setDeviceCookie(app, reply, newToken);
       return reply.status(201).header('cache-control', 'no-store').send({ pairing });
     });
 
     app.get('/display/state', { schema: { response: { 200: DisplayStateEnvelope } } }, async (request, reply) => {
-      const display = await service.require(deviceToken(request));
-      return reply.header('cache-control', 'no-store').send({ state: await service.state(display) });
+      const display = await screens.require(deviceToken(request));
+      return reply.header('cache-control', 'no-store').send({ state: await screens.state(display) });
     });
 
     app.get('/display/polls', async (request, reply) => {
-      const display = await service.require(deviceToken(request));
-      return reply.header('cache-control', 'no-store').send({ polls: await service.polls(display) });
+      const display = await screens.require(deviceToken(request));
+      return reply.header('cache-control', 'no-store').send({ polls: await screens.polls(display) });
     });
 
     app.get('/display/presentation/file', { schema: { querystring: PresentationFileQuery, response: { 200: PdfFile, 206: PdfFile } } }, async (request, reply) => {
-      const display = await service.require(deviceToken(request));
-      const file = await service.presentedFile(display, request.query);
+      const display = await screens.require(deviceToken(request));
+      const file = await screens.presentedFile(display, request.query);
       // Ranges, as the documents' file route: pdf.js fetches the presented page first.
       return sendFile(request, reply, file.path, {
         ranges: true,
