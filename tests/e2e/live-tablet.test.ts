@@ -31,8 +31,6 @@ describe('the live meeting on delegates’ tablets', () => {
   let chairClient: TestClient;
   const contexts: BrowserContext[] = [];
 
-  /** One action of the chair over its socket; throws on refusal. */
-
   /** A tablet: a fresh browser context, logged in, on the meeting's live page. */
   async function tablet(username: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
     const page = await openScreen(browser, server.url, username, `/meetings/${meeting.id}/live`, viewport);
