@@ -27,6 +27,7 @@ import { votesModule } from './modules/votes/index.ts';
 import { authGatePlugin } from './plugins/auth-gate.ts';
 import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
 import { originCheckPlugin } from './plugins/origin-check.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { boundedValidatorCompiler } from './plugins/validator-compiler.ts';
 import { webPlugin } from './plugins/web.ts';
@@ -80,6 +81,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     .withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
+  await app.register(securityHeadersPlugin);
   await app.register(cookie);
   await app.register(errorsPlugin);
 
