@@ -36,7 +36,8 @@ const config = {
      *   browser (no SSR), components' CSS is emitted as files, Svelte 5 applies
      *   style: directives through element.style (CSSOM, which CSP does not
      *   govern) and runs transitions with the Web Animations API; the one
-     *   inline style attribute of the default app.html moved to base.css.
+     *   inline style attribute of the default app.html moved to base.css;
+     *   style attributes only are allowed (style-src-attr, see below).
      * - connect-src 'self': fetch, and Socket.io's WebSocket to this host
      *   (CSP Level 3 lets 'self' match ws:/wss: of the page's own host; a bare
      *   ws: or wss: would allow every host).
@@ -49,6 +50,11 @@ const config = {
         'default-src': ['self'],
         'script-src': ['self'],
         'style-src': ['self'],
+        // SvelteKit's own route announcer (and Svelte templates) carry static style
+        // attributes, which Chromium refuses under style-src 'self'. Attributes only:
+        // they cannot hold selectors or load scripts, and url() in them is bound by
+        // img-src/font-src; <style> elements stay refused.
+        'style-src-attr': ['unsafe-inline'],
         'img-src': ['self', 'data:', 'blob:'],
         'font-src': ['self', 'data:'],
         'connect-src': ['self'],
