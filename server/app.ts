@@ -29,6 +29,7 @@ import { authGatePlugin } from './plugins/auth-gate.ts';
 import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
 import { originCheckPlugin } from './plugins/origin-check.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { boundedValidatorCompiler } from './plugins/validator-compiler.ts';
 import { webPlugin } from './plugins/web.ts';
@@ -91,6 +92,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, schema: route.schema as CatalogRoute['schema'] });
   });
+  await app.register(securityHeadersPlugin);
   await app.register(cookie);
   await app.register(errorsPlugin);
 

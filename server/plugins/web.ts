@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { helmetWebRoute } from './security-headers.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -31,6 +32,8 @@ export async function webPlugin(app: FastifyInstance, options: { buildDir: strin
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     url: '/*',
+    // Pages carry SvelteKit's CSP (kit.csp); the other security headers come from security-headers.ts.
+    ...helmetWebRoute,
     handler: (request, reply) => {
       if (handler === undefined) {
         return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);

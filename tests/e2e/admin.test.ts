@@ -39,6 +39,11 @@ describe('administration in the browser', () => {
   it('an admin creates a commune and a user; that user logs in', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
     const page = await context.newPage();
+    // The pages' CSP (kit.csp) refuses nothing this walk through login and administration needs.
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
 
     // A wrong password shows the server's message and keeps the visitor on the login page.
     await logIn(page, 'admin', 'sai-mat-khau');
@@ -94,6 +99,7 @@ describe('administration in the browser', () => {
     // A plain user is refused the admin pages.
     await page.goto(`${server.url}/admin/users`);
     await page.getByTestId('forbidden').waitFor();
+    expect(cspViolations).toEqual([]);
     await context.close();
   });
 

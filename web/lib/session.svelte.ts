@@ -13,18 +13,16 @@ import { ApiError, setUnauthenticatedHandler } from '$lib/api/client.ts';
 import { authApi } from '$lib/api/identity.ts';
 import { i18n } from '$lib/i18n/locale.svelte.ts';
 import { realtime } from '$lib/realtime/client.svelte.ts';
+import { sameSitePath } from '$lib/safe-next.ts';
 import { toQuery } from '$lib/url.ts';
 
 /**
  * Where to go after logging in: only a path of this site (taken from the
- * address, so it already carries the base path), never back to the login page.
+ * address, so it already carries the base path), never back to the login
+ * page; the rules and why are in safe-next.ts.
  */
 export function safeNext(next: string | null | undefined): ResolvedPathname {
-  const home = resolve('/');
-  if (next === null || next === undefined || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return home;
-  const login = resolve('/login');
-  if (next === login || next.startsWith(`${login}?`) || next.startsWith(`${login}/`)) return home;
-  return next as ResolvedPathname;
+  return sameSitePath(next, { home: resolve('/'), login: resolve('/login') }) as ResolvedPathname;
 }
 
 /** /login with the reason to explain and the page to come back to. */
