@@ -30,8 +30,8 @@ export const NoteData = Type.Object({ x: Fraction, y: Fraction, text: Type.Strin
 const Common = {
   id: Uuid,
   documentId: Uuid,
-  version: Type.Integer({ minimum: 1 }),
-  page: Type.Integer({ minimum: 1 }),
+  version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
+  page: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
   anchorText: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
 };
 
@@ -43,7 +43,7 @@ export const AnnotationUpsert = Type.Union([
 export type AnnotationUpsert = Static<typeof AnnotationUpsert>;
 
 export const AnnotationRef = Type.Object({ id: Uuid }, Strict);
-export const AnnotationListQuery = Type.Object({ documentId: Uuid, version: Type.Integer({ minimum: 1 }) }, Strict);
+export const AnnotationListQuery = Type.Object({ documentId: Uuid, version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, Strict);
 
 export const AnnotationDto = Type.Object({
   id: Uuid,
@@ -61,12 +61,12 @@ export const AnnotationDto = Type.Object({
 export type AnnotationDto = Static<typeof AnnotationDto>;
 
 export const DraftCommentCreate = Type.Object(
-  { version: Type.Integer({ minimum: 1 }), page: Type.Integer({ minimum: 1 }), selectionText: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))), body: VisibleText(1, 4000) },
+  { version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), page: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), selectionText: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))), body: VisibleText(1, 4000) },
   Strict,
 );
 export type DraftCommentCreate = Static<typeof DraftCommentCreate>;
 export const DraftCommentUpdate = Type.Object({ handled: Type.Boolean() }, Strict);
-export const DraftCommentQuery = Type.Object({ handled: Type.Optional(Type.Boolean()), page: Type.Optional(Type.Integer({ minimum: 1 })) }, Strict);
+export const DraftCommentQuery = Type.Object({ handled: Type.Optional(Type.Boolean()), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })) }, Strict);
 export const DraftCommentParams = Type.Object({ documentId: Uuid, commentId: Uuid }, Strict);
 
 export const DraftCommentDto = Type.Object({

@@ -36,7 +36,7 @@ export const MeetingDisplayParams = Type.Object({ meetingId: Uuid, displayId: Uu
 
 /** Which presented version the screen asks for; it must be the one presented now. */
 export const PresentationFileQuery = Type.Object(
-  { document: Type.Optional(Uuid), version: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { document: Type.Optional(Uuid), version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })) },
   Strict,
 );
 export type PresentationFileQuery = Static<typeof PresentationFileQuery>;

@@ -76,7 +76,7 @@ export const DocumentVersionDto = Type.Object({
 export type DocumentVersionDto = Static<typeof DocumentVersionDto>;
 
 export const DocumentParams = Type.Object({ documentId: Uuid }, { additionalProperties: false });
-export const DocumentVersionParams = Type.Object({ documentId: Uuid, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const DocumentVersionParams = Type.Object({ documentId: Uuid, version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }, { additionalProperties: false });
 export const RevocationBody = Type.Object({ userId: Uuid }, { additionalProperties: false });
 export const RevocationParams = Type.Object({ documentId: Uuid, userId: Uuid }, { additionalProperties: false });
 

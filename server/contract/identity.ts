@@ -119,7 +119,7 @@ export const UserListQuery = Type.Object(
     unitId: Optional(Uuid),
     active: Optional(Type.Boolean()),
     limit: Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Optional(Type.Integer({ minimum: 0 })),
+    offset: Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
   },
   { additionalProperties: false },
 );

@@ -44,8 +44,8 @@ export type AgendaProgress = Static<typeof AgendaProgress>;
 
 export const Presentation = Type.Object({
   documentId: Uuid,
-  version: Type.Integer({ minimum: 1 }),
-  page: Type.Integer({ minimum: 1 }),
+  version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
+  page: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
   zoom: Type.Number({ minimum: 0.25, maximum: 8 }),
   presenterUserId: Uuid,
 });
@@ -123,10 +123,10 @@ export const AttendanceMark = Type.Object(
 );
 export const AgendaOpen = Type.Object({ meetingId: Uuid, itemId: Uuid }, Strict);
 export const PresentationShow = Type.Object(
-  { meetingId: Uuid, documentId: Uuid, version: Type.Integer({ minimum: 1 }), page: Type.Integer({ minimum: 1 }), zoom: Type.Optional(Type.Number({ minimum: 0.25, maximum: 8 })) },
+  { meetingId: Uuid, documentId: Uuid, version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), page: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), zoom: Type.Optional(Type.Number({ minimum: 0.25, maximum: 8 })) },
   Strict,
 );
-export const PresentationPage = Type.Object({ meetingId: Uuid, page: Type.Integer({ minimum: 1 }), zoom: Type.Optional(Type.Number({ minimum: 0.25, maximum: 8 })) }, Strict);
+export const PresentationPage = Type.Object({ meetingId: Uuid, page: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), zoom: Type.Optional(Type.Number({ minimum: 0.25, maximum: 8 })) }, Strict);
 export const SpeakerRequest = Type.Object({ meetingId: Uuid, topic: Type.Optional(Nullable(Type.String({ maxLength: 300 }))) }, Strict);
 export const SpeakerRef = Type.Object({ meetingId: Uuid, requestId: Uuid }, Strict);
 export const SpeakerReorder = Type.Object({ meetingId: Uuid, requestIds: Type.Array(Uuid, { maxItems: 500, uniqueItems: true }) }, Strict);

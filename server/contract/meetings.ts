@@ -33,7 +33,8 @@ const Quorum = Type.Object(
   { numerator: Type.Integer({ minimum: 1, maximum: 100 }), denominator: Type.Integer({ minimum: 1, maximum: 100 }) },
   { additionalProperties: false },
 );
-const DateTime = Type.String({ format: 'date-time' });
+/** An instant between 1900 and 2199: year 0 and year 99999 are valid ISO text but no meeting's date (and PostgreSQL refuses some). */
+const DateTime = Type.String({ format: 'date-time', pattern: '^(19|2[01])[0-9]{2}-' });
 const LongText = Type.String({ maxLength: 10_000 });
 
 export const MeetingCreate = Type.Object(
@@ -80,7 +81,7 @@ export const MeetingListQuery = Type.Object(
     to: Optional(DateTime),
     q: Optional(Type.String({ maxLength: 200 })),
     limit: Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Optional(Type.Integer({ minimum: 0 })),
+    offset: Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
   },
   { additionalProperties: false },
 );

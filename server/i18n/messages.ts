@@ -48,6 +48,7 @@ export const errorMessages = {
   documentNotFound: { vi: 'Không tìm thấy tài liệu', en: 'Document not found' },
   versionNotFound: { vi: 'Không tìm thấy phiên bản tài liệu', en: 'Document version not found' },
   agendaItemNotInMeeting: { vi: 'Nội dung chương trình không thuộc cuộc họp này', en: 'The agenda item is not part of this meeting' },
+  uploadMalformed: { vi: 'Dữ liệu tải lên bị hỏng hoặc không đúng định dạng. Vui lòng chọn lại tệp và tải lên', en: 'The upload arrived broken or malformed. Choose the file and upload it again' },
   fileMissing: { vi: 'Chưa chọn tệp tài liệu', en: 'No file was sent' },
   fileTooLarge: { vi: 'Tệp quá lớn: tối đa {limit} MB', en: 'File too large: at most {limit} MB' },
   notPdf: { vi: 'Tệp không phải là PDF. Hãy chọn tệp PDF (hoặc Word khi máy chủ có LibreOffice)', en: 'This is not a PDF file. Choose a PDF (or a Word file when the server has LibreOffice)' },

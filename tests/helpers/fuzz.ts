@@ -72,14 +72,21 @@ export const HOSTILE_LEAVES: readonly unknown[] = [
 ];
 
 /** Values of the schema's shape (kept small: the point is to reach the service). */
-export function validArbitrary(schema: Schema, known: readonly string[] = []): fc.Arbitrary<unknown> {
+/** Ids that exist, all of them and by the field name that takes them (documentId, meetingId, pollId…). */
+export type KnownIds = { all: readonly string[]; byField?: Readonly<Record<string, readonly string[]>> };
+
+export function validArbitrary(schema: Schema, known: KnownIds = { all: [] }, field = ''): fc.Arbitrary<unknown> {
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum !== undefined) return fc.constantFrom(...schema.enum);
-  if (schema.anyOf !== undefined) return fc.oneof(...schema.anyOf.map((s) => validArbitrary(s, known)));
-  if (schema.allOf !== undefined && schema.allOf.length > 0) return validArbitrary(schema.allOf[0]!, known);
+  if (schema.anyOf !== undefined) return fc.oneof(...schema.anyOf.map((s) => validArbitrary(s, known, field)));
+  if (schema.allOf !== undefined && schema.allOf.length > 0) return validArbitrary(schema.allOf[0]!, known, field);
   switch (schema.type) {
     case 'string':
-      if (schema.format === 'uuid') return known.length > 0 ? fc.oneof(fc.constantFrom(...known), fc.uuid()) : fc.uuid();
+      if (schema.format === 'uuid') {
+        // Mostly ids that exist, of the kind the field names, so that calls get past "not found".
+        const pool = known.byField?.[field] ?? known.all;
+        return pool.length > 0 ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: fc.uuid() }) : fc.uuid();
+      }
       if (schema.format === 'date-time') return fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
       if (schema.format === 'email') return fc.emailAddress();
       if (schema.pattern !== undefined) return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length <= (schema.maxLength ?? 200));
@@ -93,11 +100,11 @@ export function validArbitrary(schema: Schema, known: readonly string[] = []): f
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(validArbitrary(schema.items ?? {}, known), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 4, 4) });
+      return fc.array(validArbitrary(schema.items ?? {}, known, field), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 4, 4) });
     case 'object': {
       const properties = schema.properties ?? {};
       const record: Record<string, fc.Arbitrary<unknown>> = {};
-      for (const [name, property] of Object.entries(properties)) record[name] = validArbitrary(property, known);
+      for (const [name, property] of Object.entries(properties)) record[name] = validArbitrary(property, known, name);
       return fc.record(record, { requiredKeys: (schema.required ?? []).filter((key) => key in properties) });
     }
     default:
@@ -128,7 +135,7 @@ function replaceAt(value: unknown, path: (string | number)[], leaf: unknown, mod
  * (mode 0), one field removed (mode 1), an unknown field added (mode 2), or
  * the whole value replaced (mode 3).
  */
-export function hostileArbitrary(schema: Schema, known: readonly string[] = []): fc.Arbitrary<unknown> {
+export function hostileArbitrary(schema: Schema, known: KnownIds = { all: [] }): fc.Arbitrary<unknown> {
   return fc.tuple(validArbitrary(schema, known), fc.nat(), fc.constantFrom(...HOSTILE_LEAVES), fc.integer({ min: 0, max: 3 })).map(([valid, pick, leaf, mode]) => {
     if (mode === 3) return leaf;
     if (mode === 2 && typeof valid === 'object' && valid !== null && !Array.isArray(valid)) return { ...valid, isAdmin: leaf };
@@ -139,7 +146,7 @@ export function hostileArbitrary(schema: Schema, known: readonly string[] = []):
 }
 
 /** Both kinds, mostly hostile, reproducible from `seed`. */
-export function fuzzSamples(schema: Schema | undefined, count: number, seed: number, known: readonly string[] = []): unknown[] {
+export function fuzzSamples(schema: Schema | undefined, count: number, seed: number, known: KnownIds = { all: [] }): unknown[] {
   if (schema === undefined) return fc.sample(fc.constantFrom(...HOSTILE_LEAVES), { numRuns: count, seed });
   return fc.sample(fc.oneof({ weight: 1, arbitrary: validArbitrary(schema, known) }, { weight: 3, arbitrary: hostileArbitrary(schema, known) }), { numRuns: count, seed });
 }

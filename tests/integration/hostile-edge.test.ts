@@ -3,8 +3,10 @@
  * freeze the server is refused cheaply, with an answer, and everyone else
  * keeps being served.
  */
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACK_TIMEOUT_MS, type Ack } from '../../server/contract/realtime.ts';
+import { makeTextPdf } from '../fixtures/pdf/make.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createMeeting, secretariat } from '../helpers/meetings.ts';
 import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
@@ -118,6 +120,28 @@ describe('hostile input at the edge', () => {
     }
     const patched = await secretary.patch(`/api/v1/meetings/${meetingId}`, { location: 'Hội trường\u0000A' });
     expect(patched).toMatchObject({ status: 400, body: { error: { code: 'validation', field: 'location' } } });
+  });
+
+  it('integers past PostgreSQL\'s range, year-0 dates and ids of nobody are a 400, never a database error (finding 16)', async () => {
+    const { secretary } = await secretariat(server.url);
+    const pdf = await makeTextPdf(db.dataDir);
+    const uploaded = await secretary.upload<{ document: { id: string } }>(`/api/v1/meetings/${meetingId}/documents`, { title: 'Dự thảo Nghị quyết', kind: 'draft' }, { bytes: await readFile(pdf.path), filename: 'du-thao.pdf' });
+    expect(uploaded.status).toBe(201);
+    const documentId = uploaded.body.document.id;
+    for (const path of [
+      `/api/v1/documents/${documentId}/versions/99999999999999999999/file`,
+      `/api/v1/documents/${documentId}/versions/2147483648/thumbnail`,
+      `/api/v1/documents/${documentId}/versions/1e308/annotations`,
+      `/api/v1/documents/${documentId}/comments?page=2147483648`,
+    ]) {
+      expect((await secretary.get(path)).status, path).toBe(400);
+    }
+    const yearZero = await secretary.patch(`/api/v1/meetings/${meetingId}`, { startsAt: '0000-01-01T00:00:00.000Z' });
+    expect(yearZero).toMatchObject({ status: 400, body: { error: { code: 'validation', field: 'startsAt' } } });
+    const nobody = await secretary.post(`/api/v1/documents/${documentId}/revocations`, { userId: UUID });
+    expect(nobody).toMatchObject({ status: 400, body: { error: { code: 'userNotFound', field: 'userId' } } });
+    const bigVersion = await guestSocket.timeout(ACK_TIMEOUT_MS).emitWithAck('annotation:list', { documentId, version: 2 ** 31 });
+    expect(bigVersion).toMatchObject({ ok: false, error: { code: 'validation' } });
   });
 
   it('a socket call without a payload, with an extra argument or to an unknown event is answered at once (finding 18)', async () => {

@@ -32,26 +32,57 @@ import type { DocumentService, IncomingFile } from './service.ts';
 
 const uploadFields = compileValidator(DocumentUploadFields);
 
+/** Errors of a client's broken multipart body (no boundary, bare LF line breaks, cut off): its fault, answered 400. */
+const brokenUploads = new WeakSet<object>();
+const uploadBroken = () => new AppError(400, 'uploadMalformed');
+
+/** Whether an error (or what caused it) came from reading the client's multipart body. */
+function fromBrokenUpload(error: unknown): boolean {
+  for (let current: unknown = error; typeof current === 'object' && current !== null; current = (current as { cause?: unknown }).cause) {
+    if (brokenUploads.has(current)) return true;
+  }
+  return false;
+}
+
 /** Reads the text fields, then hands over the file stream (which must come last). */
 async function readUpload(request: FastifyRequest, wantFields: boolean): Promise<{ fields: DocumentUploadFields | undefined; file: IncomingFile }> {
   const raw: Record<string, string> = {};
-  for await (const part of request.parts()) {
-    if (part.type === 'field') {
-      if (typeof part.value === 'string') raw[part.fieldname] = part.value;
-      continue;
-    }
-    let fields: DocumentUploadFields | undefined;
-    if (wantFields) {
-      const checked = uploadFields.check(raw);
-      if (!checked.ok) {
-        part.file.resume(); // drain, so the client sees our 400 instead of a reset
-        throw new AppError(400, 'validation', { issues: checked.issues });
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        if (typeof part.value === 'string') raw[part.fieldname] = part.value;
+        continue;
       }
-      fields = checked.value;
+      let fields: DocumentUploadFields | undefined;
+      if (wantFields) {
+        const checked = uploadFields.check(raw);
+        if (!checked.ok) {
+          part.file.resume(); // drain, so the client sees our 400 instead of a reset
+          throw new AppError(400, 'validation', { issues: checked.issues });
+        }
+        fields = checked.value;
+      }
+      // A body cut off while the file streams fails in the upload pipeline: remember that error as the client's.
+      part.file.once('error', (error: unknown) => {
+        if (typeof error === 'object' && error !== null) brokenUploads.add(error);
+      });
+      return { fields, file: { stream: part.file, filename: part.filename, truncated: () => part.file.truncated } };
     }
-    return { fields, file: { stream: part.file, filename: part.filename, truncated: () => part.file.truncated } };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw uploadBroken();
   }
   throw new AppError(400, 'fileMissing', { field: 'file' });
+}
+
+/** Runs an upload; a failure caused by the client's broken body becomes a 400. */
+async function receiving<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof AppError) && fromBrokenUpload(error)) throw uploadBroken();
+    throw error;
+  }
 }
 
 /** A stored file, whole (200) or the range asked for (206). */
@@ -74,8 +105,10 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
 
     app.post('/meetings/:meetingId/documents', { schema: { params: MeetingParams, response: { 201: DocumentEnvelope } } }, async (request, reply) => {
       if (!request.isMultipart()) throw new AppError(415, 'unsupportedMediaType');
-      const { fields, file } = await readUpload(request, true);
-      const document = await service.create(me(request), request.params.meetingId, fields!, file);
+      const document = await receiving(async () => {
+        const { fields, file } = await readUpload(request, true);
+        return service.create(me(request), request.params.meetingId, fields!, file);
+      });
       return reply.status(201).send({ document });
     });
 
@@ -93,8 +126,8 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
 
     app.post('/documents/:documentId/versions', { schema: { params: DocumentParams, response: { 201: DocumentEnvelope } } }, async (request, reply) => {
       if (!request.isMultipart()) throw new AppError(415, 'unsupportedMediaType');
-      const { file } = await readUpload(request, false);
-      return reply.status(201).send({ document: await service.addVersion(me(request), request.params.documentId, file) });
+      const document = await receiving(async () => service.addVersion(me(request), request.params.documentId, (await readUpload(request, false)).file));
+      return reply.status(201).send({ document });
     });
 
     const serve = (purpose: 'view' | 'download') => async (request: FastifyRequest<{ Params: { documentId: string; version: number } }>, reply: FastifyReply) => {

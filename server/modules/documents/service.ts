@@ -24,6 +24,7 @@ import {
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db, Executor } from '../../db/client.ts';
 import { documentPages, documentReaders, documentRevocations, documents, documentVersions } from '../../db/schema/documents.ts';
+import { violatedForeignKey } from '../../db/errors.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
 import { assertCanEdit, type MeetingAccess, type MeetingService } from '../meetings/index.ts';
@@ -329,9 +330,13 @@ export class DocumentService {
   async revoke(user: SessionUser, documentId: string, userId: string): Promise<void> {
     const { doc, access } = await this.#readable(user, documentId);
     assertCanEdit(access);
-    await this.#meetings.changeMeeting(doc.meetingId, 'documents', (tx) =>
-      tx.insert(documentRevocations).values({ documentId, userId, revokedBy: user.id }).onConflictDoNothing(),
-    );
+    await this.#meetings
+      .changeMeeting(doc.meetingId, 'documents', (tx) => tx.insert(documentRevocations).values({ documentId, userId, revokedBy: user.id }).onConflictDoNothing())
+      .catch((error: unknown) => {
+        // An id that names nobody: the caller's mistake, not the server's.
+        if (violatedForeignKey(error)) throw new AppError(400, 'userNotFound', { field: 'userId' });
+        throw error;
+      });
   }
 
   async restore(user: SessionUser, documentId: string, userId: string): Promise<void> {
