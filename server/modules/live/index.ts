@@ -20,6 +20,8 @@ export const liveModule = defineModule<LiveDeps, LiveService>({
     // Changes other modules made to the meeting (its own actions announce themselves as live.updated).
     events.on('meeting.changed', (change) => live.meetingChanged(change));
     events.on('live.updated', (message) => io.to(rooms.meeting(message.meetingId)).emit('live:update', message));
+    // Someone removed from a meeting stops following it on every device, on every process.
+    events.on('meeting.participantRemoved', ({ meetingId, userId }) => io.in(rooms.user(userId)).socketsLeave(rooms.meeting(meetingId)));
   },
 });
 

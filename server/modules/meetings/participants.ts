@@ -104,14 +104,16 @@ export class MeetingParticipants {
     return (await this.list(user, meetingId)).find((p) => p.id === participantId)!;
   }
 
-  async remove(user: SessionUser, meetingId: string, participantId: string): Promise<void> {
+  /** Removes a participant; answers whose place it was. */
+  async remove(user: SessionUser, meetingId: string, participantId: string): Promise<string> {
     assertCanEdit(await loadAccess(this.#db, meetingId, user));
     const removed = await this.#change(meetingId, 'participants', (tx) =>
       tx
         .delete(meetingParticipants)
         .where(and(eq(meetingParticipants.id, participantId), eq(meetingParticipants.meetingId, meetingId)))
-        .returning({ id: meetingParticipants.id }),
+        .returning({ userId: meetingParticipants.userId }),
     );
-    if (removed.length === 0) throw new AppError(404, 'participantNotFound');
+    if (removed[0] === undefined) throw new AppError(404, 'participantNotFound');
+    return removed[0].userId;
   }
 }

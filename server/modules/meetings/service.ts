@@ -302,8 +302,10 @@ export class MeetingService {
     return this.#participants.update(user, meetingId, participantId, input);
   }
 
-  removeParticipant(user: SessionUser, meetingId: string, participantId: string): Promise<void> {
-    return this.#participants.remove(user, meetingId, participantId);
+  async removeParticipant(user: SessionUser, meetingId: string, participantId: string): Promise<void> {
+    const userId = await this.#participants.remove(user, meetingId, participantId);
+    // Their open sockets stop following the meeting at once (see the live module).
+    this.#events.emit('meeting.participantRemoved', { meetingId, userId });
   }
 
   // — agenda —

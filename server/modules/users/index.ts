@@ -10,7 +10,7 @@ import { UserService } from './service.ts';
 
 export const usersModule = defineModule<{ auth: AuthService }, UserService>({
   name: 'users',
-  create: ({ db }, { auth }) => new UserService(db, auth),
+  create: ({ db, events }, { auth }) => new UserService(db, auth, events),
   routes: (service) => userRoutes(service),
 });
 

@@ -10,6 +10,7 @@ import { violatedUniqueIndex } from '../../db/errors.ts';
 import { containsFolded } from '../../db/search.ts';
 import { units, users } from '../../db/schema/identity.ts';
 import { AppError } from '../../errors.ts';
+import type { DomainEvents } from '../../events.ts';
 import type { AuthService } from '../auth/service.ts';
 import { normalizeUsername } from '../auth/service.ts';
 import { hashPassword } from '../auth/passwords.ts';
@@ -47,9 +48,13 @@ export class UserService {
   readonly #db: Db;
   readonly #auth: AuthService;
 
-  constructor(db: Db, auth: AuthService) {
+  readonly #events: DomainEvents | undefined;
+
+  /** `events`: where a change of role, unit or name is announced (the open sockets follow it); none when seeding. */
+  constructor(db: Db, auth: AuthService, events?: DomainEvents) {
     this.#db = db;
     this.#auth = auth;
+    this.#events = events;
   }
 
   async list(query: UserListQuery): Promise<{ users: UserDto[]; total: number }> {
@@ -144,6 +149,7 @@ export class UserService {
     const [row] = await this.#db.update(users).set(changes).where(eq(users.id, id)).returning();
     if (row === undefined) throw new AppError(404, 'userNotFound');
     if (input.active === false) await this.#auth.revokeAll(id, 'deactivated');
+    else this.#events?.emit('user.changed', { userId: id });
     return toDto(row);
   }
 
