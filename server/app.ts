@@ -29,6 +29,7 @@ import { authGatePlugin } from './plugins/auth-gate.ts';
 import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
 import { originCheckPlugin } from './plugins/origin-check.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { responseCheckPlugin } from './plugins/response-check.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { boundedValidatorCompiler } from './plugins/validator-compiler.ts';
@@ -43,6 +44,8 @@ export type BuildOptions = {
   logger?: FastifyServerOptions['logger'];
   /** serve the built web app (off in API-only tests) */
   web?: boolean;
+  /** fail any success answer its route's response schema does not describe exactly (tests; see plugins/response-check.ts) */
+  checkResponses?: boolean;
 };
 
 async function loadModules(loader: ModuleLoader, database: Database) {
@@ -64,8 +67,12 @@ async function loadModules(loader: ModuleLoader, database: Database) {
 /** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */
 export type LoadedModules = Awaited<ReturnType<typeof loadModules>>;
 
-/** A route's method, URL pattern and request schemas. */
-export type CatalogRoute = { method: string; url: string; schema: { body?: TSchema; querystring?: TSchema; params?: TSchema } | undefined };
+/** A route's method, URL pattern, request schemas and response schemas by status. */
+export type CatalogRoute = {
+  method: string;
+  url: string;
+  schema: { body?: TSchema; querystring?: TSchema; params?: TSchema; response?: Record<string, TSchema> } | undefined;
+};
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -95,6 +102,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(securityHeadersPlugin);
   await app.register(cookie);
   await app.register(errorsPlugin);
+  if (options.checkResponses === true) await app.register(responseCheckPlugin);
 
   const sockets = await createSocketServer(app);
   const events = new DomainEvents();

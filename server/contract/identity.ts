@@ -137,3 +137,18 @@ export const SessionUser = Type.Object({
   locale: oneOf(LOCALES),
 });
 export type SessionUser = Static<typeof SessionUser>;
+
+// — what the routes answer (their response schemas; the web client's envelope types) —
+
+/** Who is logged in, and until when the session lasts unless used (an ISO instant). */
+export const SessionInfo = Type.Object({ user: SessionUser, expiresAt: Type.String() });
+export type SessionInfo = Static<typeof SessionInfo>;
+export const UnitEnvelope = Type.Object({ unit: UnitDto });
+export type UnitEnvelope = Static<typeof UnitEnvelope>;
+export const UnitListEnvelope = Type.Object({ units: Type.Array(UnitDto) });
+export type UnitListEnvelope = Static<typeof UnitListEnvelope>;
+export const UserEnvelope = Type.Object({ user: UserDto });
+export type UserEnvelope = Static<typeof UserEnvelope>;
+/** A page of the users list, and how many match in all. */
+export const UserPage = Type.Object({ users: Type.Array(UserDto), total: Type.Integer() });
+export type UserPage = Static<typeof UserPage>;

@@ -181,3 +181,23 @@ export type AgendaItemDto = Static<typeof AgendaItemDto>;
 export const MeetingParams = Type.Object({ meetingId: Uuid }, { additionalProperties: false });
 export const MeetingItemParams = Type.Object({ meetingId: Uuid, itemId: Uuid }, { additionalProperties: false });
 export const MeetingParticipantParams = Type.Object({ meetingId: Uuid, participantId: Uuid }, { additionalProperties: false });
+
+// — what the routes answer (their response schemas; the web client's envelope types) —
+
+/** A page of the meetings list, and how many match in all. */
+export const MeetingPage = Type.Object({ meetings: Type.Array(MeetingDto), total: Type.Integer() });
+export type MeetingPage = Static<typeof MeetingPage>;
+export const MeetingEnvelope = Type.Object({ meeting: MeetingDto });
+export type MeetingEnvelope = Static<typeof MeetingEnvelope>;
+export const ParticipantListEnvelope = Type.Object({ participants: Type.Array(ParticipantDto) });
+export type ParticipantListEnvelope = Static<typeof ParticipantListEnvelope>;
+export const ParticipantEnvelope = Type.Object({ participant: ParticipantDto });
+export type ParticipantEnvelope = Static<typeof ParticipantEnvelope>;
+/** The agenda in order, and the minutes it plans in all. */
+export const Agenda = Type.Object({ items: Type.Array(AgendaItemDto), totalMinutes: Type.Integer() });
+export type Agenda = Static<typeof Agenda>;
+export const AgendaItemEnvelope = Type.Object({ item: AgendaItemDto });
+export type AgendaItemEnvelope = Static<typeof AgendaItemEnvelope>;
+/** The agenda in its new order (after a reorder). */
+export const AgendaItemsEnvelope = Type.Object({ items: Type.Array(AgendaItemDto) });
+export type AgendaItemsEnvelope = Static<typeof AgendaItemsEnvelope>;

@@ -1,6 +1,6 @@
 /** Shapes of polls (biểu quyết) and elections (bầu cử), shared by routes, sockets, web and tests. */
 import Type, { type Static } from 'typebox';
-import { Nullable, Uuid, VisibleText } from './common.ts';
+import { FileBody, Nullable, Uuid, VisibleText } from './common.ts';
 
 export const MOTION_OPTIONS = ['yes', 'no', 'abstain'] as const;
 export type MotionOption = (typeof MOTION_OPTIONS)[number];
@@ -53,53 +53,93 @@ export const CastBallot = Type.Object(
 export type CastBallot = Static<typeof CastBallot>;
 export type CastReceipt = { receipt: string; alreadyCast: boolean };
 
-export type OptionResult = { key: string; label: string; votes: number; percent: number; passed: boolean | null };
-export type PollResult = {
-  source: 'electronic' | 'paper';
-  base: number;
-  baseLabel: 'all_members' | 'present';
-  required: number;
-  eligible: number;
-  ballotsIssued: number;
-  ballotsReturned: number;
-  ballotsValid: number;
-  ballotsInvalid: number;
-  turnoutPercent: number;
-  options: OptionResult[];
-  /** motions: whether "yes" reached the threshold; elections: null (see each candidate) */
-  passed: boolean | null;
-};
+const Fraction = Type.Object({ numerator: Type.Integer(), denominator: Type.Integer() });
 
-export type PollDto = {
-  id: string;
-  meetingId: string;
-  agendaItemId: string | null;
-  kind: 'motion' | 'election';
-  title: string;
-  secret: boolean;
-  eligibility: 'present' | 'all_members';
-  allowProxy: boolean;
-  allowChange: boolean;
-  threshold: PollThreshold;
-  custom: { numerator: number; denominator: number } | null;
-  candidates: { id: string; name: string }[];
-  maxChoices: number | null;
-  status: 'draft' | 'open' | 'closed' | 'published' | 'cancelled';
-  turnout: { eligible: number; cast: number; notVoted: { userId: string; fullName: string }[] | null };
-  result: PollResult | null;
+export const OptionResult = Type.Object({
+  /** yes/no/abstain, or the candidate's id */
+  key: Type.String(),
+  label: Type.String(),
+  votes: Type.Integer(),
+  percent: Type.Number(),
+  passed: Nullable(Type.Boolean()),
+});
+export type OptionResult = Static<typeof OptionResult>;
+
+export const PollResult = Type.Object({
+  source: Type.Enum(['electronic', 'paper'] as const),
+  base: Type.Integer(),
+  baseLabel: Type.Enum(['all_members', 'present'] as const),
+  required: Type.Integer(),
+  eligible: Type.Integer(),
+  ballotsIssued: Type.Integer(),
+  ballotsReturned: Type.Integer(),
+  ballotsValid: Type.Integer(),
+  ballotsInvalid: Type.Integer(),
+  turnoutPercent: Type.Number(),
+  options: Type.Array(OptionResult),
+  /** motions: whether "yes" reached the threshold; elections: null (see each candidate) */
+  passed: Nullable(Type.Boolean()),
+});
+export type PollResult = Static<typeof PollResult>;
+
+export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'published', 'cancelled', 'paper-counts'] as const;
+export const PollHistoryEntry = Type.Object({ action: Type.String(), byName: Type.String(), at: Type.String(), reason: Nullable(Type.String()) });
+export type PollHistoryEntry = Static<typeof PollHistoryEntry>;
+
+/** `voterUserId` is the viewer's own id for their own ballot, the delegate's id for a proxy ballot. */
+export const MyBallot = Type.Object({ voterUserId: Uuid, fullName: Type.String(), proxy: Type.Boolean(), voted: Type.Boolean() });
+export type MyBallot = Static<typeof MyBallot>;
+
+export const PollDto = Type.Object({
+  id: Uuid,
+  meetingId: Uuid,
+  agendaItemId: Nullable(Uuid),
+  kind: Type.Enum(['motion', 'election'] as const),
+  title: Type.String(),
+  secret: Type.Boolean(),
+  eligibility: Type.Enum(['present', 'all_members'] as const),
+  allowProxy: Type.Boolean(),
+  allowChange: Type.Boolean(),
+  threshold: Type.Enum(POLL_THRESHOLDS),
+  custom: Nullable(Fraction),
+  candidates: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+  maxChoices: Nullable(Type.Integer()),
+  status: Type.Enum(['draft', 'open', 'closed', 'published', 'cancelled'] as const),
+  turnout: Type.Object({
+    eligible: Type.Integer(),
+    cast: Type.Integer(),
+    /** who has not voted yet: public open polls, for those running the meeting only */
+    notVoted: Nullable(Type.Array(Type.Object({ userId: Uuid, fullName: Type.String() }))),
+  }),
+  result: Nullable(PollResult),
   /** The poll's lifecycle (created, opened, quorum-overridden, closed, published, cancelled, paper-counts), oldest first; never about voters. */
-  history: PollHistoryEntry[];
+  history: Type.Array(PollHistoryEntry),
   /**
    * The ballots the viewer may cast: their own when eligible, and one per
    * absent delegate they hold the proxy of (when the poll allows proxies).
    * Empty for drafts, for displays and for people who may not vote.
    */
-  mine: MyBallot[];
-};
+  mine: Type.Array(MyBallot),
+});
+export type PollDto = Static<typeof PollDto>;
 
-export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'published', 'cancelled', 'paper-counts'] as const;
-export type PollHistoryEntry = { action: string; byName: string; at: string; reason: string | null };
-/** `voterUserId` is the viewer's own id for their own ballot, the delegate's id for a proxy ballot. */
-export type MyBallot = { voterUserId: string; fullName: string; proxy: boolean; voted: boolean };
+/** A ballot as published after the count: its receipt and choice, no voter. */
+export const PublishedBallot = Type.Object({ receipt: Type.String(), choice: Type.Union([Type.String(), Type.Array(Type.String())]) });
+export type PublishedBallot = Static<typeof PublishedBallot>;
 
-export type PublishedBallot = { receipt: string; choice: string | string[] };
+/** How one person voted in a public poll (published with its result). */
+export const PublicVote = Type.Object({ fullName: Type.String(), choice: Type.Union([Type.Enum(MOTION_OPTIONS), Type.Array(Type.String())]) });
+export type PublicVote = Static<typeof PublicVote>;
+
+// — what the routes answer (their response schemas; the web client's envelope types) —
+
+export const PollEnvelope = Type.Object({ poll: PollDto });
+export type PollEnvelope = Static<typeof PollEnvelope>;
+export const PollListEnvelope = Type.Object({ polls: Type.Array(PollDto) });
+export type PollListEnvelope = Static<typeof PollListEnvelope>;
+export const PublishedBallotsEnvelope = Type.Object({ ballots: Type.Array(PublishedBallot) });
+export type PublishedBallotsEnvelope = Static<typeof PublishedBallotsEnvelope>;
+export const PublicVotesEnvelope = Type.Object({ votes: Type.Array(PublicVote) });
+export type PublicVotesEnvelope = Static<typeof PublicVotesEnvelope>;
+/** The result as a spreadsheet (UTF-8 CSV with a byte order mark). */
+export const ResultCsv = FileBody('text/csv');

@@ -40,7 +40,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     },
   });
   const { database } = await prepareDatabase(config);
-  const app = await buildApp({ config, database, logger: { level: config.logLevel, stream }, web: options.web ?? false });
+  const app = await buildApp({ config, database, logger: { level: config.logLevel, stream }, web: options.web ?? false, checkResponses: true });
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('server did not bind a TCP port');

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LoginBody } from '../../contract/identity.ts';
+import { NoContent } from '../../contract/common.ts';
+import { LoginBody, SessionInfo } from '../../contract/identity.ts';
 import type { AuthService } from './service.ts';
 import { clearSessionCookie, requireUser, setSessionCookie } from '../../plugins/session.ts';
 
 export const authRoutes = (auth: AuthService): FastifyPluginAsyncTypebox => async (app) => {
-  app.post('/auth/login', { schema: { body: LoginBody } }, async (request, reply) => {
+  app.post('/auth/login', { schema: { body: LoginBody, response: { 200: SessionInfo } } }, async (request, reply) => {
     const result = await auth.login({
       username: request.body.username,
       password: request.body.password,
@@ -16,19 +17,19 @@ export const authRoutes = (auth: AuthService): FastifyPluginAsyncTypebox => asyn
     return { user: result.user, expiresAt: result.expiresAt.toISOString() };
   });
 
-  app.get('/auth/me', { preHandler: requireUser }, async (request) => {
+  app.get('/auth/me', { preHandler: requireUser, schema: { response: { 200: SessionInfo } } }, async (request) => {
     const session = request.session!;
     return { user: session.user, expiresAt: session.expiresAt.toISOString() };
   });
 
-  app.post('/auth/logout', { preHandler: requireUser }, async (request, reply) => {
+  app.post('/auth/logout', { preHandler: requireUser, schema: { response: { 204: NoContent } } }, async (request, reply) => {
     const session = request.session!;
     await auth.logout(session.id, session.user.id);
     clearSessionCookie(app, reply);
     return reply.status(204).send();
   });
 
-  app.post('/auth/logout-everywhere', { preHandler: requireUser }, async (request, reply) => {
+  app.post('/auth/logout-everywhere', { preHandler: requireUser, schema: { response: { 204: NoContent } } }, async (request, reply) => {
     await auth.revokeAll(request.session!.user.id, 'logout-everywhere');
     clearSessionCookie(app, reply);
     return reply.status(204).send();

@@ -19,6 +19,7 @@ import {
   PresentationFileQuery,
 } from '../../contract/display.ts';
 import { MeetingParams } from '../../contract/meetings.ts';
+import { PollListEnvelope } from '../../contract/votes.ts';
 import { AppError } from '../../errors.ts';
 import { sendFile } from '../../lib/http/send-file.ts';
 import { requireUser } from '../../plugins/session.ts';
@@ -53,7 +54,7 @@ export function displayRoutes({ screens, service }: DisplayModule): FastifyPlugi
       return reply.header('cache-control', 'no-store').send({ state: await screens.state(display) });
     });
 
-    app.get('/display/polls', async (request, reply) => {
+    app.get('/display/polls', { schema: { response: { 200: PollListEnvelope } } }, async (request, reply) => {
       const display = await screens.require(deviceToken(request));
       return reply.header('cache-control', 'no-store').send({ polls: await screens.polls(display) });
     });

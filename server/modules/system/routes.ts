@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Health } from '../../contract/system.ts';
 import type { Database } from '../../db/client.ts';
 import { APP_VERSION } from '../../version.ts';
 
@@ -6,7 +7,7 @@ const startedAt = Date.now();
 
 /** Health for load balancers and `npm start`: is the database answering, which version runs. */
 export const systemRoutes = (database: Database): FastifyPluginAsyncTypebox => async (app) => {
-  app.get('/health', async (_request, reply) => {
+  app.get('/health', { schema: { response: { 200: Health, 503: Health } } }, async (_request, reply) => {
     const began = performance.now();
     let databaseOk = true;
     try {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams, UnitCreate, UnitUpdate } from '../../contract/identity.ts';
+import { IdParams, UnitCreate, UnitEnvelope, UnitListEnvelope, UnitUpdate } from '../../contract/identity.ts';
 import { requireRole } from '../../plugins/session.ts';
 import type { UnitService } from './service.ts';
 
@@ -8,19 +8,19 @@ export const unitRoutes = (service: UnitService): FastifyPluginAsyncTypebox => a
   const readers = requireRole('admin', 'secretary');
   const admins = requireRole('admin');
 
-  app.get('/units', { preHandler: readers }, async () => ({ units: await service.list() }));
+  app.get('/units', { preHandler: readers, schema: { response: { 200: UnitListEnvelope } } }, async () => ({ units: await service.list() }));
 
-  app.get('/units/:id', { preHandler: readers, schema: { params: IdParams } }, async (request) => ({
+  app.get('/units/:id', { preHandler: readers, schema: { params: IdParams, response: { 200: UnitEnvelope } } }, async (request) => ({
     unit: await service.get(request.params.id),
   }));
 
-  app.post('/units', { preHandler: admins, schema: { body: UnitCreate } }, async (request, reply) => {
+  app.post('/units', { preHandler: admins, schema: { body: UnitCreate, response: { 201: UnitEnvelope } } }, async (request, reply) => {
     const unit = await service.create(request.body);
     request.log.info({ unitId: unit.id, by: request.session!.user.id }, 'unit created');
     return reply.status(201).send({ unit });
   });
 
-  app.patch('/units/:id', { preHandler: admins, schema: { params: IdParams, body: UnitUpdate } }, async (request) => {
+  app.patch('/units/:id', { preHandler: admins, schema: { params: IdParams, body: UnitUpdate, response: { 200: UnitEnvelope } } }, async (request) => {
     const unit = await service.update(request.params.id, request.body);
     request.log.info({ unitId: unit.id, by: request.session!.user.id }, 'unit updated');
     return { unit };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams, PasswordReset, UserCreate, UserListQuery, UserUpdate } from '../../contract/identity.ts';
+import { NoContent } from '../../contract/common.ts';
+import { IdParams, PasswordReset, UserCreate, UserEnvelope, UserListQuery, UserPage, UserUpdate } from '../../contract/identity.ts';
 import { requireRole } from '../../plugins/session.ts';
 import type { UserService } from './service.ts';
 
@@ -8,25 +9,25 @@ export const userRoutes = (service: UserService): FastifyPluginAsyncTypebox => a
   const readers = requireRole('admin', 'secretary');
   const admins = requireRole('admin');
 
-  app.get('/users', { preHandler: readers, schema: { querystring: UserListQuery } }, async (request) => service.list(request.query));
+  app.get('/users', { preHandler: readers, schema: { querystring: UserListQuery, response: { 200: UserPage } } }, async (request) => service.list(request.query));
 
-  app.get('/users/:id', { preHandler: readers, schema: { params: IdParams } }, async (request) => ({
+  app.get('/users/:id', { preHandler: readers, schema: { params: IdParams, response: { 200: UserEnvelope } } }, async (request) => ({
     user: await service.get(request.params.id),
   }));
 
-  app.post('/users', { preHandler: admins, schema: { body: UserCreate } }, async (request, reply) => {
+  app.post('/users', { preHandler: admins, schema: { body: UserCreate, response: { 201: UserEnvelope } } }, async (request, reply) => {
     const user = await service.create(request.body);
     request.log.info({ userId: user.id, by: request.session!.user.id }, 'user created');
     return reply.status(201).send({ user });
   });
 
-  app.patch('/users/:id', { preHandler: admins, schema: { params: IdParams, body: UserUpdate } }, async (request) => {
+  app.patch('/users/:id', { preHandler: admins, schema: { params: IdParams, body: UserUpdate, response: { 200: UserEnvelope } } }, async (request) => {
     const user = await service.update(request.params.id, request.body, request.session!.user.id);
     request.log.info({ userId: user.id, by: request.session!.user.id, fields: Object.keys(request.body) }, 'user updated');
     return { user };
   });
 
-  app.post('/users/:id/password', { preHandler: admins, schema: { params: IdParams, body: PasswordReset } }, async (request, reply) => {
+  app.post('/users/:id/password', { preHandler: admins, schema: { params: IdParams, body: PasswordReset, response: { 204: NoContent } } }, async (request, reply) => {
     await service.resetPassword(request.params.id, request.body.password);
     request.log.info({ userId: request.params.id, by: request.session!.user.id }, 'password reset');
     return reply.status(204).send();
