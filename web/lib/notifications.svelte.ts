@@ -5,7 +5,7 @@
  */
 import type { NotificationDto } from '$contract/documents.ts';
 import { errorMessage } from '$lib/api/client.ts';
-import { notificationsApi } from '$lib/api/documents.ts';
+import { notificationsApi } from '$lib/api/notifications.ts';
 import type { AppSocket } from '$lib/realtime/client.svelte.ts';
 
 const LIMIT = 30;

@@ -1,6 +1,6 @@
 /**
  * Typed calls of the documents API (list, versions, upload with progress,
- * file addresses, search) and of notifications. Uploads go through
+ * file addresses, search). Uploads go through
  * XMLHttpRequest because fetch reports no upload progress.
  */
 import type {
@@ -11,7 +11,6 @@ import type {
   DocumentUploadFields,
   DocumentVersionDto,
   DocumentVersionsEnvelope,
-  NotificationDto,
   SearchEnvelope,
   SearchHit,
   SearchQuery,
@@ -112,11 +111,4 @@ export const uploadsApi = {
 export const searchApi = {
   search: async (query: SearchQuery, signal?: AbortSignal): Promise<SearchHit[]> =>
     (await api.get<SearchEnvelope>('/search', { query, ...(signal ? { signal } : {}) })).hits,
-};
-
-export type NotificationList = { notifications: NotificationDto[]; unread: number };
-
-export const notificationsApi = {
-  list: (limit = 30) => api.get<NotificationList>('/notifications', { query: { limit } }),
-  markRead: (ids?: string[]) => api.post<{ marked: number }>('/notifications/read', ids === undefined ? {} : { ids }),
 };

@@ -14,7 +14,7 @@ import type {
   PairingDto,
   PairingEnvelope,
 } from '$contract/display.ts';
-import type { PollDto } from '$contract/votes.ts';
+import type { PollDto, PollListEnvelope } from '$contract/votes.ts';
 import { api, apiUrl, isApiError } from '$lib/api/client.ts';
 
 const wall = { on401: 'throw' } as const;
@@ -32,7 +32,7 @@ export const wallApi = {
   },
   /** A code to show (and, for a new screen, its device cookie). */
   requestPairing: async (): Promise<PairingDto> => (await api.post<PairingEnvelope>('/display/pairings', {}, wall)).pairing,
-  polls: async (): Promise<PollDto[]> => (await api.get<{ polls: PollDto[] }>('/display/polls', wall)).polls,
+  polls: async (): Promise<PollDto[]> => (await api.get<PollListEnvelope>('/display/polls', wall)).polls,
   /** The presented PDF; the address names the version so pdf.js reopens when it changes. */
   presentationUrl: (documentId: string, version: number): string => apiUrl('/display/presentation/file', { document: documentId, version }),
 };
