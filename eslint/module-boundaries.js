@@ -36,6 +36,11 @@ function forbiddenFor(module) {
       group: foreign.flatMap((file) => [`**/db/schema/${file}.ts`, `**/db/schema/${file}`]),
       message: 'Another module owns this table: ask its service (a read API) instead of querying it (see server/README.md).',
     },
+    {
+      // a sibling module's files other than its entry (imports between modules are relative: '../auth/passwords.ts')
+      group: MODULES.filter((other) => other !== module).flatMap((other) => [`../${other}/*`, `!../${other}/index.ts`]),
+      message: "Another module's inside: import its index.ts, and take what you use of it as a dependency in create() (see server/README.md).",
+    },
   ];
 }
 

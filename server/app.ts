@@ -52,7 +52,7 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const system = await loader.load(systemModule, { database });
   const auth = await loader.load(authModule, {});
   const units = await loader.load(unitsModule, {});
-  const users = await loader.load(usersModule, { auth: auth.service });
+  const users = await loader.load(usersModule, { auth: auth.credentials });
   const notifications = await loader.load(notificationsModule, {});
   const meetings = await loader.load(meetingsModule, { users, units });
   const documents = await loader.load(documentsModule, { meetings, notifications });

@@ -31,6 +31,15 @@ describe('module boundaries', () => {
     }
   });
 
+  it("a module reaching into another module's files (not its index.ts) fails lint as an error", async () => {
+    const found = await problems('server/modules/users/service.ts', "import { hashPassword } from '../auth/passwords.ts';\nexport const t = hashPassword;\n");
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 2 });
+    expect(found[0]!.message).toMatch(/Another module's inside/);
+    expect(await problems('server/modules/users/service.ts', "import type { Credentials } from '../auth/index.ts';\nexport type T = Credentials;\n")).toEqual([]);
+    expect(await problems('server/modules/users/service.ts', "import { userRoutes } from './routes.ts';\nexport const t = userRoutes;\n")).toEqual([]);
+  });
+
   it("a module's own tables, and the identity context's shared tables, are allowed", async () => {
     expect(await problems('server/modules/votes/service.ts', "import { polls } from '../../db/schema/votes.ts';\nexport const t = polls;\n")).toEqual([]);
     expect(await problems('server/modules/auth/service.ts', "import { users } from '../../db/schema/identity.ts';\nexport const t = users;\n")).toEqual([]);

@@ -20,6 +20,7 @@ import { DocumentService } from '../../modules/documents/service.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../modules/documents/text-pdf.ts';
 import { MeetingService } from '../../modules/meetings/service.ts';
 import { NotificationService } from '../../modules/notifications/service.ts';
+import { credentialsOf } from '../../modules/auth/index.ts';
 import { AuthService, toSessionUser } from '../../modules/auth/service.ts';
 import { UnitService } from '../../modules/units/service.ts';
 import { UserService } from '../../modules/users/service.ts';
@@ -57,7 +58,7 @@ export async function seedDemoMeeting(db: Db, dataDir: string, log: FastifyBaseL
   const events = new DomainEvents();
   // The seed never logs anybody in: the auth service is there because the users service needs one.
   const auth = new AuthService(db, events, { sessionLifetimeMs: 0, throttle: { perAccount: 0, perAddress: 0, windowMs: 0 } });
-  const meetingService = new MeetingService(db, events, { users: new UserService(db, auth), units: new UnitService(db) });
+  const meetingService = new MeetingService(db, events, { users: new UserService(db, credentialsOf(auth)), units: new UnitService(db) });
   const notificationService = new NotificationService(db, events);
   subscribeNotifications(events, notificationService, log);
   const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log, events });

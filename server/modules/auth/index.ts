@@ -11,15 +11,33 @@ import { rooms } from '../../contract/realtime.ts';
 import { AppError } from '../../errors.ts';
 import { defineModule } from '../module.ts';
 import { authRoutes } from './routes.ts';
+import { hashPassword } from './passwords.ts';
 import { followUserChanges, watchExpiry } from './socket-freshness.ts';
-import { AuthService } from './service.ts';
+import { AuthService, normalizeUsername } from './service.ts';
 import { LoginThrottle, type ThrottleLimits } from './throttle.ts';
 
 const PURGE_INTERVAL_MS = 60 * 60_000;
 const Empty = Type.Object({}, { additionalProperties: false });
 
+/**
+ * What the users module needs of auth to keep accounts: the form a username
+ * is stored (and looked up at login) in, how a password is stored, and ending
+ * every session of a person (deactivated, password reset).
+ */
+export type Credentials = {
+  normalizeUsername(username: string): string;
+  hashPassword(password: string): Promise<string>;
+  revokeAll: AuthService['revokeAll'];
+};
+
+/** The credentials API over an auth service (the module's own, or the seed's). */
+export function credentialsOf(service: AuthService): Credentials {
+  return { normalizeUsername, hashPassword, revokeAll: (userId, reason) => service.revokeAll(userId, reason) };
+}
+
 export type AuthModule = {
   service: AuthService;
+  credentials: Credentials;
   log: FastifyBaseLogger;
   stopPurging(): void;
   /** A failure throttle on the login throttle's table, with limits (and keys) of the caller's own: other modules' guesses (display codes) are counted the same way. */
@@ -41,7 +59,13 @@ export const authModule = defineModule<Record<string, never>, AuthModule>({
       service.purgeExpired().catch((error: unknown) => log.warn({ err: error }, 'purging expired sessions failed'));
     }, PURGE_INTERVAL_MS);
     timer.unref();
-    return { service, log, stopPurging: () => clearInterval(timer), throttle: (limits) => new LoginThrottle(db, limits) };
+    return {
+      service,
+      credentials: credentialsOf(service),
+      log,
+      stopPurging: () => clearInterval(timer),
+      throttle: (limits) => new LoginThrottle(db, limits),
+    };
   },
   routes: ({ service }) => authRoutes(service),
   sockets: ({ service }) => ({

@@ -16,7 +16,8 @@ import { assertCanEdit, loadAccess } from './access.ts';
 export type ParticipantRow = typeof meetingParticipants.$inferSelect;
 /** What the meetings module needs of the users module. */
 export type MeetingUsers = Pick<UserService, 'namesById'>;
-type Change = <T>(meetingId: string, change: string, work: (tx: Tx) => Promise<T>) => Promise<T>;
+/** MeetingService.changeMeeting: the one way participants and agenda change a meeting (one transaction, version bumped, announced). */
+export type ChangeMeeting = <T>(meetingId: string, change: string, work: (tx: Tx) => Promise<T>) => Promise<T>;
 
 /** Seats in the database's order (text ascending, no seat last), so a JS sort keeps the order SQL gave. */
 export function bySeat(a: string | null, b: string | null): number {
@@ -41,9 +42,9 @@ export function rosterOf(executor: Executor, meetingId: string): Promise<Partici
 export class MeetingParticipants {
   readonly #db: Db;
   readonly #users: MeetingUsers;
-  readonly #change: Change;
+  readonly #change: ChangeMeeting;
 
-  constructor(db: Db, users: MeetingUsers, change: Change) {
+  constructor(db: Db, users: MeetingUsers, change: ChangeMeeting) {
     this.#db = db;
     this.#users = users;
     this.#change = change;

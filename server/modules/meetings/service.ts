@@ -1,17 +1,21 @@
 /**
- * Meetings, participants and agenda. Every change runs in one transaction
- * that also bumps the meeting's version; the domain event goes out after the
- * commit, so nobody hears of a change that was rolled back.
+ * Meetings and their life (draft → published → in session → closed), and the
+ * module's one service: participants (participants.ts) and the agenda
+ * (agenda.ts) are kept by their own classes behind it. Every change runs in
+ * one transaction that also bumps the meeting's version; the domain event
+ * goes out after the commit, so nobody hears of a change that was rolled back.
  */
-import { and, asc, desc, eq, gte, ilike, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type {
+  Agenda,
   AgendaItemCreate,
   AgendaItemDto,
   AgendaItemUpdate,
   MeetingCreate,
   MeetingDto,
   MeetingListQuery,
+  MeetingPage,
   MeetingStatus,
   MeetingUpdate,
   ParticipantAdd,
@@ -22,12 +26,13 @@ import { DEFAULT_QUORUM } from '../../contract/meetings.ts';
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db, Executor, Tx } from '../../db/client.ts';
 import { containsFolded } from '../../db/search.ts';
-import { agendaItems, meetingParticipants, meetings } from '../../db/schema/meetings.ts';
+import { meetingParticipants, meetings } from '../../db/schema/meetings.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
 import type { UnitService } from '../units/index.ts';
 import { accessFor, assertCanEdit, isSecretariat, loadAccess, type MeetingAccess, type MeetingRow } from './access.ts';
-import { assertActiveUser, MeetingParticipants, rosterOf, type MeetingUsers, type ParticipantRow } from './participants.ts';
+import { agendaItemOf, agendaOf, MeetingAgenda, type AgendaItemRow } from './agenda.ts';
+import { MeetingParticipants, rosterOf, type MeetingUsers, type ParticipantRow } from './participants.ts';
 
 const TRANSITIONS: Record<MeetingStatus, MeetingStatus[]> = {
   draft: ['published'],
@@ -56,21 +61,8 @@ function toMeetingDto(access: MeetingAccess): MeetingDto {
   };
 }
 
-function toAgendaDto(row: typeof agendaItems.$inferSelect): AgendaItemDto {
-  return {
-    id: row.id,
-    position: row.position,
-    title: row.title,
-    presenterUserId: row.presenterUserId,
-    presenterName: row.presenterName,
-    plannedMinutes: row.plannedMinutes,
-    description: row.description,
-  };
-}
-
 export type { Tx } from '../../db/client.ts';
-
-export type AgendaItemRow = typeof agendaItems.$inferSelect;
+export type { AgendaItemRow } from './agenda.ts';
 /** What the meetings module needs of the units module. */
 export type MeetingUnits = Pick<UnitService, 'byIds'>;
 
@@ -80,16 +72,17 @@ export type MeetingHeadline = { id: string; title: string; unitName: string; sta
 export class MeetingService {
   readonly #db: Db;
   readonly #events: DomainEvents;
-  readonly #users: MeetingUsers;
   readonly #units: MeetingUnits;
   readonly #participants: MeetingParticipants;
+  readonly #agenda: MeetingAgenda;
 
   constructor(db: Db, events: DomainEvents, deps: { users: MeetingUsers; units: MeetingUnits }) {
     this.#db = db;
     this.#events = events;
-    this.#users = deps.users;
     this.#units = deps.units;
-    this.#participants = new MeetingParticipants(db, deps.users, (meetingId, change, work) => this.changeMeeting(meetingId, change, work));
+    const change = <T>(meetingId: string, what: string, work: (tx: Tx) => Promise<T>) => this.changeMeeting(meetingId, what, work);
+    this.#participants = new MeetingParticipants(db, deps.users, change);
+    this.#agenda = new MeetingAgenda(db, deps.users, change);
   }
 
   /**
@@ -151,20 +144,19 @@ export class MeetingService {
 
   /** The meeting's agenda in order. */
   agenda(meetingId: string, executor: Executor = this.#db): Promise<AgendaItemRow[]> {
-    return executor.select().from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).orderBy(asc(agendaItems.position));
+    return agendaOf(executor, meetingId);
   }
 
   /** One item of the meeting's agenda, or null when the meeting has no such item. */
-  async agendaItem(meetingId: string, itemId: string, executor: Executor = this.#db): Promise<AgendaItemRow | null> {
-    const [row] = await executor.select().from(agendaItems).where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId)));
-    return row ?? null;
+  agendaItem(meetingId: string, itemId: string, executor: Executor = this.#db): Promise<AgendaItemRow | null> {
+    return agendaItemOf(executor, meetingId, itemId);
   }
 
   async #assertUnit(unitId: string): Promise<void> {
     if (!(await this.#units.byIds([unitId])).has(unitId)) throw new AppError(400, 'unitNotFound', { field: 'organizerUnitId' });
   }
 
-  async list(user: SessionUser, query: MeetingListQuery): Promise<{ meetings: MeetingDto[]; total: number }> {
+  async list(user: SessionUser, query: MeetingListQuery): Promise<MeetingPage> {
     const filters: SQL[] = [];
     if (query.status !== undefined) filters.push(eq(meetings.status, query.status));
     if (query.unitId !== undefined) filters.push(eq(meetings.organizerUnitId, query.unitId));
@@ -310,95 +302,32 @@ export class MeetingService {
 
   // — agenda —
 
-  async listAgenda(user: SessionUser, meetingId: string): Promise<{ items: AgendaItemDto[]; totalMinutes: number }> {
-    await loadAccess(this.#db, meetingId, user);
-    const rows = await this.#db.select().from(agendaItems).where(eq(agendaItems.meetingId, meetingId)).orderBy(asc(agendaItems.position));
-    const items = rows.map(toAgendaDto);
-    return { items, totalMinutes: items.reduce((sum, item) => sum + item.plannedMinutes, 0) };
+  listAgenda(user: SessionUser, meetingId: string): Promise<Agenda> {
+    return this.#agenda.list(user, meetingId);
   }
 
-  async addAgendaItem(user: SessionUser, meetingId: string, input: AgendaItemCreate): Promise<AgendaItemDto> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    if (input.presenterUserId != null) await assertActiveUser(this.#users, input.presenterUserId, 'presenterUserId');
-    const row = await this.changeMeeting(meetingId, 'agenda', async (tx) => {
-      const [last] = await tx
-        .select({ max: sql<number>`coalesce(max(${agendaItems.position}), 0)::int` })
-        .from(agendaItems)
-        .where(eq(agendaItems.meetingId, meetingId));
-      const [created] = await tx
-        .insert(agendaItems)
-        .values({
-          meetingId,
-          position: (last?.max ?? 0) + 1,
-          title: input.title.trim(),
-          presenterUserId: input.presenterUserId ?? null,
-          presenterName: input.presenterName ?? null,
-          plannedMinutes: input.plannedMinutes,
-          description: input.description ?? null,
-        })
-        .returning();
-      return created!;
-    });
-    return toAgendaDto(row);
+  addAgendaItem(user: SessionUser, meetingId: string, input: AgendaItemCreate): Promise<AgendaItemDto> {
+    return this.#agenda.add(user, meetingId, input);
   }
 
-  async updateAgendaItem(user: SessionUser, meetingId: string, itemId: string, input: AgendaItemUpdate): Promise<AgendaItemDto> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    if (input.presenterUserId != null) await assertActiveUser(this.#users, input.presenterUserId, 'presenterUserId');
-    const changes: Partial<typeof agendaItems.$inferInsert> = {};
-    if (input.title !== undefined) changes.title = input.title.trim();
-    if (input.presenterUserId !== undefined) changes.presenterUserId = input.presenterUserId;
-    if (input.presenterName !== undefined) changes.presenterName = input.presenterName;
-    if (input.plannedMinutes !== undefined) changes.plannedMinutes = input.plannedMinutes;
-    if (input.description !== undefined) changes.description = input.description;
-    const [row] = await this.changeMeeting(meetingId, 'agenda', (tx) =>
-      tx
-        .update(agendaItems)
-        .set(changes)
-        .where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId)))
-        .returning(),
-    );
-    if (row === undefined) throw new AppError(404, 'agendaItemNotFound');
-    return toAgendaDto(row);
+  updateAgendaItem(user: SessionUser, meetingId: string, itemId: string, input: AgendaItemUpdate): Promise<AgendaItemDto> {
+    return this.#agenda.update(user, meetingId, itemId, input);
   }
 
-  async removeAgendaItem(user: SessionUser, meetingId: string, itemId: string): Promise<void> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    await this.changeMeeting(meetingId, 'agenda', async (tx) => {
-      const [removed] = await tx
-        .delete(agendaItems)
-        .where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId)))
-        .returning({ position: agendaItems.position });
-      if (removed === undefined) throw new AppError(404, 'agendaItemNotFound');
-      await tx
-        .update(agendaItems)
-        .set({ position: sql`${agendaItems.position} - 1` })
-        .where(and(eq(agendaItems.meetingId, meetingId), gte(agendaItems.position, removed.position), ne(agendaItems.id, itemId)));
-    });
+  removeAgendaItem(user: SessionUser, meetingId: string, itemId: string): Promise<void> {
+    return this.#agenda.remove(user, meetingId, itemId);
   }
 
   /** Sets the whole order at once (drag and drop or keyboard moves send the new list). */
-  async reorderAgenda(user: SessionUser, meetingId: string, itemIds: string[]): Promise<AgendaItemDto[]> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    await this.changeMeeting(meetingId, 'agenda', async (tx) => {
-      const current = await tx.select({ id: agendaItems.id }).from(agendaItems).where(eq(agendaItems.meetingId, meetingId));
-      const known = new Set(current.map((c) => c.id));
-      if (current.length !== itemIds.length || !itemIds.every((id) => known.has(id))) {
-        throw new AppError(400, 'agendaReorderMismatch', { field: 'itemIds' });
-      }
-      for (const [index, id] of itemIds.entries()) {
-        await tx.update(agendaItems).set({ position: index + 1 }).where(eq(agendaItems.id, id));
-      }
-    });
-    return (await this.listAgenda(user, meetingId)).items;
+  reorderAgenda(user: SessionUser, meetingId: string, itemIds: string[]): Promise<AgendaItemDto[]> {
+    return this.#agenda.reorder(user, meetingId, itemIds);
   }
 
   // read API for documents
 
   /** Whether this agenda item belongs to this meeting. */
   async hasAgendaItem(meetingId: string, itemId: string, executor: Db | Tx = this.#db): Promise<boolean> {
-    const [row] = await executor.select({ id: agendaItems.id }).from(agendaItems).where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId))).limit(1);
-    return row !== undefined;
+    return (await agendaItemOf(executor, meetingId, itemId)) !== null;
   }
 
   /** Every meeting this user takes part in, with their role and the meeting's status (what search may show them). */

@@ -3,12 +3,12 @@
  * users table (in the identity schema it shares with auth and units); other
  * modules ask it for names and units through UserService's read methods.
  */
-import type { AuthService } from '../auth/service.ts';
+import type { Credentials } from '../auth/index.ts';
 import { defineModule } from '../module.ts';
 import { userRoutes } from './routes.ts';
 import { UserService } from './service.ts';
 
-export const usersModule = defineModule<{ auth: AuthService }, UserService>({
+export const usersModule = defineModule<{ auth: Credentials }, UserService>({
   name: 'users',
   create: ({ db, events }, { auth }) => new UserService(db, auth, events),
   routes: (service) => userRoutes(service),

@@ -11,9 +11,7 @@ import { containsFolded } from '../../db/search.ts';
 import { units, users } from '../../db/schema/identity.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
-import type { AuthService } from '../auth/service.ts';
-import { normalizeUsername } from '../auth/service.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import type { Credentials } from '../auth/index.ts';
 
 function toDto(row: typeof users.$inferSelect): UserDto {
   return {
@@ -46,12 +44,12 @@ export function byName(a: string, b: string): number {
 
 export class UserService {
   readonly #db: Db;
-  readonly #auth: AuthService;
+  readonly #auth: Credentials;
 
   readonly #events: DomainEvents | undefined;
 
   /** `events`: where a change of role, unit or name is announced (the open sockets follow it); none when seeding. */
-  constructor(db: Db, auth: AuthService, events?: DomainEvents) {
+  constructor(db: Db, auth: Credentials, events?: DomainEvents) {
     this.#db = db;
     this.#auth = auth;
     this.#events = events;
@@ -109,7 +107,7 @@ export class UserService {
       const [row] = await this.#db
         .insert(users)
         .values({
-          username: normalizeUsername(input.username),
+          username: this.#auth.normalizeUsername(input.username),
           fullName,
           fullNameSearch: foldVietnamese(fullName),
           title: input.title ?? null,
@@ -117,7 +115,7 @@ export class UserService {
           phone: input.phone ?? null,
           unitId: input.unitId,
           role: input.role,
-          passwordHash: await hashPassword(input.password),
+          passwordHash: await this.#auth.hashPassword(input.password),
           locale: input.locale ?? 'vi',
         })
         .returning();
@@ -156,7 +154,7 @@ export class UserService {
   async resetPassword(id: string, password: string): Promise<void> {
     const [row] = await this.#db
       .update(users)
-      .set({ passwordHash: await hashPassword(password), updatedAt: new Date() })
+      .set({ passwordHash: await this.#auth.hashPassword(password), updatedAt: new Date() })
       .where(eq(users.id, id))
       .returning({ id: users.id });
     if (row === undefined) throw new AppError(404, 'userNotFound');
