@@ -7,8 +7,13 @@
  * the request), every route is held to what its schema says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UnitEnvelope, UnitListEnvelope } from '../../server/contract/identity.ts';
+import type { PollEnvelope, PublicVotesEnvelope } from '../../server/contract/votes.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { changeStatus, createMeeting, loggedIn, secretariat } from '../helpers/meetings.ts';
+import { socketOf } from '../helpers/people.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { act, type ClientSocket } from '../helpers/socket.ts';
 
 /** The catch-all routes that answer routeNotFound: no success to describe. */
 const NOT_FOUND_ROUTES = new Set(['/api/v1/*', '/api/*']);
@@ -16,12 +21,14 @@ const NOT_FOUND_ROUTES = new Set(['/api/v1/*', '/api/*']);
 describe('response schemas', () => {
   let db: TestDatabase;
   let server: TestServer;
+  const sockets: ClientSocket[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     server = await startTestServer(db);
   });
   afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
     await server?.close();
     await db?.drop();
   });
@@ -34,5 +41,45 @@ describe('response schemas', () => {
       .filter((route) => !Object.keys(route.schema?.response ?? {}).some((status) => /^2(\d\d|xx)$/.test(status)))
       .map((route) => `${route.method} ${route.url}`);
     expect(missing).toEqual([]);
+  });
+
+  // Routes no other test calls with success: their answers pass the response check here.
+  it('one unit, as the list shows it', async () => {
+    const { secretary } = await secretariat(server.url);
+    const [unit] = (await secretary.get<UnitListEnvelope>('/api/v1/units')).body.units;
+    const one = await secretary.get<UnitEnvelope>(`/api/v1/units/${unit!.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body.unit).toEqual(unit);
+  });
+
+  it('who voted how in a published public poll', async () => {
+    const { secretary, directory } = await secretariat(server.url);
+    const meeting = await createMeeting(secretary, directory, {
+      title: 'Họp thường kỳ tháng Mười Hai',
+      membershipTotal: 2,
+      members: [['bithu', 'chair'], ['phobithu', 'delegate']],
+    });
+    await changeStatus(secretary, meeting, 'published');
+    const chair = await loggedIn(server.url, 'bithu');
+    await changeStatus(chair, meeting, 'in_session');
+    const polls = `/api/v1/meetings/${meeting.id}/polls`;
+    const { poll } = (await chair.post<PollEnvelope>(polls, { kind: 'motion', title: 'Thông qua chương trình hội nghị', secret: false, eligibility: 'all_members' })).body;
+    expect((await chair.post(`${polls}/${poll.id}/open`, { quorumOverrideReason: 'Kiểm tra hệ thống trước giờ họp' })).status).toBe(200);
+    for (const [client, choice] of [[chair, 'yes'], [await loggedIn(server.url, 'phobithu'), 'no']] as const) {
+      const socket = await socketOf(server.url, client);
+      sockets.push(socket);
+      await act(socket, 'vote:cast', { meetingId: meeting.id, pollId: poll.id, idempotencyKey: `key-${choice}-${poll.id.slice(0, 8)}`, choice });
+    }
+    expect((await chair.post(`${polls}/${poll.id}/close`)).status).toBe(200);
+    expect((await chair.post(`${polls}/${poll.id}/publish`)).status).toBe(200);
+
+    const votes = await chair.get<PublicVotesEnvelope>(`${polls}/${poll.id}/votes`);
+    expect(votes.status).toBe(200);
+    expect(votes.body.votes).toEqual(
+      [
+        { fullName: directory.user('bithu').fullName, choice: 'yes' },
+        { fullName: directory.user('phobithu').fullName, choice: 'no' },
+      ].sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi')),
+    );
   });
 });
