@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { changeStatus, createMeeting, loggedIn, secretariat } from '../helpers/meetings.ts';
 import { socketOf } from '../helpers/people.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { act, type ClientSocket } from '../helpers/socket.ts';
+import { act } from '../helpers/socket.ts';
 
 /** The catch-all routes that answer routeNotFound: no success to describe. */
 const NOT_FOUND_ROUTES = new Set(['/api/v1/*', '/api/*']);
@@ -21,14 +21,12 @@ const NOT_FOUND_ROUTES = new Set(['/api/v1/*', '/api/*']);
 describe('response schemas', () => {
   let db: TestDatabase;
   let server: TestServer;
-  const sockets: ClientSocket[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     server = await startTestServer(db);
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
     await server?.close();
     await db?.drop();
   });
@@ -67,8 +65,11 @@ describe('response schemas', () => {
     expect((await chair.post(`${polls}/${poll.id}/open`, { quorumOverrideReason: 'Kiểm tra hệ thống trước giờ họp' })).status).toBe(200);
     for (const [client, choice] of [[chair, 'yes'], [await loggedIn(server.url, 'phobithu'), 'no']] as const) {
       const socket = await socketOf(server.url, client);
-      sockets.push(socket);
-      await act(socket, 'vote:cast', { meetingId: meeting.id, pollId: poll.id, idempotencyKey: `key-${choice}-${poll.id.slice(0, 8)}`, choice });
+      try {
+        await act(socket, 'vote:cast', { meetingId: meeting.id, pollId: poll.id, idempotencyKey: `key-${choice}-${poll.id.slice(0, 8)}`, choice });
+      } finally {
+        socket.disconnect();
+      }
     }
     expect((await chair.post(`${polls}/${poll.id}/close`)).status).toBe(200);
     expect((await chair.post(`${polls}/${poll.id}/publish`)).status).toBe(200);

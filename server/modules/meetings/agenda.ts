@@ -37,27 +37,26 @@ export async function agendaItemOf(executor: Executor, meetingId: string, itemId
   return row ?? null;
 }
 
-export class MeetingAgenda {
-  readonly #db: Db;
-  readonly #users: MeetingUsers;
-  readonly #change: ChangeMeeting;
+/** What the agenda works with: the pool, people's names (presenters), and the meeting's one way to change. */
+export type AgendaDeps = { db: Db; users: MeetingUsers; change: ChangeMeeting };
 
-  constructor(db: Db, users: MeetingUsers, change: ChangeMeeting) {
-    this.#db = db;
-    this.#users = users;
-    this.#change = change;
+export class MeetingAgenda {
+  readonly #deps: AgendaDeps;
+
+  constructor(deps: AgendaDeps) {
+    this.#deps = deps;
   }
 
   async list(user: SessionUser, meetingId: string): Promise<Agenda> {
-    await loadAccess(this.#db, meetingId, user);
-    const items = (await agendaOf(this.#db, meetingId)).map(toAgendaDto);
+    await loadAccess(this.#deps.db, meetingId, user);
+    const items = (await agendaOf(this.#deps.db, meetingId)).map(toAgendaDto);
     return { items, totalMinutes: items.reduce((sum, item) => sum + item.plannedMinutes, 0) };
   }
 
   async add(user: SessionUser, meetingId: string, input: AgendaItemCreate): Promise<AgendaItemDto> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    if (input.presenterUserId != null) await assertActiveUser(this.#users, input.presenterUserId, 'presenterUserId');
-    const row = await this.#change(meetingId, 'agenda', async (tx) => {
+    assertCanEdit(await loadAccess(this.#deps.db, meetingId, user));
+    if (input.presenterUserId != null) await assertActiveUser(this.#deps.users, input.presenterUserId, 'presenterUserId');
+    const row = await this.#deps.change(meetingId, 'agenda', async (tx) => {
       const [last] = await tx
         .select({ max: sql<number>`coalesce(max(${agendaItems.position}), 0)::int` })
         .from(agendaItems)
@@ -80,15 +79,15 @@ export class MeetingAgenda {
   }
 
   async update(user: SessionUser, meetingId: string, itemId: string, input: AgendaItemUpdate): Promise<AgendaItemDto> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    if (input.presenterUserId != null) await assertActiveUser(this.#users, input.presenterUserId, 'presenterUserId');
+    assertCanEdit(await loadAccess(this.#deps.db, meetingId, user));
+    if (input.presenterUserId != null) await assertActiveUser(this.#deps.users, input.presenterUserId, 'presenterUserId');
     const changes: Partial<typeof agendaItems.$inferInsert> = {};
     if (input.title !== undefined) changes.title = input.title.trim();
     if (input.presenterUserId !== undefined) changes.presenterUserId = input.presenterUserId;
     if (input.presenterName !== undefined) changes.presenterName = input.presenterName;
     if (input.plannedMinutes !== undefined) changes.plannedMinutes = input.plannedMinutes;
     if (input.description !== undefined) changes.description = input.description;
-    const [row] = await this.#change(meetingId, 'agenda', (tx) =>
+    const [row] = await this.#deps.change(meetingId, 'agenda', (tx) =>
       tx
         .update(agendaItems)
         .set(changes)
@@ -100,8 +99,8 @@ export class MeetingAgenda {
   }
 
   async remove(user: SessionUser, meetingId: string, itemId: string): Promise<void> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    await this.#change(meetingId, 'agenda', async (tx) => {
+    assertCanEdit(await loadAccess(this.#deps.db, meetingId, user));
+    await this.#deps.change(meetingId, 'agenda', async (tx) => {
       const [removed] = await tx
         .delete(agendaItems)
         .where(and(eq(agendaItems.id, itemId), eq(agendaItems.meetingId, meetingId)))
@@ -116,8 +115,8 @@ export class MeetingAgenda {
 
   /** Sets the whole order at once (drag and drop or keyboard moves send the new list). */
   async reorder(user: SessionUser, meetingId: string, itemIds: string[]): Promise<AgendaItemDto[]> {
-    assertCanEdit(await loadAccess(this.#db, meetingId, user));
-    await this.#change(meetingId, 'agenda', async (tx) => {
+    assertCanEdit(await loadAccess(this.#deps.db, meetingId, user));
+    await this.#deps.change(meetingId, 'agenda', async (tx) => {
       const current = await tx.select({ id: agendaItems.id }).from(agendaItems).where(eq(agendaItems.meetingId, meetingId));
       const known = new Set(current.map((c) => c.id));
       if (current.length !== itemIds.length || !itemIds.every((id) => known.has(id))) {

@@ -82,7 +82,7 @@ export class MeetingService {
     this.#units = deps.units;
     const change = <T>(meetingId: string, what: string, work: (tx: Tx) => Promise<T>) => this.changeMeeting(meetingId, what, work);
     this.#participants = new MeetingParticipants(db, deps.users, change);
-    this.#agenda = new MeetingAgenda(db, deps.users, change);
+    this.#agenda = new MeetingAgenda({ db, users: deps.users, change });
   }
 
   /**
