@@ -4,7 +4,7 @@
  * `notification:new`, and listed with an unread count.
  */
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { NotificationDto } from '../../contract/documents.ts';
+import type { NotificationDto, NotificationList } from '../../contract/notifications.ts';
 import type { Db } from '../../db/client.ts';
 import { notifications } from '../../db/schema/notifications.ts';
 import type { DomainEvents } from '../../events.ts';
@@ -44,7 +44,7 @@ export class NotificationService {
     this.#events.emit('notifications.created', { items: rows.map((row) => ({ userId: row.userId, notification: toDto(row) })) });
   }
 
-  async list(userId: string, limit = 50): Promise<{ notifications: NotificationDto[]; unread: number }> {
+  async list(userId: string, limit = 50): Promise<NotificationList> {
     const rows = await this.#db.select().from(notifications).where(eq(notifications.userId, userId)).orderBy(desc(notifications.createdAt)).limit(limit);
     const unread = await this.#db.$count(notifications, and(eq(notifications.userId, userId), isNull(notifications.readAt)));
     return { notifications: rows.map(toDto), unread };

@@ -3,7 +3,7 @@
  * of their sessions at once (REST and open sockets).
  */
 import { and, asc, eq, ilike, inArray, type SQL } from 'drizzle-orm';
-import type { UserCreate, UserDto, UserListQuery, UserUpdate } from '../../contract/identity.ts';
+import type { UserCreate, UserDto, UserListQuery, UserPage, UserUpdate } from '../../contract/identity.ts';
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db, Executor } from '../../db/client.ts';
 import { violatedUniqueIndex } from '../../db/errors.ts';
@@ -55,7 +55,7 @@ export class UserService {
     this.#events = events;
   }
 
-  async list(query: UserListQuery): Promise<{ users: UserDto[]; total: number }> {
+  async list(query: UserListQuery): Promise<UserPage> {
     const filters: SQL[] = [];
     if (query.q !== undefined && query.q.trim() !== '') {
       filters.push(ilike(users.fullNameSearch, containsFolded(query.q)));
