@@ -66,6 +66,19 @@ export class FormState<F extends string = string> {
     return entry.kind === 'text' ? entry.text : describeFieldIssue(entry.issue, i18n.m);
   }
 
+  /**
+   * What a text field of this form takes: its error, and "typing clears it".
+   * Spread onto the field: `<TextField {...form.typed('name')} />`.
+   */
+  typed(field: F): { error: string | undefined; oninput: () => void } {
+    return { error: this.error(field), oninput: () => this.clearField(field) };
+  }
+
+  /** What a select or picker of this form takes: its error, and "choosing clears it". */
+  chosen(field: F): { error: string | undefined; onchange: () => void } {
+    return { error: this.error(field), onchange: () => this.clearField(field) };
+  }
+
   get hasErrors(): boolean {
     return this.general !== null || Object.keys(this.#errors).length > 0;
   }
