@@ -5,6 +5,7 @@
  */
 import type { AnnotationDto, AnnotationUpsert } from '../../server/contract/annotations.ts';
 import type { Ack, AckError } from '../../server/contract/realtime.ts';
+import { upsertAsDto } from '../../web/lib/annotations/as-dto.ts';
 import { Outbox, opId, outboxKey, type OutboxLock, type OutboxOp, type OutboxStorage } from '../../web/lib/annotations/outbox.ts';
 
 export const DOC = '00000000-0000-4000-8000-000000000001';
@@ -51,18 +52,7 @@ export class FakeServer {
     }
     const { annotation } = op;
     const previous = this.rows.get(annotation.id);
-    const next: AnnotationDto = {
-      id: annotation.id,
-      documentId: annotation.documentId,
-      version: annotation.version,
-      page: annotation.page,
-      kind: annotation.kind,
-      data: annotation.data,
-      anchorText: annotation.anchorText ?? null,
-      revision: (previous?.revision ?? 0) + 1,
-      deleted: false,
-      updatedAt: new Date().toISOString(),
-    };
+    const next = upsertAsDto(annotation, (previous?.revision ?? 0) + 1);
     this.rows.set(annotation.id, next);
     return { ok: true, data: next };
   };
