@@ -12,17 +12,32 @@ export class DialogAction {
   error = $state<string | null>(null);
 
   /** Runs `action`; answers whether it succeeded. */
-  async run(action: () => Promise<void>): Promise<boolean> {
-    this.busy = true;
+  run(action: () => Promise<void>): Promise<boolean> {
     this.error = null;
-    try {
-      await action();
-      return true;
-    } catch (caught) {
-      this.error = errorMessage(caught);
-      return false;
-    } finally {
-      this.busy = false;
-    }
+    return runBusy(
+      (on) => (this.busy = on),
+      action,
+      (caught) => {
+        this.error = errorMessage(caught);
+      },
+    );
+  }
+}
+
+/**
+ * Runs `action` marked busy (`busy(true)` before, `busy(false)` after, even
+ * when it fails); a failure goes to `failed`. Answers whether it succeeded.
+ * Shared by dialog actions and form submits.
+ */
+export async function runBusy(busy: (on: boolean) => void, action: () => Promise<void>, failed: (error: unknown) => Promise<void> | void): Promise<boolean> {
+  busy(true);
+  try {
+    await action();
+    return true;
+  } catch (error) {
+    await failed(error);
+    return false;
+  } finally {
+    busy(false);
   }
 }

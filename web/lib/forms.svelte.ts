@@ -9,6 +9,7 @@ import { tick } from 'svelte';
 import type { TSchema, Static } from 'typebox';
 import { compileValidator, type ValidationIssue, type Validator } from '$contract/validation.ts';
 import { ApiError } from '$lib/api/client.ts';
+import { runBusy } from '$lib/dialog-action.svelte.ts';
 import { describeFieldIssue } from '$lib/i18n/issues.ts';
 import { i18n } from '$lib/i18n/locale.svelte.ts';
 
@@ -168,18 +169,15 @@ export class FormState<F extends string = string> {
    * Runs a submit: clears old errors, marks the form busy, reports failures.
    * Returns true when `action` succeeded.
    */
-  async run(action: () => Promise<void>, form?: HTMLElement | null): Promise<boolean> {
-    this.submitting = true;
+  run(action: () => Promise<void>, form?: HTMLElement | null): Promise<boolean> {
     this.general = null;
-    try {
-      await action();
-      return true;
-    } catch (error) {
-      this.fail(error);
-      await this.focusFirstError(form);
-      return false;
-    } finally {
-      this.submitting = false;
-    }
+    return runBusy(
+      (on) => (this.submitting = on),
+      action,
+      async (error) => {
+        this.fail(error);
+        await this.focusFirstError(form);
+      },
+    );
   }
 }
