@@ -49,3 +49,12 @@ export function toMediaError(error: unknown, context: string, fallback: 'invalid
   }
   return new MediaError(fallback, `${context}: ${detail}`, { cause: error });
 }
+
+/** Runs one mediasoup call, turning what it throws into a MediaError that names `context`. */
+export async function mediaCall<T>(context: string, run: () => Promise<T>, fallback: 'invalid' | 'internal' = 'internal'): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toMediaError(error, context, fallback);
+  }
+}

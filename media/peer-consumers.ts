@@ -6,7 +6,7 @@
  * its router and transports); everything after that lives here.
  */
 import type * as ms from 'mediasoup/types';
-import { MediaError, toMediaError, type MediaErrorCode } from './errors.ts';
+import { MediaError, mediaCall, toMediaError, type MediaErrorCode } from './errors.ts';
 import type { Peer } from './peer.ts';
 import type { PeerHost, ProducerEntry } from './peer-types.ts';
 import type { ConsumerInfo, ConsumerLayers, ConsumerState, ViewMode } from './types.ts';
@@ -136,20 +136,12 @@ export class PeerConsumers {
 
   async requestKeyFrame(consumerId: string): Promise<void> {
     const rec = this.#own(consumerId);
-    try {
-      await rec.consumer.requestKeyFrame();
-    } catch (error) {
-      throw toMediaError(error, 'request key frame');
-    }
+    await mediaCall('request key frame', () => rec.consumer.requestKeyFrame());
   }
 
   async stats(consumerId: string): Promise<ms.ConsumerStat[]> {
     const rec = this.#own(consumerId);
-    try {
-      return await rec.consumer.getStats();
-    } catch (error) {
-      throw toMediaError(error, 'consumer stats');
-    }
+    return mediaCall('consumer stats', () => rec.consumer.getStats());
   }
 
   /** A new view mode (already checked) clears the viewer's manual layer/priority choices. */

@@ -15,7 +15,7 @@
  * would have to reach into the other's records.
  */
 import type * as ms from 'mediasoup/types';
-import { MediaError, toMediaError } from './errors.ts';
+import { MediaError, mediaCall, toMediaError } from './errors.ts';
 import { ownedBy, PeerConsumers } from './peer-consumers.ts';
 import {
   allowed,
@@ -246,22 +246,14 @@ export class Peer {
     if (!isRecord(dtlsParameters) || !Array.isArray(dtlsParameters.fingerprints)) {
       throw new MediaError('invalid', 'dtlsParameters must have fingerprints');
     }
-    try {
-      await (rec.transport as ms.WebRtcTransport).connect({ dtlsParameters });
-    } catch (error) {
-      throw toMediaError(error, 'connect transport', 'invalid');
-    }
+    await mediaCall('connect transport', () => (rec.transport as ms.WebRtcTransport).connect({ dtlsParameters }), 'invalid');
   }
 
   /** Point a plain transport at the remote RTP (and RTCP) address. */
   async connectPlainTransport(transportId: string, remote: { ip: string; port: number; rtcpPort?: number }): Promise<void> {
     const rec = this.#ownTransport(transportId);
     if (rec.type !== 'plain') throw new MediaError('invalid', 'not a plain transport');
-    try {
-      await (rec.transport as ms.PlainTransport).connect(remote);
-    } catch (error) {
-      throw toMediaError(error, 'connect plain transport', 'invalid');
-    }
+    await mediaCall('connect plain transport', () => (rec.transport as ms.PlainTransport).connect(remote), 'invalid');
     rec.connected = true;
     this.#updateConnectivity();
   }
@@ -274,20 +266,12 @@ export class Peer {
   async restartIce(transportId: string): Promise<ms.IceParameters> {
     const rec = this.#ownTransport(transportId);
     if (rec.type !== 'webrtc') throw new MediaError('invalid', 'not a WebRTC transport');
-    try {
-      return await (rec.transport as ms.WebRtcTransport).restartIce();
-    } catch (error) {
-      throw toMediaError(error, 'restart ICE');
-    }
+    return mediaCall('restart ICE', () => (rec.transport as ms.WebRtcTransport).restartIce());
   }
 
   async getTransportStats(transportId: string): Promise<unknown[]> {
     const rec = this.#ownTransport(transportId);
-    try {
-      return await rec.transport.getStats();
-    } catch (error) {
-      throw toMediaError(error, 'transport stats');
-    }
+    return mediaCall<unknown[]>('transport stats', () => rec.transport.getStats());
   }
 
   // ---- producers --------------------------------------------------------
@@ -369,11 +353,7 @@ export class Peer {
 
   async getProducerStats(producerId: string): Promise<unknown[]> {
     const entry = this.#ownProducer(producerId);
-    try {
-      return await entry.producer.getStats();
-    } catch (error) {
-      throw toMediaError(error, 'producer stats');
-    }
+    return mediaCall('producer stats', () => entry.producer.getStats());
   }
 
   // ---- consumers --------------------------------------------------------

@@ -3,14 +3,11 @@
  * a user in it, logs out; the new user logs in and lands on a Vietnamese home
  * page. Every step waits for what a person would see, never for a fixed time.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.ts';
-
-const SCREENSHOTS = 'test-results/e2e';
+import { SCREENSHOTS, startWebStack, stopWebStack } from '../helpers/web-stack.ts';
+import { type TestDatabase } from '../helpers/database.ts';
+import { DEMO_PASSWORD, type TestServer } from '../helpers/server.ts';
 
 describe('administration in the browser', () => {
   let db: TestDatabase;
@@ -18,15 +15,10 @@ describe('administration in the browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer(db, {}, { web: true });
-    browser = await launchBrowser();
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ db, server, browser } = await startWebStack());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
+    await stopWebStack({ browser, server, db });
   });
 
   async function logIn(page: Page, username: string, password: string): Promise<void> {

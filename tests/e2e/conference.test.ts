@@ -8,18 +8,16 @@
  * flowing again without anybody clicking. Waits poll for conditions; no
  * fixed sleeps.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointDto } from '../../server/contract/conference.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import { SESSION_COOKIE } from '../../server/plugins/session.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { SCREENSHOTS, startWebStack, stopWebStack } from '../helpers/web-stack.ts';
+import { type TestDatabase } from '../helpers/database.ts';
 import { createMeeting, loggedIn, secretariat } from '../helpers/meetings.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { type TestServer } from '../helpers/server.ts';
 
-const SCREENSHOTS = 'test-results/e2e';
 const MEDIA_TIMEOUT = 30_000;
 
 type Site = { name: string; username: string; userId: string; context: BrowserContext; page: Page };
@@ -130,10 +128,7 @@ describe('video conference in the browser', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer(db, { MEDIA_WORKERS: '2', MEDIA_LISTEN_IP: '127.0.0.1', MEDIA_WEBRTC_PORT: '20000-29999' }, { web: true });
-    browser = await launchBrowser();
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ db, server, browser } = await startWebStack({ MEDIA_WORKERS: '2', MEDIA_LISTEN_IP: '127.0.0.1', MEDIA_WEBRTC_PORT: '20000-29999' }));
 
     const { secretary, directory } = await secretariat(server.url);
     meeting = await createMeeting(secretary, directory, { title: 'Hội nghị trực tuyến triển khai chuyển đổi số', membershipTotal: 3, members: [['bithu', 'chair']] });
@@ -161,9 +156,7 @@ describe('video conference in the browser', () => {
   });
   afterAll(async () => {
     for (const site of Object.values(sites)) await site.context?.close().catch(() => undefined);
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
+    await stopWebStack({ browser, server, db });
   });
 
   it('the chair opens the conference and lets the district and commune halls in from the lobby', async () => {

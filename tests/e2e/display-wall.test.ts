@@ -4,19 +4,16 @@
  * is shown; the attendance verdict "Chưa đủ túc số" stays on one line beside
  * the presented page.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto } from '../../server/contract/documents.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { SCREENSHOTS, startWebStack, stopWebStack } from '../helpers/web-stack.ts';
+import { type TestDatabase } from '../helpers/database.ts';
 import { addAgendaItem, createMeeting, pagesPdf, secretariat, uploadDocument } from '../helpers/meetings.ts';
 import { online } from '../helpers/people.ts';
-import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
+import { type TestClient, type TestServer } from '../helpers/server.ts';
 import { act, type ClientSocket } from '../helpers/socket.ts';
-
-const SCREENSHOTS = 'test-results/e2e';
 
 describe('the wall marks confidential pages and keeps the quorum verdict on one line', () => {
   let db: TestDatabase;
@@ -32,10 +29,7 @@ describe('the wall marks confidential pages and keeps the quorum verdict on one 
   let itemId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer(db, {}, { web: true });
-    browser = await launchBrowser();
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ db, server, browser } = await startWebStack());
 
     const { secretary, directory } = await secretariat(server.url);
     meeting = await createMeeting(secretary, directory, {
@@ -65,9 +59,7 @@ describe('the wall marks confidential pages and keeps the quorum verdict on one 
   afterAll(async () => {
     chair?.disconnect();
     await context?.close();
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
+    await stopWebStack({ browser, server, db });
   });
 
   it('shows a normal document unmarked, and a secret one with its level and a watermark naming the screen', async () => {

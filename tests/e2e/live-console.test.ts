@@ -7,20 +7,18 @@
  * delegate's own socket receives. The chair's console agrees; a delegate
  * may not open one. Waits for conditions, never for time.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto } from '../../server/contract/documents.ts';
 import type { LiveUpdate, LiveUpdateMessage } from '../../server/contract/live.ts';
 import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
-import { launchBrowser, logIn as logInAs } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { logIn as logInAs } from '../helpers/browser.ts';
+import { type TestDatabase } from '../helpers/database.ts';
 import { addAgendaItem, changeStatus, createMeeting, pagesPdf, secretariat, uploadDocument, type Directory } from '../helpers/meetings.ts';
 import { online } from '../helpers/people.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { type TestServer } from '../helpers/server.ts';
 import { call, type ClientSocket } from '../helpers/socket.ts';
-
-const SCREENSHOTS = 'test-results/e2e';
+import { SCREENSHOTS, startWebStack, stopWebStack } from '../helpers/web-stack.ts';
 
 type Sections = { [U in LiveUpdate as U['section']]: U['value'] };
 
@@ -44,10 +42,7 @@ describe('the secretary runs a meeting from the console', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer(db, {}, { web: true });
-    browser = await launchBrowser();
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ db, server, browser } = await startWebStack());
 
     const staff = await secretariat(server.url);
     const secretary = staff.secretary;
@@ -73,9 +68,7 @@ describe('the secretary runs a meeting from the console', () => {
   afterAll(async () => {
     delegate?.disconnect();
     other?.disconnect();
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
+    await stopWebStack({ browser, server, db });
   });
 
   const logIn = (page: Page, username: string) => logInAs(page, server.url, username);

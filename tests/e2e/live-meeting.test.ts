@@ -10,20 +10,18 @@
  * the same state, with the ink drawn during the outage saved. Waits for what
  * a person would see, never for fixed times.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto } from '../../server/contract/documents.ts';
 import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
-import { launchBrowser, openScreen } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { openScreen } from '../helpers/browser.ts';
+import { type TestDatabase } from '../helpers/database.ts';
 import { createMeeting, secretariat } from '../helpers/meetings.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { SCREENSHOTS, startWebStack, stopWebStack } from '../helpers/web-stack.ts';
 
 const PAGES = 10;
-const SCREENSHOTS = 'test-results/e2e';
-
 describe('a live meeting with chair, secretary, two delegates and the hall display', () => {
   let db: TestDatabase;
   let server: TestServer;
@@ -70,11 +68,8 @@ describe('a live meeting with chair, secretary, two delegates and the hall displ
   const pendingSync = (page: Page) => attr(page.getByTestId('pending-sync').first(), 'data-count');
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer(db, {}, { web: true });
+    ({ db, server, browser } = await startWebStack());
     port = Number(new URL(server.url).port);
-    browser = await launchBrowser();
-    await mkdir(SCREENSHOTS, { recursive: true });
 
     const { secretary, directory } = await secretariat(server.url);
     chairId = directory.user('bithu').id;
@@ -99,9 +94,7 @@ describe('a live meeting with chair, secretary, two delegates and the hall displ
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
+    await stopWebStack({ browser, server, db });
   });
 
   it('the secretary pairs the wall by its code; everyone joins; check-in moves the quorum on every screen', async () => {

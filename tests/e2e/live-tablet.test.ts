@@ -6,21 +6,19 @@
  * presenter is now; a late joiner lands on the presented page; a check-in on
  * one tablet moves the quorum on the other. Waits for conditions only.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentDto } from '../../server/contract/documents.ts';
 import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
-import { launchBrowser, openScreen } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { openScreen } from '../helpers/browser.ts';
+import { type TestDatabase } from '../helpers/database.ts';
+import { DEMO_PASSWORD, TestClient, type TestServer } from '../helpers/server.ts';
 import { createMeeting, secretariat } from '../helpers/meetings.ts';
 import { act, connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+import { SCREENSHOTS, startWebStack, stopWebStack } from '../helpers/web-stack.ts';
 
 const PAGES = 10;
-const SCREENSHOTS = 'test-results/e2e';
-
 describe('the live meeting on delegates’ tablets', () => {
   let db: TestDatabase;
   let server: TestServer;
@@ -58,10 +56,7 @@ describe('the live meeting on delegates’ tablets', () => {
   const quorumPresent = (page: Page) => page.getByTestId('quorum').getAttribute('data-present').catch(() => null);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer(db, {}, { web: true });
-    browser = await launchBrowser();
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ db, server, browser } = await startWebStack());
 
     const { secretary, directory } = await secretariat(server.url);
     meeting = await createMeeting(secretary, directory, {
@@ -91,9 +86,7 @@ describe('the live meeting on delegates’ tablets', () => {
   afterAll(async () => {
     chair?.disconnect();
     for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
+    await stopWebStack({ browser, server, db });
   });
 
   it('both tablets follow the presenter; one browses alone and returns with one tap; a late joiner lands on the presented page', async () => {

@@ -5,17 +5,16 @@
  * "nghi quyet", lands on the right page, and reads a confidential document
  * under a watermark with her name. Waits for what a person would see.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_BREAK, renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
-import { launchBrowser, logIn as logInAs } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-
-const SCREENSHOTS = 'test-results/e2e';
+import { logIn as logInAs } from '../helpers/browser.ts';
+import { type TestDatabase } from '../helpers/database.ts';
+import { type TestServer } from '../helpers/server.ts';
+import { SCREENSHOTS, startWebStack, stopWebStack } from '../helpers/web-stack.ts';
 
 /** Chooses the option whose text contains `text` (option labels may carry indentation or a level). */
 async function chooseOption(select: Locator, text: string): Promise<void> {
@@ -34,10 +33,7 @@ describe('preparing a meeting and reading its documents', () => {
   let files: { draft: string; secret: string };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer(db, {}, { web: true });
-    browser = await launchBrowser();
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ db, server, browser } = await startWebStack());
     const dir = await mkdtemp(path.join(os.tmpdir(), 'phs-e2e-docs-'));
     files = { draft: path.join(dir, 'du-thao.pdf'), secret: path.join(dir, 'bao-cao-mat.pdf') };
     await writeFile(
@@ -51,9 +47,7 @@ describe('preparing a meeting and reading its documents', () => {
     await writeFile(files.secret, await renderTextPdf({ title: 'Báo cáo nhân sự', paragraphs: ['Nội dung mật của báo cáo.'] }));
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
+    await stopWebStack({ browser, server, db });
   });
 
   const logIn = (page: Page, username: string) => logInAs(page, server.url, username);

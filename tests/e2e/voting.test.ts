@@ -6,18 +6,17 @@
  * ballot approves at most three: the tablet refuses a fourth, and the
  * published figures per candidate are the ones cast. Waits for conditions.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import type { PollDto } from '../../server/contract/votes.ts';
-import { launchBrowser, openScreen } from '../helpers/browser.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { openScreen } from '../helpers/browser.ts';
+import { type TestDatabase } from '../helpers/database.ts';
 import { createMeeting, secretariat } from '../helpers/meetings.ts';
-import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
+import { type TestClient, type TestServer } from '../helpers/server.ts';
 import { act, connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+import { SCREENSHOTS, startWebStack, stopWebStack } from '../helpers/web-stack.ts';
 
-const SCREENSHOTS = 'test-results/e2e';
 const DELEGATES = ['caophong.bithu', 'maichau.bithu', 'chutich'] as const;
 const CANDIDATES = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Phạm Thị Dung', 'Hoàng Văn Em'];
 
@@ -42,10 +41,7 @@ describe('voting on tablets, run from the console, shown on the wall', () => {
   const polls = async () => (await secretary.get<{ polls: PollDto[] }>(`/api/v1/meetings/${meeting.id}/polls`)).body.polls;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer(db, {}, { web: true });
-    browser = await launchBrowser();
-    await mkdir(SCREENSHOTS, { recursive: true });
+    ({ db, server, browser } = await startWebStack());
 
     const staff = await secretariat(server.url);
     secretary = staff.secretary;
@@ -85,9 +81,7 @@ describe('voting on tablets, run from the console, shown on the wall', () => {
   afterAll(async () => {
     secretarySocket?.disconnect();
     for (const context of contexts) await context.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
-    await db?.drop();
+    await stopWebStack({ browser, server, db });
   });
 
   /** The chair closes the poll (confirming) and publishes its result. */

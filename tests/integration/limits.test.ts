@@ -6,19 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { connectSocket, connected, type ClientSocket } from '../helpers/socket.ts';
+import { loggedIn as loggedInAs } from '../helpers/meetings.ts';
 
 describe('per-user limits', () => {
   let db: TestDatabase;
   let server: TestServer;
   const sockets: ClientSocket[] = [];
 
-  const loggedIn = async (username: string) => {
-    const client = new TestClient(server.url);
-    expect((await client.login(username, DEMO_PASSWORD)).status).toBe(200);
-    return client;
-  };
+  const loggedIn = (username: string) => loggedInAs(server.url, username);
 
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgendaItemDto, MeetingDto, ParticipantDto } from '../../server/contract/meetings.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { demoDirectory } from '../helpers/demo.ts';
-import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { loggedIn } from '../helpers/meetings.ts';
 
 type ErrorBody = { error: { code: string; message: string; field?: string } };
 
@@ -16,11 +17,7 @@ describe('meeting preparation', () => {
   let directory: Awaited<ReturnType<typeof demoDirectory>>;
   let meeting: MeetingDto;
 
-  const login = async (username: string) => {
-    const client = new TestClient(server.url);
-    expect((await client.login(username, DEMO_PASSWORD)).status).toBe(200);
-    return client;
-  };
+  const login = (username: string) => loggedIn(server.url, username);
 
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -9,6 +9,7 @@ import { tick } from 'svelte';
 import type { TSchema, Static } from 'typebox';
 import { compileValidator, type ValidationIssue, type Validator } from '$contract/validation.ts';
 import { ApiError } from '$lib/api/client.ts';
+import { runBusy } from '$lib/dialog-action.svelte.ts';
 import { describeFieldIssue } from '$lib/i18n/issues.ts';
 import { i18n } from '$lib/i18n/locale.svelte.ts';
 
@@ -64,6 +65,19 @@ export class FormState<F extends string = string> {
     const entry = this.#errors[field];
     if (entry === undefined) return undefined;
     return entry.kind === 'text' ? entry.text : describeFieldIssue(entry.issue, i18n.m);
+  }
+
+  /**
+   * What a text field of this form takes: its error, and "typing clears it".
+   * Spread onto the field: `<TextField {...form.typed('name')} />`.
+   */
+  typed(field: F): { error: string | undefined; oninput: () => void } {
+    return { error: this.error(field), oninput: () => this.clearField(field) };
+  }
+
+  /** What a select or picker of this form takes: its error, and "choosing clears it". */
+  chosen(field: F): { error: string | undefined; onchange: () => void } {
+    return { error: this.error(field), onchange: () => this.clearField(field) };
   }
 
   get hasErrors(): boolean {
@@ -155,18 +169,15 @@ export class FormState<F extends string = string> {
    * Runs a submit: clears old errors, marks the form busy, reports failures.
    * Returns true when `action` succeeded.
    */
-  async run(action: () => Promise<void>, form?: HTMLElement | null): Promise<boolean> {
-    this.submitting = true;
+  run(action: () => Promise<void>, form?: HTMLElement | null): Promise<boolean> {
     this.general = null;
-    try {
-      await action();
-      return true;
-    } catch (error) {
-      this.fail(error);
-      await this.focusFirstError(form);
-      return false;
-    } finally {
-      this.submitting = false;
-    }
+    return runBusy(
+      (on) => (this.submitting = on),
+      action,
+      async (error) => {
+        this.fail(error);
+        await this.focusFirstError(form);
+      },
+    );
   }
 }

@@ -19,69 +19,20 @@
  * the other tabs' entries and skips a change another tab has already
  * superseded (queued or sent later).
  *
- * This file is the queue; the tabs' entries are read in outbox-tabs.ts and
- * stored as outbox-codec.ts says. Plain TypeScript with injected storage,
+ * This file is the queue; what it is given is in outbox-options.ts, the tabs'
+ * entries are read in outbox-tabs.ts and stored as outbox-codec.ts says. Plain TypeScript with injected storage,
  * clock and transport, so it is unit-tested without a browser
  * (tests/unit/annotations-outbox.test.ts).
  */
-import type { AnnotationDto } from '$contract/annotations.ts';
-import type { Ack, AckError } from '$contract/realtime.ts';
 import { isRetryable } from '../realtime/errors.ts';
 import { newId } from './ids.ts';
 import { opId, type OutboxEntry, type OutboxOp, type TabRecord } from './outbox-codec.ts';
-import { changedLaterElsewhere, olderElsewhere, TabRegistry, type OutboxStorage } from './outbox-tabs.ts';
+import type { OutboxOptions } from './outbox-options.ts';
+import { changedLaterElsewhere, olderElsewhere, TabRegistry } from './outbox-tabs.ts';
 
 export { opId, type OutboxEntry, type OutboxOp } from './outbox-codec.ts';
 export type { OutboxStorage } from './outbox-tabs.ts';
-
-/** Sends one change and resolves with its ack; never throws (offline and timeouts are error acks). */
-export type OutboxTransport = (op: OutboxOp) => Promise<Ack<AnnotationDto>>;
-
-/**
- * Runs `run` while holding the exclusive lock `name` across tabs, or skips it
- * when another holder has it (navigator.locks with ifAvailable fits).
- */
-export type OutboxLock = (name: string, run: () => void) => Promise<void>;
-
-export type OutboxOptions = {
-  storage: OutboxStorage;
-  /** one queue family per user, document and version (outboxKey); each instance stores under `${key}:${tabId}` */
-  key: string;
-  /** this instance's id (random by default: a reload is a new instance and adopts the old one's queue) */
-  tabId?: string;
-  transport: OutboxTransport;
-  /**
-   * Whether sending is worth trying now (the socket is connected). While not,
-   * changes only wait (and a note being typed is kept as one change); the
-   * owner calls flush() when the connection is back.
-   */
-  online?: () => boolean;
-  /** the server stored a change: its answer, to adopt the revision */
-  onAck?: (dto: AnnotationDto, op: OutboxOp) => void;
-  /** the server refused a change for good; it has left the queue */
-  onDrop?: (op: OutboxOp, error: AckError) => void;
-  /** another tab changed the same annotation later; this change left the queue unsent */
-  onSuperseded?: (op: OutboxOp) => void;
-  /** changes left by a closed tab joined this queue */
-  onAdopt?: (adopted: number) => void;
-  /** the queue grew or shrank */
-  onChange?: (pending: number) => void;
-  /** waits before retrying after a passing failure (last one repeats) */
-  retryDelaysMs?: readonly number[];
-  /** setTimeout by default; injectable for tests */
-  schedule?: (run: () => void, ms: number) => () => void;
-  /** Date.now by default; injectable for tests */
-  now?: () => number;
-  /** how often this instance proves it is alive and looks for closed tabs' queues */
-  heartbeatMs?: number;
-  /**
-   * After how long without a heartbeat an entry counts as left behind. Well
-   * above heartbeatMs: a hidden tab's timers may run only once a minute.
-   */
-  staleMs?: number;
-  /** guards adoption so two starting tabs do not both take the same queue (none by default: adoption runs at once) */
-  lock?: OutboxLock;
-};
+export type { OutboxLock, OutboxOptions, OutboxTransport } from './outbox-options.ts';
 
 /**
  * The shared part of the storage key of one user's queues on one document

@@ -19,6 +19,7 @@ import { toasts } from '$lib/toasts.svelte.ts';
 import { annotationsApi } from './api.ts';
 import { newId } from './ids.ts';
 import { Outbox, outboxKey, type OutboxLock, type OutboxOp, type OutboxStorage } from './outbox.ts';
+import { upsertAsDto } from './as-dto.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -268,18 +269,7 @@ export class AnnotationStore extends SocketFollower<AppSocket> {
   }
 
   #toLocal(annotation: AnnotationUpsert): AnnotationDto {
-    return {
-      id: annotation.id,
-      documentId: annotation.documentId,
-      version: annotation.version,
-      page: annotation.page,
-      kind: annotation.kind,
-      data: annotation.data,
-      anchorText: annotation.anchorText ?? null,
-      revision: this.#revisions.get(annotation.id) ?? 0,
-      deleted: false,
-      updatedAt: new Date().toISOString(),
-    };
+    return upsertAsDto(annotation, this.#revisions.get(annotation.id) ?? 0);
   }
 }
 

@@ -14,6 +14,15 @@ import { agendaApi, meetingsApi, participantsApi } from '$lib/api/meetings.ts';
 
 type Part<T> = { value: T; loaded: boolean; error: string | null };
 
+/** One part fetched again: its new value, or (on failure) what it held by then with the reason. */
+async function loadPart<T>(current: () => Part<T>, fetch: () => Promise<T>): Promise<Part<T>> {
+  try {
+    return { value: await fetch(), loaded: true, error: null };
+  } catch (error) {
+    return { ...current(), error: errorMessage(error) };
+  }
+}
+
 export class MeetingPageState {
   readonly id: string;
   meeting = $state<MeetingDto | null>(null);
@@ -81,27 +90,15 @@ export class MeetingPageState {
   }
 
   async loadParticipants(): Promise<void> {
-    try {
-      this.participants = { value: await participantsApi.list(this.id), loaded: true, error: null };
-    } catch (error) {
-      this.participants = { ...this.participants, error: errorMessage(error) };
-    }
+    this.participants = await loadPart(() => this.participants, () => participantsApi.list(this.id));
   }
 
   async loadEndpoints(): Promise<void> {
-    try {
-      this.endpoints = { value: await endpointsApi.forMeeting(this.id), loaded: true, error: null };
-    } catch (error) {
-      this.endpoints = { ...this.endpoints, error: errorMessage(error) };
-    }
+    this.endpoints = await loadPart(() => this.endpoints, () => endpointsApi.forMeeting(this.id));
   }
 
   async loadDocuments(): Promise<void> {
-    try {
-      this.documents = { value: await documentsApi.list(this.id), loaded: true, error: null };
-    } catch (error) {
-      this.documents = { ...this.documents, error: errorMessage(error) };
-    }
+    this.documents = await loadPart(() => this.documents, () => documentsApi.list(this.id));
   }
 
   setAgenda(items: AgendaItemDto[]): void {
