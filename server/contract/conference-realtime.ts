@@ -70,18 +70,15 @@ const RtcpFeedbackSchema = Type.Object(
 const RtcpFeedbackList = Type.Array(RtcpFeedbackSchema, { maxItems: 16 });
 const Priority = Type.Enum(['very-low', 'low', 'medium', 'high'] as const);
 
-const CodecCapability = Type.Object(
-  {
-    kind: MediaKindSchema,
-    mimeType: MimeType,
-    preferredPayloadType: Type.Optional(PayloadType),
-    clockRate: ClockRate,
-    channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
-    parameters: Type.Optional(FormatParameters),
-    rtcpFeedback: Type.Optional(RtcpFeedbackList),
-  },
-  Strict,
-);
+/** What a codec is, in capabilities and in parameters alike. */
+const codecFields = {
+  mimeType: MimeType,
+  clockRate: ClockRate,
+  channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
+  parameters: Type.Optional(FormatParameters),
+  rtcpFeedback: Type.Optional(RtcpFeedbackList),
+};
+const CodecCapability = Type.Object({ kind: MediaKindSchema, preferredPayloadType: Type.Optional(PayloadType), ...codecFields }, Strict);
 const HeaderExtensionCapability = Type.Object(
   {
     kind: MediaKindSchema,
@@ -101,17 +98,7 @@ export const RtpCapabilitiesSchema = Type.Object(
   Strict,
 );
 
-const CodecParameters = Type.Object(
-  {
-    mimeType: MimeType,
-    payloadType: PayloadType,
-    clockRate: ClockRate,
-    channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
-    parameters: Type.Optional(FormatParameters),
-    rtcpFeedback: Type.Optional(RtcpFeedbackList),
-  },
-  Strict,
-);
+const CodecParameters = Type.Object({ payloadType: PayloadType, ...codecFields }, Strict);
 const HeaderExtensionParameters = Type.Object(
   { uri: ExtensionUri, id: HeaderExtensionId, encrypt: Type.Optional(Type.Boolean()), parameters: Type.Optional(FormatParameters) },
   Strict,
