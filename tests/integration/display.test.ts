@@ -135,6 +135,10 @@ describe('the hall display', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'displayWrongMeeting' } });
     expect(await call(screen, 'meeting:snapshot', { meetingId: other.id })).toMatchObject({ ok: false, error: { code: 'displayWrongMeeting' } });
     expect(await call(screen, 'meeting:join', { meetingId: 'khong-phai-uuid' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    // A call without a payload, or with one argument too many, is answered at once too (finding 18).
+    const raw = screen.timeout(1_000) as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+    await expect(raw.emitWithAck('meeting:join')).resolves.toMatchObject({ ok: false, error: { code: 'validation' } });
+    await expect(raw.emitWithAck('meeting:join', { meetingId: meeting.id }, 'extra')).resolves.toMatchObject({ ok: false, error: { code: 'validation' } });
     // No user socket events on this namespace: refused at once, nothing started.
     // @ts-expect-error: not an event of the display namespace, sent anyway to prove it is refused
     const start = callWithin(1_000, screen, 'meeting:start', { meetingId: meeting.id });
