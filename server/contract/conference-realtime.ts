@@ -32,52 +32,128 @@ export type ConferenceRole = (typeof CONFERENCE_ROLES)[number];
 const Strict = { additionalProperties: false } as const;
 /** mediasoup ids (transports, producers, consumers) and peer ids (user ids) are UUIDs. */
 const MediaId = Uuid;
-const Short = Type.String({ maxLength: 128 });
-/** a JSON object we pass to mediasoup as it is, bounded in size by its parts */
-const Loose = Type.Object({}, { additionalProperties: true });
 
-// — mediasoup shapes, checked as far as the server relies on them; mediasoup checks the rest —
+// — mediasoup shapes, closed and bounded (issue 11, finding 18) —
+// What a browser's mediasoup-client sends, field for field (mediasoup-client's
+// RtpParameters.d.ts), and nothing else: every string, number and list has a
+// bound, so nobody can push a 900 KB codec parameter through the SFU to every
+// other tablet, or hand the worker an ssrc or header-extension id outside RTP's
+// range. A field mediasoup-client adds later is refused until added here.
 
-const Codec = Type.Object(
-  {
-    mimeType: Type.String({ minLength: 3, maxLength: 64 }),
-    clockRate: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-    kind: Type.Optional(Type.Enum(['audio', 'video'] as const)),
-    channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
-    payloadType: Type.Optional(Type.Integer({ minimum: 0, maximum: 127 })),
-    preferredPayloadType: Type.Optional(Type.Integer({ minimum: 0, maximum: 127 })),
-    parameters: Type.Optional(Loose),
-    rtcpFeedback: Type.Optional(Type.Array(Loose, { maxItems: 32 })),
-  },
-  { additionalProperties: true },
+const MediaKindSchema = Type.Enum(['audio', 'video'] as const);
+/** "audio/opus", "video/VP8", "video/rtx" … */
+const MimeType = Type.String({ maxLength: 48, pattern: '^(audio|video)/[A-Za-z0-9.+_-]{1,40}$' });
+/** RTP payload types are 7 bits. */
+const PayloadType = Type.Integer({ minimum: 0, maximum: 127 });
+/** 90 kHz for video, 48 kHz for Opus; nothing real is above a few hundred kHz. */
+const ClockRate = Type.Integer({ minimum: 1, maximum: 1_000_000 });
+/** SSRCs are 32-bit unsigned (RFC 3550). */
+const Ssrc = Type.Integer({ minimum: 0, maximum: 0xffff_ffff });
+/** Header-extension ids: 1–14 in the one-byte form, up to 255 in the two-byte form (RFC 8285). */
+const HeaderExtensionId = Type.Integer({ minimum: 1, maximum: 255 });
+/** a header extension's URI: printable ASCII, no spaces */
+const ExtensionUri = Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' });
+/**
+ * SDP format parameters ("profile-level-id": "42e01f", "apt": 101): short names, short values, few of them.
+ * Typed as mediasoup types them, so its objects pass without a cast; the schema is what is checked.
+ */
+const FormatParameters = Type.Unsafe<Record<string, unknown>>(
+  Type.Record(Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }), Type.Union([Type.String({ maxLength: 128 }), Type.Number()]), {
+    maxProperties: 24,
+    additionalProperties: false,
+  }),
 );
-const HeaderExtension = Type.Object({ uri: Type.String({ maxLength: 256 }) }, { additionalProperties: true });
+const RtcpFeedbackSchema = Type.Object(
+  { type: Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' }), parameter: Type.Optional(Type.String({ maxLength: 32, pattern: '^[A-Za-z0-9._ -]*$' })) },
+  Strict,
+);
+const RtcpFeedbackList = Type.Array(RtcpFeedbackSchema, { maxItems: 16 });
+const Priority = Type.Enum(['very-low', 'low', 'medium', 'high'] as const);
+
+/** What a codec is, in capabilities and in parameters alike. */
+const codecFields = {
+  mimeType: MimeType,
+  clockRate: ClockRate,
+  channels: Type.Optional(Type.Integer({ minimum: 1, maximum: 8 })),
+  parameters: Type.Optional(FormatParameters),
+  rtcpFeedback: Type.Optional(RtcpFeedbackList),
+};
+const CodecCapability = Type.Object({ kind: MediaKindSchema, preferredPayloadType: Type.Optional(PayloadType), ...codecFields }, Strict);
+const HeaderExtensionCapability = Type.Object(
+  {
+    kind: MediaKindSchema,
+    uri: ExtensionUri,
+    preferredId: HeaderExtensionId,
+    preferredEncrypt: Type.Optional(Type.Boolean()),
+    direction: Type.Optional(Type.Enum(['sendrecv', 'sendonly', 'recvonly', 'inactive'] as const)),
+  },
+  Strict,
+);
 
 export const RtpCapabilitiesSchema = Type.Object(
   {
-    codecs: Type.Optional(Type.Array(Codec, { maxItems: 64 })),
-    headerExtensions: Type.Optional(Type.Array(HeaderExtension, { maxItems: 64 })),
+    codecs: Type.Optional(Type.Array(CodecCapability, { maxItems: 32 })),
+    headerExtensions: Type.Optional(Type.Array(HeaderExtensionCapability, { maxItems: 32 })),
   },
-  { additionalProperties: true },
+  Strict,
+);
+
+const CodecParameters = Type.Object({ payloadType: PayloadType, ...codecFields }, Strict);
+const HeaderExtensionParameters = Type.Object(
+  { uri: ExtensionUri, id: HeaderExtensionId, encrypt: Type.Optional(Type.Boolean()), parameters: Type.Optional(FormatParameters) },
+  Strict,
+);
+const EncodingParameters = Type.Object(
+  {
+    active: Type.Optional(Type.Boolean()),
+    ssrc: Type.Optional(Ssrc),
+    /** RID (RFC 8851): alphanumeric; mediasoup-client says r0, r1, r2 */
+    rid: Type.Optional(Type.String({ minLength: 1, maxLength: 16, pattern: '^[A-Za-z0-9_-]+$' })),
+    codecPayloadType: Type.Optional(PayloadType),
+    rtx: Type.Optional(Type.Object({ ssrc: Ssrc }, Strict)),
+    dtx: Type.Optional(Type.Boolean()),
+    /** "L1T3", "S3T3_KEY" … */
+    scalabilityMode: Type.Optional(Type.String({ maxLength: 16, pattern: '^[A-Za-z0-9_]+$' })),
+    scaleResolutionDownBy: Type.Optional(Type.Number({ minimum: 1, maximum: 64 })),
+    maxBitrate: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+    maxFramerate: Type.Optional(Type.Number({ minimum: 0, maximum: 240 })),
+    adaptivePtime: Type.Optional(Type.Boolean()),
+    priority: Type.Optional(Priority),
+    networkPriority: Type.Optional(Priority),
+  },
+  Strict,
 );
 
 export const RtpParametersSchema = Type.Object(
   {
-    mid: Type.Optional(Short),
-    codecs: Type.Array(Codec, { minItems: 1, maxItems: 16 }),
-    headerExtensions: Type.Optional(Type.Array(HeaderExtension, { maxItems: 32 })),
+    mid: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9._-]+$' })),
+    /** the media codec and its RTX (and, rarely, RED/ULPFEC) */
+    codecs: Type.Array(CodecParameters, { minItems: 1, maxItems: 8 }),
+    headerExtensions: Type.Optional(Type.Array(HeaderExtensionParameters, { maxItems: 16 })),
     /** at most three simulcast encodings */
-    encodings: Type.Optional(Type.Array(Loose, { maxItems: 3 })),
-    rtcp: Type.Optional(Loose),
-    msid: Type.Optional(Short),
+    encodings: Type.Optional(Type.Array(EncodingParameters, { maxItems: 3 })),
+    rtcp: Type.Optional(
+      Type.Object({ cname: Type.Optional(Type.String({ maxLength: 64, pattern: '^[\\x21-\\x7e]*$' })), reducedSize: Type.Optional(Type.Boolean()), mux: Type.Optional(Type.Boolean()) }, Strict),
+    ),
+    /** "<stream id> <track id>" */
+    msid: Type.Optional(Type.String({ maxLength: 128, pattern: '^[\\x21-\\x7e]+( [\\x21-\\x7e]+)?$' })),
   },
-  { additionalProperties: true },
+  Strict,
+);
+
+/** SHA-512 at most: 64 bytes as colon-separated hex pairs. */
+const Fingerprint = Type.Object(
+  {
+    algorithm: Type.Enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512'] as const),
+    value: Type.String({ maxLength: 191, pattern: '^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})*$' }),
+  },
+  Strict,
 );
 
 export const DtlsParametersSchema = Type.Object(
   {
     role: Type.Optional(Type.Enum(['auto', 'client', 'server'] as const)),
-    fingerprints: Type.Array(Type.Object({ algorithm: Type.String({ maxLength: 32 }), value: Type.String({ maxLength: 256 }) }), { minItems: 1, maxItems: 8 }),
+    fingerprints: Type.Array(Fingerprint, { minItems: 1, maxItems: 8 }),
   },
   Strict,
 );

@@ -28,6 +28,10 @@ export const errorMessages = {
   unitNeedsParent: { vi: 'Chỉ đơn vị cấp tỉnh mới không có đơn vị cấp trên', en: 'Only a province may have no parent unit' },
   unitNameTaken: { vi: 'Đã có đơn vị cùng tên trong đơn vị cấp trên này', en: 'A unit with this name already exists here' },
   unitCodeTaken: { vi: 'Mã đơn vị đã được dùng', en: 'This unit code is already used' },
+  unitOutOfReach: {
+    vi: 'Bạn chỉ tổ chức được cuộc họp của đơn vị mình và các đơn vị cấp dưới',
+    en: 'You may only organise meetings of your own unit and the units below it',
+  },
   unitInactive: { vi: 'Đơn vị đã ngừng hoạt động', en: 'This unit is inactive' },
   usernameTaken: { vi: 'Tên đăng nhập đã được dùng', en: 'This username is already taken' },
   cannotDeactivateSelf: { vi: 'Bạn không thể tự khóa tài khoản của mình', en: 'You cannot deactivate your own account' },

@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hashPassword } from '../../server/modules/auth/passwords.ts';
-import type { TestServer } from './server.ts';
+import type { Database } from '../../server/db/client.ts';
 import { TestClient } from './server.ts';
 
-export async function addCheckedInDelegates(server: TestServer, meetingId: string, unitId: string, count: number, markedBy: string): Promise<{ id: string; username: string }[]> {
+/** `server`: an in-process test server, or anything with the database's connection (a drill's own, beside a server process). */
+export async function addCheckedInDelegates(server: { database: Pick<Database, 'sql'> }, meetingId: string, unitId: string, count: number, markedBy: string): Promise<{ id: string; username: string }[]> {
   const hash = await hashPassword('DaiBieu@2026');
   const people = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), username: `daibieu${String(i + 1).padStart(3, '0')}` }));
   const sql = server.database.sql;
@@ -18,7 +19,7 @@ export async function addCheckedInDelegates(server: TestServer, meetingId: strin
   return people;
 }
 
-export async function logInAll(server: TestServer, usernames: string[], parallel = 8): Promise<TestClient[]> {
+export async function logInAll(server: { url: string }, usernames: string[], parallel = 8): Promise<TestClient[]> {
   const clients: TestClient[] = new Array(usernames.length);
   let next = 0;
   await Promise.all(

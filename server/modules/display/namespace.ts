@@ -1,7 +1,8 @@
 /**
  * The `/display` Socket.io namespace on the app's server: wall screens
  * authenticated by their device cookie (not a user session; the engine's
- * same-origin check applies to every namespace). A screen may join only the
+ * same-origin check applies to every namespace), and only once a secretary
+ * has confirmed them. A screen may join only the
  * meeting it is assigned to, receives that meeting's live and poll updates,
  * and is told at once when it is paired, moved or unpaired.
  */
@@ -69,7 +70,8 @@ export function attachDisplayNamespace(context: ModuleContext, { screens, servic
     const cookies = parseCookie(socket.request.headers.cookie ?? '');
     screens.authenticate(cookies[DISPLAY_COOKIE]).then(
       (display) => {
-        if (display === undefined) return next(new UnpairedDisplayError('displayUnpaired'));
+        // A screen nobody confirmed holds only a cookie anyone can get: it polls its state over REST until paired.
+        if (display === undefined || display.pairedAt === null) return next(new UnpairedDisplayError('displayUnpaired'));
         socket.data = { displayId: display.id, locale: pickLocale(cookies.lang, socket.request.headers['accept-language']) };
         void socket.join(displayRooms.display(display.id));
         next();

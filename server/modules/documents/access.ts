@@ -12,7 +12,7 @@ import type { DocumentAudience } from '../../contract/documents.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { MeetingStatus, ParticipantRole } from '../../contract/meetings.ts';
 import { documentReaders, documentRevocations, documents } from '../../db/schema/documents.ts';
-import { isSecretariat, type MeetingAccess } from '../meetings/index.ts';
+import { meetingsManagedByOffice, type MeetingAccess } from '../meetings/index.ts';
 
 const VOTING_ROLES: ParticipantRole[] = ['chair', 'secretary', 'delegate'];
 
@@ -31,24 +31,24 @@ export function canRead(access: MeetingAccess, audience: DocumentAudience, isNam
 
 /**
  * The meetings whose documents a user may read, by how far: every document
- * (`manage`), documents for everyone and for delegates (`voting`), documents
- * for everyone only (`other`); named documents and revocations apply to the
- * last two. `all`: the secretariat reads every meeting's documents.
+ * (`office`, a subquery of the meetings the secretariat manages by its unit,
+ * and `manage`), documents for everyone and for delegates (`voting`),
+ * documents for everyone only (`other`); named documents and revocations
+ * apply to the last two.
  */
-export type ReadScope = { all: true } | { all: false; manage: string[]; voting: string[]; other: string[] };
+export type ReadScope = { office: SQL | null; manage: string[]; voting: string[]; other: string[] };
 
 /** The scope within one meeting, from the user's access to it (which the caller has checked they have). */
 export function scopeOf(access: MeetingAccess): ReadScope {
   const id = access.meeting.id;
-  if (access.canManage) return { all: false, manage: [id], voting: [], other: [] };
-  if (!access.canView || access.myRole === null) return { all: false, manage: [], voting: [], other: [] };
-  return VOTING_ROLES.includes(access.myRole) ? { all: false, manage: [], voting: [id], other: [] } : { all: false, manage: [], voting: [], other: [id] };
+  if (access.canManage) return { office: null, manage: [id], voting: [], other: [] };
+  if (!access.canView || access.myRole === null) return { office: null, manage: [], voting: [], other: [] };
+  return VOTING_ROLES.includes(access.myRole) ? { office: null, manage: [], voting: [id], other: [] } : { office: null, manage: [], voting: [], other: [id] };
 }
 
-/** The scope over every meeting, from the meetings the user takes part in. */
+/** The scope over every meeting: those the user manages by office (the meetings module's rule), and those they take part in. */
 export function scopeOfParticipations(user: SessionUser, participations: { meetingId: string; role: ParticipantRole; status: MeetingStatus }[]): ReadScope {
-  if (isSecretariat(user)) return { all: true };
-  const scope = { all: false as const, manage: [] as string[], voting: [] as string[], other: [] as string[] };
+  const scope: ReadScope = { office: meetingsManagedByOffice(user), manage: [], voting: [], other: [] };
   for (const p of participations) {
     if (p.role === 'secretary') scope.manage.push(p.meetingId);
     else if (p.status === 'draft') continue;
@@ -62,10 +62,10 @@ const inMeetings = (ids: string[]): SQL => (ids.length === 0 ? sql`false` : inAr
 
 /** SQL condition over `documents`: the documents this user may read within this scope. */
 export function readableCondition(userId: string, scope: ReadScope): SQL {
-  if (scope.all) return sql`true`;
   const notRevoked = sql`not exists (select 1 from ${documentRevocations} where ${documentRevocations.documentId} = ${documents.id} and ${documentRevocations.userId} = ${userId})`;
   const named = sql`exists (select 1 from ${documentReaders} where ${documentReaders.documentId} = ${documents.id} and ${documentReaders.userId} = ${userId})`;
   return or(
+    scope.office === null ? sql`false` : sql`${documents.meetingId} in (${scope.office})`,
     inMeetings(scope.manage),
     and(
       inMeetings([...scope.voting, ...scope.other]),

@@ -5,7 +5,7 @@
  * one transaction that also bumps the meeting's version; the domain event
  * goes out after the commit, so nobody hears of a change that was rolled back.
  */
-import { and, desc, eq, gte, ilike, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type {
   Agenda,
@@ -30,7 +30,7 @@ import { meetingParticipants, meetings } from '../../db/schema/meetings.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
 import type { UnitService } from '../units/index.ts';
-import { accessFor, assertCanEdit, isSecretariat, loadAccess, type MeetingAccess, type MeetingRow } from './access.ts';
+import { accessFor, assertCanEdit, isSecretariat, loadAccess, managedByOffice, mayOrganizeFor, type MeetingAccess, type MeetingRow } from './access.ts';
 import { agendaItemOf, agendaOf, MeetingAgenda, type AgendaItemRow } from './agenda.ts';
 import { MeetingParticipants, rosterOf, type MeetingUsers, type ParticipantRow } from './participants.ts';
 
@@ -163,17 +163,21 @@ export class MeetingService {
     if (query.from !== undefined) filters.push(gte(meetings.startsAt, new Date(query.from)));
     if (query.to !== undefined) filters.push(lte(meetings.startsAt, new Date(query.to)));
     if (query.q !== undefined && query.q.trim() !== '') filters.push(ilike(meetings.titleSearch, containsFolded(query.q)));
-    if (!isSecretariat(user)) {
-      // Others see the published meetings they take part in, and drafts they are the secretary of.
-      const mine = this.#db.select({ id: meetingParticipants.meetingId }).from(meetingParticipants).where(eq(meetingParticipants.userId, user.id));
-      filters.push(inArray(meetings.id, mine));
-      filters.push(
-        sql`(${meetings.status} <> 'draft' or exists (select 1 from ${meetingParticipants} p where p.meeting_id = ${meetings.id} and p.user_id = ${user.id} and p.role = 'secretary'))`,
-      );
-    }
-    const where = filters.length === 0 ? undefined : and(...filters);
+    // The secretariat sees the meetings it manages by office; others (and it too) the published
+    // meetings they take part in, and drafts they are the secretary of.
+    const mine = this.#db.select({ id: meetingParticipants.meetingId }).from(meetingParticipants).where(eq(meetingParticipants.userId, user.id));
+    filters.push(
+      or(
+        managedByOffice(user),
+        and(
+          inArray(meetings.id, mine),
+          sql`(${meetings.status} <> 'draft' or exists (select 1 from ${meetingParticipants} p where p.meeting_id = ${meetings.id} and p.user_id = ${user.id} and p.role = 'secretary'))`,
+        ),
+      )!,
+    );
+    const where = and(...filters);
     const rows = await this.#db
-      .select({ meeting: meetings, role: meetingParticipants.role })
+      .select({ meeting: meetings, role: meetingParticipants.role, byOffice: sql<boolean>`${managedByOffice(user)}` })
       .from(meetings)
       .leftJoin(meetingParticipants, and(eq(meetingParticipants.meetingId, meetings.id), eq(meetingParticipants.userId, user.id)))
       .where(where)
@@ -181,7 +185,7 @@ export class MeetingService {
       .limit(query.limit ?? 100)
       .offset(query.offset ?? 0);
     const total = await this.#db.$count(meetings, where);
-    return { meetings: rows.map((r) => toMeetingDto(accessFor(r.meeting, user, r.role))), total };
+    return { meetings: rows.map((r) => toMeetingDto(accessFor(r.meeting, r.role, r.byOffice))), total };
   }
 
   async get(user: SessionUser, meetingId: string): Promise<MeetingDto> {
@@ -203,6 +207,7 @@ export class MeetingService {
   async create(user: SessionUser, input: MeetingCreate): Promise<MeetingDto> {
     if (!isSecretariat(user)) throw new AppError(403, 'forbidden');
     await this.#assertUnit(input.organizerUnitId);
+    if (!(await mayOrganizeFor(this.#db, user, input.organizerUnitId))) throw new AppError(403, 'unitOutOfReach', { field: 'organizerUnitId' });
     const startsAt = new Date(input.startsAt);
     const endsAt = input.endsAt == null ? null : new Date(input.endsAt);
     if (endsAt !== null && endsAt <= startsAt) throw new AppError(400, 'endsBeforeStart', { field: 'endsAt' });
@@ -223,13 +228,16 @@ export class MeetingService {
         createdBy: user.id,
       })
       .returning();
-    return toMeetingDto(accessFor(row!, user, null));
+    return toMeetingDto(accessFor(row!, null, true));
   }
 
   async update(user: SessionUser, meetingId: string, input: MeetingUpdate): Promise<MeetingDto> {
     const access = await loadAccess(this.#db, meetingId, user);
     assertCanEdit(access);
-    if (input.organizerUnitId !== undefined) await this.#assertUnit(input.organizerUnitId);
+    if (input.organizerUnitId !== undefined && input.organizerUnitId !== access.meeting.organizerUnitId) {
+      await this.#assertUnit(input.organizerUnitId);
+      if (!(await mayOrganizeFor(this.#db, user, input.organizerUnitId))) throw new AppError(403, 'unitOutOfReach', { field: 'organizerUnitId' });
+    }
     const startsAt = input.startsAt === undefined ? access.meeting.startsAt : new Date(input.startsAt);
     const endsAt = input.endsAt === undefined ? access.meeting.endsAt : input.endsAt === null ? null : new Date(input.endsAt);
     if (endsAt !== null && endsAt <= startsAt) throw new AppError(400, 'endsBeforeStart', { field: 'endsAt' });

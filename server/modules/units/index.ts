@@ -13,4 +13,4 @@ export const unitsModule = defineModule<Record<string, never>, UnitService>({
   routes: (service) => unitRoutes(service),
 });
 
-export { UnitService } from './service.ts';
+export { UnitService, unitsServedFrom } from './service.ts';

@@ -4,7 +4,7 @@
  * ủy" under the province) or of the next level down (districts under the
  * province, communes under a district).
  */
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { UnitCreate, UnitDto, UnitLevel, UnitUpdate } from '../../contract/identity.ts';
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db, Executor } from '../../db/client.ts';
@@ -18,6 +18,27 @@ export function allowedUnder(child: UnitLevel, parent: UnitLevel | null): boolea
   if (parent === null) return child === 'province';
   const step = RANK[child] - RANK[parent];
   return step === 0 || step === 1;
+}
+
+/**
+ * SQL: the ids of the units a person of unit `unitId` works for. An office sits
+ * under the unit it serves at the same level (Văn phòng Tỉnh ủy under the
+ * province), so the home unit is found by climbing over parents of the same
+ * level; then the home unit and every unit below it (districts, communes and
+ * their offices). A commune's people never reach the district or province.
+ * A subquery, so the caller's check and the tree are read in one statement.
+ */
+export function unitsServedFrom(unitId: string): SQL {
+  return sql`with recursive home(id, parent_id, level) as (
+      select u.id, u.parent_id, u.level from ${units} u where u.id = ${unitId}
+      union all
+      select p.id, p.parent_id, p.level from ${units} p join home h on p.id = h.parent_id and p.level = h.level
+    ), reach(id) as (
+      select id from home
+      union
+      select c.id from ${units} c join reach r on c.parent_id = r.id
+    )
+    select id from reach`;
 }
 
 function toDto(row: typeof units.$inferSelect): UnitDto {

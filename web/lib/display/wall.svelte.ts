@@ -3,8 +3,10 @@
  * the source of truth: a reload keeps it paired), the code it shows while
  * waiting to be paired, its `/display` socket, and the LiveMeeting and
  * MeetingPolls of its assigned meeting (the same followers as the tablet's,
- * on the display namespace's socket). The secretary's confirmation, a move
- * to another meeting or unpairing reach it over the socket and it switches
+ * on the display namespace's socket). The server opens that socket only to
+ * a confirmed screen, so a screen showing its code asks for its state every
+ * few seconds until the secretary confirms it; a move to another meeting or
+ * unpairing reach a confirmed screen over the socket, and it switches
  * without a reload.
  */
 import { io, type Socket } from 'socket.io-client';
@@ -22,6 +24,8 @@ export type WallConnection = 'connecting' | 'connected' | 'offline';
 /** Ask for a fresh code this long before the shown one expires (the server renews under a minute left). */
 const RENEW_BEFORE_MS = 45_000;
 const RETRY_MS = 3_000;
+/** How often a screen waiting for confirmation asks whether it was confirmed. */
+const PENDING_POLL_MS = 2_000;
 
 export class DisplayWall {
   state = $state<DisplayState | null>(null);
@@ -42,6 +46,7 @@ export class DisplayWall {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #renewTimer: ReturnType<typeof setTimeout> | null = null;
+  #pendingTimer: ReturnType<typeof setTimeout> | null = null;
   #refreshing: Promise<void> | null = null;
   #refreshAgain: Promise<void> | null = null;
   #stopped = false;
@@ -54,7 +59,7 @@ export class DisplayWall {
   }
 
   start(): void {
-    void this.refresh().then(() => this.#openSocket());
+    void this.refresh();
   }
 
   stop(): void {
@@ -62,6 +67,7 @@ export class DisplayWall {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     if (this.#renewTimer !== null) clearTimeout(this.#renewTimer);
+    if (this.#pendingTimer !== null) clearTimeout(this.#pendingTimer);
     this.live?.close();
     this.live = null;
     this.#polls?.close();
@@ -95,10 +101,8 @@ export class DisplayWall {
   async #refresh(): Promise<void> {
     try {
       let state = await wallApi.state();
-      let cookieChanged = false;
       if (state === null) {
         this.pairing = await wallApi.requestPairing();
-        cookieChanged = true;
         state = await wallApi.state();
         if (state === null) throw new Error('the new device cookie was not kept');
       } else if (state.meeting === null) {
@@ -112,8 +116,8 @@ export class DisplayWall {
       this.state = state;
       this.#scheduleRenewal();
       this.#follow(state.meeting?.id ?? null);
-      // The socket's handshake carried the old (or no) cookie: start it again with the new one.
-      if (cookieChanged && this.#socket !== null) this.#socket.disconnect().connect();
+      if (state.paired) this.#openSocket();
+      else this.#waitForConfirmation();
     } catch {
       if (this.#stopped) return;
       this.failing = true;
@@ -139,6 +143,25 @@ export class DisplayWall {
     }, wait);
   }
 
+  /** Not confirmed (or no longer): no socket, and the state asked again shortly. */
+  #waitForConfirmation(): void {
+    this.#closeSocket();
+    if (this.#pendingTimer !== null) clearTimeout(this.#pendingTimer);
+    this.#pendingTimer = setTimeout(() => {
+      this.#pendingTimer = null;
+      void this.refresh();
+    }, PENDING_POLL_MS);
+  }
+
+  #closeSocket(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    if (socket === null) return;
+    socket.removeAllListeners();
+    socket.disconnect();
+    this.connection = 'connecting';
+  }
+
   #openSocket(): void {
     if (this.#stopped || this.#socket !== null) return;
     const socket: DisplaySocket = io('/display', { path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
@@ -150,7 +173,7 @@ export class DisplayWall {
     });
     socket.on('disconnect', (reason) => {
       this.connection = 'offline';
-      // The server cut us (unpaired): find out what we are now, then connect with whatever cookie that left.
+      // The server cut us (unpaired): find out what we are now (a confirmed screen connects again).
       if (reason === 'io server disconnect') void this.refresh().then(() => this.#reconnect(socket));
     });
     socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {

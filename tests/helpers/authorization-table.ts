@@ -1,0 +1,241 @@
+/**
+ * The authorization matrix's one table (issue 11, acceptance 3): for every
+ * REST route and socket event, the rule that says who may use it; and, from
+ * the rule, the expected outcome for each caller on their own meeting and
+ * document and on a foreign one. The matrix test runs every cell against the
+ * real server and compares. A route or event missing here fails the test:
+ * whoever adds one says who may use it.
+ */
+
+/** Who calls. `otherSecretariat`: a secretary of a commune, outside both meetings' units. */
+export const CALLERS = ['anonymous', 'display', 'endpoint', 'guest', 'delegate', 'chair', 'otherSecretariat', 'secretariat', 'admin'] as const;
+export type Caller = (typeof CALLERS)[number];
+/** own: the meeting the caller takes part in (and its top-secret document, poll, display); foreign: one they do not. */
+export const SCOPES = ['own', 'foreign'] as const;
+export type Scope = (typeof SCOPES)[number];
+export type Outcome = 'allow' | 'deny';
+/** 'either': both answers are right (a change under way elsewhere decides); such a cell is run but not judged. */
+export type Expectation = Outcome | 'either';
+
+/**
+ * The rules. Both meetings are in session; the secretariat (Văn phòng Tỉnh ủy)
+ * reaches both (one is the province's, one a district's); the commune
+ * secretary reaches neither. The own document is tuyệt mật for delegates.
+ */
+export const RULES = {
+  /** anyone, even without logging in */
+  public: () => true,
+  /** any logged-in user, about themselves or what every user sees */
+  signedIn: (c: Caller) => isUser(c),
+  /** admins */
+  admin: (c: Caller) => c === 'admin',
+  /** the secretariat's directory (units, users, endpoints to invite): admins and secretaries */
+  directory: (c: Caller) => c === 'admin' || c === 'secretariat' || c === 'otherSecretariat',
+  /** organising a meeting for the unit in scope */
+  organize: (c: Caller) => c === 'admin' || c === 'secretariat',
+  /** seeing the meeting: whoever manages it, and its participants */
+  view: (c: Caller, s: Scope) => manages(c) || (s === 'own' && ['chair', 'delegate', 'guest'].includes(c)),
+  /** changing the meeting: its secretariat */
+  manage: (c: Caller) => manages(c),
+  /** running the session: the secretariat and the chair */
+  run: (c: Caller, s: Scope) => manages(c) || (s === 'own' && c === 'chair'),
+  /** voting members' own acts: the chair and delegates */
+  vote: (c: Caller, s: Scope) => s === 'own' && (c === 'chair' || c === 'delegate'),
+  /** a member's own acts in the meeting (check in, ask to speak): the chair and delegates; never guests */
+  member: (c: Caller, s: Scope) => s === 'own' && (c === 'chair' || c === 'delegate'),
+  /** reading the tuyệt mật document (audience: delegates): the secretariat, the chair, delegates */
+  readSecret: (c: Caller, s: Scope) => manages(c) || (s === 'own' && (c === 'chair' || c === 'delegate')),
+  /** the conference of the meeting: its participants and its endpoints' accounts */
+  conference: (c: Caller, s: Scope) => manages(c) || (s === 'own' && ['chair', 'delegate', 'guest', 'endpoint'].includes(c)),
+  /** acts on something of the caller's own (a conference peer, an annotation): nobody in the matrix has one, so nobody reaches anyone else's */
+  ownThing: () => false,
+  /** the paired hall display, for its own meeting */
+  display: (c: Caller, s: Scope) => c === 'display' && s === 'own',
+  /** the presented file: nothing is presented, so no screen gets any */
+  displayFile: () => false,
+  /**
+   * the original bytes of the tuyệt mật document: never to a reader (view only);
+   * the secretariat may be given originals (issue 11, finding 5, another change)
+   */
+  original: (c: Caller): boolean | 'either' => (manages(c) ? 'either' : false),
+} as const satisfies Record<string, (caller: Caller, scope: Scope) => boolean | 'either'>;
+export type Rule = keyof typeof RULES;
+
+const isUser = (c: Caller) => c !== 'anonymous' && c !== 'display';
+const manages = (c: Caller) => c === 'admin' || c === 'secretariat';
+
+/** Every REST route under /api/v1, by "METHOD url". */
+export const ROUTE_RULES: Record<string, Rule> = {
+  'GET /api/v1/health': 'public',
+  'POST /api/v1/auth/login': 'public',
+  'GET /api/v1/auth/me': 'signedIn',
+  'POST /api/v1/auth/logout': 'signedIn',
+  'POST /api/v1/auth/logout-everywhere': 'signedIn',
+  'GET /api/v1/users': 'directory',
+  'GET /api/v1/users/:id': 'directory',
+  'POST /api/v1/users': 'admin',
+  'PATCH /api/v1/users/:id': 'admin',
+  'POST /api/v1/users/:id/password': 'admin',
+  'GET /api/v1/units': 'directory',
+  'GET /api/v1/units/:id': 'directory',
+  'POST /api/v1/units': 'admin',
+  'PATCH /api/v1/units/:id': 'admin',
+  'GET /api/v1/notifications': 'signedIn',
+  'POST /api/v1/notifications/read': 'signedIn',
+  'GET /api/v1/search': 'signedIn',
+  'GET /api/v1/conferences/mine': 'signedIn',
+  'GET /api/v1/meetings/:meetingId/conference': 'conference',
+  'PATCH /api/v1/meetings/:meetingId/conference': 'run',
+  'GET /api/v1/endpoints': 'directory',
+  'POST /api/v1/endpoints': 'admin',
+  'PATCH /api/v1/endpoints/:endpointId': 'admin',
+  'GET /api/v1/meetings/:meetingId/endpoints': 'view',
+  'POST /api/v1/meetings/:meetingId/endpoints': 'manage',
+  'DELETE /api/v1/meetings/:meetingId/endpoints/:endpointId': 'manage',
+  'POST /api/v1/display/pairings': 'public',
+  'GET /api/v1/display/state': 'display',
+  'GET /api/v1/display/polls': 'display',
+  'GET /api/v1/display/presentation/file': 'displayFile',
+  'GET /api/v1/meetings/:meetingId/displays': 'manage',
+  'POST /api/v1/meetings/:meetingId/displays': 'manage',
+  'PUT /api/v1/meetings/:meetingId/displays/:displayId': 'manage',
+  'DELETE /api/v1/meetings/:meetingId/displays/:displayId': 'manage',
+  'GET /api/v1/meetings': 'signedIn',
+  'POST /api/v1/meetings': 'organize',
+  'GET /api/v1/meetings/:meetingId': 'view',
+  'PATCH /api/v1/meetings/:meetingId': 'manage',
+  'POST /api/v1/meetings/:meetingId/status': 'run',
+  'GET /api/v1/meetings/:meetingId/participants': 'view',
+  'POST /api/v1/meetings/:meetingId/participants': 'manage',
+  'PATCH /api/v1/meetings/:meetingId/participants/:participantId': 'manage',
+  'DELETE /api/v1/meetings/:meetingId/participants/:participantId': 'manage',
+  'GET /api/v1/meetings/:meetingId/agenda': 'view',
+  'POST /api/v1/meetings/:meetingId/agenda': 'manage',
+  'PUT /api/v1/meetings/:meetingId/agenda/order': 'manage',
+  'PATCH /api/v1/meetings/:meetingId/agenda/:itemId': 'manage',
+  'DELETE /api/v1/meetings/:meetingId/agenda/:itemId': 'manage',
+  'GET /api/v1/meetings/:meetingId/polls': 'view',
+  'POST /api/v1/meetings/:meetingId/polls': 'run',
+  'GET /api/v1/meetings/:meetingId/polls/:pollId': 'view',
+  'POST /api/v1/meetings/:meetingId/polls/:pollId/open': 'run',
+  'POST /api/v1/meetings/:meetingId/polls/:pollId/close': 'run',
+  'POST /api/v1/meetings/:meetingId/polls/:pollId/publish': 'run',
+  'POST /api/v1/meetings/:meetingId/polls/:pollId/cancel': 'run',
+  'PUT /api/v1/meetings/:meetingId/polls/:pollId/paper': 'manage',
+  'GET /api/v1/meetings/:meetingId/polls/:pollId/ballots': 'view',
+  'GET /api/v1/meetings/:meetingId/polls/:pollId/votes': 'view',
+  'GET /api/v1/meetings/:meetingId/polls/:pollId/result.csv': 'view',
+  'GET /api/v1/meetings/:meetingId/polls/:pollId/result.pdf': 'view',
+  'GET /api/v1/meetings/:meetingId/documents': 'view',
+  'POST /api/v1/meetings/:meetingId/documents': 'manage',
+  'GET /api/v1/documents/:documentId': 'readSecret',
+  'PATCH /api/v1/documents/:documentId': 'manage',
+  'GET /api/v1/documents/:documentId/versions': 'readSecret',
+  'POST /api/v1/documents/:documentId/versions': 'manage',
+  'GET /api/v1/documents/:documentId/versions/:version/file': 'readSecret',
+  'GET /api/v1/documents/:documentId/versions/:version/download': 'original',
+  'GET /api/v1/documents/:documentId/versions/:version/export': 'readSecret',
+  'GET /api/v1/documents/:documentId/versions/:version/thumbnail': 'readSecret',
+  'POST /api/v1/documents/:documentId/revocations': 'manage',
+  'DELETE /api/v1/documents/:documentId/revocations/:userId': 'manage',
+  'GET /api/v1/documents/:documentId/versions/:version/annotations': 'readSecret',
+  'GET /api/v1/documents/:documentId/versions/:version/annotated': 'readSecret',
+  'GET /api/v1/documents/:documentId/comments': 'readSecret',
+  'POST /api/v1/documents/:documentId/comments': 'readSecret',
+  'PATCH /api/v1/documents/:documentId/comments/:commentId': 'manage',
+};
+
+/** Every socket event of the users' namespace. */
+export const EVENT_RULES: Record<string, Rule> = {
+  'session:whoami': 'signedIn',
+  'meeting:join': 'view',
+  'meeting:snapshot': 'view',
+  'meeting:leave': 'signedIn',
+  'meeting:start': 'run',
+  'meeting:close': 'run',
+  'agenda:open': 'run',
+  'agenda:next': 'run',
+  'attendance:checkIn': 'member',
+  'attendance:mark': 'run',
+  'speaker:request': 'member',
+  'speaker:withdraw': 'view',
+  'speaker:give': 'run',
+  'speaker:finish': 'run',
+  'speaker:timer': 'run',
+  'speaker:reorder': 'run',
+  'presentation:show': 'run',
+  'presentation:page': 'run',
+  'presentation:stop': 'run',
+  'vote:cast': 'vote',
+  'annotation:list': 'readSecret',
+  'annotation:upsert': 'readSecret',
+  'annotation:delete': 'ownThing',
+  'conference:join': 'conference',
+  'conference:leave': 'signedIn',
+  'conference:raiseHand': 'ownThing',
+  'conference:setRtpCapabilities': 'ownThing',
+  'conference:createTransport': 'ownThing',
+  'conference:connectTransport': 'ownThing',
+  'conference:restartIce': 'ownThing',
+  'conference:produce': 'ownThing',
+  'conference:pauseProducer': 'ownThing',
+  'conference:resumeProducer': 'ownThing',
+  'conference:closeProducer': 'ownThing',
+  'conference:consume': 'ownThing',
+  'conference:resumeConsumer': 'ownThing',
+  'conference:pauseConsumer': 'ownThing',
+  'conference:setPreferredLayers': 'ownThing',
+  'conference:setViewMode': 'ownThing',
+  'conference:mute': 'ownThing',
+  'conference:unmute': 'ownThing',
+  'conference:remove': 'ownThing',
+  'conference:admit': 'ownThing',
+  'conference:spotlight': 'ownThing',
+  'conference:giveFloor': 'ownThing',
+  'conference:setAdmission': 'ownThing',
+};
+
+/** The display namespace's events (only a paired screen connects there). */
+export const DISPLAY_EVENT_RULES: Record<string, Rule> = {
+  'meeting:join': 'display',
+  'meeting:snapshot': 'display',
+};
+
+export function expected(rule: Rule, caller: Caller, scope: Scope): Expectation {
+  const verdict: boolean | 'either' = RULES[rule](caller, scope);
+  return verdict === 'either' ? 'either' : verdict ? 'allow' : 'deny';
+}
+
+/**
+ * Error codes that mean "you may not": the caller was refused or told the
+ * thing does not exist. Anything else (a success, a conflict, a rule of the
+ * meeting such as "already voted") means the call got past the access check.
+ */
+export const DENIAL_CODES = new Set([
+  'unauthenticated',
+  'forbidden',
+  'unitOutOfReach',
+  'meetingNotFound',
+  'documentNotFound',
+  'pollNotFound',
+  'notFound',
+  'notEligible',
+  'notAMember',
+  'notProxy',
+  'downloadNotAllowed',
+  'displayUnpaired',
+  'displayWrongMeeting',
+  'displayNoMeeting',
+  'displayNotPresenting',
+]);
+
+/** Over REST a bare 'notFound' is a missing thing of one's own (an annotation, a comment), never a refusal. */
+export function observedRest(status: number, code: string | undefined): Outcome {
+  if (status === 401 || status === 403) return 'deny';
+  if (status === 404 && (code === undefined || (code !== 'notFound' && DENIAL_CODES.has(code)))) return 'deny';
+  return 'allow';
+}
+
+export function observedAck(answer: { ok: boolean; error?: { code: string } }): Outcome {
+  return !answer.ok && DENIAL_CODES.has(answer.error?.code ?? '') ? 'deny' : 'allow';
+}
