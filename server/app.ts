@@ -74,11 +74,17 @@ declare module 'fastify' {
   }
 }
 
+/** A hop count or the proxies' addresses (config.ts refuses `true`), in the shape Fastify's types take. */
+function fastifyTrustProxy(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust === false ? false : [...trust];
+}
+
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024, // JSON bodies; document uploads stream with their own limit
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
