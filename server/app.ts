@@ -46,8 +46,8 @@ export type BuildOptions = {
 };
 
 async function loadModules(loader: ModuleLoader, database: Database) {
-  const system = await loader.load(systemModule, { database });
   const auth = await loader.load(authModule, {});
+  const system = await loader.load(systemModule, { database, auth });
   const units = await loader.load(unitsModule, {});
   const users = await loader.load(usersModule, { auth: auth.service });
   const notifications = await loader.load(notificationsModule, {});

@@ -22,7 +22,7 @@ export type Config = Readonly<{
   sessionLifetimeMs: number;
   uploadLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Seed the demo province and users when the database is empty. */
+  /** Seed the demo province and users when the database is empty: by default only with the embedded database; a real one (DATABASE_URL) only with DEMO_DATA=true. */
   demoData: boolean;
   /** Failed logins allowed per account, and per client address, within loginWindowMs. */
   loginMaxFailuresPerAccount: number;
@@ -196,7 +196,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_HOURS', 7 * 24, 1, 24 * 365) * 3_600_000,
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_MB', 200, 1, 10_240) * 1024 * 1024,
     logLevel: logLevel as Config['logLevel'],
-    demoData: boolean(env, 'DEMO_DATA', true),
+    demoData: boolean(env, 'DEMO_DATA', databaseUrl === undefined),
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
     loginMaxFailuresPerAddress: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 30, 1, 100_000),
     loginWindowMs: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
