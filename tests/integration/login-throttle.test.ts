@@ -51,6 +51,11 @@ describe('login throttle (finding 10)', () => {
     expect(verifications.count).toBe(3);
   });
 
+  it('admits parallel logins that are within every limit', async () => {
+    const answers = await Promise.all(['thuky', 'khach', 'chutich', 'admin'].map((username) => loginVia(server, '10.1.0.7', username, 'doan-sai')));
+    expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 401]);
+  });
+
   it('throttles the real address whatever a client writes into X-Forwarded-For', async () => {
     const accounts = ['thuky', 'giamdoc.noivu', 'caophong.bithu', 'maichau.bithu', 'paco.chutich'];
     for (const [i, username] of accounts.entries()) {

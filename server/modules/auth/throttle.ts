@@ -51,8 +51,10 @@ export class LoginThrottle {
   }
 
   #waitMs(row: Row, now: Date): number {
-    if (this.#forgotten(row, now)) return 0;
-    return Math.max(0, row.lastAttemptAt.getTime() + this.#delayMs(row.key, row.failures) - now.getTime());
+    const delay = this.#delayMs(row.key, row.failures);
+    // No delay due: admitted, even when a parallel attempt (whose clock read came later) already stamped the row.
+    if (delay === 0 || this.#forgotten(row, now)) return 0;
+    return Math.max(0, row.lastAttemptAt.getTime() + delay - now.getTime());
   }
 
   /**
@@ -76,7 +78,11 @@ export class LoginThrottle {
         const fresh = this.#forgotten(row, now);
         await tx
           .update(loginThrottle)
-          .set({ failures: fresh ? 1 : row.failures + 1, windowStartedAt: fresh ? now : row.windowStartedAt, lastAttemptAt: now })
+          .set({
+            failures: fresh ? 1 : row.failures + 1,
+            windowStartedAt: fresh ? now : row.windowStartedAt,
+            lastAttemptAt: now > row.lastAttemptAt ? now : row.lastAttemptAt,
+          })
           .where(eq(loginThrottle.key, row.key));
       }
       return 0;
