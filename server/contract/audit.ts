@@ -60,7 +60,7 @@ export const AuditQuery = Type.Object(
     from: Type.Optional(DateTime),
     to: Type.Optional(DateTime),
     actorId: Type.Optional(Uuid),
-    action: Type.Optional(Type.Union(AUDIT_ACTIONS.map((action) => Type.Literal(action)))),
+    action: Type.Optional(Type.Enum(AUDIT_ACTIONS)),
     meetingId: Type.Optional(Uuid),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
