@@ -67,6 +67,8 @@ async function readUpload(request: FastifyRequest, wantFields: boolean): Promise
       part.file.once('error', (error: unknown) => {
         if (typeof error === 'object' && error !== null) brokenUploads.add(error);
       });
+      // When the database was slow to answer before this, the cut-off body may have failed the stream already.
+      if (part.file.errored !== null) brokenUploads.add(part.file.errored);
       return { fields, file: { stream: part.file, filename: part.filename, truncated: () => part.file.truncated } };
     }
   } catch (error) {
