@@ -15,9 +15,8 @@ describe('audit trail and demo banner in the browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    [db, browser] = await Promise.all([createTestDatabase(), launchBrowser()]);
     server = await startTestServer(db, {}, { web: true });
-    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

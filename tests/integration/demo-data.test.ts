@@ -20,20 +20,26 @@ describe('demo data by default', () => {
   });
 });
 
-describe('demo accounts banner', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-
+/** A server of its own for one describe block, on a fresh database. */
+function serverFor(env: Record<string, string>): () => TestServer {
+  let db: TestDatabase | undefined;
+  let server: TestServer | undefined;
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = await startTestServer(db);
+    server = await startTestServer(db, env);
   });
   afterAll(async () => {
     await server?.close();
     await db?.drop();
   });
+  return () => server!;
+}
+
+describe('demo accounts banner', () => {
+  const serving = serverFor({});
 
   it('health tells the client while demo accounts are usable, and stops once their passwords are changed', async () => {
+    const server = serving();
     const anonymous = new TestClient(server.url);
     expect((await anonymous.get<Health>('/api/v1/health')).body).toMatchObject({ status: 'ok', demoAccounts: true });
 
@@ -53,18 +59,9 @@ describe('demo accounts banner', () => {
 });
 
 describe('without demo data', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    server = await startTestServer(db, { DEMO_DATA: 'false' });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const serving = serverFor({ DEMO_DATA: 'false' });
 
   it('shows no banner', async () => {
-    expect((await new TestClient(server.url).get<Health>('/api/v1/health')).body.demoAccounts).toBe(false);
+    expect((await new TestClient(serving().url).get<Health>('/api/v1/health')).body.demoAccounts).toBe(false);
   });
 });
