@@ -8,7 +8,9 @@ import type { AuditPage, AuditVerification } from '../../server/contract/audit.t
 import type { PollDto } from '../../server/contract/votes.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { changeStatus, createMeeting, loggedIn, secretariat } from '../helpers/meetings.ts';
+import { socketOf } from '../helpers/people.ts';
 import { startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
+import { act, type ClientSocket } from '../helpers/socket.ts';
 
 async function eventually<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -24,6 +26,7 @@ describe('audit trail', () => {
   let db: TestDatabase;
   let server: TestServer;
   let admin: TestClient;
+  const sockets: ClientSocket[] = [];
   const entries = (query = '') => admin.get<AuditPage>(`/api/v1/audit${query}`);
   const has = (page: AuditPage, action: string, match: (entry: AuditPage['entries'][number]) => boolean = () => true) =>
     page.entries.some((entry) => entry.action === action && match(entry));
@@ -34,6 +37,7 @@ describe('audit trail', () => {
     admin = await loggedIn(server.url, 'admin');
   });
   afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
     await server?.close();
     await db?.drop();
   });
@@ -44,7 +48,15 @@ describe('audit trail', () => {
     const target = directory.user('khach');
     expect((await admin.patch(`/api/v1/users/${target.id}`, { role: 'secretary' })).status).toBe(200);
 
-    const meeting = await createMeeting(secretary, directory, { title: 'Hội nghị kiểm tra nhật ký', membershipTotal: 15, members: [['bithu', 'chair']] });
+    const meeting = await createMeeting(secretary, directory, {
+      title: 'Hội nghị kiểm tra nhật ký',
+      membershipTotal: 15,
+      members: [
+        ['bithu', 'chair'],
+        ['caophong.bithu', 'delegate'],
+        ['maichau.bithu', 'delegate'],
+      ],
+    });
     await changeStatus(secretary, meeting, 'published');
     const chair = await loggedIn(server.url, 'bithu');
     await changeStatus(chair, meeting, 'in_session');
@@ -52,13 +64,24 @@ describe('audit trail', () => {
     expect((await chair.post(`/api/v1/meetings/${meeting.id}/polls/${poll.id}/open`, { quorumOverrideReason: 'Kiểm thử nhật ký' })).status).toBe(200);
     expect((await chair.post(`/api/v1/meetings/${meeting.id}/polls/${poll.id}/cancel`)).status).toBe(200);
 
-    const page = await eventually('the entries', async () => (await entries('?limit=500')).body, (body) => has(body, 'poll.cancelled'));
+    // A proxy mark is a socket call: it goes on the trail too.
+    const delegate = await socketOf(server.url, await loggedIn(server.url, 'caophong.bithu'));
+    const desk = await socketOf(server.url, secretary);
+    sockets.push(delegate, desk);
+    await act(delegate, 'meeting:join', { meetingId: meeting.id });
+    await act(delegate, 'attendance:checkIn', { meetingId: meeting.id });
+    await act(desk, 'meeting:join', { meetingId: meeting.id });
+    const represented = directory.user('maichau.bithu').id;
+    await act(desk, 'attendance:mark', { meetingId: meeting.id, userId: represented, status: 'proxy', proxyUserId: directory.user('caophong.bithu').id });
+
+    const page = await eventually('the entries', async () => (await entries('?limit=500')).body, (body) => has(body, 'attendance.proxy'));
     const adminId = directory.user('admin').id;
     const chairId = directory.user('bithu').id;
     expect(has(page, 'auth.login', (entry) => entry.actorId === adminId && entry.address === '127.0.0.1')).toBe(true);
     expect(has(page, 'auth.loginFailed', (entry) => entry.actorId === null && entry.actorName === 'bithu')).toBe(true);
     expect(has(page, 'user.updated', (entry) => entry.actorId === adminId && entry.targetId === target.id && entry.details.role === 'secretary')).toBe(true);
     expect(has(page, 'poll.opened', (entry) => entry.actorId === chairId && entry.meetingId === meeting.id && entry.targetId === poll.id)).toBe(true);
+    expect(has(page, 'attendance.proxy', (entry) => entry.actorName === 'thuky' && entry.meetingId === meeting.id && entry.targetId === represented)).toBe(true);
 
     // Filters combine: the chair's actions in this meeting only.
     const filtered = (await entries(`?meetingId=${meeting.id}&actorId=${chairId}`)).body;
