@@ -5,7 +5,9 @@
  * seconds, and a SIGTERM to the supervisor stops it for good.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -108,5 +110,28 @@ describe('the server is restarted after a crash', () => {
     expect(await exited).toBe(0);
     expect(serverPids()).toHaveLength(2);
     expect(await health()).toBeUndefined();
+  }, 120_000);
+});
+
+describe('a crash loop is cut short', () => {
+  it('stops restarting after 5 restarts within a minute and exits with the server’s code', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'phs-crashloop-'));
+    try {
+      // Nothing listens on port 1: every start fails at once with exit code 1, as a broken deployment would.
+      const supervisor = spawn(process.execPath, ['scripts/serve.mjs'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', REDIS_URL: '', LOG_LEVEL: 'fatal' },
+      });
+      let output = '';
+      supervisor.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      supervisor.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((resolve) => supervisor.once('exit', (exitCode) => resolve(exitCode)));
+      expect(code).toBe(1);
+      expect([...output.matchAll(STARTED)]).toHaveLength(6);
+      expect(output).toMatch(/not restarting it again/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
