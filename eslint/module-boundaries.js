@@ -16,6 +16,7 @@ export const TABLE_OWNERS = {
   'conference-state': ['conference'],
   display: ['display'],
   notifications: ['notifications'],
+  audit: ['audit'],
 };
 
 const BOUNDARY_SEVERITY = 'error';

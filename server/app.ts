@@ -13,6 +13,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { DomainEvents } from './events.ts';
 import { annotationsModule } from './modules/annotations/index.ts';
+import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { conferenceModule } from './modules/conference/index.ts';
 import { displayModule } from './modules/display/index.ts';
@@ -25,6 +26,7 @@ import { systemModule } from './modules/system/index.ts';
 import { unitsModule } from './modules/units/index.ts';
 import { usersModule } from './modules/users/index.ts';
 import { votesModule } from './modules/votes/index.ts';
+import { auditRequestPlugin } from './plugins/audit-request.ts';
 import { authGatePlugin } from './plugins/auth-gate.ts';
 import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
 import { originCheckPlugin } from './plugins/origin-check.ts';
@@ -49,8 +51,9 @@ export type BuildOptions = {
 };
 
 async function loadModules(loader: ModuleLoader, database: Database) {
-  const system = await loader.load(systemModule, { database });
+  const audit = await loader.load(auditModule, {});
   const auth = await loader.load(authModule, {});
+  const system = await loader.load(systemModule, { database, auth });
   const units = await loader.load(unitsModule, {});
   const users = await loader.load(usersModule, { auth: auth.credentials });
   const notifications = await loader.load(notificationsModule, {});
@@ -61,7 +64,7 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const votes = await loader.load(votesModule, { meetings, live, users });
   const conference = await loader.load(conferenceModule, { meetings, users, units });
   const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
-  return { system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };
+  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };
 }
 
 /** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */
@@ -81,11 +84,17 @@ declare module 'fastify' {
   }
 }
 
+/** A hop count or the proxies' addresses (config.ts refuses `true`), in the shape Fastify's types take. */
+function fastifyTrustProxy(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust === false ? false : [...trust];
+}
+
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024, // JSON bodies; document uploads stream with their own limit
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
@@ -116,6 +125,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     async (api) => {
       await api.register(originCheckPlugin);
       await api.register(sessionPlugin, { auth: modules.auth.service });
+      await api.register(auditRequestPlugin, { events });
       await api.register(authGatePlugin);
       await api.register(rateLimitPlugin);
       for (const routes of loader.routes) await api.register(routes);

@@ -22,7 +22,7 @@ export type Config = Readonly<{
   sessionLifetimeMs: number;
   uploadLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Seed the demo province and users when the database is empty. */
+  /** Seed the demo province and users when the database is empty: by default only with the embedded database; a real one (DATABASE_URL) only with DEMO_DATA=true. */
   demoData: boolean;
   /** Failed logins allowed per account, and per client address, within loginWindowMs. */
   loginMaxFailuresPerAccount: number;
@@ -33,13 +33,45 @@ export type Config = Readonly<{
   rateLimitPerAddress: number;
   /** Socket.io connections one user may hold open at once (tablet, console, second device, reconnects). */
   maxSocketsPerUser: number;
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For entries to believe: false (none), a number of proxy
+   * hops in front of the app, or the proxies' addresses/CIDRs. Never `true`,
+   * which would believe whatever a client writes into the header.
+   */
+  trustProxy: TrustProxy;
   /** Built SvelteKit app (adapter-node output); absent in API-only tests. */
   webBuildDir: string;
   shutdownTimeoutMs: number;
   /** Video conference media (mediasoup), see README "Configuration" (MEDIA_*). */
   media: MediaSettings;
 }>;
+
+export type TrustProxy = false | number | readonly string[];
+
+const CIDR = /^([^/]+)(?:\/(\d{1,3}))?$/;
+
+/** TRUST_PROXY: unset/false/0, a hop count (1 = one nginx in front), or a comma list of proxy addresses or CIDRs. */
+function trustProxy(env: Env): TrustProxy {
+  const raw = optionalText(env, 'TRUST_PROXY');
+  if (raw === undefined || ['false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
+    throw new ConfigError('TRUST_PROXY', 'may not be true: that believes any client-supplied X-Forwarded-For; give the number of proxies in front of the app (e.g. 1) or their addresses (e.g. 10.0.0.5,10.0.1.0/24)');
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = integer(env, 'TRUST_PROXY', 0, 0, 10);
+    return hops === 0 ? false : hops;
+  }
+  const list = raw.split(',').map((entry) => entry.trim());
+  for (const entry of list) {
+    const match = CIDR.exec(entry);
+    const version = match === null ? 0 : isIP(match[1]!);
+    const prefix = match?.[2] === undefined ? undefined : Number(match[2]);
+    if (version === 0 || (prefix !== undefined && prefix > (version === 4 ? 32 : 128))) {
+      throw new ConfigError('TRUST_PROXY', `must be false, a number of proxy hops, or a comma list of proxy addresses/CIDRs; "${entry}" is none of these`);
+    }
+  }
+  return Object.freeze(list);
+}
 
 // --- MEDIA_* (video conference) ---
 /** What the server passes to media/ (MediaService.start); the rest are media/'s defaults. */
@@ -164,14 +196,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_HOURS', 7 * 24, 1, 24 * 365) * 3_600_000,
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_MB', 200, 1, 10_240) * 1024 * 1024,
     logLevel: logLevel as Config['logLevel'],
-    demoData: boolean(env, 'DEMO_DATA', true),
+    demoData: boolean(env, 'DEMO_DATA', databaseUrl === undefined),
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
     loginMaxFailuresPerAddress: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 30, 1, 100_000),
     loginWindowMs: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
     rateLimitPerUser: integer(env, 'RATE_LIMIT_PER_USER_PER_MINUTE', 1200, 10, 1_000_000),
     rateLimitPerAddress: integer(env, 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 2000, 10, 1_000_000),
     maxSocketsPerUser: integer(env, 'MAX_SOCKETS_PER_USER', 12, 1, 1000),
-    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     webBuildDir: path.resolve(cwd, text(env, 'WEB_BUILD_DIR', './build')),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000),
     media: mediaSettings(env),

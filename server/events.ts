@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { AnnotationDto } from './contract/annotations.ts';
+import type { AuditRecord } from './contract/audit.ts';
 import type { NotificationDto } from './contract/documents.ts';
 import type { LiveUpdateMessage } from './contract/live.ts';
 import type { SessionRevokedReason } from './contract/realtime.ts';
@@ -32,6 +33,8 @@ export type DomainEventMap = {
   'meeting.participantRemoved': [{ meetingId: string; userId: string }];
   /** sessionIds: the sessions that ended; userId: all of that user's sessions ended when sessionIds is 'all' */
   'sessions.revoked': [{ userId: string; sessionIds: string[] | 'all'; reason: SessionRevokedReason }];
+  /** a security-relevant action happened (the audit module appends it to the hash-chained trail) */
+  audit: [AuditRecord];
 };
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

@@ -120,8 +120,11 @@ export function ensureWebBuild() {
   done('Giao diện web đã dựng / web app built');
 }
 
-/** Runs a command with Node 24 first on PATH, forwarding signals; resolves with its exit code. */
-export function runWithNode24(command, args, env = {}) {
+/**
+ * Runs a command with Node 24 first on PATH, forwarding signals; resolves with its exit code.
+ * `onSpawn` receives the child process (the supervisor prints its pid).
+ */
+export function runWithNode24(command, args, env = {}, onSpawn = () => {}) {
   const binDir = path.dirname(NODE24);
   return new Promise((resolve) => {
     const child = spawn(command, args, {
@@ -129,6 +132,7 @@ export function runWithNode24(command, args, env = {}) {
       stdio: 'inherit',
       env: { ...process.env, PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${binDir}${path.delimiter}${process.env.PATH ?? ''}`, ...env },
     });
+    onSpawn(child);
     const forward = (signal) => child.kill(signal);
     process.on('SIGINT', forward);
     process.on('SIGTERM', forward);

@@ -29,4 +29,14 @@ describe('configuration', () => {
   it('marks cookies secure when PUBLIC_URL is https', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://hop.hoabinh.gov.vn' }).publicUrl.protocol).toBe('https:');
   });
+
+  it('reads TRUST_PROXY as a hop count or proxy addresses, and refuses true', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.0.1.0/24,::1' }).trustProxy).toEqual(['10.0.0.5', '10.0.1.0/24', '::1']);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY may not be true/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.5/40' })).toThrow(/TRUST_PROXY must be/);
+    expect(() => loadConfig({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY must be/);
+  });
 });

@@ -92,9 +92,12 @@ export const sessions = pgTable(
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
 );
 
-/** Failed-login counters per account and per address, shared by every app process. */
+/** Failed-login counters per (account, address) and per address, shared by every app process. */
 export const loginThrottle = pgTable('login_throttle', {
   key: text('key').primaryKey(),
+  /** attempts counted (before their password check) and not forgiven since the key was last forgotten */
   failures: integer('failures').notNull(),
   windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  /** the last counted attempt: the next one must wait the key's delay from here */
+  lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -8,3 +8,4 @@ export * from './annotations.ts';
 export * from './conference-state.ts';
 export * from './votes.ts';
 export * from './display.ts';
+export * from './audit.ts';

@@ -10,6 +10,7 @@ import Type from 'typebox';
 import { rooms } from '../../contract/realtime.ts';
 import { AppError } from '../../errors.ts';
 import { defineModule } from '../module.ts';
+import { DemoAccounts } from './demo-accounts.ts';
 import { authRoutes } from './routes.ts';
 import { hashPassword } from './passwords.ts';
 import { followUserChanges, watchExpiry } from './socket-freshness.ts';
@@ -42,6 +43,8 @@ export type AuthModule = {
   stopPurging(): void;
   /** A failure throttle on the login throttle's table, with limits (and keys) of the caller's own: other modules' guesses (display codes) are counted the same way. */
   throttle(limits: ThrottleLimits): LoginThrottle;
+  /** whether the demo accounts are active on the published demo password (the web app's banner) */
+  demoAccountsExist(): Promise<boolean>;
 };
 
 export const authModule = defineModule<Record<string, never>, AuthModule>({
@@ -59,12 +62,14 @@ export const authModule = defineModule<Record<string, never>, AuthModule>({
       service.purgeExpired().catch((error: unknown) => log.warn({ err: error }, 'purging expired sessions failed'));
     }, PURGE_INTERVAL_MS);
     timer.unref();
+    const demo = new DemoAccounts(db);
     return {
       service,
       credentials: credentialsOf(service),
       log,
       stopPurging: () => clearInterval(timer),
       throttle: (limits) => new LoginThrottle(db, limits),
+      demoAccountsExist: () => demo.exist(),
     };
   },
   routes: ({ service }) => authRoutes(service),

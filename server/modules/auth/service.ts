@@ -26,6 +26,10 @@ export type LoginResult = { token: string; expiresAt: Date; user: SessionUser };
 
 export type AuthServiceOptions = { sessionLifetimeMs: number; throttle: ThrottleLimits };
 
+/** Throttle key of one account tried from one address (keys not starting "address:" take the per-account limit). */
+export const loginPairKey = (username: string, address: string): string => `account:${username}@${address}`;
+export const loginAddressKey = (address: string): string => `address:${address}`;
+
 export function normalizeUsername(username: string): string {
   return username.trim().toLowerCase();
 }
@@ -47,22 +51,27 @@ export class AuthService {
     return this.#lifetimeMs;
   }
 
+  /**
+   * Throttled per (account, address) and per address, the attempt counted
+   * before argon2 runs (see throttle.ts): an attacker's failures slow the
+   * attacker's address, not the account, so the chair still logs in from the
+   * hall's tablet while someone guesses their password elsewhere.
+   */
   async login(input: { username: string; password: string; address: string; userAgent: string | undefined }): Promise<LoginResult> {
     const username = normalizeUsername(input.username);
-    const accountKey = LoginThrottle.accountKey(username);
-    const keys = [accountKey, LoginThrottle.addressKey(input.address)];
+    const pairKey = loginPairKey(username, input.address);
+    const addressKey = loginAddressKey(input.address);
 
-    const waitMs = await this.#throttle.blockedFor(keys);
+    const waitMs = await this.#throttle.attempt([pairKey, addressKey]);
     if (waitMs > 0) throw new AppError(429, 'loginThrottled', { params: { minutes: Math.max(1, Math.ceil(waitMs / 60_000)) } });
 
     const [user] = await this.#db.select().from(users).where(eq(users.username, username)).limit(1);
     // Always pay for one argon2 verification so timing does not reveal which usernames exist.
     const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
-    if (user === undefined || !user.active || !passwordOk) {
-      await this.#throttle.recordFailure(keys);
-      throw new AppError(401, 'loginFailed');
-    }
-    await this.#throttle.clear(accountKey);
+    if (user === undefined || !user.active || !passwordOk) throw new AppError(401, 'loginFailed');
+    // The attempt was counted up front: this account from this address starts afresh, the address gets its try back.
+    await this.#throttle.clear([pairKey]);
+    await this.#throttle.forgive([addressKey]);
 
     const { id, secretHash, token } = generateSessionToken();
     const expiresAt = new Date(Date.now() + this.#lifetimeMs);

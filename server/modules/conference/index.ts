@@ -9,6 +9,7 @@ import { defineModule } from '../module.ts';
 import { conferenceRoutes } from './conference-routes.ts';
 import { ConferenceService } from './conference-service.ts';
 import type { ConferenceDeps } from './deps.ts';
+import { auditSocketCalls } from '../../plugins/audit-request.ts';
 import { ConferenceBindings, conferenceSockets, deliverConferencePushes, onConferenceSocket } from './conference-sockets.ts';
 import { endpointRoutes } from './endpoints-routes.ts';
 import { EndpointService } from './endpoints-service.ts';
@@ -33,7 +34,20 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
       await app.register(endpointRoutes(endpoints));
       await app.register(conferenceRoutes(service));
     },
-  sockets: ({ service, bindings }) => conferenceSockets(service, bindings),
+  sockets: ({ service, bindings }, { events }) => {
+    // The chair's controls go on the audit trail (server/modules/audit).
+    const chair = (control: string) => (input: { meetingId: string; peerId?: string }) =>
+      ({ action: 'conference.chair', meetingId: input.meetingId, targetType: 'user', targetId: input.peerId ?? null, details: { control } }) as const;
+    return auditSocketCalls(events, conferenceSockets(service, bindings), {
+      'conference:admit': chair('admit'),
+      'conference:remove': chair('remove'),
+      'conference:mute': chair('mute'),
+      'conference:unmute': chair('unmute'),
+      'conference:giveFloor': chair('giveFloor'),
+      'conference:spotlight': (input) => ({ ...chair('spotlight')({ meetingId: input.meetingId }), targetId: input.peerId }),
+      'conference:setAdmission': (input) => ({ ...chair('setAdmission')(input), details: { control: 'setAdmission', required: input.required } }),
+    });
+  },
   onConnection: ({ service, bindings }, socket) => onConferenceSocket(service, bindings, socket),
   subscribe: ({ service, bindings }, { io }) => deliverConferencePushes(service, bindings, io),
   close: ({ service, media }) => {

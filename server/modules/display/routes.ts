@@ -22,6 +22,7 @@ import { MeetingParams } from '../../contract/meetings.ts';
 import { PollListEnvelope } from '../../contract/votes.ts';
 import { AppError } from '../../errors.ts';
 import { sendFile } from '../../lib/http/send-file.ts';
+import { auditSuccessfulRoutes } from '../../plugins/audit-request.ts';
 import { requireUser } from '../../plugins/session.ts';
 import type { DisplayModule } from './index.ts';
 
@@ -42,6 +43,12 @@ const deviceToken = (request: FastifyRequest) => request.cookies[DISPLAY_COOKIE]
 
 export function displayRoutes({ screens, service }: DisplayModule): FastifyPluginAsyncTypebox {
   return async (app) => {
+    const screen = { type: 'display', param: 'displayId' };
+    auditSuccessfulRoutes(app, {
+      'POST /meetings/:meetingId/displays': { action: 'display.paired' },
+      'PUT /meetings/:meetingId/displays/:displayId': { action: 'display.moved', target: screen },
+      'DELETE /meetings/:meetingId/displays/:displayId': { action: 'display.unpaired', target: screen },
+    });
     // — the wall screen —
     app.post('/display/pairings', { schema: { body: PairingRequest, response: { 201: PairingEnvelope } } }, async (request, reply) => {
       const { pairing, newToken } = await screens.requestPairing(deviceToken(request));

@@ -35,7 +35,7 @@ export type DisplayDeps = {
 };
 
 /** Counts wrong guesses per key in a window (the auth module's LoginThrottle). */
-export type Throttle = { blockedFor(keys: string[], now?: Date): Promise<number>; recordFailure(keys: string[], now?: Date): Promise<void> };
+export type Throttle = { attempt(keys: readonly string[], now?: Date): Promise<number>; forgive(keys: readonly string[]): Promise<void> };
 
 /** A screen's assignment changed; `removed`: it was unpaired (its device token no longer works). */
 export type DisplayChange = { displayId: string; meetingId: string | null; previousMeetingId: string | null; removed: boolean };
@@ -75,13 +75,13 @@ export class DisplayService {
   async confirm(user: SessionUser, meetingId: string, input: DisplayConfirm): Promise<DisplayDto> {
     await this.#assertManages(user, meetingId);
     const keys = [`account:display-pairing:${user.id}`, `address:display-code:${input.code}`];
-    const waitMs = await this.#throttle.blockedFor(keys);
+    // Counted before the lookup, atomically: parallel guesses cannot slip past the limit.
+    const waitMs = await this.#throttle.attempt(keys);
     if (waitMs > 0) throw new AppError(429, 'displayPairThrottled', { params: { minutes: Math.max(1, Math.ceil(waitMs / 60_000)) } });
 
     const now = new Date();
     const [found] = await this.#db.select().from(displays).where(eq(displays.pairingCode, input.code)).limit(1);
     if (found === undefined || found.codeExpiresAt === null || found.codeExpiresAt <= now) {
-      await this.#throttle.recordFailure(keys, now);
       throw new AppError(400, found === undefined ? 'displayCodeUnknown' : 'displayCodeExpired', { field: 'code' });
     }
     // Conditional on the code: two secretaries typing the same code at once pair the screen once.
@@ -91,6 +91,7 @@ export class DisplayService {
       .where(and(eq(displays.id, found.id), eq(displays.pairingCode, input.code), gt(displays.codeExpiresAt, now)))
       .returning();
     if (row === undefined) throw new AppError(400, 'displayCodeExpired', { field: 'code' });
+    await this.#throttle.forgive(keys); // a right code is not a guess
     this.#changes.emit('change', { displayId: row.id, meetingId, previousMeetingId: found.meetingId, removed: false });
     return (await this.#dtos([row]))[0]!;
   }

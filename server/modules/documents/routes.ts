@@ -26,6 +26,7 @@ import { MeetingParams } from '../../contract/meetings.ts';
 import { compileValidator } from '../../contract/validation.ts';
 import { AppError } from '../../errors.ts';
 import { sendFile } from '../../lib/http/send-file.ts';
+import { auditSuccessfulRoutes } from '../../plugins/audit-request.ts';
 import { requireUser } from '../../plugins/session.ts';
 import { readerStamp, stampWatermark } from '../../lib/pdf/watermark.ts';
 import type { DocumentService, IncomingFile } from './service.ts';
@@ -66,6 +67,8 @@ async function readUpload(request: FastifyRequest, wantFields: boolean): Promise
       part.file.once('error', (error: unknown) => {
         if (typeof error === 'object' && error !== null) brokenUploads.add(error);
       });
+      // When the database was slow to answer before this, the cut-off body may have failed the stream already.
+      if (part.file.errored !== null) brokenUploads.add(part.file.errored);
       return { fields, file: { stream: part.file, filename: part.filename, truncated: () => part.file.truncated } };
     }
   } catch (error) {
@@ -98,6 +101,10 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
     await app.register(multipart, { limits: { fileSize: uploadLimitBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 } });
     app.addHook('preHandler', requireUser);
     const me = (request: FastifyRequest) => request.session!.user;
+    auditSuccessfulRoutes(app, {
+      'POST /documents/:documentId/revocations': { action: 'document.revoked', target: { type: 'document', param: 'documentId' } },
+      'DELETE /documents/:documentId/revocations/:userId': { action: 'document.restored', target: { type: 'document', param: 'documentId' } },
+    });
 
     app.get('/meetings/:meetingId/documents', { schema: { params: MeetingParams, response: { 200: DocumentListEnvelope } } }, async (request) => ({
       documents: await service.list(me(request), request.params.meetingId),
@@ -132,6 +139,8 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
 
     const serve = (purpose: 'view' | 'download') => async (request: FastifyRequest<{ Params: { documentId: string; version: number } }>, reply: FastifyReply) => {
       const file = await service.file(me(request), request.params.documentId, request.params.version, purpose);
+      // A confidential file's first request (pdf.js then reads it in ranges) goes on the audit trail.
+      if (file.viewOnly && !/^bytes=(?!0-)/.test(request.headers.range ?? '')) request.audit(purpose === 'view' ? 'document.read' : 'document.downloaded', { targetType: 'document', targetId: request.params.documentId, details: { version: request.params.version } });
       return sendFile(request, reply, file.path, {
         ranges: true,
         notFound: () => new AppError(404, 'versionNotFound'),
@@ -155,6 +164,7 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
       const { readFile } = await import('node:fs/promises');
       const stamped = await stampWatermark(await readFile(file.path), readerStamp(user.fullName));
       request.log.info({ documentId: request.params.documentId, version: request.params.version, userId: user.id }, 'document exported with watermark');
+      request.audit('document.exported', { targetType: 'document', targetId: request.params.documentId, details: { version: request.params.version, confidential: file.viewOnly } });
       return reply
         .header('content-type', 'application/pdf')
         .header('content-disposition', contentDisposition('attachment', file.filename))

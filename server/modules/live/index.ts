@@ -10,12 +10,17 @@ import { rooms } from '../../contract/realtime.ts';
 import { defineModule } from '../module.ts';
 import type { LiveDeps } from './rules.ts';
 import { LiveService } from './service.ts';
+import { auditSocketCalls } from '../../plugins/audit-request.ts';
 import { liveSockets } from './sockets.ts';
 
 export const liveModule = defineModule<LiveDeps, LiveService>({
   name: 'live',
   create: ({ db, events }, deps) => new LiveService(db, deps, events),
-  sockets: (live, _context, { meetings }) => liveSockets(live, meetings),
+  sockets: (live, { events }, { meetings }) =>
+    auditSocketCalls(events, liveSockets(live, meetings), {
+      'attendance:mark': ({ meetingId, userId, status, proxyUserId }) =>
+        proxyUserId ? { action: 'attendance.proxy', meetingId, targetType: 'user', targetId: userId, details: { proxyUserId, status } } : undefined,
+    }),
   subscribe: (live, { events, io }) => {
     // Changes other modules made to the meeting (its own actions announce themselves as live.updated).
     events.on('meeting.changed', (change) => live.meetingChanged(change));

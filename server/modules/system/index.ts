@@ -1,10 +1,9 @@
 /** The system module: health and version for load balancers and `npm start`. Owns no table. */
-import type { Database } from '../../db/client.ts';
 import { defineModule } from '../module.ts';
-import { systemRoutes } from './routes.ts';
+import { systemRoutes, type SystemDeps } from './routes.ts';
 
-export const systemModule = defineModule<{ database: Database }, { database: Database }>({
+export const systemModule = defineModule<SystemDeps, SystemDeps>({
   name: 'system',
   create: (_context, deps) => deps,
-  routes: ({ database }) => systemRoutes(database),
+  routes: (deps) => systemRoutes(deps),
 });

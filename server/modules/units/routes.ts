@@ -17,12 +17,14 @@ export const unitRoutes = (service: UnitService): FastifyPluginAsyncTypebox => a
   app.post('/units', { preHandler: admins, schema: { body: UnitCreate, response: { 201: UnitEnvelope } } }, async (request, reply) => {
     const unit = await service.create(request.body);
     request.log.info({ unitId: unit.id, by: request.session!.user.id }, 'unit created');
+    request.audit('unit.created', { targetType: 'unit', targetId: unit.id, details: { name: unit.name, parentId: unit.parentId } });
     return reply.status(201).send({ unit });
   });
 
   app.patch('/units/:id', { preHandler: admins, schema: { params: IdParams, body: UnitUpdate, response: { 200: UnitEnvelope } } }, async (request) => {
     const unit = await service.update(request.params.id, request.body);
     request.log.info({ unitId: unit.id, by: request.session!.user.id }, 'unit updated');
+    request.audit('unit.updated', { targetType: 'unit', targetId: unit.id, details: { fields: Object.keys(request.body).join(','), parentId: unit.parentId, active: unit.active } });
     return { unit };
   });
 };

@@ -18,18 +18,21 @@ export const userRoutes = (service: UserService): FastifyPluginAsyncTypebox => a
   app.post('/users', { preHandler: admins, schema: { body: UserCreate, response: { 201: UserEnvelope } } }, async (request, reply) => {
     const user = await service.create(request.body);
     request.log.info({ userId: user.id, by: request.session!.user.id }, 'user created');
+    request.audit('user.created', { targetType: 'user', targetId: user.id, details: { username: user.username, role: user.role, unitId: user.unitId } });
     return reply.status(201).send({ user });
   });
 
   app.patch('/users/:id', { preHandler: admins, schema: { params: IdParams, body: UserUpdate, response: { 200: UserEnvelope } } }, async (request) => {
     const user = await service.update(request.params.id, request.body, request.session!.user.id);
     request.log.info({ userId: user.id, by: request.session!.user.id, fields: Object.keys(request.body) }, 'user updated');
+    request.audit('user.updated', { targetType: 'user', targetId: user.id, details: { fields: Object.keys(request.body).join(','), role: user.role, unitId: user.unitId, active: user.active } });
     return { user };
   });
 
   app.post('/users/:id/password', { preHandler: admins, schema: { params: IdParams, body: PasswordReset, response: { 204: NoContent } } }, async (request, reply) => {
     await service.resetPassword(request.params.id, request.body.password);
     request.log.info({ userId: request.params.id, by: request.session!.user.id }, 'password reset');
+    request.audit('user.passwordReset', { targetType: 'user', targetId: request.params.id });
     return reply.status(204).send();
   });
 };

@@ -12,6 +12,7 @@ import {
   PublishedBallotsEnvelope,
   ResultCsv,
 } from '../../contract/votes.ts';
+import { auditSuccessfulRoutes } from '../../plugins/audit-request.ts';
 import { requireUser } from '../../plugins/session.ts';
 import { resultCsv } from './export.ts';
 import { resultPdf } from './result-pdf.ts';
@@ -20,6 +21,14 @@ import type { VoteService } from './service.ts';
 export function voteRoutes(votes: VoteService): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('preHandler', requireUser);
+    const poll = { type: 'poll', param: 'pollId' };
+    auditSuccessfulRoutes(app, {
+      'POST /meetings/:meetingId/polls/:pollId/open': { action: 'poll.opened', target: poll },
+      'POST /meetings/:meetingId/polls/:pollId/close': { action: 'poll.closed', target: poll },
+      'POST /meetings/:meetingId/polls/:pollId/publish': { action: 'poll.published', target: poll },
+      'POST /meetings/:meetingId/polls/:pollId/cancel': { action: 'poll.cancelled', target: poll },
+      'PUT /meetings/:meetingId/polls/:pollId/paper': { action: 'poll.paperCounts', target: poll },
+    });
     const me = (request: { session: { user: Parameters<VoteService['get']>[0] } | null }) => request.session!.user;
 
     app.get('/meetings/:meetingId/polls', { schema: { params: MeetingParams, response: { 200: PollListEnvelope } } }, async (request) => ({ polls: await votes.list(me(request), request.params.meetingId) }));

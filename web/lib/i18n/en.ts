@@ -4,6 +4,8 @@ import { consoleEn } from '../console/i18n.ts';
 import { annotationsEn } from '../annotations/i18n.ts';
 import { liveEn } from '../live/i18n.ts';
 import { displayEn } from '../display/i18n.ts';
+import { systemEn } from '../system/i18n.ts';
+import { auditEn } from '../audit/i18n.ts';
 import { votesEn } from '../votes/i18n.ts';
 import type { Dictionary } from './vi.ts';
 
@@ -611,6 +613,8 @@ export const en: Dictionary = {
   annotations: annotationsEn,
   live: liveEn,
   display: displayEn,
+  system: systemEn,
+  audit: auditEn,
   votes: votesEn,
   errors: {
     network: 'Cannot reach the server. Please check the network and try again.',

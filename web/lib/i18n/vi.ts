@@ -8,6 +8,8 @@ import { consoleVi } from '../console/i18n.ts';
 import { annotationsVi } from '../annotations/i18n.ts';
 import { liveVi } from '../live/i18n.ts';
 import { displayVi } from '../display/i18n.ts';
+import { systemVi } from '../system/i18n.ts';
+import { auditVi } from '../audit/i18n.ts';
 import { votesVi } from '../votes/i18n.ts';
 
 export const vi = {
@@ -615,6 +617,8 @@ export const vi = {
   annotations: annotationsVi,
   live: liveVi,
   display: displayVi,
+  system: systemVi,
+  audit: auditVi,
   votes: votesVi,
   errors: {
     network: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
