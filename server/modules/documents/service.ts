@@ -6,10 +6,11 @@
  * search.ts; meetings, their roles and agenda are asked of the meetings
  * module.
  */
-import fs from 'node:fs/promises';
+import type fs from 'node:fs/promises';
 import path from 'node:path';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
+import type { AnnotationDto } from '../../contract/annotations.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import {
   isViewOnly,
@@ -31,7 +32,8 @@ import { assertCanEdit, type MeetingAccess, type MeetingService } from '../meeti
 import type { NotificationService } from '../notifications/index.ts';
 import { canRead, readableCondition, scopeOf } from './access.ts';
 import { BlobStore } from './blob-store.ts';
-import { createPdfPool, type PdfProcessor } from './pdf-pool.ts';
+import { DocumentCopies, type DocumentUnits } from './copies.ts';
+import { createPdfPool, type PdfPoolOptions, type PdfProcessor } from './pdf-pool.ts';
 import { searchDocuments } from './search.ts';
 import { UploadPipeline, type IncomingFile } from './uploads.ts';
 
@@ -45,8 +47,16 @@ export type DocumentMeetings = Pick<MeetingService, 'access' | 'changeMeeting' |
 /** What documents asks of the notifications module. */
 export type DocumentNotifications = Pick<NotificationService, 'notify'>;
 
-function toVersionDto(v: VersionRow): DocumentVersionDto {
-  return { version: v.version, pageCount: v.pageCount, sizeBytes: v.sizeBytes, originalFilename: v.originalFilename, sha256: v.sha256, createdAt: v.createdAt.toISOString() };
+/** The checksum identifies the original: only those who manage the meeting (and may have the original) see it. */
+function toVersionDto(v: VersionRow, canManage: boolean): DocumentVersionDto {
+  return {
+    version: v.version,
+    pageCount: v.pageCount,
+    sizeBytes: v.sizeBytes,
+    originalFilename: v.originalFilename,
+    ...(canManage ? { sha256: v.sha256 } : {}),
+    createdAt: v.createdAt.toISOString(),
+  };
 }
 
 function toDocumentDto(d: DocumentRow, current: VersionRow | undefined): DocumentDto {
@@ -72,7 +82,18 @@ function asDocumentNotFound(error: unknown): never {
   throw error;
 }
 
-export type DocumentServiceOptions = { dataDir: string; uploadLimitBytes: number; log: FastifyBaseLogger; events: DomainEvents; pdf?: PdfProcessor };
+export type DocumentServiceOptions = {
+  dataDir: string;
+  uploadLimitBytes: number;
+  log: FastifyBaseLogger;
+  events: DomainEvents;
+  units: DocumentUnits;
+  pdf?: PdfProcessor;
+  pool?: PdfPoolOptions;
+};
+
+/** Upload temp files older than this are left by a crash (a live upload keeps writing to its file). */
+const STALE_UPLOAD_MS = 15 * 60 * 1000;
 
 export class DocumentService {
   readonly #db: Db;
@@ -80,19 +101,20 @@ export class DocumentService {
   readonly #notifications: DocumentNotifications;
   readonly #blobs: BlobStore;
   readonly #uploads: UploadPipeline;
-  readonly #thumbDir: string;
+  readonly #copies: DocumentCopies;
   readonly #log: FastifyBaseLogger;
   readonly #pdf: PdfProcessor;
   readonly #events: DomainEvents;
+  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(db: Db, meetingsService: DocumentMeetings, notifications: DocumentNotifications, options: DocumentServiceOptions) {
     this.#db = db;
     this.#meetings = meetingsService;
     this.#notifications = notifications;
     this.#blobs = new BlobStore(path.join(options.dataDir, 'documents'));
-    this.#thumbDir = path.join(options.dataDir, 'documents', 'thumbnails');
     this.#log = options.log;
-    this.#pdf = options.pdf ?? createPdfPool();
+    this.#pdf = options.pdf ?? createPdfPool(options.pool);
+    this.#copies = new DocumentCopies(this.#pdf, this.#blobs, path.join(options.dataDir, 'documents'), options.units);
     this.#events = options.events;
     this.#uploads = new UploadPipeline(db, {
       blobs: this.#blobs,
@@ -107,8 +129,31 @@ export class DocumentService {
     return this.#blobs;
   }
 
-  /** Stops the PDF worker threads (on shutdown). */
+  /** The PDF worker pool (tests count its renders). */
+  get pdf(): PdfProcessor {
+    return this.#pdf;
+  }
+
+  /** Empties the copy caches and sweeps uploads a crash left behind, now and every few minutes. */
+  async start(): Promise<void> {
+    await this.#copies.init();
+    await this.#sweepUploads();
+    this.#sweeper = setInterval(() => void this.#sweepUploads(), STALE_UPLOAD_MS / 3);
+    this.#sweeper.unref();
+  }
+
+  async #sweepUploads(): Promise<void> {
+    try {
+      const removed = await this.#blobs.sweepTemp(STALE_UPLOAD_MS);
+      if (removed > 0) this.#log.info({ removed }, 'stale upload files swept');
+    } catch (error) {
+      this.#log.warn({ err: error }, 'sweeping stale uploads failed');
+    }
+  }
+
+  /** Stops the sweeper and the PDF worker threads (on shutdown). */
   async close(): Promise<void> {
+    clearInterval(this.#sweeper);
     await this.#pdf.close();
   }
 
@@ -168,17 +213,34 @@ export class DocumentService {
   }
 
   async versions(user: SessionUser, documentId: string): Promise<DocumentVersionDto[]> {
-    await this.#readable(user, documentId);
+    const { access } = await this.#readable(user, documentId);
     const rows = await this.#db.select().from(documentVersions).where(eq(documentVersions.documentId, documentId)).orderBy(desc(documentVersions.version));
-    return rows.map(toVersionDto);
+    return rows.map((row) => toVersionDto(row, access.canManage));
   }
 
-  /** The stored file of one version, checked against the reader's access on every call. */
-  async file(user: SessionUser, documentId: string, version: number, purpose: 'view' | 'download') {
-    const { doc } = await this.#readable(user, documentId);
-    if (purpose === 'download' && isViewOnly(doc.confidentiality)) throw new AppError(403, 'downloadNotAllowed');
+  /**
+   * The file of one version, checked against the reader's access on every
+   * call. A confidential document's original goes to the secretariat only
+   * (view or download); every other reader views their own stamped copy
+   * (`stamped`), made in the worker pool, and may not download; `export`
+   * is always a stamped copy.
+   */
+  async file(user: SessionUser, documentId: string, version: number, purpose: 'view' | 'download' | 'export') {
+    const { doc, access } = await this.#readable(user, documentId);
+    const viewOnly = isViewOnly(doc.confidentiality);
+    if (purpose === 'download' && viewOnly && !access.canManage) throw new AppError(403, 'downloadNotAllowed');
     const row = await this.#version(documentId, version);
-    return { path: this.#blobs.pathFor(row.sha256), sha256: row.sha256, filename: row.originalFilename, viewOnly: isViewOnly(doc.confidentiality), title: doc.title };
+    const stamped = purpose === 'export' || (viewOnly && !access.canManage);
+    const filePath = stamped ? await this.#copies.readerCopy(user, row.sha256) : this.#blobs.pathFor(row.sha256);
+    if (viewOnly) this.#log.info({ documentId, version, userId: user.id, purpose, stamped }, 'confidential document read');
+    return { path: filePath, stamped, filename: row.originalFilename, viewOnly, title: doc.title };
+  }
+
+  /** The version with the reader's own notes drawn on it (stamped when confidential), as an open, already unlinked file. */
+  async annotatedCopy(user: SessionUser, documentId: string, version: number, notes: AnnotationDto[]): Promise<fs.FileHandle> {
+    const { doc } = await this.#readable(user, documentId);
+    const row = await this.#version(documentId, version);
+    return this.#copies.annotated(row.sha256, notes, isViewOnly(doc.confidentiality) ? user : null);
   }
 
   /** For other modules (annotations, comments): a version this user may read ('current': the one readers get), with what they need to know of it. */
@@ -193,7 +255,6 @@ export class DocumentService {
       title: doc.title,
       meetingId: doc.meetingId,
       pageCount: row.pageCount,
-      path: this.#blobs.pathFor(row.sha256),
       viewOnly: isViewOnly(doc.confidentiality),
       canManage: access.canManage,
       currentVersion: doc.currentVersion,
@@ -206,7 +267,7 @@ export class DocumentService {
    * No user check: the caller (a paired hall display) has been authorised by
    * its pairing, and asks only for the version presented in its meeting.
    */
-  async versionFile(meetingId: string, documentId: string, version: number): Promise<{ path: string; filename: string; confidentiality: Confidentiality; viewOnly: boolean } | null> {
+  async versionFile(meetingId: string, documentId: string, version: number): Promise<{ path: string; sha256: string; filename: string; confidentiality: Confidentiality; viewOnly: boolean } | null> {
     const [row] = await this.#db
       .select({ sha256: documentVersions.sha256, filename: documentVersions.originalFilename, confidentiality: documents.confidentiality })
       .from(documentVersions)
@@ -214,7 +275,12 @@ export class DocumentService {
       .where(and(eq(documentVersions.documentId, documentId), eq(documentVersions.version, version), eq(documents.meetingId, meetingId)))
       .limit(1);
     if (row === undefined) return null;
-    return { path: this.#blobs.pathFor(row.sha256), filename: row.filename, confidentiality: row.confidentiality, viewOnly: isViewOnly(row.confidentiality) };
+    return { path: this.#blobs.pathFor(row.sha256), sha256: row.sha256, filename: row.filename, confidentiality: row.confidentiality, viewOnly: isViewOnly(row.confidentiality) };
+  }
+
+  /** The file a wall screen shows: a confidential document only as a copy stamped with the screen's `lines`. */
+  async wallFile(displayId: string, lines: string[], file: { path: string; sha256: string; viewOnly: boolean }): Promise<string> {
+    return file.viewOnly ? this.#copies.wallCopy(displayId, lines, file.sha256) : file.path;
   }
 
   /** Texts of every page of a version (for placing notes on a new version). */
@@ -224,17 +290,22 @@ export class DocumentService {
     return pages.map((p) => p.textSearch);
   }
 
+  /** The first page as a picture, drawn once per version; a confidential one carries the reader's stamp (not the secretariat's). */
   async thumbnail(user: SessionUser, documentId: string, version: number): Promise<string> {
-    await this.#readable(user, documentId);
+    const { doc, access } = await this.#readable(user, documentId);
     const row = await this.#version(documentId, version);
-    const thumb = path.join(this.#thumbDir, `${row.sha256}.png`);
+    return this.#copies.thumbnail(row.sha256, isViewOnly(doc.confidentiality) && !access.canManage ? user : null);
+  }
+
+  /** Whether this user may read the document (the presenter's check before the wall shows it). */
+  async mayRead(user: SessionUser, documentId: string): Promise<boolean> {
     try {
-      await fs.access(thumb);
-    } catch {
-      await fs.mkdir(this.#thumbDir, { recursive: true });
-      await this.#pdf.thumbnail(this.#blobs.pathFor(row.sha256), thumb);
+      await this.#readable(user, documentId);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) return false;
+      throw error;
     }
-    return thumb;
   }
 
   // — writing —
@@ -272,7 +343,8 @@ export class DocumentService {
           titleSearch: foldVietnamese(title),
           kind: fields.kind,
           confidentiality: fields.confidentiality ?? 'normal',
-          audience: fields.audience ?? 'all',
+          // A confidential document nobody said who reads goes to the voting members, never guests.
+          audience: fields.audience ?? (isViewOnly(fields.confidentiality ?? 'normal') ? 'delegates' : 'all'),
           createdBy: user.id,
         })
         .returning({ id: documents.id });
@@ -316,6 +388,8 @@ export class DocumentService {
     if (input.kind !== undefined) changes.kind = input.kind;
     if (input.confidentiality !== undefined) changes.confidentiality = input.confidentiality;
     if (input.audience !== undefined) changes.audience = input.audience;
+    // Made confidential without a word on the audience: "everyone" narrows to the voting members, as at upload.
+    else if (input.confidentiality !== undefined && isViewOnly(input.confidentiality) && doc.audience === 'all') changes.audience = 'delegates';
     if (input.agendaItemId !== undefined) changes.agendaItemId = input.agendaItemId;
     await this.#meetings.changeMeeting(doc.meetingId, 'documents', async (tx) => {
       await tx.update(documents).set(changes).where(eq(documents.id, documentId));
@@ -337,6 +411,8 @@ export class DocumentService {
         if (violatedForeignKey(error)) throw new AppError(400, 'userNotFound', { field: 'userId' });
         throw error;
       });
+    // An open viewer closes the document at once instead of at its next request.
+    this.#events.emit('document.revoked', { documentId, userId: userId.toLowerCase() });
   }
 
   async restore(user: SessionUser, documentId: string, userId: string): Promise<void> {

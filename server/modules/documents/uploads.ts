@@ -17,6 +17,7 @@ import type { ErrorKey } from '../../i18n/messages.ts';
 import { BlobTooLargeError, type BlobStore, type StagedBlob } from './blob-store.ts';
 import { convertToPdf, findLibreOffice, isWordFile } from './convert.ts';
 import { PdfRejectedError, type PdfInspection, type PdfRejection } from './pdf-inspect.ts';
+import { PDF_LIMITS } from './pdf-limits.ts';
 import type { PdfProcessor } from './pdf-pool.ts';
 
 /** An uploaded file's stream; `truncated` says whether the multipart limit cut it short. */
@@ -34,7 +35,29 @@ const REJECTION_KEYS: Record<PdfRejection, ErrorKey> = {
   corrupt: 'pdfCorrupt',
   javascript: 'pdfJavascript',
   empty: 'pdfEmpty',
+  launch: 'pdfLaunch',
+  'embedded-file': 'pdfEmbeddedFile',
+  xfa: 'pdfXfa',
+  'too-many-pages': 'pdfTooManyPages',
+  'page-too-large': 'pdfPageTooLarge',
+  'image-too-large': 'pdfImageTooLarge',
+  'stream-too-large': 'pdfStreamTooLarge',
+  'too-complex': 'pdfTooComplex',
 };
+
+/** The cap a refusal names in its message. */
+const REJECTION_LIMITS: Partial<Record<PdfRejection, number>> = {
+  'too-many-pages': PDF_LIMITS.maxPages,
+  'page-too-large': PDF_LIMITS.maxPagePoints,
+  'image-too-large': Math.round(PDF_LIMITS.maxImagePixels / 1_000_000),
+  'stream-too-large': Math.round(PDF_LIMITS.maxInflatedStreamBytes / 1024 / 1024),
+};
+
+/** The client's answer to a refused file: which check, with the cap it broke. */
+export function rejectionError(reason: PdfRejection): AppError {
+  const limit = REJECTION_LIMITS[reason];
+  return new AppError(reason === 'not-pdf' ? 415 : reason === 'too-complex' ? 422 : 400, REJECTION_KEYS[reason], { field: 'file', ...(limit === undefined ? {} : { params: { limit } }) });
+}
 
 /** A file name safe to echo back in headers and lists: no path, no control characters. */
 export function cleanFilename(name: string): string {
@@ -82,7 +105,7 @@ export class UploadPipeline {
       return { staged, inspection, filename: isWordFile(filename) ? filename.replace(/\.[^.]+$/, '.pdf') : filename };
     } catch (error) {
       await this.#blobs.discard(staged);
-      if (error instanceof PdfRejectedError) throw new AppError(error.reason === 'not-pdf' ? 415 : 400, REJECTION_KEYS[error.reason], { field: 'file' });
+      if (error instanceof PdfRejectedError) throw rejectionError(error.reason);
       throw error;
     }
   }

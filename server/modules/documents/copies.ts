@@ -1,0 +1,108 @@
+/**
+ * What leaves the server of a document other than its original: thumbnails
+ * (one render per version however many ask), readers' stamped copies of
+ * confidential documents (name, unit, time drawn into every page), the wall
+ * screen's stamped copy, and annotated exports. Every one is made in the PDF
+ * worker pool; stamped copies are cached per reader and version
+ * (copy-cache.ts) so range requests read stable bytes.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { AnnotationDto } from '../../contract/annotations.ts';
+import type { SessionUser } from '../../contract/identity.ts';
+import { readerStamp, stampTime } from '../../lib/pdf/watermark.ts';
+import type { UnitService } from '../units/index.ts';
+import type { BlobStore } from './blob-store.ts';
+import { CopyCache } from './copy-cache.ts';
+import type { PdfProcessor } from './pdf-pool.ts';
+
+/** What documents ask of the units module: a reader's unit name for their stamp. */
+export type DocumentUnits = Pick<UnitService, 'byIds'>;
+
+/** A stamped copy is re-made (with a fresh time) after a meeting day. */
+const COPY_MAX_AGE_MS = 12 * 60 * 60 * 1000;
+const COPY_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+
+export class DocumentCopies {
+  readonly #pdf: PdfProcessor;
+  readonly #blobs: BlobStore;
+  readonly #units: DocumentUnits;
+  readonly #thumbDir: string;
+  readonly #exportDir: string;
+  readonly #cache: CopyCache;
+  /** thumbnails being drawn, by hash: the second asker waits for the first's render */
+  readonly #drawing = new Map<string, Promise<string>>();
+
+  constructor(pdf: PdfProcessor, blobs: BlobStore, documentsDir: string, units: DocumentUnits) {
+    this.#pdf = pdf;
+    this.#blobs = blobs;
+    this.#units = units;
+    this.#thumbDir = path.join(documentsDir, 'thumbnails');
+    this.#exportDir = path.join(documentsDir, 'exports');
+    this.#cache = new CopyCache(path.join(documentsDir, 'stamped'), { maxBytes: COPY_MAX_BYTES, maxAgeMs: COPY_MAX_AGE_MS });
+  }
+
+  async init(): Promise<void> {
+    await this.#cache.init();
+    await fs.rm(this.#exportDir, { recursive: true, force: true });
+    await fs.mkdir(this.#exportDir, { recursive: true });
+    await fs.mkdir(this.#thumbDir, { recursive: true });
+  }
+
+  /** The lines stamped on a reader's copy: their name, their unit, the time. */
+  async stampOf(user: SessionUser): Promise<string[]> {
+    const unit = (await this.#units.byIds([user.unitId])).get(user.unitId);
+    return readerStamp(user.fullName, unit?.name ?? null);
+  }
+
+  /** The reader's stamped copy of a version (cached per reader and version). */
+  async readerCopy(user: SessionUser, sha256: string): Promise<string> {
+    return this.#cache.get(`reader-${sha256}-${user.id}.pdf`, async (out) => this.#pdf.stamp(this.#blobs.pathFor(sha256), out, await this.stampOf(user)));
+  }
+
+  /** A wall screen's stamped copy: the screen's name and the time, as a reader's would carry theirs. */
+  async wallCopy(displayId: string, lines: string[], sha256: string): Promise<string> {
+    return this.#cache.get(`wall-${sha256}-${displayId}.pdf`, (out) => this.#pdf.stamp(this.#blobs.pathFor(sha256), out, [...lines, stampTime()]));
+  }
+
+  /** The first page as a PNG; with `stampFor`, that reader's stamp drawn over it. */
+  async thumbnail(sha256: string, stampFor: SessionUser | null): Promise<string> {
+    const base = await this.#baseThumbnail(sha256);
+    if (stampFor === null) return base;
+    return this.#cache.get(`thumb-${sha256}-${stampFor.id}.png`, async (out) => this.#pdf.stampImage(base, out, await this.stampOf(stampFor)));
+  }
+
+  /** One render per version, whoever asks and however many at once. */
+  #baseThumbnail(sha256: string): Promise<string> {
+    const pending = this.#drawing.get(sha256);
+    if (pending !== undefined) return pending;
+    const drawing = (async () => {
+      const thumb = path.join(this.#thumbDir, `${sha256}.png`);
+      try {
+        await fs.access(thumb);
+      } catch {
+        await fs.mkdir(this.#thumbDir, { recursive: true });
+        await this.#pdf.thumbnail(this.#blobs.pathFor(sha256), thumb);
+      }
+      return thumb;
+    })().finally(() => this.#drawing.delete(sha256));
+    this.#drawing.set(sha256, drawing);
+    return drawing;
+  }
+
+  /**
+   * The version with these notes drawn on it (stamped for `stampFor`), in a
+   * temp file already unlinked: the caller streams the open handle, and
+   * nothing stays on disk whatever happens to the request.
+   */
+  async annotated(sha256: string, notes: AnnotationDto[], stampFor: SessionUser | null): Promise<fs.FileHandle> {
+    const out = path.join(this.#exportDir, `${randomBytes(16).toString('hex')}.pdf`);
+    try {
+      await this.#pdf.annotate(this.#blobs.pathFor(sha256), out, notes, stampFor === null ? null : await this.stampOf(stampFor));
+      return await fs.open(out, 'r');
+    } finally {
+      await fs.rm(out, { force: true });
+    }
+  }
+}

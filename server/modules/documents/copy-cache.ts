@@ -1,0 +1,80 @@
+/**
+ * Stamped copies of confidential documents (one per reader and version, or
+ * per wall screen), kept on disk under DATA_DIR so the viewer's range requests
+ * read the same bytes request after request, as they do for an original.
+ * Made once however many ask at the same time; re-made after `maxAgeMs` (the
+ * stamp's time then tells roughly when the copy was handed out); the least
+ * recently used go when the total passes `maxBytes`. Copies can always be made
+ * again, so the directory is emptied at start instead of being indexed.
+ */
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+type Entry = { path: string; size: number; createdAt: number; usedAt: number };
+
+const KEY = /^[a-z]+-[0-9a-f]{64}-[0-9a-f-]{36}\.(pdf|png)$/;
+
+export class CopyCache {
+  readonly #dir: string;
+  readonly #maxBytes: number;
+  readonly #maxAgeMs: number;
+  readonly #entries = new Map<string, Entry>();
+  readonly #making = new Map<string, Promise<string>>();
+  #total = 0;
+
+  constructor(dir: string, options: { maxBytes: number; maxAgeMs: number }) {
+    this.#dir = dir;
+    this.#maxBytes = options.maxBytes;
+    this.#maxAgeMs = options.maxAgeMs;
+  }
+
+  async init(): Promise<void> {
+    await rm(this.#dir, { recursive: true, force: true });
+    await mkdir(this.#dir, { recursive: true });
+  }
+
+  /** The copy named `key` (`<kind>-<sha256>-<uuid>.<ext>`), made by `make(path)` when missing or too old. */
+  get(key: string, make: (path: string) => Promise<void>): Promise<string> {
+    if (!KEY.test(key)) throw new Error('invalid copy key');
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && Date.now() - entry.createdAt < this.#maxAgeMs) {
+      entry.usedAt = Date.now();
+      return Promise.resolve(entry.path);
+    }
+    const pending = this.#making.get(key);
+    if (pending !== undefined) return pending;
+    const made = this.#make(key, make).finally(() => this.#making.delete(key));
+    this.#making.set(key, made);
+    return made;
+  }
+
+  async #make(key: string, make: (path: string) => Promise<void>): Promise<string> {
+    const path = join(this.#dir, key);
+    await make(path);
+    const { size } = await stat(path);
+    const old = this.#entries.get(key);
+    if (old !== undefined) this.#total -= old.size;
+    const now = Date.now();
+    this.#entries.set(key, { path, size, createdAt: now, usedAt: now });
+    this.#total += size;
+    await this.#evict(key);
+    return path;
+  }
+
+  /** Drops least recently used copies (never the one just made) until the total fits. */
+  async #evict(keep: string): Promise<void> {
+    if (this.#total <= this.#maxBytes) return;
+    const byAge = [...this.#entries].filter(([key]) => key !== keep).sort((a, b) => a[1].usedAt - b[1].usedAt);
+    for (const [key, entry] of byAge) {
+      if (this.#total <= this.#maxBytes) break;
+      this.#entries.delete(key);
+      this.#total -= entry.size;
+      // A reader streaming it keeps their open file; the next request makes a new copy.
+      await rm(entry.path, { force: true });
+    }
+  }
+
+  get totalBytes(): number {
+    return this.#total;
+  }
+}
