@@ -214,9 +214,10 @@ describe('confidential documents and bounded PDF work', () => {
   it('a revocation reaches the reader’s open viewer at once', async () => {
     const reader = await online(server.url, 'caophong.bithu');
     try {
-      const pushed = new Promise<{ documentId: string }>((resolve) => reader.socket.once('document:revoked', resolve));
+      const pushed: { documentId: string }[] = [];
+      reader.socket.on('document:revoked', (payload) => pushed.push(payload));
       expect((await secretary.post(`/api/v1/documents/${plain.id}/revocations`, { userId: directory.user('caophong.bithu').id })).status).toBe(204);
-      expect(await pushed).toEqual({ documentId: plain.id });
+      await expect.poll(() => pushed, { timeout: 5_000 }).toEqual([{ documentId: plain.id }]);
     } finally {
       reader.socket.disconnect();
     }
