@@ -11,6 +11,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AnnotationDto } from '../../contract/annotations.ts';
 import type { SessionUser } from '../../contract/identity.ts';
+import { AppError } from '../../errors.ts';
 import { readerStamp, stampTime } from '../../lib/pdf/watermark.ts';
 import type { UnitService } from '../units/index.ts';
 import type { BlobStore } from './blob-store.ts';
@@ -29,24 +30,22 @@ export class DocumentCopies {
   readonly #blobs: BlobStore;
   readonly #units: DocumentUnits;
   readonly #thumbDir: string;
-  readonly #exportDir: string;
   readonly #cache: CopyCache;
   /** thumbnails being drawn, by hash: the second asker waits for the first's render */
   readonly #drawing = new Map<string, Promise<string>>();
+  /** versions whose thumbnail overran the worker's limits: not tried again (each try holds a thread for seconds) */
+  readonly #undrawable = new Set<string>();
 
   constructor(pdf: PdfProcessor, blobs: BlobStore, documentsDir: string, units: DocumentUnits) {
     this.#pdf = pdf;
     this.#blobs = blobs;
     this.#units = units;
     this.#thumbDir = path.join(documentsDir, 'thumbnails');
-    this.#exportDir = path.join(documentsDir, 'exports');
     this.#cache = new CopyCache(path.join(documentsDir, 'stamped'), { maxBytes: COPY_MAX_BYTES, maxAgeMs: COPY_MAX_AGE_MS });
   }
 
   async init(): Promise<void> {
     await this.#cache.init();
-    await fs.rm(this.#exportDir, { recursive: true, force: true });
-    await fs.mkdir(this.#exportDir, { recursive: true });
     await fs.mkdir(this.#thumbDir, { recursive: true });
   }
 
@@ -75,6 +74,7 @@ export class DocumentCopies {
 
   /** One render per version, whoever asks and however many at once. */
   #baseThumbnail(sha256: string): Promise<string> {
+    if (this.#undrawable.has(sha256)) return Promise.reject(new AppError(422, 'pdfTooComplex'));
     const pending = this.#drawing.get(sha256);
     if (pending !== undefined) return pending;
     const drawing = (async () => {
@@ -83,7 +83,10 @@ export class DocumentCopies {
         await fs.access(thumb);
       } catch {
         await fs.mkdir(this.#thumbDir, { recursive: true });
-        await this.#pdf.thumbnail(this.#blobs.pathFor(sha256), thumb);
+        await this.#pdf.thumbnail(this.#blobs.pathFor(sha256), thumb).catch((error: unknown) => {
+          if (error instanceof AppError && error.key === 'pdfTooComplex') this.#undrawable.add(sha256);
+          throw error;
+        });
       }
       return thumb;
     })().finally(() => this.#drawing.delete(sha256));
@@ -97,7 +100,7 @@ export class DocumentCopies {
    * nothing stays on disk whatever happens to the request.
    */
   async annotated(sha256: string, notes: AnnotationDto[], stampFor: SessionUser | null): Promise<fs.FileHandle> {
-    const out = path.join(this.#exportDir, `${randomBytes(16).toString('hex')}.pdf`);
+    const out = path.join(this.#cache.dir, `export-${randomBytes(16).toString('hex')}.pdf`);
     try {
       await this.#pdf.annotate(this.#blobs.pathFor(sha256), out, notes, stampFor === null ? null : await this.stampOf(stampFor));
       return await fs.open(out, 'r');

@@ -5,14 +5,18 @@
  * Made once however many ask at the same time; re-made after `maxAgeMs` (the
  * stamp's time then tells roughly when the copy was handed out); the least
  * recently used go when the total passes `maxBytes`. Copies can always be made
- * again, so the directory is emptied at start instead of being indexed.
+ * again, so nothing is indexed: each process keeps its copies in a directory
+ * of its own (several processes may share DATA_DIR), and directories no
+ * process has written to for a day (left by a crash) are removed at start.
  */
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 type Entry = { path: string; size: number; createdAt: number; usedAt: number };
 
 const KEY = /^[a-z]+-[0-9a-f]{64}-[0-9a-f-]{36}\.(pdf|png)$/;
+const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 
 export class CopyCache {
   readonly #dir: string;
@@ -22,24 +26,38 @@ export class CopyCache {
   readonly #making = new Map<string, Promise<string>>();
   #total = 0;
 
-  constructor(dir: string, options: { maxBytes: number; maxAgeMs: number }) {
-    this.#dir = dir;
+  readonly #root: string;
+
+  constructor(root: string, options: { maxBytes: number; maxAgeMs: number }) {
+    this.#root = root;
+    this.#dir = join(root, randomBytes(8).toString('hex'));
     this.#maxBytes = options.maxBytes;
     this.#maxAgeMs = options.maxAgeMs;
   }
 
+  /** This process's directory (for other short-lived files of its own). */
+  get dir(): string {
+    return this.#dir;
+  }
+
   async init(): Promise<void> {
-    await rm(this.#dir, { recursive: true, force: true });
     await mkdir(this.#dir, { recursive: true });
+    const cutoff = Date.now() - ABANDONED_AFTER_MS;
+    for (const name of await readdir(this.#root)) {
+      const dir = join(this.#root, name);
+      const info = await stat(dir).catch(() => null);
+      if (dir !== this.#dir && info !== null && info.mtimeMs < cutoff) await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** The copy named `key` (`<kind>-<sha256>-<uuid>.<ext>`), made by `make(path)` when missing or too old. */
-  get(key: string, make: (path: string) => Promise<void>): Promise<string> {
+  async get(key: string, make: (path: string) => Promise<void>): Promise<string> {
     if (!KEY.test(key)) throw new Error('invalid copy key');
     const entry = this.#entries.get(key);
-    if (entry !== undefined && Date.now() - entry.createdAt < this.#maxAgeMs) {
+    // Still there (an operator may have cleaned the directory) and not too old.
+    if (entry !== undefined && Date.now() - entry.createdAt < this.#maxAgeMs && (await stat(entry.path).catch(() => null)) !== null) {
       entry.usedAt = Date.now();
-      return Promise.resolve(entry.path);
+      return entry.path;
     }
     const pending = this.#making.get(key);
     if (pending !== undefined) return pending;

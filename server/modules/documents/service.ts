@@ -34,6 +34,7 @@ import { canRead, readableCondition, scopeOf } from './access.ts';
 import { BlobStore } from './blob-store.ts';
 import { DocumentCopies, type DocumentUnits } from './copies.ts';
 import { createPdfPool, type PdfPoolOptions, type PdfProcessor } from './pdf-pool.ts';
+import { notifyReaders, toDocumentDto, toVersionDto } from './dto.ts';
 import { searchDocuments } from './search.ts';
 import { UploadPipeline, type IncomingFile } from './uploads.ts';
 
@@ -46,35 +47,6 @@ type VersionRow = typeof documentVersions.$inferSelect;
 export type DocumentMeetings = Pick<MeetingService, 'access' | 'changeMeeting' | 'roster' | 'hasAgendaItem' | 'participations' | 'titlesById'>;
 /** What documents asks of the notifications module. */
 export type DocumentNotifications = Pick<NotificationService, 'notify'>;
-
-/** The checksum identifies the original: only those who manage the meeting (and may have the original) see it. */
-function toVersionDto(v: VersionRow, canManage: boolean): DocumentVersionDto {
-  return {
-    version: v.version,
-    pageCount: v.pageCount,
-    sizeBytes: v.sizeBytes,
-    originalFilename: v.originalFilename,
-    ...(canManage ? { sha256: v.sha256 } : {}),
-    createdAt: v.createdAt.toISOString(),
-  };
-}
-
-function toDocumentDto(d: DocumentRow, current: VersionRow | undefined): DocumentDto {
-  return {
-    id: d.id,
-    meetingId: d.meetingId,
-    agendaItemId: d.agendaItemId,
-    title: d.title,
-    kind: d.kind,
-    confidentiality: d.confidentiality,
-    audience: d.audience,
-    currentVersion: d.currentVersion,
-    pageCount: current?.pageCount ?? 0,
-    sizeBytes: current?.sizeBytes ?? 0,
-    updatedAt: d.updatedAt.toISOString(),
-    viewOnly: isViewOnly(d.confidentiality),
-  };
-}
 
 /** A meeting the user may not see hides its documents too: "not found", never "meeting not found". */
 function asDocumentNotFound(error: unknown): never {
@@ -92,8 +64,6 @@ export type DocumentServiceOptions = {
   pool?: PdfPoolOptions;
 };
 
-/** Upload temp files older than this are left by a crash (a live upload keeps writing to its file). */
-const STALE_UPLOAD_MS = 15 * 60 * 1000;
 
 export class DocumentService {
   readonly #db: Db;
@@ -105,7 +75,6 @@ export class DocumentService {
   readonly #log: FastifyBaseLogger;
   readonly #pdf: PdfProcessor;
   readonly #events: DomainEvents;
-  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(db: Db, meetingsService: DocumentMeetings, notifications: DocumentNotifications, options: DocumentServiceOptions) {
     this.#db = db;
@@ -134,26 +103,15 @@ export class DocumentService {
     return this.#pdf;
   }
 
-  /** Empties the copy caches and sweeps uploads a crash left behind, now and every few minutes. */
+  /** Prepares the copy caches and sweeps uploads a crash left behind, now and every few minutes. */
   async start(): Promise<void> {
     await this.#copies.init();
-    await this.#sweepUploads();
-    this.#sweeper = setInterval(() => void this.#sweepUploads(), STALE_UPLOAD_MS / 3);
-    this.#sweeper.unref();
-  }
-
-  async #sweepUploads(): Promise<void> {
-    try {
-      const removed = await this.#blobs.sweepTemp(STALE_UPLOAD_MS);
-      if (removed > 0) this.#log.info({ removed }, 'stale upload files swept');
-    } catch (error) {
-      this.#log.warn({ err: error }, 'sweeping stale uploads failed');
-    }
+    await this.#uploads.startSweeping();
   }
 
   /** Stops the sweeper and the PDF worker threads (on shutdown). */
   async close(): Promise<void> {
-    clearInterval(this.#sweeper);
+    this.#uploads.stopSweeping();
     await this.#pdf.close();
   }
 
@@ -353,7 +311,7 @@ export class DocumentService {
       return doc!.id;
     });
     this.#log.info({ documentId, meetingId, pages: upload.inspection.pageCount, bytes: upload.staged.size }, 'document uploaded');
-    if (access.meeting.status !== 'draft') await this.#notifyReaders(documentId, 'document.added', `Tài liệu mới: ${title}`);
+    if (access.meeting.status !== 'draft') await notifyReaders(this.#db, this.#meetings, this.#notifications, documentId, 'document.added', `Tài liệu mới: ${title}`);
     return this.get(user, documentId);
   }
 
@@ -372,7 +330,7 @@ export class DocumentService {
     });
     const current = (await this.#db.select({ v: documents.currentVersion }).from(documents).where(eq(documents.id, documentId)))[0]!.v;
     this.#events.emit('document.versionAdded', { documentId, fromVersion: current - 1, toVersion: current });
-    if (access.meeting.status !== 'draft') await this.#notifyReaders(documentId, 'document.updated', `Tài liệu đã được cập nhật: ${doc.title}`);
+    if (access.meeting.status !== 'draft') await notifyReaders(this.#db, this.#meetings, this.#notifications, documentId, 'document.updated', `Tài liệu đã được cập nhật: ${doc.title}`);
     return this.get(user, documentId);
   }
 
@@ -421,24 +379,6 @@ export class DocumentService {
     await this.#meetings.changeMeeting(doc.meetingId, 'documents', (tx) =>
       tx.delete(documentRevocations).where(and(eq(documentRevocations.documentId, documentId), eq(documentRevocations.userId, userId))),
     );
-  }
-
-  /** Notifies every participant who may read the document (not the uploader's secretariat colleagues twice). */
-  async #notifyReaders(documentId: string, kind: string, title: string): Promise<void> {
-    const [doc] = await this.#db.select().from(documents).where(eq(documents.id, documentId));
-    if (doc === undefined) return;
-    const participants = await this.#meetings.roster(doc.meetingId);
-    const named = new Set(
-      (await this.#db.select({ userId: documentReaders.userId }).from(documentReaders).where(eq(documentReaders.documentId, documentId))).map((r) => r.userId),
-    );
-    const revoked = new Set(
-      (await this.#db.select({ userId: documentRevocations.userId }).from(documentRevocations).where(eq(documentRevocations.documentId, documentId))).map((r) => r.userId),
-    );
-    const readers = participants
-      .filter((p) => !revoked.has(p.userId))
-      .filter((p) => doc.audience === 'all' || (doc.audience === 'delegates' && p.role !== 'guest') || named.has(p.userId))
-      .map((p) => p.userId);
-    await this.#notifications.notify(readers, { kind, title, meetingId: doc.meetingId, documentId });
   }
 
   search(user: SessionUser, query: SearchQuery): Promise<SearchHit[]> {

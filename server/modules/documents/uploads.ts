@@ -67,8 +67,12 @@ export function cleanFilename(name: string): string {
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'tai-lieu.pdf' : cleaned;
 }
 
+/** Upload temp files older than this are left by a crash (a live upload keeps writing to its file). */
+const STALE_UPLOAD_MS = 15 * 60 * 1000;
+
 export class UploadPipeline {
   readonly #db: Db;
+  #sweeper: NodeJS.Timeout | undefined;
   readonly #blobs: BlobStore;
   readonly #pdf: PdfProcessor;
   readonly #limit: number;
@@ -82,6 +86,26 @@ export class UploadPipeline {
     this.#limit = options.limit;
     this.#log = options.log;
     this.#changeMeeting = options.changeMeeting;
+  }
+
+  /** Sweeps the temp files of uploads a crashed process left, now and every few minutes. */
+  async startSweeping(): Promise<void> {
+    await this.#sweep();
+    this.#sweeper = setInterval(() => void this.#sweep(), STALE_UPLOAD_MS / 3);
+    this.#sweeper.unref();
+  }
+
+  stopSweeping(): void {
+    clearInterval(this.#sweeper);
+  }
+
+  async #sweep(): Promise<void> {
+    try {
+      const removed = await this.#blobs.sweepTemp(STALE_UPLOAD_MS);
+      if (removed > 0) this.#log.info({ removed }, 'stale upload files swept');
+    } catch (error) {
+      this.#log.warn({ err: error }, 'sweeping stale uploads failed');
+    }
   }
 
   /** Streams, converts and inspects the file; a rejected file leaves nothing behind. */
