@@ -47,6 +47,11 @@ describe('hostile PDFs are refused at inspection', () => {
     expect(await rejection(await makeInflateBombPdf(dir))).toBe('stream-too-large');
   });
 
+  it('the same stream with its /Filter an indirect reference, or behind an ASCIIHex layer', async () => {
+    expect(await rejection(await makeInflateBombPdf(dir, 'indirect-filter'))).toBe('stream-too-large');
+    expect(await rejection(await makeInflateBombPdf(dir, 'hex'))).toBe('stream-too-large');
+  });
+
   it('a 10000×10000 image', async () => {
     expect(await rejection(await makeHugeImagePdf(dir))).toBe('image-too-large');
   });
