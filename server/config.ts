@@ -167,7 +167,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_HOURS', 7 * 24, 1, 24 * 365) * 3_600_000,
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_MB', 200, 1, 10_240) * 1024 * 1024,
     pdfWorkers: integer(env, 'PDF_WORKERS', Math.max(1, os.availableParallelism() - 1), 1, 64),
-    pdfQueueLimit: integer(env, 'PDF_QUEUE_LIMIT', 16, 1, 10_000),
+    pdfQueueLimit: integer(env, 'PDF_QUEUE_LIMIT', 64, 1, 10_000),
     logLevel: logLevel as Config['logLevel'],
     demoData: boolean(env, 'DEMO_DATA', true),
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),

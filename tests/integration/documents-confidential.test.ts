@@ -173,18 +173,31 @@ describe('confidential documents and bounded PDF work', () => {
     expect(refused.body.error.message).toBe('Tệp PDF có nội dung nén giải ra quá lớn: tối đa 256 MB');
   });
 
-  it('heavy PDF work past the queue is answered 503 with Retry-After, the rest served', async () => {
-    const answers = await Promise.all(Array.from({ length: 8 }, () => delegate.fetchRaw(`/api/v1/documents/${plain.id}/versions/1/annotated`)));
-    const statuses = answers.map((a) => a.status);
-    expect(statuses).toContain(200);
-    expect(statuses).toContain(503);
-    expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+  /** Heavy PDF calls at once; the answers' statuses, each refusal checked for its Retry-After. */
+  async function heavyCalls(clients: TestClient[], busy: 429 | 503): Promise<number[]> {
+    const answers = await Promise.all(clients.map((client) => client.fetchRaw(`/api/v1/documents/${plain.id}/versions/1/annotated`)));
     for (const answer of answers) {
-      if (answer.status === 503) {
+      if (answer.status === busy) {
         expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
         expect(((await answer.json()) as ErrorBody).error.code).toBe('pdfBusy');
       } else await answer.arrayBuffer();
     }
+    return answers.map((a) => a.status);
+  }
+
+  it('one reader’s burst of heavy PDF calls gets 429 with Retry-After past two at once', async () => {
+    const statuses = await heavyCalls(Array.from({ length: 8 }, () => delegate), 429);
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(429);
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+  });
+
+  it('heavy PDF work past the pool’s queue is answered 503 with Retry-After, the rest served', async () => {
+    const readers = [delegate, secretary, guest, chair.client, presenter.client];
+    const statuses = await heavyCalls([...readers, ...readers], 503);
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(503);
+    expect(statuses.every((s) => s === 200 || s === 503 || s === 429)).toBe(true);
   });
 
   it('only a document the presenter may read goes on the wall, and the wall stops when they may no longer read it', async () => {

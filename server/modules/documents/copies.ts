@@ -16,6 +16,7 @@ import { readerStamp, stampTime } from '../../lib/pdf/watermark.ts';
 import type { UnitService } from '../units/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import { CopyCache } from './copy-cache.ts';
+import { PdfAdmission } from './pdf-admission.ts';
 import type { PdfProcessor } from './pdf-pool.ts';
 
 /** What documents ask of the units module: a reader's unit name for their stamp. */
@@ -24,6 +25,8 @@ export type DocumentUnits = Pick<UnitService, 'byIds'>;
 /** A stamped copy is re-made (with a fresh time) after a meeting day. */
 const COPY_MAX_AGE_MS = 12 * 60 * 60 * 1000;
 const COPY_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+/** PDF jobs one user may have running or waiting at once */
+const JOBS_PER_USER = 2;
 
 export class DocumentCopies {
   readonly #pdf: PdfProcessor;
@@ -35,6 +38,7 @@ export class DocumentCopies {
   readonly #drawing = new Map<string, Promise<string>>();
   /** versions whose thumbnail overran the worker's limits: not tried again (each try holds a thread for seconds) */
   readonly #undrawable = new Set<string>();
+  readonly #admission = new PdfAdmission(JOBS_PER_USER);
 
   constructor(pdf: PdfProcessor, blobs: BlobStore, documentsDir: string, units: DocumentUnits) {
     this.#pdf = pdf;
@@ -57,7 +61,9 @@ export class DocumentCopies {
 
   /** The reader's stamped copy of a version (cached per reader and version). */
   async readerCopy(user: SessionUser, sha256: string): Promise<string> {
-    return this.#cache.get(`reader-${sha256}-${user.id}.pdf`, async (out) => this.#pdf.stamp(this.#blobs.pathFor(sha256), out, await this.stampOf(user)));
+    return this.#cache.get(`reader-${sha256}-${user.id}.pdf`, (out) =>
+      this.#admission.run(user.id, async () => this.#pdf.stamp(this.#blobs.pathFor(sha256), out, await this.stampOf(user))),
+    );
   }
 
   /** A wall screen's stamped copy: the screen's name and the time, as a reader's would carry theirs. */
@@ -69,7 +75,9 @@ export class DocumentCopies {
   async thumbnail(sha256: string, stampFor: SessionUser | null): Promise<string> {
     const base = await this.#baseThumbnail(sha256);
     if (stampFor === null) return base;
-    return this.#cache.get(`thumb-${sha256}-${stampFor.id}.png`, async (out) => this.#pdf.stampImage(base, out, await this.stampOf(stampFor)));
+    return this.#cache.get(`thumb-${sha256}-${stampFor.id}.png`, (out) =>
+      this.#admission.run(stampFor.id, async () => this.#pdf.stampImage(base, out, await this.stampOf(stampFor))),
+    );
   }
 
   /** One render per version, whoever asks and however many at once. */
@@ -95,14 +103,14 @@ export class DocumentCopies {
   }
 
   /**
-   * The version with these notes drawn on it (stamped for `stampFor`), in a
+   * The version with the user's notes drawn on it (with their stamp when `stamped`), in a
    * temp file already unlinked: the caller streams the open handle, and
    * nothing stays on disk whatever happens to the request.
    */
-  async annotated(sha256: string, notes: AnnotationDto[], stampFor: SessionUser | null): Promise<fs.FileHandle> {
+  async annotated(user: SessionUser, sha256: string, notes: AnnotationDto[], stamped: boolean): Promise<fs.FileHandle> {
     const out = path.join(this.#cache.dir, `export-${randomBytes(16).toString('hex')}.pdf`);
     try {
-      await this.#pdf.annotate(this.#blobs.pathFor(sha256), out, notes, stampFor === null ? null : await this.stampOf(stampFor));
+      await this.#admission.run(user.id, async () => this.#pdf.annotate(this.#blobs.pathFor(sha256), out, notes, stamped ? await this.stampOf(user) : null));
       return await fs.open(out, 'r');
     } finally {
       await fs.rm(out, { force: true });

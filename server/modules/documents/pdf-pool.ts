@@ -37,7 +37,7 @@ function overran(error: unknown): boolean {
 
 export function createPdfPool(options: PdfPoolOptions = {}): PdfProcessor {
   const threads = options.threads ?? Math.max(1, os.availableParallelism() - 1);
-  const queueLimit = options.queueLimit ?? 16;
+  const queueLimit = options.queueLimit ?? 64;
   const timeouts = { ...PDF_TIMEOUTS, ...options.timeouts };
   const pool = new Piscina<PdfTask, PdfTaskResult>({
     filename: new URL('./pdf-worker.ts', import.meta.url).href,

@@ -153,10 +153,10 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
 
     app.get('/documents/:documentId/versions/:version/thumbnail', { schema: { params: DocumentVersionParams, response: { 200: PngFile } } }, async (request, reply) => {
       const thumb = await service.thumbnail(me(request), request.params.documentId, request.params.version);
-      return sendFile(request, reply, thumb, {
+      return sendFile(request, reply, thumb.path, {
         ranges: false,
         notFound: () => new AppError(404, 'versionNotFound'),
-        headers: { 'content-type': 'image/png', 'cache-control': 'private, no-cache' },
+        headers: { 'content-type': 'image/png', 'cache-control': thumb.viewOnly ? 'private, no-store' : 'private, no-cache' },
       });
     });
 

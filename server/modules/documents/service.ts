@@ -190,7 +190,8 @@ export class DocumentService {
     const row = await this.#version(documentId, version);
     const stamped = purpose === 'export' || (viewOnly && !access.canManage);
     const filePath = stamped ? await this.#copies.readerCopy(user, row.sha256) : this.#blobs.pathFor(row.sha256);
-    if (viewOnly) this.#log.info({ documentId, version, userId: user.id, purpose, stamped }, 'confidential document read');
+    // Downloads and exports are logged; views come as many range requests, so only at debug level.
+    if (viewOnly) this.#log[purpose === 'view' ? 'debug' : 'info']({ documentId, version, userId: user.id, purpose, stamped }, 'confidential document read');
     return { path: filePath, stamped, filename: row.originalFilename, viewOnly, title: doc.title };
   }
 
@@ -198,7 +199,7 @@ export class DocumentService {
   async annotatedCopy(user: SessionUser, documentId: string, version: number, notes: AnnotationDto[]): Promise<fs.FileHandle> {
     const { doc } = await this.#readable(user, documentId);
     const row = await this.#version(documentId, version);
-    return this.#copies.annotated(row.sha256, notes, isViewOnly(doc.confidentiality) ? user : null);
+    return this.#copies.annotated(user, row.sha256, notes, isViewOnly(doc.confidentiality));
   }
 
   /** For other modules (annotations, comments): a version this user may read ('current': the one readers get), with what they need to know of it. */
@@ -249,10 +250,11 @@ export class DocumentService {
   }
 
   /** The first page as a picture, drawn once per version; a confidential one carries the reader's stamp (not the secretariat's). */
-  async thumbnail(user: SessionUser, documentId: string, version: number): Promise<string> {
+  async thumbnail(user: SessionUser, documentId: string, version: number): Promise<{ path: string; viewOnly: boolean }> {
     const { doc, access } = await this.#readable(user, documentId);
     const row = await this.#version(documentId, version);
-    return this.#copies.thumbnail(row.sha256, isViewOnly(doc.confidentiality) && !access.canManage ? user : null);
+    const viewOnly = isViewOnly(doc.confidentiality);
+    return { path: await this.#copies.thumbnail(row.sha256, viewOnly && !access.canManage ? user : null), viewOnly };
   }
 
   /** Whether this user may read the document (the presenter's check before the wall shows it). */
