@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors.ts';
-import { inspectPdf, PdfRejectedError, type PdfRejection } from '../../server/modules/documents/pdf-inspect.ts';
+import { inspectPdf } from '../../server/modules/documents/pdf-inspect.ts';
 import { createPdfPool } from '../../server/modules/documents/pdf-pool.ts';
 import {
   makeEmbeddedFilePdf,
@@ -21,7 +21,7 @@ import {
   makeObjectStreamJavaScriptPdf,
   makeXfaPdf,
 } from '../fixtures/pdf/hostile.ts';
-import { makeTextPdf } from '../fixtures/pdf/make.ts';
+import { makeTextPdf, rejection } from '../fixtures/pdf/make.ts';
 
 let dir: string;
 
@@ -31,16 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function rejection(path: string): Promise<PdfRejection | 'accepted'> {
-  try {
-    await inspectPdf(path);
-    return 'accepted';
-  } catch (error) {
-    if (error instanceof PdfRejectedError) return error.reason;
-    throw error;
-  }
-}
 
 describe('hostile PDFs are refused at inspection', () => {
   it('a content stream that inflates past the cap (300 KB deflated → 300 MB)', async () => {
