@@ -112,6 +112,12 @@ describe('confidential documents and bounded PDF work', () => {
     expect((await guest.fetchRaw(`/api/v1/documents/${secret.id}/versions/1/file`)).status).toBe(404);
     expect((await guest.fetchRaw(`/api/v1/documents/${secret.id}/versions/1/thumbnail`)).status).toBe(404);
     expect((await delegate.get(`/api/v1/documents/${secret.id}`)).status).toBe(200);
+
+    // Made mật later without a word on the audience: "everyone" narrows to the delegates too.
+    const raised = await uploadDocument(secretary, meeting, { title: 'Tờ trình bổ sung', kind: 'submission' }, { bytes: await pagesPdf('Tờ trình', ['Một trang.']), filename: 'to-trinh.pdf' });
+    expect(raised.audience).toBe('all');
+    expect((await secretary.patch<{ document: DocumentDto }>(`/api/v1/documents/${raised.id}`, { confidentiality: 'secret' })).body.document.audience).toBe('delegates');
+    expect((await guest.get(`/api/v1/documents/${raised.id}`)).status).toBe(404);
   });
 
   it('a delegate gets a copy stamped with their name, unit and time, with ranges; the original only the secretariat', async () => {

@@ -27,7 +27,13 @@ export type PdfProcessor = {
   close(): Promise<void>;
 };
 
-export type PdfPoolOptions = { threads?: number; queueLimit?: number; timeouts?: Partial<Record<'inspect' | 'thumbnail' | 'stamp', number>> };
+export type PdfPoolOptions = {
+  threads?: number;
+  queueLimit?: number;
+  timeouts?: Partial<Record<'inspect' | 'thumbnail' | 'stamp', number>>;
+  /** told of a job that failed inside the worker (for the log) */
+  onFailure?: (op: PdfTask['op'], error: string) => void;
+};
 
 /** Whether a job's thread was ended for overrunning its time or memory. */
 function overran(error: unknown): boolean {
@@ -64,6 +70,9 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfProcessor {
       if (task.op === 'inspect') throw new PdfRejectedError(result.rejection);
       throw new AppError(422, 'pdfTooComplex');
     }
+    // A stored file the drawing libraries cannot read (it passed the checks of its day): the file's fault, said as such.
+    options.onFailure?.(task.op, result.error);
+    if (task.op !== 'inspect') throw new AppError(422, 'pdfCorrupt');
     throw new Error(`PDF worker failed: ${result.error}`);
   };
   // Roughly how long until a slot frees: the jobs ahead, shared by the threads, a couple of seconds each.

@@ -82,7 +82,7 @@ export class DocumentService {
     this.#notifications = notifications;
     this.#blobs = new BlobStore(path.join(options.dataDir, 'documents'));
     this.#log = options.log;
-    this.#pdf = options.pdf ?? createPdfPool(options.pool);
+    this.#pdf = options.pdf ?? createPdfPool({ ...options.pool, onFailure: (op, error) => options.log.warn({ op, error }, 'PDF job failed') });
     this.#copies = new DocumentCopies(this.#pdf, this.#blobs, path.join(options.dataDir, 'documents'), options.units);
     this.#events = options.events;
     this.#uploads = new UploadPipeline(db, {
