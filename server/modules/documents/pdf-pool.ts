@@ -6,6 +6,8 @@
  * (an abort of a running piscina task ends the thread), and at most
  * `queueLimit` jobs wait: past that a caller is told at once to come back
  * later (503 with Retry-After) instead of piling up work nobody will wait for.
+ * Jobs wait in our own queue and reach piscina only when a thread is free, so
+ * a job's time limit counts its run, not its wait behind others.
  */
 import os from 'node:os';
 import { Piscina } from 'piscina';
@@ -49,21 +51,38 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfProcessor {
     filename: new URL('./pdf-worker.ts', import.meta.url).href,
     minThreads: 0,
     maxThreads: threads,
-    maxQueue: queueLimit,
+    maxQueue: threads,
     idleTimeout: 30_000,
     resourceLimits: { maxOldGenerationSizeMb: PDF_WORKER_HEAP_MB, maxYoungGenerationSizeMb: 64 },
   });
 
+  // Threads in use, and the jobs waiting for one (each resumed with the slot handed over).
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next === undefined) running--;
+    else next();
+  };
+  const slot = async (): Promise<void> => {
+    if (running < threads) {
+      running++;
+      return;
+    }
+    if (waiting.length >= queueLimit) throw busy();
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+
   const run = async (task: PdfTask, timeoutMs: number) => {
-    // Piscina checks the queue only when a job must wait; checking here too answers before any work starts.
-    if (pool.queueSize >= queueLimit) throw busy();
+    await slot();
     let result: PdfTaskResult;
     try {
       result = await pool.run(task, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      if (error instanceof Error && /queue is at limit/i.test(error.message)) throw busy();
       if (overran(error)) throw task.op === 'inspect' ? new PdfRejectedError('too-complex', { cause: error }) : new AppError(422, 'pdfTooComplex');
       throw error;
+    } finally {
+      release();
     }
     if (result.ok) return result;
     if ('rejection' in result) {
@@ -76,7 +95,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfProcessor {
     throw new Error(`PDF worker failed: ${result.error}`);
   };
   // Roughly how long until a slot frees: the jobs ahead, shared by the threads, a couple of seconds each.
-  const busy = () => new AppError(503, 'pdfBusy', { headers: { 'retry-after': String(Math.min(60, Math.max(2, Math.ceil((pool.queueSize * 2) / threads)))) } });
+  const busy = () => new AppError(503, 'pdfBusy', { headers: { 'retry-after': String(Math.min(60, Math.max(2, Math.ceil((waiting.length * 2) / threads)))) } });
 
   return {
     async inspect(filePath) {
