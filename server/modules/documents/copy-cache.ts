@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
+/** usedAt: a counter, not a clock (several uses in one millisecond keep their order) */
 type Entry = { path: string; size: number; createdAt: number; usedAt: number };
 
 const KEY = /^[a-z]+-[0-9a-f]{64}-[0-9a-f-]{36}\.(pdf|png)$/;
@@ -25,6 +26,7 @@ export class CopyCache {
   readonly #entries = new Map<string, Entry>();
   readonly #making = new Map<string, Promise<string>>();
   #total = 0;
+  #uses = 0;
 
   readonly #root: string;
 
@@ -56,7 +58,7 @@ export class CopyCache {
     const entry = this.#entries.get(key);
     // Still there (an operator may have cleaned the directory) and not too old.
     if (entry !== undefined && Date.now() - entry.createdAt < this.#maxAgeMs && (await stat(entry.path).catch(() => null)) !== null) {
-      entry.usedAt = Date.now();
+      entry.usedAt = ++this.#uses;
       return entry.path;
     }
     const pending = this.#making.get(key);
@@ -73,7 +75,7 @@ export class CopyCache {
     const old = this.#entries.get(key);
     if (old !== undefined) this.#total -= old.size;
     const now = Date.now();
-    this.#entries.set(key, { path, size, createdAt: now, usedAt: now });
+    this.#entries.set(key, { path, size, createdAt: now, usedAt: ++this.#uses });
     this.#total += size;
     await this.#evict(key);
     return path;
