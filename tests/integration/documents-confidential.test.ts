@@ -20,7 +20,7 @@ import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.t
 import { makeInflateBombPdf } from '../fixtures/pdf/hostile.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { addAgendaItem, changeStatus, createMeeting, loggedIn, pagesPdf, secretariat, uploadDocument, type Directory } from '../helpers/meetings.ts';
-import { online, type Person } from '../helpers/people.ts';
+import { online, socketOf, type Person } from '../helpers/people.ts';
 import { startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
 import { act, refusal } from '../helpers/socket.ts';
 
@@ -212,6 +212,14 @@ describe('confidential documents and bounded PDF work', () => {
     // Neither the item's presenter nor the chair is named on it.
     expect(await refusal(presenter.socket, 'presentation:show', { meetingId: meeting.id, documentId: named.id, version: 1, page: 1 })).toBe('documentNotReadable');
     expect(await refusal(chair.socket, 'presentation:show', { meetingId: meeting.id, documentId: named.id, version: 1, page: 1 })).toBe('documentNotReadable');
+    // The secretariat may show it; the chair may not take it over by turning its page.
+    const office = await socketOf(server.url, secretary);
+    try {
+      await act(office, 'presentation:show', { meetingId: meeting.id, documentId: named.id, version: 1, page: 1 });
+      expect(await refusal(chair.socket, 'presentation:page', { meetingId: meeting.id, page: 1 })).toBe('documentNotReadable');
+    } finally {
+      office.disconnect();
+    }
 
     const wall = new TestClient(server.url);
     const code = (await wall.post<{ pairing: { code: string } }>('/api/v1/display/pairings')).body.pairing.code;

@@ -78,6 +78,14 @@ export class LivePresentation {
     const access = await this.#deps.meetings.access(user, input.meetingId);
     requireStatus(access, ['in_session']);
     if (!(await this.#mayPresent(access, user))) throw new AppError(403, 'forbidden');
+    // Turning the page makes this user the presenter: someone taking over must be able to read the document
+    // (checked before the transaction, which must not wait on other connections while it holds the row).
+    const [shown] = await this.#db
+      .select({ documentId: meetingLiveState.presentationDocumentId, presenter: meetingLiveState.presenterUserId })
+      .from(meetingLiveState)
+      .where(eq(meetingLiveState.meetingId, input.meetingId));
+    if (shown?.documentId == null) throw new AppError(409, 'noPresentation');
+    if (shown.presenter !== user.id) await this.#assertMayRead(user, shown.documentId);
     // The hot path of a meeting: one UPDATE … RETURNING gives the new presentation, no re-read.
     let presentation: Presentation | null = null;
     return this.#act(
@@ -92,8 +100,8 @@ export class LivePresentation {
         if (state?.presentationDocumentId == null || state.presentationVersion == null) throw new AppError(409, 'noPresentation');
         const pages = await this.#pageCount(input.meetingId, state.presentationDocumentId, state.presentationVersion, tx);
         if (input.page > pages) throw new AppError(400, 'pageOutOfRange', { field: 'page' }); // rolls the update back
-        // Turning the page makes this user the presenter: they too must be able to read it.
-        await this.#assertMayRead(user, state.presentationDocumentId);
+        // Another document came up meanwhile (another process): the check above was for the old one.
+        if (state.presentationDocumentId !== shown.documentId) throw new AppError(409, 'noPresentation');
         presentation = { documentId: state.presentationDocumentId, version: state.presentationVersion, page: input.page, zoom: state.presentationZoom ?? 1, presenterUserId: user.id };
       },
       async () => ({ section: 'presentation', value: presentation }),
