@@ -16,7 +16,7 @@
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
 import type { PdfLimits } from './pdf-limits.ts';
 
-export type ObjectVerdict = 'ok' | 'javascript' | 'launch' | 'embedded-file' | 'xfa' | 'too-many-pages' | 'page-too-large' | 'image-too-large';
+export type ObjectVerdict = 'ok' | 'javascript' | 'launch' | 'embedded-file' | 'xfa' | 'too-many-pages' | 'page-too-large' | 'image-too-large' | 'too-complex';
 
 const SCRIPT_ACTIONS = new Set(['JavaScript']);
 const LAUNCH_ACTIONS = new Set(['Launch', 'GoToE', 'ImportData']);
@@ -30,7 +30,8 @@ export async function scanObjects(bytes: Uint8Array, limits: Pick<PdfLimits, 'ma
   };
 
   const visit = (object: PDFObject | undefined, depth: number): ObjectVerdict => {
-    if (depth > 64) return 'ok'; // nesting this deep is not a structure any reader follows
+    // No real document nests direct objects this deep; what lies below could not be checked.
+    if (depth > 200) return 'too-complex';
     if (object instanceof PDFStream) return visit(object.dict, depth);
     if (object instanceof PDFArray) {
       for (const item of object.asArray()) {
