@@ -238,6 +238,24 @@ describe('confidential documents and bounded PDF work', () => {
     expect((await wall.fetchRaw(`/api/v1/display/presentation/file?document=${secret.id}&version=1`)).status).toBe(404);
   });
 
+  it('narrowing a document’s audience tells the readers it leaves out, and only them', async () => {
+    const pdf = await pagesPdf('Tờ trình', ['Một trang.']);
+    const doc = await uploadDocument(secretary, meeting, { title: 'Tờ trình kiện toàn nhân sự', kind: 'submission', audience: 'all' }, { bytes: pdf, filename: 'to-trinh.pdf' });
+    const reader = await online(server.url, 'caophong.bithu');
+    try {
+      const left: { documentId: string }[] = [];
+      const kept: { documentId: string }[] = [];
+      reader.socket.on('document:revoked', (payload) => left.push(payload));
+      presenter.socket.on('document:revoked', (payload) => kept.push(payload));
+      const narrowed = await secretary.patch<{ document: DocumentDto }>(`/api/v1/documents/${doc.id}`, { audience: 'named', readerIds: [directory.user('chutich').id] });
+      expect(narrowed.status).toBe(200);
+      await expect.poll(() => left, { timeout: 5_000 }).toEqual([{ documentId: doc.id }]);
+      expect(kept).toEqual([]);
+    } finally {
+      reader.socket.disconnect();
+    }
+  });
+
   it('a revocation reaches the reader’s open viewer at once', async () => {
     const reader = await online(server.url, 'caophong.bithu');
     try {

@@ -43,9 +43,20 @@ export function toDocumentDto(d: DocumentRow, current: VersionRow | undefined): 
 
 /** Notifies every participant who may read the document (not the uploader's secretariat colleagues twice). */
 export async function notifyReaders(db: Db, meetings: Pick<DocumentMeetings, 'roster'>, notifications: DocumentNotifications, documentId: string, kind: string, title: string): Promise<void> {
+  const found = await readersOf(db, meetings, documentId);
+  if (found === null) return;
+  await notifications.notify(found.readers, { kind, title, meetingId: found.meetingId, documentId });
+}
+
+/**
+ * The participants who may read the document by its audience, named readers
+ * and revocations (the meeting's secretaries, who read everything, left out:
+ * they never lose access).
+ */
+export async function readersOf(db: Db, meetings: Pick<DocumentMeetings, 'roster'>, documentId: string): Promise<{ meetingId: string; readers: string[] } | null> {
   const [doc] = await db.select().from(documents).where(eq(documents.id, documentId));
-  if (doc === undefined) return;
-  const participants = await meetings.roster(doc.meetingId);
+  if (doc === undefined) return null;
+  const participants = (await meetings.roster(doc.meetingId)).filter((p) => p.role !== 'secretary');
   const named = new Set(
     (await db.select({ userId: documentReaders.userId }).from(documentReaders).where(eq(documentReaders.documentId, documentId))).map((r) => r.userId),
   );
@@ -56,6 +67,6 @@ export async function notifyReaders(db: Db, meetings: Pick<DocumentMeetings, 'ro
     .filter((p) => !revoked.has(p.userId))
     .filter((p) => doc.audience === 'all' || (doc.audience === 'delegates' && p.role !== 'guest') || named.has(p.userId))
     .map((p) => p.userId);
-  await notifications.notify(readers, { kind, title, meetingId: doc.meetingId, documentId });
+  return { meetingId: doc.meetingId, readers };
 }
 

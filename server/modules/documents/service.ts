@@ -14,7 +14,6 @@ import type { AnnotationDto } from '../../contract/annotations.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import {
   isViewOnly,
-  type Confidentiality,
   type DocumentDto,
   type DocumentUpdate,
   type DocumentUploadFields,
@@ -34,8 +33,9 @@ import { canRead, readableCondition, scopeOf } from './access.ts';
 import { BlobStore } from './blob-store.ts';
 import { DocumentCopies, type DocumentUnits } from './copies.ts';
 import { createPdfPool, type PdfPoolOptions, type PdfProcessor } from './pdf-pool.ts';
-import { notifyReaders, toDocumentDto, toVersionDto } from './dto.ts';
+import { notifyReaders, readersOf, toDocumentDto, toVersionDto } from './dto.ts';
 import { searchDocuments } from './search.ts';
+import { meetingVersionFile, versionPageCount, type MeetingVersionFile } from './versions.ts';
 import { UploadPipeline, type IncomingFile } from './uploads.ts';
 
 export type { IncomingFile } from './uploads.ts';
@@ -226,15 +226,8 @@ export class DocumentService {
    * No user check: the caller (a paired hall display) has been authorised by
    * its pairing, and asks only for the version presented in its meeting.
    */
-  async versionFile(meetingId: string, documentId: string, version: number): Promise<{ path: string; sha256: string; filename: string; confidentiality: Confidentiality; viewOnly: boolean } | null> {
-    const [row] = await this.#db
-      .select({ sha256: documentVersions.sha256, filename: documentVersions.originalFilename, confidentiality: documents.confidentiality })
-      .from(documentVersions)
-      .innerJoin(documents, eq(documents.id, documentVersions.documentId))
-      .where(and(eq(documentVersions.documentId, documentId), eq(documentVersions.version, version), eq(documents.meetingId, meetingId)))
-      .limit(1);
-    if (row === undefined) return null;
-    return { path: this.#blobs.pathFor(row.sha256), sha256: row.sha256, filename: row.filename, confidentiality: row.confidentiality, viewOnly: isViewOnly(row.confidentiality) };
+  versionFile(meetingId: string, documentId: string, version: number): Promise<MeetingVersionFile | null> {
+    return meetingVersionFile(this.#db, this.#blobs, meetingId, documentId, version);
   }
 
   /** The file a wall screen shows: a confidential document only as a copy stamped with the screen's `lines`. */
@@ -351,6 +344,8 @@ export class DocumentService {
     // Made confidential without a word on the audience: "everyone" narrows to the voting members, as at upload.
     else if (input.confidentiality !== undefined && isViewOnly(input.confidentiality) && doc.audience === 'all') changes.audience = 'delegates';
     if (input.agendaItemId !== undefined) changes.agendaItemId = input.agendaItemId;
+    const narrowing = changes.audience !== undefined || input.readerIds !== undefined;
+    const before = narrowing ? await readersOf(this.#db, this.#meetings, documentId) : null;
     await this.#meetings.changeMeeting(doc.meetingId, 'documents', async (tx) => {
       await tx.update(documents).set(changes).where(eq(documents.id, documentId));
       if (input.readerIds !== undefined) {
@@ -358,6 +353,9 @@ export class DocumentService {
         if (input.readerIds.length > 0) await tx.insert(documentReaders).values(input.readerIds.map((userId) => ({ documentId, userId })));
       }
     });
+    // Readers the new audience leaves out: their open viewers close the document (they check with the server first).
+    const after = new Set(before === null ? [] : ((await readersOf(this.#db, this.#meetings, documentId))?.readers ?? []));
+    for (const userId of before?.readers.filter((id) => !after.has(id)) ?? []) this.#events.emit('document.revoked', { documentId, userId });
     return this.get(user, documentId);
   }
 
@@ -390,12 +388,7 @@ export class DocumentService {
   // read API for live
 
   /** Pages of one version of one of this meeting's documents; null when the meeting has no such document or version. */
-  async pageCount(meetingId: string, documentId: string, version: number, executor: Executor = this.#db): Promise<number | null> {
-    const [row] = await executor
-      .select({ pages: documentVersions.pageCount })
-      .from(documentVersions)
-      .innerJoin(documents, eq(documents.id, documentVersions.documentId))
-      .where(and(eq(documents.id, documentId), eq(documents.meetingId, meetingId), eq(documentVersions.version, version)));
-    return row?.pages ?? null;
+  pageCount(meetingId: string, documentId: string, version: number, executor: Executor = this.#db): Promise<number | null> {
+    return versionPageCount(executor, meetingId, documentId, version);
   }
 }
