@@ -58,7 +58,7 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const users = await loader.load(usersModule, { auth: auth.credentials });
   const notifications = await loader.load(notificationsModule, {});
   const meetings = await loader.load(meetingsModule, { users, units });
-  const documents = await loader.load(documentsModule, { meetings, notifications });
+  const documents = await loader.load(documentsModule, { meetings, notifications, units });
   const live = await loader.load(liveModule, { meetings, users, documents });
   const annotations = await loader.load(annotationsModule, { documents, users });
   const votes = await loader.load(votesModule, { meetings, live, users });

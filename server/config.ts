@@ -21,6 +21,9 @@ export type Config = Readonly<{
   /** Sliding session lifetime, in milliseconds. */
   sessionLifetimeMs: number;
   uploadLimitBytes: number;
+  /** threads of the PDF worker pool, and how many PDF jobs may wait before callers get 503 */
+  pdfWorkers: number;
+  pdfQueueLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seed the demo province and users when the database is empty: by default only with the embedded database; a real one (DATABASE_URL) only with DEMO_DATA=true. */
   demoData: boolean;
@@ -195,6 +198,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     publicUrl,
     sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_HOURS', 7 * 24, 1, 24 * 365) * 3_600_000,
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_MB', 200, 1, 10_240) * 1024 * 1024,
+    pdfWorkers: integer(env, 'PDF_WORKERS', Math.max(1, os.availableParallelism() - 1), 1, 64),
+    pdfQueueLimit: integer(env, 'PDF_QUEUE_LIMIT', 64, 1, 10_000),
     logLevel: logLevel as Config['logLevel'],
     demoData: boolean(env, 'DEMO_DATA', databaseUrl === undefined),
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),

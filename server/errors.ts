@@ -11,11 +11,13 @@ export class AppError extends Error {
   readonly params: Record<string, string | number>;
   readonly issues: ValidationIssue[] | undefined;
   readonly field: string | undefined;
+  /** headers the answer carries (e.g. Retry-After on a 503) */
+  readonly headers: Record<string, string> | undefined;
 
   constructor(
     status: number,
     key: ErrorKey,
-    options: { params?: Record<string, string | number>; issues?: ValidationIssue[]; field?: string } = {},
+    options: { params?: Record<string, string | number>; issues?: ValidationIssue[]; field?: string; headers?: Record<string, string> } = {},
   ) {
     super(key);
     this.name = 'AppError';
@@ -24,5 +26,6 @@ export class AppError extends Error {
     this.params = options.params ?? {};
     this.issues = options.issues;
     this.field = options.field ?? options.issues?.[0]?.field;
+    this.headers = options.headers;
   }
 }

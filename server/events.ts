@@ -15,6 +15,8 @@ export type DomainEventMap = {
   'poll.updated': [{ meetingId: string; pollId: string; status: 'draft' | 'open' | 'closed' | 'published' | 'cancelled'; cast: number; eligible: number }];
   /** a document got a new current version (notes on the old one are carried over) */
   'document.versionAdded': [{ documentId: string; fromVersion: number; toVersion: number }];
+  /** a reader's access to a document was revoked: their open viewer closes it */
+  'document.revoked': [{ documentId: string; userId: string }];
   /** one of a user's annotations changed (their other devices follow) */
   'annotations.changed': [{ userId: string; annotation: AnnotationDto }];
   /** a section of a live meeting changed (after commit) */

@@ -70,7 +70,8 @@ export const DocumentVersionDto = Type.Object({
   pageCount: Type.Integer(),
   sizeBytes: Type.Integer(),
   originalFilename: Type.String(),
-  sha256: Type.String(),
+  /** the original's checksum: given only to those who manage the meeting */
+  sha256: Optional(Type.String()),
   createdAt: Type.String(),
 });
 export type DocumentVersionDto = Static<typeof DocumentVersionDto>;

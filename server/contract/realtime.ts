@@ -26,6 +26,8 @@ export interface ServerToClientEvents extends ConferenceServerToClientEvents {
   'poll:update': (payload: { meetingId: string; pollId: string; status: 'draft' | 'open' | 'closed' | 'published' | 'cancelled'; cast: number; eligible: number }) => void;
   /** A section of a live meeting this socket joined changed. */
   'live:update': (payload: LiveUpdateMessage) => void;
+  /** This user's access to a document was revoked: an open viewer closes it at once. */
+  'document:revoked': (payload: { documentId: string }) => void;
   /** Something new for this user (a meeting published, a document added or updated). */
   'notification:new': (payload: NotificationDto) => void;
 }

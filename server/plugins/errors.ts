@@ -36,6 +36,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
+      if (error.headers !== undefined) void reply.headers(error.headers);
       return send(request, reply, error.status, error.key, {
         params: error.params,
         ...(error.issues === undefined ? {} : { issues: error.issues }),

@@ -5,7 +5,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { degrees, PDFDocument } from 'pdf-lib';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectPdf, PdfRejectedError, type PdfRejection } from '../../server/modules/documents/pdf-inspect.ts';
+import { inspectPdf, type PdfRejection } from '../../server/modules/documents/pdf-inspect.ts';
 import { loadPdfBoldFont, loadPdfFont } from '../../server/lib/pdf/pdf-fonts.ts';
 import { pageText } from '../../server/modules/documents/pdf-text.ts';
 import { renderTextPdf } from '../../server/modules/documents/text-pdf.ts';
@@ -21,6 +21,7 @@ import {
   makeTextPdf,
   makeTruncatedPdf,
   makeUnusualValidPdf,
+  rejection,
   type PhraseDocument,
 } from '../fixtures/pdf/make.ts';
 
@@ -50,16 +51,6 @@ async function extractTexts(bytes: Uint8Array): Promise<string[]> {
 }
 
 const lower = (text: string): string => text.toLocaleLowerCase('vi');
-
-async function rejection(path: string): Promise<PdfRejection | 'accepted'> {
-  try {
-    await inspectPdf(path);
-    return 'accepted';
-  } catch (error) {
-    if (error instanceof PdfRejectedError) return error.reason;
-    throw error;
-  }
-}
 
 describe('inspectPdf', () => {
   it('counts pages and extracts each page text, the phrase on its known page', async () => {

@@ -61,7 +61,7 @@ export async function seedDemoMeeting(db: Db, dataDir: string, log: FastifyBaseL
   const meetingService = new MeetingService(db, events, { users: new UserService(db, credentialsOf(auth)), units: new UnitService(db) });
   const notificationService = new NotificationService(db, events);
   subscribeNotifications(events, notificationService, log);
-  const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log, events });
+  const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log, events, units: new UnitService(db) });
 
   try {
     const endpointService = new EndpointService(db, {

@@ -13,9 +13,14 @@ const FOOTER_OPACITY = 0.75;
 const FOOTER_SIZE = 7;
 const MARGIN = 18;
 
-/** The stamp of a reader's copy: who they are and when (Vietnam's time), one line each. */
-export function readerStamp(fullName: string, now = new Date()): string[] {
-  return [fullName, now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })];
+/** The stamp of a reader's copy: who they are, their unit and when (Vietnam's time), one line each. */
+export function readerStamp(fullName: string, unitName: string | null, now = new Date()): string[] {
+  return [fullName, ...(unitName === null ? [] : [unitName]), stampTime(now)];
+}
+
+/** The time on a stamp, in Vietnam's time zone. */
+export function stampTime(now = new Date()): string {
+  return now.toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
 }
 
 export async function stampWatermark(input: Uint8Array, lines: string[]): Promise<Uint8Array> {

@@ -24,12 +24,14 @@ export function annotationRoutes(annotations: AnnotationService, comments: Draft
 
     /** The document with the reader's own notes; confidential ones also carry the reader's stamp. */
     app.get('/documents/:documentId/versions/:version/annotated', { schema: { params: DocumentVersionParams, response: { 200: PdfFile } } }, async (request, reply) => {
-      const pdf = await annotations.annotated(request.session!.user, request.params.documentId, request.params.version);
+      const file = await annotations.annotated(request.session!.user, request.params.documentId, request.params.version);
+      const { size } = await file.stat();
       return reply
         .header('content-type', 'application/pdf')
+        .header('content-length', size)
         .header('content-disposition', `attachment; filename="ghi-chu.pdf"`)
         .header('cache-control', 'private, no-store')
-        .send(Buffer.from(pdf));
+        .send(file.createReadStream());
     });
 
     app.get('/documents/:documentId/comments', { schema: { params: DocumentParams, querystring: DraftCommentQuery, response: { 200: DraftCommentListEnvelope } } }, async (request) => ({

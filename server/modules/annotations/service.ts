@@ -5,7 +5,7 @@
  * text is still found — the rest kept as "not placed", never dropped.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { AnnotationDto, AnnotationUpsert } from '../../contract/annotations.ts';
 import type { SessionUser } from '../../contract/identity.ts';
@@ -14,15 +14,13 @@ import type { Db } from '../../db/client.ts';
 import { annotations } from '../../db/schema/annotations.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
-import { readerStamp, stampWatermark } from '../../lib/pdf/watermark.ts';
 import type { DocumentService } from '../documents/index.ts';
 import type { UserService } from '../users/index.ts';
-import { drawAnnotations } from './export.ts';
 
 type Row = typeof annotations.$inferSelect;
 
 /** What annotations ask of the documents module: a version the user may read, and a version's page texts. */
-export type AnnotationDocuments = Pick<DocumentService, 'readableVersion' | 'pageTexts'>;
+export type AnnotationDocuments = Pick<DocumentService, 'readableVersion' | 'pageTexts' | 'annotatedCopy'>;
 /** What comments ask of the users module: authors' names. */
 export type AnnotationUsers = Pick<UserService, 'namesById'>;
 
@@ -90,12 +88,15 @@ export class AnnotationService {
     return rows.map(toAnnotationDto);
   }
 
-  /** The document with the reader's own notes drawn on it; confidential ones also carry the reader's stamp. */
-  async annotated(user: SessionUser, documentId: string, version: number): Promise<Uint8Array> {
-    const file = await this.#documents.readableVersion(user, documentId, version);
+  /**
+   * The document with the reader's own notes drawn on it; confidential ones
+   * also carry the reader's stamp. Drawn in the documents' PDF worker pool
+   * (a 200 MB file redrawn on the event loop would stall every meeting), as
+   * an open file to stream.
+   */
+  async annotated(user: SessionUser, documentId: string, version: number): Promise<FileHandle> {
     const mine = await this.list(user, documentId, version);
-    const pdf = await drawAnnotations(await readFile(file.path), mine);
-    return file.viewOnly ? stampWatermark(pdf, readerStamp(user.fullName)) : pdf;
+    return this.#documents.annotatedCopy(user, documentId, version, mine);
   }
 
   /**

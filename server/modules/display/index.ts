@@ -18,7 +18,7 @@ export type DisplayModule = { screens: DisplayScreens; service: DisplayService }
 export const displayModule = defineModule<DisplayModuleDeps, DisplayModule>({
   name: 'display',
   create: ({ db }, { live, votes, meetings, documents, users, auth }) => ({
-    screens: new DisplayScreens(db, { live, polls: votes, meetings, documents }),
+    screens: new DisplayScreens(db, { live, polls: votes, meetings, documents, users }),
     service: new DisplayService(db, { meetings, users, throttle: (limits) => auth.throttle(limits) }),
   }),
   routes: (display) => displayRoutes(display),

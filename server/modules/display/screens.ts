@@ -27,7 +27,7 @@ const NEW_SCREENS_WINDOW_MS = 10 * 60_000;
 const CODE_REFRESH_MARGIN_MS = 60_000;
 
 /** What the screens' side needs of other modules. */
-export type ScreenDeps = Pick<DisplayDeps, 'live' | 'polls' | 'documents'> & { meetings: Pick<DisplayDeps['meetings'], 'headline'> };
+export type ScreenDeps = Pick<DisplayDeps, 'live' | 'polls' | 'documents' | 'users'> & { meetings: Pick<DisplayDeps['meetings'], 'headline'> };
 
 export class DisplayScreens {
   readonly #db: Db;
@@ -123,7 +123,15 @@ export class DisplayScreens {
     const presentation = (await this.#deps.live.snapshotForDisplay(meetingId)).presentation;
     if (presentation === null) return null;
     const file = await this.#deps.documents.versionFile(meetingId, presentation.documentId, presentation.version);
-    return file === null ? null : { documentId: presentation.documentId, version: presentation.version, file };
+    return file === null ? null : { documentId: presentation.documentId, version: presentation.version, presenterUserId: presentation.presenterUserId, file };
+  }
+
+  /** Whether the presenter may (still) read what they present: the wall shows nothing they may not. */
+  async #presenterMayRead(presenterUserId: string, documentId: string): Promise<boolean> {
+    const presenter = await this.#deps.users.get(presenterUserId).catch(() => null);
+    if (presenter === null || !presenter.active) return false;
+    const { id, username, fullName, role, unitId, locale } = presenter;
+    return this.#deps.documents.mayRead({ id, username, fullName, role, unitId, locale }, documentId);
   }
 
   /** For the socket: the screen may follow only its own meeting (read fresh, it may have moved). */
@@ -154,7 +162,10 @@ export class DisplayScreens {
     if ((query.document !== undefined && query.document !== presented.documentId) || (query.version !== undefined && query.version !== presented.version)) {
       throw new AppError(404, 'displayNotPresenting');
     }
-    const { path, filename, viewOnly, confidentiality } = presented.file;
+    if (!(await this.#presenterMayRead(presented.presenterUserId, presented.documentId))) throw new AppError(404, 'displayNotPresenting');
+    const { filename, viewOnly, confidentiality } = presented.file;
+    // A confidential page on the wall carries the screen's name and the time, drawn into the page like a reader's copy.
+    const path = await this.#deps.documents.wallFile(display.id, [`Màn hình: ${display.name}`], presented.file);
     return { path, filename, viewOnly, confidentiality };
   }
 }

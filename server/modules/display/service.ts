@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { and, eq, gt } from 'drizzle-orm';
 import type { DisplayConfirm, DisplayDto, DisplayMeeting, DisplayReassign } from '../../contract/display.ts';
 import type { Confidentiality } from '../../contract/documents.ts';
-import type { SessionUser } from '../../contract/identity.ts';
+import type { SessionUser, UserDto } from '../../contract/identity.ts';
 import type { LiveSnapshot } from '../../contract/live.ts';
 import type { PollDto } from '../../contract/votes.ts';
 import type { Db } from '../../db/client.ts';
@@ -24,13 +24,17 @@ export type DisplayDeps = {
   polls: { listForDisplay(meetingId: string): Promise<PollDto[]> };
   /** MeetingService: the headline, read without a user (the pairing authorises the screen); the secretary's access */
   meetings: { headline(meetingId: string): Promise<DisplayMeeting | null>; access(user: SessionUser, meetingId: string): Promise<{ canManage: boolean }> };
-  /** UserService: who paired a screen */
-  users: { namesById(ids: readonly string[]): Promise<Map<string, { fullName: string }>> };
+  /** UserService: who paired a screen; who presents (the wall shows only what they may read) */
+  users: { namesById(ids: readonly string[]): Promise<Map<string, { fullName: string }>>; get(id: string): Promise<UserDto> };
   /** the auth module's failure throttle (its table and counters), with the display's own limits and keys */
   throttle: (limits: { perAccount: number; perAddress: number; windowMs: number }) => Throttle;
   /** DocumentService: one version of a document of this meeting, read without a user */
   documents: {
-    versionFile(meetingId: string, documentId: string, version: number): Promise<{ path: string; filename: string; confidentiality: Confidentiality; viewOnly: boolean } | null>;
+    versionFile(meetingId: string, documentId: string, version: number): Promise<{ path: string; sha256: string; filename: string; confidentiality: Confidentiality; viewOnly: boolean } | null>;
+    /** whether this user may read the document */
+    mayRead(user: SessionUser, documentId: string): Promise<boolean>;
+    /** the file a screen shows: confidential documents as a copy stamped with the screen's lines */
+    wallFile(displayId: string, lines: string[], file: { path: string; sha256: string; viewOnly: boolean }): Promise<string>;
   };
 };
 

@@ -1,18 +1,35 @@
 /**
  * The documents module: a meeting's documents, their versions, pages, text
- * search, readers and revocations; uploads inspected in the PDF worker pool.
- * Owns the documents tables and the files under DATA_DIR/documents; asks the
- * meetings module who may see a meeting and who takes part in it.
+ * search, readers and revocations; uploads inspected, thumbnails drawn and
+ * confidential copies stamped in the PDF worker pool. Owns the documents
+ * tables and the files under DATA_DIR/documents; asks the meetings module who
+ * may see a meeting and who takes part in it, and the units module the unit a
+ * reader's stamp names.
  */
+import { rooms } from '../../contract/realtime.ts';
 import { defineModule } from '../module.ts';
+import type { DocumentUnits } from './copies.ts';
 import { documentRoutes } from './routes.ts';
 import { DocumentService, type DocumentMeetings, type DocumentNotifications } from './service.ts';
 
-export const documentsModule = defineModule<{ meetings: DocumentMeetings; notifications: DocumentNotifications }, DocumentService>({
+export const documentsModule = defineModule<{ meetings: DocumentMeetings; notifications: DocumentNotifications; units: DocumentUnits }, DocumentService>({
   name: 'documents',
-  create: ({ db, config, log, events }, { meetings, notifications }) =>
-    new DocumentService(db, meetings, notifications, { dataDir: config.dataDir, uploadLimitBytes: config.uploadLimitBytes, log, events }),
+  create: async ({ db, config, log, events }, { meetings, notifications, units }) => {
+    const service = new DocumentService(db, meetings, notifications, {
+      dataDir: config.dataDir,
+      uploadLimitBytes: config.uploadLimitBytes,
+      log,
+      events,
+      units,
+      pool: { threads: config.pdfWorkers, queueLimit: config.pdfQueueLimit },
+    });
+    await service.start();
+    return service;
+  },
   routes: (service, { config }) => documentRoutes(service, config.uploadLimitBytes),
+  subscribe: (_service, { events, io }) => {
+    events.on('document.revoked', ({ documentId, userId }) => io.to(rooms.user(userId)).emit('document:revoked', { documentId }));
+  },
   close: (service) => service.close(),
 });
 

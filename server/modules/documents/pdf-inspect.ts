@@ -2,16 +2,35 @@
  * Vets an uploaded PDF before it becomes a meeting document, and extracts the
  * text of every page for search. Refused: files that are not PDFs, that are
  * encrypted (readers could not open them, pdf-lib could not watermark them),
- * damaged, carrying JavaScript, or without pages.
+ * damaged, carrying JavaScript, Launch actions, embedded files or XFA, beyond
+ * the caps of pdf-limits.ts (inflated size, pages, page size, image size), or
+ * without pages. Runs in a worker thread that is killed when it overruns.
  */
+import { readFile } from 'node:fs/promises';
 import { PasswordException } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { checkInflatedSizes } from './pdf-inflate-scan.ts';
+import { PDF_LIMITS, type PdfLimits } from './pdf-limits.ts';
+import { scanObjects } from './pdf-object-scan.ts';
 import { openPdf } from './pdfjs.ts';
 import { containsJavaScript } from './pdf-javascript-scan.ts';
 import { checkPdfStructure } from './pdf-structure.ts';
 import { pageText } from './pdf-text.ts';
 import { popplerPageTexts } from './poppler-text.ts';
 
-export type PdfRejection = 'not-pdf' | 'encrypted' | 'corrupt' | 'javascript' | 'empty';
+export type PdfRejection =
+  | 'not-pdf'
+  | 'encrypted'
+  | 'corrupt'
+  | 'javascript'
+  | 'empty'
+  | 'launch'
+  | 'embedded-file'
+  | 'xfa'
+  | 'too-many-pages'
+  | 'page-too-large'
+  | 'image-too-large'
+  | 'stream-too-large'
+  | 'too-complex';
 
 export class PdfRejectedError extends Error {
   readonly reason: PdfRejection;
@@ -25,9 +44,12 @@ export class PdfRejectedError extends Error {
 
 export type PdfInspection = { pageCount: number; pageTexts: string[] };
 
-export async function inspectPdf(filePath: string): Promise<PdfInspection> {
+export async function inspectPdf(filePath: string, limits: PdfLimits = PDF_LIMITS): Promise<PdfInspection> {
   const structure = await checkPdfStructure(filePath);
   if (structure !== 'ok') throw new PdfRejectedError(structure);
+  // Sizes first: nothing below may inflate a stream before its size is known to be bounded.
+  const bytes = await readFile(filePath);
+  if ((await checkInflatedSizes(bytes, limits)) !== 'ok') throw new PdfRejectedError('stream-too-large');
   if (await containsJavaScript(filePath)) throw new PdfRejectedError('javascript');
 
   const task = openPdf(filePath);
@@ -38,6 +60,12 @@ export async function inspectPdf(filePath: string): Promise<PdfInspection> {
     // Encrypted with an empty user password opens without asking, but is still encrypted.
     const { info } = await doc.getMetadata();
     if (isRecord(info) && info.EncryptFilterName != null) throw new PdfRejectedError('encrypted');
+
+    // Every object, object streams unpacked whatever their filters: actions, attachments, XFA, caps.
+    const verdict = await scanObjects(bytes, limits).catch((error: unknown) => {
+      throw new PdfRejectedError('corrupt', { cause: error });
+    });
+    if (verdict !== 'ok') throw new PdfRejectedError(verdict);
 
     // pdf.js also sees scripts our byte scan cannot (e.g. in a stream with another filter).
     if (await doc.hasJSActions()) throw new PdfRejectedError('javascript');

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getDocument, VerbosityLevel, type PDFDocumentLoadingTask } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { PDF_LIMITS } from './pdf-limits.ts';
 
 const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 // pdf.js wants directory "URLs" with a trailing slash; in Node they are read with fs.
@@ -28,7 +29,7 @@ export function openPdf(filePath: string): PDFDocumentLoadingTask {
     wasmUrl: dataDir('wasm'),
     // An image bigger than this (pixels) is skipped rather than decoded: a
     // crafted PDF must not make the server allocate gigabytes.
-    maxImageSize: 100_000_000,
+    maxImageSize: PDF_LIMITS.maxImagePixels,
     verbosity: VerbosityLevel.ERRORS,
   });
 }

@@ -2,7 +2,9 @@
  * Documents over HTTP. Uploads are multipart (text fields first, then one
  * file), streamed to disk. Files are served with range requests, ETag and
  * revalidation on every request, so pdf.js can open page 1 without the whole
- * file and a revoked reader is stopped at their next request.
+ * file and a revoked reader is stopped at their next request. A confidential
+ * document reaches a reader only as their stamped copy (its own bytes, cached,
+ * so ranges work the same); the original only the secretariat.
  */
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -28,7 +30,6 @@ import { AppError } from '../../errors.ts';
 import { sendFile } from '../../lib/http/send-file.ts';
 import { auditSuccessfulRoutes } from '../../plugins/audit-request.ts';
 import { requireUser } from '../../plugins/session.ts';
-import { readerStamp, stampWatermark } from '../../lib/pdf/watermark.ts';
 import type { DocumentService, IncomingFile } from './service.ts';
 
 const uploadFields = compileValidator(DocumentUploadFields);
@@ -137,10 +138,10 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
       return reply.status(201).send({ document });
     });
 
-    const serve = (purpose: 'view' | 'download') => async (request: FastifyRequest<{ Params: { documentId: string; version: number } }>, reply: FastifyReply) => {
+    const serve = (purpose: 'view' | 'download' | 'export') => async (request: FastifyRequest<{ Params: { documentId: string; version: number } }>, reply: FastifyReply) => {
       const file = await service.file(me(request), request.params.documentId, request.params.version, purpose);
       // A confidential file's first request (pdf.js then reads it in ranges) goes on the audit trail.
-      if (file.viewOnly && !/^bytes=(?!0-)/.test(request.headers.range ?? '')) request.audit(purpose === 'view' ? 'document.read' : 'document.downloaded', { targetType: 'document', targetId: request.params.documentId, details: { version: request.params.version } });
+      if (file.viewOnly && !/^bytes=(?!0-)/.test(request.headers.range ?? '')) request.audit(purpose === 'view' ? 'document.read' : purpose === 'export' ? 'document.exported' : 'document.downloaded', { targetType: 'document', targetId: request.params.documentId, details: { version: request.params.version } });
       return sendFile(request, reply, file.path, {
         ranges: true,
         notFound: () => new AppError(404, 'versionNotFound'),
@@ -148,7 +149,7 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
           'content-type': 'application/pdf',
           'content-disposition': contentDisposition(purpose === 'view' ? 'inline' : 'attachment', file.filename),
           // Revalidate every time so a revocation takes effect at once; confidential files are never stored by the browser.
-          'cache-control': file.viewOnly ? 'private, no-store' : 'private, no-cache',
+          'cache-control': file.viewOnly || file.stamped ? 'private, no-store' : 'private, no-cache',
           'x-content-type-options': 'nosniff',
         },
       });
@@ -156,28 +157,15 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
 
     app.get('/documents/:documentId/versions/:version/file', { schema: { params: DocumentVersionParams, response: fileResponses } }, serve('view'));
     app.get('/documents/:documentId/versions/:version/download', { schema: { params: DocumentVersionParams, response: fileResponses } }, serve('download'));
-
-    /** The print/export path: always stamped with the reader's name and the time. */
-    app.get('/documents/:documentId/versions/:version/export', { schema: { params: DocumentVersionParams, response: { 200: PdfFile } } }, async (request, reply) => {
-      const user = me(request);
-      const file = await service.file(user, request.params.documentId, request.params.version, 'view');
-      const { readFile } = await import('node:fs/promises');
-      const stamped = await stampWatermark(await readFile(file.path), readerStamp(user.fullName));
-      request.log.info({ documentId: request.params.documentId, version: request.params.version, userId: user.id }, 'document exported with watermark');
-      request.audit('document.exported', { targetType: 'document', targetId: request.params.documentId, details: { version: request.params.version, confidential: file.viewOnly } });
-      return reply
-        .header('content-type', 'application/pdf')
-        .header('content-disposition', contentDisposition('attachment', file.filename))
-        .header('cache-control', 'private, no-store')
-        .send(Buffer.from(stamped));
-    });
+    /** The print/export path: always the reader's stamped copy (name, unit, time), made in the worker pool. */
+    app.get('/documents/:documentId/versions/:version/export', { schema: { params: DocumentVersionParams, response: fileResponses } }, serve('export'));
 
     app.get('/documents/:documentId/versions/:version/thumbnail', { schema: { params: DocumentVersionParams, response: { 200: PngFile } } }, async (request, reply) => {
       const thumb = await service.thumbnail(me(request), request.params.documentId, request.params.version);
-      return sendFile(request, reply, thumb, {
+      return sendFile(request, reply, thumb.path, {
         ranges: false,
         notFound: () => new AppError(404, 'versionNotFound'),
-        headers: { 'content-type': 'image/png', 'cache-control': 'private, no-cache' },
+        headers: { 'content-type': 'image/png', 'cache-control': thumb.viewOnly ? 'private, no-store' : 'private, no-cache' },
       });
     });
 

@@ -6,14 +6,14 @@
  * search.ts; meetings, their roles and agenda are asked of the meetings
  * module.
  */
-import fs from 'node:fs/promises';
+import type fs from 'node:fs/promises';
 import path from 'node:path';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
+import type { AnnotationDto } from '../../contract/annotations.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import {
   isViewOnly,
-  type Confidentiality,
   type DocumentDto,
   type DocumentUpdate,
   type DocumentUploadFields,
@@ -31,8 +31,11 @@ import { assertCanEdit, type MeetingAccess, type MeetingService } from '../meeti
 import type { NotificationService } from '../notifications/index.ts';
 import { canRead, readableCondition, scopeOf } from './access.ts';
 import { BlobStore } from './blob-store.ts';
-import { createPdfPool, type PdfProcessor } from './pdf-pool.ts';
+import { DocumentCopies, type DocumentUnits } from './copies.ts';
+import { createPdfPool, type PdfPoolOptions, type PdfProcessor } from './pdf-pool.ts';
+import { notifyReaders, readersOf, toDocumentDto, toVersionDto } from './dto.ts';
 import { searchDocuments } from './search.ts';
+import { meetingVersionFile, versionPageCount, type MeetingVersionFile } from './versions.ts';
 import { UploadPipeline, type IncomingFile } from './uploads.ts';
 
 export type { IncomingFile } from './uploads.ts';
@@ -45,34 +48,22 @@ export type DocumentMeetings = Pick<MeetingService, 'access' | 'changeMeeting' |
 /** What documents asks of the notifications module. */
 export type DocumentNotifications = Pick<NotificationService, 'notify'>;
 
-function toVersionDto(v: VersionRow): DocumentVersionDto {
-  return { version: v.version, pageCount: v.pageCount, sizeBytes: v.sizeBytes, originalFilename: v.originalFilename, sha256: v.sha256, createdAt: v.createdAt.toISOString() };
-}
-
-function toDocumentDto(d: DocumentRow, current: VersionRow | undefined): DocumentDto {
-  return {
-    id: d.id,
-    meetingId: d.meetingId,
-    agendaItemId: d.agendaItemId,
-    title: d.title,
-    kind: d.kind,
-    confidentiality: d.confidentiality,
-    audience: d.audience,
-    currentVersion: d.currentVersion,
-    pageCount: current?.pageCount ?? 0,
-    sizeBytes: current?.sizeBytes ?? 0,
-    updatedAt: d.updatedAt.toISOString(),
-    viewOnly: isViewOnly(d.confidentiality),
-  };
-}
-
 /** A meeting the user may not see hides its documents too: "not found", never "meeting not found". */
 function asDocumentNotFound(error: unknown): never {
   if (error instanceof AppError && error.status === 404) throw new AppError(404, 'documentNotFound');
   throw error;
 }
 
-export type DocumentServiceOptions = { dataDir: string; uploadLimitBytes: number; log: FastifyBaseLogger; events: DomainEvents; pdf?: PdfProcessor };
+export type DocumentServiceOptions = {
+  dataDir: string;
+  uploadLimitBytes: number;
+  log: FastifyBaseLogger;
+  events: DomainEvents;
+  units: DocumentUnits;
+  pdf?: PdfProcessor;
+  pool?: PdfPoolOptions;
+};
+
 
 export class DocumentService {
   readonly #db: Db;
@@ -80,7 +71,7 @@ export class DocumentService {
   readonly #notifications: DocumentNotifications;
   readonly #blobs: BlobStore;
   readonly #uploads: UploadPipeline;
-  readonly #thumbDir: string;
+  readonly #copies: DocumentCopies;
   readonly #log: FastifyBaseLogger;
   readonly #pdf: PdfProcessor;
   readonly #events: DomainEvents;
@@ -90,9 +81,9 @@ export class DocumentService {
     this.#meetings = meetingsService;
     this.#notifications = notifications;
     this.#blobs = new BlobStore(path.join(options.dataDir, 'documents'));
-    this.#thumbDir = path.join(options.dataDir, 'documents', 'thumbnails');
     this.#log = options.log;
-    this.#pdf = options.pdf ?? createPdfPool();
+    this.#pdf = options.pdf ?? createPdfPool({ ...options.pool, onFailure: (op, error) => options.log.warn({ op, error }, 'PDF job failed') });
+    this.#copies = new DocumentCopies(this.#pdf, this.#blobs, path.join(options.dataDir, 'documents'), options.units);
     this.#events = options.events;
     this.#uploads = new UploadPipeline(db, {
       blobs: this.#blobs,
@@ -107,8 +98,20 @@ export class DocumentService {
     return this.#blobs;
   }
 
-  /** Stops the PDF worker threads (on shutdown). */
+  /** The PDF worker pool (tests count its renders). */
+  get pdf(): PdfProcessor {
+    return this.#pdf;
+  }
+
+  /** Prepares the copy caches and sweeps uploads a crash left behind, now and every few minutes. */
+  async start(): Promise<void> {
+    await this.#copies.init();
+    await this.#uploads.startSweeping();
+  }
+
+  /** Stops the sweeper and the PDF worker threads (on shutdown). */
   async close(): Promise<void> {
+    this.#uploads.stopSweeping();
     await this.#pdf.close();
   }
 
@@ -168,17 +171,35 @@ export class DocumentService {
   }
 
   async versions(user: SessionUser, documentId: string): Promise<DocumentVersionDto[]> {
-    await this.#readable(user, documentId);
+    const { access } = await this.#readable(user, documentId);
     const rows = await this.#db.select().from(documentVersions).where(eq(documentVersions.documentId, documentId)).orderBy(desc(documentVersions.version));
-    return rows.map(toVersionDto);
+    return rows.map((row) => toVersionDto(row, access.canManage));
   }
 
-  /** The stored file of one version, checked against the reader's access on every call. */
-  async file(user: SessionUser, documentId: string, version: number, purpose: 'view' | 'download') {
-    const { doc } = await this.#readable(user, documentId);
-    if (purpose === 'download' && isViewOnly(doc.confidentiality)) throw new AppError(403, 'downloadNotAllowed');
+  /**
+   * The file of one version, checked against the reader's access on every
+   * call. A confidential document's original goes to the secretariat only
+   * (view or download); every other reader views their own stamped copy
+   * (`stamped`), made in the worker pool, and may not download; `export`
+   * is always a stamped copy.
+   */
+  async file(user: SessionUser, documentId: string, version: number, purpose: 'view' | 'download' | 'export') {
+    const { doc, access } = await this.#readable(user, documentId);
+    const viewOnly = isViewOnly(doc.confidentiality);
+    if (purpose === 'download' && viewOnly && !access.canManage) throw new AppError(403, 'downloadNotAllowed');
     const row = await this.#version(documentId, version);
-    return { path: this.#blobs.pathFor(row.sha256), sha256: row.sha256, filename: row.originalFilename, viewOnly: isViewOnly(doc.confidentiality), title: doc.title };
+    const stamped = purpose === 'export' || (viewOnly && !access.canManage);
+    const filePath = stamped ? await this.#copies.readerCopy(user, row.sha256) : this.#blobs.pathFor(row.sha256);
+    // Downloads and exports are logged; views come as many range requests, so only at debug level.
+    if (viewOnly) this.#log[purpose === 'view' ? 'debug' : 'info']({ documentId, version, userId: user.id, purpose, stamped }, 'confidential document read');
+    return { path: filePath, stamped, filename: row.originalFilename, viewOnly, title: doc.title };
+  }
+
+  /** The version with the reader's own notes drawn on it (stamped when confidential), as an open, already unlinked file. */
+  async annotatedCopy(user: SessionUser, documentId: string, version: number, notes: AnnotationDto[]): Promise<fs.FileHandle> {
+    const { doc } = await this.#readable(user, documentId);
+    const row = await this.#version(documentId, version);
+    return this.#copies.annotated(user, row.sha256, notes, isViewOnly(doc.confidentiality));
   }
 
   /** For other modules (annotations, comments): a version this user may read ('current': the one readers get), with what they need to know of it. */
@@ -193,7 +214,6 @@ export class DocumentService {
       title: doc.title,
       meetingId: doc.meetingId,
       pageCount: row.pageCount,
-      path: this.#blobs.pathFor(row.sha256),
       viewOnly: isViewOnly(doc.confidentiality),
       canManage: access.canManage,
       currentVersion: doc.currentVersion,
@@ -206,15 +226,13 @@ export class DocumentService {
    * No user check: the caller (a paired hall display) has been authorised by
    * its pairing, and asks only for the version presented in its meeting.
    */
-  async versionFile(meetingId: string, documentId: string, version: number): Promise<{ path: string; filename: string; confidentiality: Confidentiality; viewOnly: boolean } | null> {
-    const [row] = await this.#db
-      .select({ sha256: documentVersions.sha256, filename: documentVersions.originalFilename, confidentiality: documents.confidentiality })
-      .from(documentVersions)
-      .innerJoin(documents, eq(documents.id, documentVersions.documentId))
-      .where(and(eq(documentVersions.documentId, documentId), eq(documentVersions.version, version), eq(documents.meetingId, meetingId)))
-      .limit(1);
-    if (row === undefined) return null;
-    return { path: this.#blobs.pathFor(row.sha256), filename: row.filename, confidentiality: row.confidentiality, viewOnly: isViewOnly(row.confidentiality) };
+  versionFile(meetingId: string, documentId: string, version: number): Promise<MeetingVersionFile | null> {
+    return meetingVersionFile(this.#db, this.#blobs, meetingId, documentId, version);
+  }
+
+  /** The file a wall screen shows: a confidential document only as a copy stamped with the screen's `lines`. */
+  async wallFile(displayId: string, lines: string[], file: { path: string; sha256: string; viewOnly: boolean }): Promise<string> {
+    return file.viewOnly ? this.#copies.wallCopy(displayId, lines, file.sha256) : file.path;
   }
 
   /** Texts of every page of a version (for placing notes on a new version). */
@@ -224,17 +242,23 @@ export class DocumentService {
     return pages.map((p) => p.textSearch);
   }
 
-  async thumbnail(user: SessionUser, documentId: string, version: number): Promise<string> {
-    await this.#readable(user, documentId);
+  /** The first page as a picture, drawn once per version; a confidential one carries the reader's stamp (not the secretariat's). */
+  async thumbnail(user: SessionUser, documentId: string, version: number): Promise<{ path: string; viewOnly: boolean }> {
+    const { doc, access } = await this.#readable(user, documentId);
     const row = await this.#version(documentId, version);
-    const thumb = path.join(this.#thumbDir, `${row.sha256}.png`);
+    const viewOnly = isViewOnly(doc.confidentiality);
+    return { path: await this.#copies.thumbnail(row.sha256, viewOnly && !access.canManage ? user : null), viewOnly };
+  }
+
+  /** Whether this user may read the document (the presenter's check before the wall shows it). */
+  async mayRead(user: SessionUser, documentId: string): Promise<boolean> {
     try {
-      await fs.access(thumb);
-    } catch {
-      await fs.mkdir(this.#thumbDir, { recursive: true });
-      await this.#pdf.thumbnail(this.#blobs.pathFor(row.sha256), thumb);
+      await this.#readable(user, documentId);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) return false;
+      throw error;
     }
-    return thumb;
   }
 
   // — writing —
@@ -272,7 +296,8 @@ export class DocumentService {
           titleSearch: foldVietnamese(title),
           kind: fields.kind,
           confidentiality: fields.confidentiality ?? 'normal',
-          audience: fields.audience ?? 'all',
+          // A confidential document nobody said who reads goes to the voting members, never guests.
+          audience: fields.audience ?? (isViewOnly(fields.confidentiality ?? 'normal') ? 'delegates' : 'all'),
           createdBy: user.id,
         })
         .returning({ id: documents.id });
@@ -281,7 +306,7 @@ export class DocumentService {
       return doc!.id;
     });
     this.#log.info({ documentId, meetingId, pages: upload.inspection.pageCount, bytes: upload.staged.size }, 'document uploaded');
-    if (access.meeting.status !== 'draft') await this.#notifyReaders(documentId, 'document.added', `Tài liệu mới: ${title}`);
+    if (access.meeting.status !== 'draft') await notifyReaders(this.#db, this.#meetings, this.#notifications, documentId, 'document.added', `Tài liệu mới: ${title}`);
     return this.get(user, documentId);
   }
 
@@ -300,7 +325,7 @@ export class DocumentService {
     });
     const current = (await this.#db.select({ v: documents.currentVersion }).from(documents).where(eq(documents.id, documentId)))[0]!.v;
     this.#events.emit('document.versionAdded', { documentId, fromVersion: current - 1, toVersion: current });
-    if (access.meeting.status !== 'draft') await this.#notifyReaders(documentId, 'document.updated', `Tài liệu đã được cập nhật: ${doc.title}`);
+    if (access.meeting.status !== 'draft') await notifyReaders(this.#db, this.#meetings, this.#notifications, documentId, 'document.updated', `Tài liệu đã được cập nhật: ${doc.title}`);
     return this.get(user, documentId);
   }
 
@@ -316,7 +341,11 @@ export class DocumentService {
     if (input.kind !== undefined) changes.kind = input.kind;
     if (input.confidentiality !== undefined) changes.confidentiality = input.confidentiality;
     if (input.audience !== undefined) changes.audience = input.audience;
+    // Made confidential without a word on the audience: "everyone" narrows to the voting members, as at upload.
+    else if (input.confidentiality !== undefined && isViewOnly(input.confidentiality) && doc.audience === 'all') changes.audience = 'delegates';
     if (input.agendaItemId !== undefined) changes.agendaItemId = input.agendaItemId;
+    const narrowing = changes.audience !== undefined || input.readerIds !== undefined;
+    const before = narrowing ? await readersOf(this.#db, this.#meetings, documentId) : null;
     await this.#meetings.changeMeeting(doc.meetingId, 'documents', async (tx) => {
       await tx.update(documents).set(changes).where(eq(documents.id, documentId));
       if (input.readerIds !== undefined) {
@@ -324,6 +353,9 @@ export class DocumentService {
         if (input.readerIds.length > 0) await tx.insert(documentReaders).values(input.readerIds.map((userId) => ({ documentId, userId })));
       }
     });
+    // Readers the new audience leaves out: their open viewers close the document (they check with the server first).
+    const after = new Set(before === null ? [] : ((await readersOf(this.#db, this.#meetings, documentId))?.readers ?? []));
+    for (const userId of before?.readers.filter((id) => !after.has(id)) ?? []) this.#events.emit('document.revoked', { documentId, userId });
     return this.get(user, documentId);
   }
 
@@ -337,6 +369,8 @@ export class DocumentService {
         if (violatedForeignKey(error)) throw new AppError(400, 'userNotFound', { field: 'userId' });
         throw error;
       });
+    // An open viewer closes the document at once instead of at its next request.
+    this.#events.emit('document.revoked', { documentId, userId: userId.toLowerCase() });
   }
 
   async restore(user: SessionUser, documentId: string, userId: string): Promise<void> {
@@ -347,24 +381,6 @@ export class DocumentService {
     );
   }
 
-  /** Notifies every participant who may read the document (not the uploader's secretariat colleagues twice). */
-  async #notifyReaders(documentId: string, kind: string, title: string): Promise<void> {
-    const [doc] = await this.#db.select().from(documents).where(eq(documents.id, documentId));
-    if (doc === undefined) return;
-    const participants = await this.#meetings.roster(doc.meetingId);
-    const named = new Set(
-      (await this.#db.select({ userId: documentReaders.userId }).from(documentReaders).where(eq(documentReaders.documentId, documentId))).map((r) => r.userId),
-    );
-    const revoked = new Set(
-      (await this.#db.select({ userId: documentRevocations.userId }).from(documentRevocations).where(eq(documentRevocations.documentId, documentId))).map((r) => r.userId),
-    );
-    const readers = participants
-      .filter((p) => !revoked.has(p.userId))
-      .filter((p) => doc.audience === 'all' || (doc.audience === 'delegates' && p.role !== 'guest') || named.has(p.userId))
-      .map((p) => p.userId);
-    await this.#notifications.notify(readers, { kind, title, meetingId: doc.meetingId, documentId });
-  }
-
   search(user: SessionUser, query: SearchQuery): Promise<SearchHit[]> {
     return searchDocuments(this.#db, this.#meetings, user, query);
   }
@@ -372,12 +388,7 @@ export class DocumentService {
   // read API for live
 
   /** Pages of one version of one of this meeting's documents; null when the meeting has no such document or version. */
-  async pageCount(meetingId: string, documentId: string, version: number, executor: Executor = this.#db): Promise<number | null> {
-    const [row] = await executor
-      .select({ pages: documentVersions.pageCount })
-      .from(documentVersions)
-      .innerJoin(documents, eq(documents.id, documentVersions.documentId))
-      .where(and(eq(documents.id, documentId), eq(documents.meetingId, meetingId), eq(documentVersions.version, version)));
-    return row?.pages ?? null;
+  pageCount(meetingId: string, documentId: string, version: number, executor: Executor = this.#db): Promise<number | null> {
+    return versionPageCount(executor, meetingId, documentId, version);
   }
 }

@@ -17,6 +17,7 @@ import type { ErrorKey } from '../../i18n/messages.ts';
 import { BlobTooLargeError, type BlobStore, type StagedBlob } from './blob-store.ts';
 import { convertToPdf, findLibreOffice, isWordFile } from './convert.ts';
 import { PdfRejectedError, type PdfInspection, type PdfRejection } from './pdf-inspect.ts';
+import { PDF_LIMITS } from './pdf-limits.ts';
 import type { PdfProcessor } from './pdf-pool.ts';
 
 /** An uploaded file's stream; `truncated` says whether the multipart limit cut it short. */
@@ -34,7 +35,29 @@ const REJECTION_KEYS: Record<PdfRejection, ErrorKey> = {
   corrupt: 'pdfCorrupt',
   javascript: 'pdfJavascript',
   empty: 'pdfEmpty',
+  launch: 'pdfLaunch',
+  'embedded-file': 'pdfEmbeddedFile',
+  xfa: 'pdfXfa',
+  'too-many-pages': 'pdfTooManyPages',
+  'page-too-large': 'pdfPageTooLarge',
+  'image-too-large': 'pdfImageTooLarge',
+  'stream-too-large': 'pdfStreamTooLarge',
+  'too-complex': 'pdfTooComplex',
 };
+
+/** The cap a refusal names in its message. */
+const REJECTION_LIMITS: Partial<Record<PdfRejection, number>> = {
+  'too-many-pages': PDF_LIMITS.maxPages,
+  'page-too-large': PDF_LIMITS.maxPagePoints,
+  'image-too-large': Math.round(PDF_LIMITS.maxImagePixels / 1_000_000),
+  'stream-too-large': Math.round(PDF_LIMITS.maxInflatedStreamBytes / 1024 / 1024),
+};
+
+/** The client's answer to a refused file: which check, with the cap it broke. */
+export function rejectionError(reason: PdfRejection): AppError {
+  const limit = REJECTION_LIMITS[reason];
+  return new AppError(reason === 'not-pdf' ? 415 : reason === 'too-complex' ? 422 : 400, REJECTION_KEYS[reason], { field: 'file', ...(limit === undefined ? {} : { params: { limit } }) });
+}
 
 /** A file name safe to echo back in headers and lists: no path, no control characters. */
 export function cleanFilename(name: string): string {
@@ -44,8 +67,12 @@ export function cleanFilename(name: string): string {
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'tai-lieu.pdf' : cleaned;
 }
 
+/** Upload temp files older than this are left by a crash (a live upload keeps writing to its file). */
+const STALE_UPLOAD_MS = 15 * 60 * 1000;
+
 export class UploadPipeline {
   readonly #db: Db;
+  #sweeper: NodeJS.Timeout | undefined;
   readonly #blobs: BlobStore;
   readonly #pdf: PdfProcessor;
   readonly #limit: number;
@@ -59,6 +86,26 @@ export class UploadPipeline {
     this.#limit = options.limit;
     this.#log = options.log;
     this.#changeMeeting = options.changeMeeting;
+  }
+
+  /** Sweeps the temp files of uploads a crashed process left, now and every few minutes. */
+  async startSweeping(): Promise<void> {
+    await this.#sweep();
+    this.#sweeper = setInterval(() => void this.#sweep(), STALE_UPLOAD_MS / 3);
+    this.#sweeper.unref();
+  }
+
+  stopSweeping(): void {
+    clearInterval(this.#sweeper);
+  }
+
+  async #sweep(): Promise<void> {
+    try {
+      const removed = await this.#blobs.sweepTemp(STALE_UPLOAD_MS);
+      if (removed > 0) this.#log.info({ removed }, 'stale upload files swept');
+    } catch (error) {
+      this.#log.warn({ err: error }, 'sweeping stale uploads failed');
+    }
   }
 
   /** Streams, converts and inspects the file; a rejected file leaves nothing behind. */
@@ -82,7 +129,7 @@ export class UploadPipeline {
       return { staged, inspection, filename: isWordFile(filename) ? filename.replace(/\.[^.]+$/, '.pdf') : filename };
     } catch (error) {
       await this.#blobs.discard(staged);
-      if (error instanceof PdfRejectedError) throw new AppError(error.reason === 'not-pdf' ? 415 : 400, REJECTION_KEYS[error.reason], { field: 'file' });
+      if (error instanceof PdfRejectedError) throw rejectionError(error.reason);
       throw error;
     }
   }

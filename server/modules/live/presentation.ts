@@ -52,11 +52,17 @@ export class LivePresentation {
     return pages;
   }
 
+  /** Presenting puts a document on the wall for the whole hall: only one the presenter may read themselves. */
+  async #assertMayRead(user: SessionUser, documentId: string): Promise<void> {
+    if (!(await this.#deps.documents.mayRead(user, documentId))) throw new AppError(403, 'documentNotReadable', { field: 'documentId' });
+  }
+
   async show(user: SessionUser, input: PresentationShow): Promise<number> {
     const access = await this.#deps.meetings.access(user, input.meetingId);
     requireStatus(access, ['in_session']);
     if (!(await this.#mayPresent(access, user))) throw new AppError(403, 'forbidden');
     if (input.page > (await this.#pageCount(input.meetingId, input.documentId, input.version))) throw new AppError(400, 'pageOutOfRange', { field: 'page' });
+    await this.#assertMayRead(user, input.documentId);
     const set = { presentationDocumentId: input.documentId, presentationVersion: input.version, presentationPage: input.page, presentationZoom: input.zoom ?? 1, presenterUserId: user.id, updatedAt: new Date() };
     return this.#act(
       input.meetingId,
@@ -72,6 +78,14 @@ export class LivePresentation {
     const access = await this.#deps.meetings.access(user, input.meetingId);
     requireStatus(access, ['in_session']);
     if (!(await this.#mayPresent(access, user))) throw new AppError(403, 'forbidden');
+    // Turning the page makes this user the presenter: someone taking over must be able to read the document
+    // (checked before the transaction, which must not wait on other connections while it holds the row).
+    const [shown] = await this.#db
+      .select({ documentId: meetingLiveState.presentationDocumentId, presenter: meetingLiveState.presenterUserId })
+      .from(meetingLiveState)
+      .where(eq(meetingLiveState.meetingId, input.meetingId));
+    if (shown?.documentId == null) throw new AppError(409, 'noPresentation');
+    if (shown.presenter !== user.id) await this.#assertMayRead(user, shown.documentId);
     // The hot path of a meeting: one UPDATE … RETURNING gives the new presentation, no re-read.
     let presentation: Presentation | null = null;
     return this.#act(
@@ -86,6 +100,8 @@ export class LivePresentation {
         if (state?.presentationDocumentId == null || state.presentationVersion == null) throw new AppError(409, 'noPresentation');
         const pages = await this.#pageCount(input.meetingId, state.presentationDocumentId, state.presentationVersion, tx);
         if (input.page > pages) throw new AppError(400, 'pageOutOfRange', { field: 'page' }); // rolls the update back
+        // Another document came up meanwhile (another process): the check above was for the old one.
+        if (state.presentationDocumentId !== shown.documentId) throw new AppError(409, 'noPresentation');
         presentation = { documentId: state.presentationDocumentId, version: state.presentationVersion, page: input.page, zoom: state.presentationZoom ?? 1, presenterUserId: user.id };
       },
       async () => ({ section: 'presentation', value: presentation }),

@@ -4,6 +4,7 @@
  * through (their read APIs, never their tables).
  */
 import type { LiveUpdate } from '../../contract/live.ts';
+import type { SessionUser } from '../../contract/identity.ts';
 import type { MeetingStatus } from '../../contract/meetings.ts';
 import type { Executor, Tx } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
@@ -15,6 +16,8 @@ import type { LiveMeetingOwner } from './live-meeting.ts';
 export type LiveDocuments = {
   /** pages of one version of one of this meeting's documents; null when the meeting has no such document or version */
   pageCount(meetingId: string, documentId: string, version: number, executor?: Executor): Promise<number | null>;
+  /** whether this user may read the document (audience, named readers, revocations) */
+  mayRead(user: SessionUser, documentId: string): Promise<boolean>;
 };
 
 export type LiveDeps = {

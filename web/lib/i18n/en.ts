@@ -548,6 +548,7 @@ export const en: Dictionary = {
     loading: 'Opening the document…',
     loadFailed: 'Could not open the document',
     notFound: 'The document does not exist, your access was revoked, or you may not read it.',
+    revoked: 'Your access to this document was just revoked, so it has been closed.',
     watermark: '{name} · {time}',
     watermarkLabel: 'Stamped for the reader: {name}, {time}',
     printBlocked: 'Confidential documents are not printed from the browser. Use “Print (stamped)”.',

@@ -552,6 +552,7 @@ export const vi = {
     loading: 'Đang mở tài liệu…',
     loadFailed: 'Không mở được tài liệu',
     notFound: 'Tài liệu không tồn tại, đã bị thu hồi quyền đọc, hoặc bạn không có quyền đọc.',
+    revoked: 'Quyền đọc tài liệu này của bạn vừa bị thu hồi nên tài liệu đã được đóng.',
     watermark: '{name} · {time}',
     watermarkLabel: 'Đóng dấu người đọc: {name}, {time}',
     printBlocked: 'Tài liệu mật không in trực tiếp từ trình duyệt. Dùng nút “In (có đóng dấu)”.',

@@ -6,8 +6,8 @@
  */
 import { PDFDocument, rgb, type PDFPage } from 'pdf-lib';
 import type { AnnotationDto } from '../../contract/annotations.ts';
-import { embedPdfFonts } from '../../lib/pdf/pdf-fonts.ts';
-import { wrapText } from '../../lib/pdf/text-wrap.ts';
+import { embedPdfFonts } from './pdf-fonts.ts';
+import { wrapText } from './text-wrap.ts';
 
 function color(hex: string) {
   const n = Number.parseInt(hex.slice(1), 16);
