@@ -21,6 +21,8 @@ export const PollCreate = Type.Object(
     custom: Type.Optional(Type.Object({ numerator: Type.Integer({ minimum: 1, maximum: 100 }), denominator: Type.Integer({ minimum: 1, maximum: 100 }) }, Strict)),
     candidates: Type.Optional(Type.Array(VisibleText(2, 200), { minItems: 1, maxItems: 100 })),
     maxChoices: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    /** elections: how many are to be elected (default: the per-ballot limit); never more are declared elected */
+    seats: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   },
   Strict,
 );
@@ -34,6 +36,8 @@ export const PaperCounts = Type.Object(
     counts: Type.Record(Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0, maximum: 100_000 })),
     ballotsReturned: Type.Integer({ minimum: 0, maximum: 100_000 }),
     ballotsInvalid: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+    /** required when the counts replace ballots cast electronically (a closed electronic result, or ballots already cast); kept in the poll's history and on the result */
+    overrideReason: Type.Optional(VisibleText(5, 500)),
   },
   Strict,
 );
@@ -53,7 +57,21 @@ export const CastBallot = Type.Object(
 export type CastBallot = Static<typeof CastBallot>;
 export type CastReceipt = { receipt: string; alreadyCast: boolean };
 
-export type OptionResult = { key: string; label: string; votes: number; percent: number; passed: boolean | null };
+/** `passed`: motions null per option; elections: elected. `tied`: an election candidate tied at the last seat(s), to be decided by a run-off. */
+export type OptionResult = { key: string; label: string; votes: number; percent: number; passed: boolean | null; tied?: boolean };
+
+/** How an election's seats were filled. */
+export type ElectionOutcome = {
+  seats: number;
+  elected: number;
+  /** candidates over the threshold with equal votes at the cut-off, more of them than the seats left for them (`seats`): a run-off (bầu lại) decides */
+  tie: { keys: string[]; seats: number } | null;
+  /** seats left empty because fewer candidates passed the threshold than there are seats (not counting seats awaiting a run-off) */
+  unfilled: number;
+};
+
+/** A result entered from paper ballots: the reason given when it replaced ballots cast electronically, and how many it replaced. */
+export type PaperNote = { reason: string | null; replacedBallots: number };
 export type PollResult = {
   source: 'electronic' | 'paper';
   base: number;
@@ -68,6 +86,10 @@ export type PollResult = {
   options: OptionResult[];
   /** motions: whether "yes" reached the threshold; elections: null (see each candidate) */
   passed: boolean | null;
+  /** elections (absent in results counted before seats existed) */
+  election?: ElectionOutcome;
+  /** paper counts only */
+  paper?: PaperNote;
 };
 
 export type PollDto = {
@@ -84,6 +106,10 @@ export type PollDto = {
   custom: { numerator: number; denominator: number } | null;
   candidates: { id: string; name: string }[];
   maxChoices: number | null;
+  /** elections: how many are to be elected */
+  seats: number | null;
+  /** a run-off (bầu lại): the poll whose tie it decides */
+  runoffOf: string | null;
   status: 'draft' | 'open' | 'closed' | 'published' | 'cancelled';
   turnout: { eligible: number; cast: number; notVoted: { userId: string; fullName: string }[] | null };
   result: PollResult | null;
@@ -97,7 +123,7 @@ export type PollDto = {
   mine: MyBallot[];
 };
 
-export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'published', 'cancelled', 'paper-counts'] as const;
+export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'published', 'cancelled', 'paper-counts', 'runoff'] as const;
 export type PollHistoryEntry = { action: string; byName: string; at: string; reason: string | null };
 /** `voterUserId` is the viewer's own id for their own ballot, the delegate's id for a proxy ballot. */
 export type MyBallot = { voterUserId: string; fullName: string; proxy: boolean; voted: boolean };
