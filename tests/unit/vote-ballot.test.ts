@@ -115,6 +115,10 @@ describe("the chair's new-vote form", () => {
     expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: ' \n ' }, null)).toEqual({ ok: false, field: 'candidates' });
     expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: 'A\nB', maxChoices: '3' }, null)).toEqual({ ok: false, field: 'maxChoices' });
     expect(toPollCreate({ ...emptyPollForm(), title: 'X y', threshold: 'custom', numerator: '5', denominator: '4' }, null)).toEqual({ ok: false, field: 'custom' });
+    // Seats: 3 to elect of 5, at most 3 per ballot; never fewer seats than a ballot may approve.
+    expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: 'A\nB\nC\nD\nE', seats: '3' }, null)).toMatchObject({ ok: true, body: { seats: 3 } });
+    expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: 'A\nB', seats: '3' }, null)).toEqual({ ok: false, field: 'seats' });
+    expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: 'A\nB\nC', seats: '1', maxChoices: '2' }, null)).toEqual({ ok: false, field: 'seats' });
   });
 });
 

@@ -15,6 +15,7 @@ export const pollsApi = {
   close: async (meetingId: string, pollId: string): Promise<PollDto> => (await api.post<One>(`${poll(meetingId, pollId)}/close`, {})).poll,
   publish: async (meetingId: string, pollId: string): Promise<PollDto> => (await api.post<One>(`${poll(meetingId, pollId)}/publish`, {})).poll,
   cancel: async (meetingId: string, pollId: string): Promise<PollDto> => (await api.post<One>(`${poll(meetingId, pollId)}/cancel`, {})).poll,
+  runoff: async (meetingId: string, pollId: string): Promise<PollDto> => (await api.post<One>(`${poll(meetingId, pollId)}/runoff`, {})).poll,
   paper: async (meetingId: string, pollId: string, body: PaperCounts): Promise<PollDto> => (await api.put<One>(`${poll(meetingId, pollId)}/paper`, body)).poll,
   ballots: async (meetingId: string, pollId: string): Promise<PublishedBallot[]> => (await api.get<{ ballots: PublishedBallot[] }>(`${poll(meetingId, pollId)}/ballots`)).ballots,
   csvUrl: (meetingId: string, pollId: string) => apiUrl(`${poll(meetingId, pollId)}/result.csv`),
