@@ -8,7 +8,7 @@
  * Secret polls: see server/db/schema/votes.ts and sealing.ts.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { CastBallot, CastReceipt, MotionOption, MyBallot, PaperCounts, PollCreate, PollDto, PollHistoryEntry, PollResult, PublishedBallot } from '../../contract/votes.ts';
 import { POLL_HISTORY_ACTIONS } from '../../contract/votes.ts';
@@ -23,6 +23,7 @@ import type { SheetMeeting } from './result-pdf.ts';
 import { BallotBox, type Choice, type PollRow } from './ballots.ts';
 import type { BallotSeal } from './sealing.ts';
 import { checkPaperCounts, paperResult } from './paper.ts';
+import { insertRunoff } from './runoff.ts';
 import { tallyElection, tallyMotion, type TallyInput } from './tally.ts';
 import { TurnoutAnnouncer } from './turnout-announcer.ts';
 
@@ -387,36 +388,10 @@ export class VoteService {
     const runoffId = await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
       if (poll === undefined) throw new AppError(404, 'pollNotFound');
-      if (poll.status !== 'closed' && poll.status !== 'published') throw new AppError(409, 'pollResultNotReady');
-      const tie = (poll.result as PollResult | null)?.election?.tie ?? null;
-      if (tie === null) throw new AppError(409, 'noTie');
-      const [earlier] = await tx.select({ id: polls.id }).from(polls).where(and(eq(polls.runoffOf, pollId), ne(polls.status, 'cancelled')));
-      if (earlier !== undefined) throw new AppError(409, 'runoffExists');
-      const candidates = await tx.select().from(pollCandidates).where(and(eq(pollCandidates.pollId, pollId), inArray(pollCandidates.id, tie.keys))).orderBy(asc(pollCandidates.position));
-      const [created] = await tx
-        .insert(polls)
-        .values({
-          meetingId,
-          agendaItemId: poll.agendaItemId,
-          kind: 'election',
-          title: `Bầu lại: ${poll.title}`.slice(0, 500),
-          secret: poll.secret,
-          eligibility: poll.eligibility,
-          allowProxy: poll.allowProxy,
-          allowChange: poll.allowChange,
-          threshold: poll.threshold,
-          customNumerator: poll.customNumerator,
-          customDenominator: poll.customDenominator,
-          maxChoices: Math.min(poll.maxChoices ?? tie.seats, tie.seats),
-          seats: tie.seats,
-          runoffOf: pollId,
-          createdBy: user.id,
-        })
-        .returning({ id: polls.id });
-      await tx.insert(pollCandidates).values(candidates.map((c, i) => ({ pollId: created!.id, name: c.name, position: i + 1 })));
-      await this.#record(tx, created!.id, 'created', user.id);
+      const created = await insertRunoff(tx, poll, user.id);
+      await this.#record(tx, created, 'created', user.id);
       await this.#record(tx, pollId, 'runoff', user.id);
-      return created!.id;
+      return created;
     });
     return this.get(user, meetingId, runoffId);
   }
