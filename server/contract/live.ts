@@ -27,8 +27,11 @@ export type AttendanceEntry = Static<typeof AttendanceEntry>;
 
 export const AttendanceSummary = Type.Object({
   entries: Type.Array(AttendanceEntry),
-  /** members present in person or represented by a proxy */
+  /** voting members (chair, delegates) counted toward the quorum: in person, plus those represented when the meeting counts them */
   present: Type.Integer(),
+  /** voting members represented by a proxy (counted in `present` only when `proxiesCountForQuorum`) */
+  represented: Type.Integer(),
+  proxiesCountForQuorum: Type.Boolean(),
   membershipTotal: Type.Integer(),
   quorumRequired: Type.Integer(),
   quorumMet: Type.Boolean(),

@@ -47,6 +47,8 @@ export const MeetingCreate = Type.Object(
     location: Optional(Nullable(Type.String({ maxLength: 300 }))),
     membershipTotal: Type.Integer({ minimum: 1, maximum: 10_000 }),
     quorum: Optional(Quorum),
+    /** whether a member represented by a proxy counts toward the quorum (default: yes) */
+    proxiesCountForQuorum: Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -62,6 +64,7 @@ export const MeetingUpdate = Type.Object(
     location: Optional(Nullable(Type.String({ maxLength: 300 }))),
     membershipTotal: Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
     quorum: Optional(Quorum),
+    proxiesCountForQuorum: Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -98,6 +101,7 @@ export const MeetingDto = Type.Object({
   status: Type.Enum(MEETING_STATUSES),
   membershipTotal: Type.Integer(),
   quorum: Type.Object({ numerator: Type.Integer(), denominator: Type.Integer() }),
+  proxiesCountForQuorum: Type.Boolean(),
   version: Type.Integer(),
   publishedAt: Nullable(Type.String()),
   /** the caller's role in this meeting, if they take part */

@@ -21,6 +21,8 @@ export const PollCreate = Type.Object(
     custom: Type.Optional(Type.Object({ numerator: Type.Integer({ minimum: 1, maximum: 100 }), denominator: Type.Integer({ minimum: 1, maximum: 100 }) }, Strict)),
     candidates: Type.Optional(Type.Array(VisibleText(2, 200), { minItems: 1, maxItems: 100 })),
     maxChoices: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    /** elections: how many are to be elected (default: the per-ballot limit); never more are declared elected */
+    seats: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   },
   Strict,
 );
@@ -34,6 +36,8 @@ export const PaperCounts = Type.Object(
     counts: Type.Record(Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0, maximum: 100_000 })),
     ballotsReturned: Type.Integer({ minimum: 0, maximum: 100_000 }),
     ballotsInvalid: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+    /** required when the counts replace ballots cast electronically (a closed electronic result, or ballots already cast); kept in the poll's history and on the result */
+    overrideReason: Type.Optional(VisibleText(5, 500)),
   },
   Strict,
 );
@@ -62,8 +66,25 @@ export const OptionResult = Type.Object({
   votes: Type.Integer(),
   percent: Type.Number(),
   passed: Nullable(Type.Boolean()),
+  /** an election candidate tied at the last seat(s), to be decided by a run-off */
+  tied: Type.Optional(Type.Boolean()),
 });
 export type OptionResult = Static<typeof OptionResult>;
+
+/** How an election's seats were filled. */
+export const ElectionOutcome = Type.Object({
+  seats: Type.Integer(),
+  elected: Type.Integer(),
+  /** candidates over the threshold with equal votes at the cut-off, more of them than the seats left for them: a run-off (bầu lại) decides */
+  tie: Nullable(Type.Object({ keys: Type.Array(Type.String()), seats: Type.Integer() })),
+  /** seats left empty because fewer candidates passed the threshold than there are seats */
+  unfilled: Type.Integer(),
+});
+export type ElectionOutcome = Static<typeof ElectionOutcome>;
+
+/** A result entered from paper ballots: the reason given when it replaced ballots cast electronically, and how many it replaced. */
+export const PaperNote = Type.Object({ reason: Nullable(Type.String()), replacedBallots: Type.Integer() });
+export type PaperNote = Static<typeof PaperNote>;
 
 export const PollResult = Type.Object({
   source: Type.Enum(['electronic', 'paper'] as const),
@@ -79,10 +100,14 @@ export const PollResult = Type.Object({
   options: Type.Array(OptionResult),
   /** motions: whether "yes" reached the threshold; elections: null (see each candidate) */
   passed: Nullable(Type.Boolean()),
+  /** elections (absent in results counted before seats existed) */
+  election: Type.Optional(ElectionOutcome),
+  /** paper counts only */
+  paper: Type.Optional(PaperNote),
 });
 export type PollResult = Static<typeof PollResult>;
 
-export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'published', 'cancelled', 'paper-counts'] as const;
+export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'published', 'cancelled', 'paper-counts', 'runoff'] as const;
 export const PollHistoryEntry = Type.Object({ action: Type.String(), byName: Type.String(), at: Type.String(), reason: Nullable(Type.String()) });
 export type PollHistoryEntry = Static<typeof PollHistoryEntry>;
 
@@ -104,6 +129,10 @@ export const PollDto = Type.Object({
   custom: Nullable(Fraction),
   candidates: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
   maxChoices: Nullable(Type.Integer()),
+  /** elections: how many are to be elected */
+  seats: Nullable(Type.Integer()),
+  /** a run-off (bầu lại): the poll whose tie it decides */
+  runoffOf: Nullable(Uuid),
   status: Type.Enum(['draft', 'open', 'closed', 'published', 'cancelled'] as const),
   turnout: Type.Object({
     eligible: Type.Integer(),

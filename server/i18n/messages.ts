@@ -107,6 +107,25 @@ export const errorMessages = {
   tooManyChoices: { vi: 'Chỉ được chọn tối đa {max} người', en: 'Choose at most {max} candidates' },
   candidatesRequired: { vi: 'Bầu cử cần danh sách ứng viên', en: 'An election needs candidates' },
   maxChoicesTooHigh: { vi: 'Số người được chọn không được vượt quá số ứng viên', en: 'Cannot choose more than there are candidates' },
+  seatsTooHigh: { vi: 'Số người cần bầu không được vượt quá số ứng viên', en: 'Cannot elect more than there are candidates' },
+  maxChoicesOverSeats: { vi: 'Mỗi phiếu chỉ được chọn tối đa bằng số người cần bầu', en: 'A ballot may approve at most as many candidates as there are seats' },
+  paperOverrideReasonRequired: {
+    vi: 'Cuộc biểu quyết đã có phiếu điện tử; muốn thay bằng kết quả phiếu giấy phải ghi rõ lý do',
+    en: 'Ballots were already cast electronically; replacing them with paper counts needs a recorded reason',
+  },
+  paperReturnedOverIssued: { vi: 'Số phiếu thu về ({returned}) vượt quá số phiếu phát ra ({issued})', en: 'More ballots returned ({returned}) than issued ({issued})' },
+  paperInvalidOverReturned: { vi: 'Số phiếu không hợp lệ vượt quá số phiếu thu về', en: 'More invalid ballots than ballots returned' },
+  paperMotionSumMismatch: {
+    vi: 'Tổng số phiếu tán thành, không tán thành và không biểu quyết ({sum}) phải bằng số phiếu hợp lệ ({valid})',
+    en: 'Yes, no and abstain ({sum}) must add up to the valid ballots ({valid})',
+  },
+  paperVotesOverValid: { vi: 'Số phiếu của một ứng viên ({votes}) vượt quá số phiếu hợp lệ ({valid})', en: 'A candidate has more votes ({votes}) than there are valid ballots ({valid})' },
+  paperApprovalsOverLimit: {
+    vi: 'Tổng số phiếu bầu ({sum}) vượt quá số phiếu hợp lệ nhân với số người được chọn trên mỗi phiếu ({max})',
+    en: 'The votes add up to {sum}, more than valid ballots times the candidates each may approve ({max})',
+  },
+  noTie: { vi: 'Kết quả không có ứng viên bằng phiếu ở vị trí cuối; không cần bầu lại', en: 'No candidates are tied at the last seat; there is nothing to repeat' },
+  runoffExists: { vi: 'Đã tạo cuộc bầu lại cho kết quả này', en: 'A run-off for this result already exists' },
   customThresholdRequired: { vi: 'Ngưỡng tùy chỉnh cần tử số và mẫu số hợp lệ', en: 'A custom threshold needs a valid fraction' },
   displayCodeUnknown: { vi: 'Mã ghép nối không đúng. Hãy xem lại mã trên màn hình chiếu', en: 'Wrong pairing code. Check the code on the hall display' },
   displayCodeExpired: { vi: 'Mã ghép nối đã hết hạn. Màn hình chiếu sẽ hiện mã mới, hãy nhập mã đó', en: 'The pairing code has expired. Enter the new code the hall display shows' },
@@ -173,6 +192,13 @@ const fieldLabels: Record<string, Record<Locale, string>> = {
   accountUserIds: { vi: 'Tài khoản của điểm cầu', en: 'Endpoint accounts' },
   limit: { vi: 'Số dòng', en: 'Limit' },
   offset: { vi: 'Vị trí bắt đầu', en: 'Offset' },
+  seats: { vi: 'Số người cần bầu', en: 'Seats to fill' },
+  maxChoices: { vi: 'Số người được chọn tối đa trên mỗi phiếu', en: 'Most candidates per ballot' },
+  ballotsReturned: { vi: 'Số phiếu thu về', en: 'Ballots returned' },
+  ballotsInvalid: { vi: 'Số phiếu không hợp lệ', en: 'Invalid ballots' },
+  counts: { vi: 'Số phiếu', en: 'Counts' },
+  overrideReason: { vi: 'Lý do thay kết quả điện tử', en: 'Reason for replacing the electronic result' },
+  proxiesCountForQuorum: { vi: 'Tính người được ủy quyền vào số lượng tham dự', en: 'Represented members count toward the quorum' },
 };
 
 const typeNames: Record<string, Record<Locale, string>> = {

@@ -136,6 +136,7 @@ describe('voting on tablets, run from the console, shown on the wall', () => {
     await chair.getByTestId('poll-title').fill('Bầu bổ sung Ủy viên Ban Thường vụ Tỉnh ủy');
     await chair.getByTestId('poll-secret').check();
     await chair.getByTestId('poll-candidates').fill(CANDIDATES.join('\n'));
+    await chair.getByTestId('poll-seats').fill('3');
     await chair.getByTestId('poll-max-choices').fill('3');
     await chair.getByTestId('poll-save').click();
     await expect.poll(async () => (await polls()).length, { timeout: 10_000 }).toBe(2);
@@ -174,6 +175,11 @@ describe('voting on tablets, run from the console, shown on the wall', () => {
     const published = (await polls()).find((p) => p.id === poll.id)!;
     expect(published.result?.options.filter((o) => o.passed).map((o) => o.label)).toEqual(['Nguyễn Văn An']);
     expect(await wall.locator('body').textContent()).toContain('Nguyễn Văn An');
+    // Three seats, one candidate over the threshold: the wall says two seats are left unfilled.
+    expect(published.result?.election).toEqual({ seats: 3, elected: 1, tie: null, unfilled: 2 });
+    const seats = wall.getByTestId('result-seats');
+    expect(await seats.textContent()).toContain('Bầu 3 người: 1 người trúng cử');
+    expect(await seats.textContent()).toContain('Chưa đủ số người trúng cử: còn thiếu 2 người.');
     await wall.screenshot({ path: `${SCREENSHOTS}/voting-wall-election.png` });
   });
 });

@@ -92,8 +92,21 @@ describe('a live meeting', () => {
     const last = (await people.act('thuky', 'attendance:checkIn', { meetingId: meeting.id })).version;
     const update = await updateOf('caophong.bithu', last);
     if (update.update.section !== 'attendance') throw new Error('expected attendance');
-    expect(update.update.value).toMatchObject({ present: 4, quorumRequired: 4, quorumMet: true });
+    // The secretary checked in but never counts: two in person and one represented of five members, four needed.
+    expect(update.update.value).toMatchObject({ present: 3, represented: 1, quorumRequired: 4, quorumMet: false });
     expect(update.update.value.entries.find((e) => e.userId === directory.user('chutich').id)).toMatchObject({ status: 'absent', reason: 'Đi công tác Trung ương' });
+  });
+
+  it('whether a represented member counts toward the quorum is the meeting’s setting, and every screen follows it', async () => {
+    const secretary = await loggedIn(server.url, 'thuky');
+    expect(meeting.proxiesCountForQuorum).toBe(true);
+    const off = await secretary.patch(`/api/v1/meetings/${meeting.id}`, { proxiesCountForQuorum: false });
+    expect(off.status).toBe(200);
+    expect((off.body as { meeting: MeetingDto }).meeting.proxiesCountForQuorum).toBe(false);
+    expect((await people.act('caophong.bithu', 'meeting:snapshot', { meetingId: meeting.id })).attendance).toMatchObject({ present: 2, represented: 1, proxiesCountForQuorum: false });
+    expect((await secretary.patch(`/api/v1/meetings/${meeting.id}`, { proxiesCountForQuorum: 'có' })).status).toBe(400);
+    expect((await secretary.patch(`/api/v1/meetings/${meeting.id}`, { proxiesCountForQuorum: true })).status).toBe(200);
+    expect((await people.act('caophong.bithu', 'meeting:snapshot', { meetingId: meeting.id })).attendance).toMatchObject({ present: 3, proxiesCountForQuorum: true });
   });
 
   it('only the chair (or secretariat) runs the agenda, only in session', async () => {
@@ -212,5 +225,25 @@ describe('a live meeting', () => {
     const after = await people.act('caophong.bithu', 'meeting:join', { meetingId: meeting.id });
     // Timers and elapsed times are stored as "so far + since when", so even they come back identical.
     expect({ ...after, serverTime: undefined }).toEqual({ ...before, serverTime: undefined });
+  });
+
+  it('a speaker’s timer does not run while the server is down: after a restart it resumes from what was used', async () => {
+    const waiting = (await people.act('thuky', 'meeting:snapshot', { meetingId: meeting.id })).speakers.find((s) => s.status === 'waiting')!;
+    await people.act('thuky', 'speaker:give', { meetingId: meeting.id, requestId: waiting.id });
+    people.disconnectAll();
+    // The server goes down for ten minutes: as if the timer's start had been ten minutes earlier when it stopped.
+    await server.database.sql`update speaker_requests set timer_started_at = timer_started_at - interval '10 minutes' where id = ${waiting.id}`;
+    await server.close();
+    server = await startTestServer(db);
+    people.moveTo(server.url);
+    await connect('caophong.bithu');
+    const used = async () => {
+      const snapshot = await people.act('caophong.bithu', 'meeting:join', { meetingId: meeting.id });
+      const speaker = snapshot.speakers.find((s) => s.id === waiting.id)!;
+      expect(speaker.status).toBe('speaking');
+      return speaker.timerMs + (speaker.timerRunningSince === null ? 0 : Date.parse(snapshot.serverTime) - Date.parse(speaker.timerRunningSince));
+    };
+    // What a screen shows: not the ten minutes of the outage, only the moments the servers ran.
+    await expect.poll(used, { timeout: 5_000 }).toBeLessThan(60_000);
   });
 });

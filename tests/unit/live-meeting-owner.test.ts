@@ -9,7 +9,7 @@ const state = (version: number): LiveState => ({
   meetingId: '00000000-0000-4000-8000-000000000001',
   version,
   status: 'in_session',
-  attendance: { entries: [], present: 0, membershipTotal: 3, quorumRequired: 2, quorumMet: false },
+  attendance: { entries: [], present: 0, represented: 0, proxiesCountForQuorum: true, membershipTotal: 3, quorumRequired: 2, quorumMet: false },
   agenda: { currentItemId: null, items: [] },
   presentation: null,
   speakers: [],

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PollDto } from '../../server/contract/votes.ts';
-import { dateTimeText, optionVerdict, percentText, thresholdText } from '../../server/modules/votes/sheet-text.ts';
+import { dateTimeText, electionLines, optionVerdict, percentText, sourceLines, thresholdText } from '../../server/modules/votes/sheet-text.ts';
 import { BallotStore, type KeyValueStore } from '../../web/lib/votes/ballot-store.ts';
 import { candidateLines, emptyPollForm, toPollCreate } from '../../web/lib/votes/poll-form.ts';
 import { describeChoice, findReceipt, isValidElectionChoice, orderedChoice, toggleCandidate } from '../../web/lib/votes/choice.ts';
@@ -115,6 +115,10 @@ describe("the chair's new-vote form", () => {
     expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: ' \n ' }, null)).toEqual({ ok: false, field: 'candidates' });
     expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: 'A\nB', maxChoices: '3' }, null)).toEqual({ ok: false, field: 'maxChoices' });
     expect(toPollCreate({ ...emptyPollForm(), title: 'X y', threshold: 'custom', numerator: '5', denominator: '4' }, null)).toEqual({ ok: false, field: 'custom' });
+    // Seats: 3 to elect of 5, at most 3 per ballot; never fewer seats than a ballot may approve.
+    expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: 'A\nB\nC\nD\nE', seats: '3' }, null)).toMatchObject({ ok: true, body: { seats: 3 } });
+    expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: 'A\nB', seats: '3' }, null)).toEqual({ ok: false, field: 'seats' });
+    expect(toPollCreate({ ...emptyPollForm(), kind: 'election', title: 'Bầu', candidates: 'A\nB\nC', seats: '1', maxChoices: '2' }, null)).toEqual({ ok: false, field: 'seats' });
   });
 });
 
@@ -124,6 +128,13 @@ describe('result sheet wording', () => {
     expect(thresholdText({ threshold: 'custom', custom: { numerator: 3, denominator: 5 } })).toBe('Từ 3/5 tổng số thành viên trở lên');
     expect(optionVerdict('election', true)).toBe('Trúng cử');
     expect(optionVerdict('motion', null)).toBe('');
+    expect(optionVerdict('election', false, true)).toBe('Bằng phiếu - bầu lại');
+    const options = ['A', 'B', 'C'].map((key) => ({ key, label: `Ứng viên ${key}`, votes: 0, percent: 0, passed: null }));
+    expect(electionLines({ options, election: { seats: 2, elected: 1, tie: { keys: ['B', 'C'], seats: 1 }, unfilled: 0 } })).toEqual([
+      'Số người cần bầu: 2; số người trúng cử: 1',
+      'Bằng phiếu ở vị trí cuối: Ứng viên B, Ứng viên C - bầu lại 1 người trong số này',
+    ]);
+    expect(sourceLines({ source: 'paper', paper: { reason: 'Mất kết nối', replacedBallots: 4 } })).toEqual(['Kết quả kiểm phiếu giấy, do thư ký nhập', 'Thay thế 4 phiếu điện tử đã bỏ', 'Lý do: Mất kết nối']);
     expect(percentText(16.67)).toBe('16,67%');
     // 01:30 UTC is 08:30 in Hà Nội, whatever the server's time zone.
     expect(dateTimeText('2026-12-12T01:30:00.000Z')).toBe('08:30 ngày 12/12/2026');

@@ -3,7 +3,7 @@
  * with which meeting role, and its agenda (chương trình nghị sự).
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { units, users } from './identity.ts';
 
 export const meetingKind = pgEnum('meeting_kind', ['bch', 'btv', 'ubnd', 'hdnd', 'other']);
@@ -29,6 +29,8 @@ export const meetings = pgTable(
     /** quorum as a fraction of all members: two thirds for Party committees and councils */
     quorumNumerator: integer('quorum_numerator').notNull().default(2),
     quorumDenominator: integer('quorum_denominator').notNull().default(3),
+    /** whether a member represented by a proxy counts toward the quorum (the body's rules decide) */
+    proxiesCountForQuorum: boolean('proxies_count_for_quorum').notNull().default(true),
     /** bumped by every change, so clients can tell they missed one */
     version: integer('version').notNull().default(1),
     createdBy: uuid('created_by')

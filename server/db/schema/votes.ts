@@ -5,7 +5,7 @@
  * shuffled and written as anonymous rows in one statement (one transaction id,
  * no timestamps, random ids), and the seals are erased.
  */
-import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './identity.ts';
 import { agendaItems, meetings } from './meetings.ts';
 
@@ -33,6 +33,10 @@ export const polls = pgTable(
     customDenominator: integer('custom_denominator'),
     /** elections: approve at most this many candidates */
     maxChoices: integer('max_choices'),
+    /** elections: how many are to be elected; never more are declared elected */
+    seats: integer('seats'),
+    /** a run-off (bầu lại) among the candidates tied at the cut-off of this poll */
+    runoffOf: uuid('runoff_of').references((): AnyPgColumn => polls.id, { onDelete: 'set null' }),
     status: pollStatus('status').notNull().default('draft'),
     /** fixed when the poll opens: who may vote (voter ids) and the members present */
     eligibleVoters: jsonb('eligible_voters').$type<string[]>(),

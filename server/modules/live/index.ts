@@ -15,7 +15,12 @@ import { liveSockets } from './sockets.ts';
 
 export const liveModule = defineModule<LiveDeps, LiveService>({
   name: 'live',
-  create: ({ db, events }, deps) => new LiveService(db, deps, events),
+  create: ({ db, events, config, log }, deps) => {
+    const live = new LiveService(db, deps, events);
+    live.startSpeakerClock(config.redisUrl === undefined, log);
+    return live;
+  },
+  close: (live) => live.close(),
   sockets: (live, { events }, { meetings }) =>
     auditSocketCalls(events, liveSockets(live, meetings), {
       'attendance:mark': ({ meetingId, userId, status, proxyUserId }) =>
@@ -31,5 +36,6 @@ export const liveModule = defineModule<LiveDeps, LiveService>({
 });
 
 export { LiveService } from './service.ts';
-export { quorumRequired, type AttendanceRow } from './sections.ts';
+export { type AttendanceRow } from './sections.ts';
+export { countAttendance, isVotingMember, type AttendanceCount } from './quorum.ts';
 export type { LiveDeps, LiveDocuments } from './rules.ts';

@@ -11,13 +11,10 @@ import type { Executor } from '../../db/client.ts';
 import { agendaItemRuns, attendance, meetingLiveState, speakerRequests } from '../../db/schema/live.ts';
 import { bySeat } from '../meetings/index.ts';
 import { byName } from '../users/index.ts';
+import { countAttendance } from './quorum.ts';
 import { MEMBER_ROLES, type LiveDeps } from './rules.ts';
 
 export type AttendanceRow = typeof attendance.$inferSelect;
-
-export function quorumRequired(membershipTotal: number, numerator: number, denominator: number): number {
-  return Math.ceil((membershipTotal * numerator) / denominator);
-}
 
 /** Attendance marks of a meeting; `only` narrows them to one person's mark or to the marks of one proxy. */
 export function attendanceRows(db: Executor, meetingId: string, only: { userId?: string; proxyUserId?: string } = {}): Promise<AttendanceRow[]> {
@@ -49,9 +46,17 @@ export async function attendanceSection(db: Executor, deps: LiveDeps, meetingId:
       return [{ userId: p.userId, fullName: name.fullName, role: p.role, seat: p.seat, status: a?.status ?? null, reason: a?.reason ?? null, proxyUserId: a?.proxyUserId ?? null }];
     })
     .sort((a, b) => bySeat(a.seat, b.seat) || byName(a.fullName, b.fullName));
-  const present = entries.filter((e) => e.status === 'present' || e.status === 'proxy').length;
-  const required = quorumRequired(meeting!.membershipTotal, meeting!.quorumNumerator, meeting!.quorumDenominator);
-  return { entries, present, membershipTotal: meeting!.membershipTotal, quorumRequired: required, quorumMet: present >= required };
+  // The secretariat is listed (it may check in) but never counted: countAttendance decides who counts.
+  const count = countAttendance(meeting!, entries);
+  return {
+    entries,
+    present: count.present,
+    represented: count.represented,
+    proxiesCountForQuorum: meeting!.proxiesCountForQuorum,
+    membershipTotal: meeting!.membershipTotal,
+    quorumRequired: count.required,
+    quorumMet: count.met,
+  };
 }
 
 /**

@@ -4,7 +4,8 @@
  * state, change the database in one transaction that bumps the version, read
  * the changed section in that same transaction, and announce it after commit.
  */
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { AttendanceMark, LiveSnapshot, LiveUpdate, PresentationPage, PresentationShow } from '../../contract/live.ts';
 import type { MeetingStatus } from '../../contract/meetings.ts';
@@ -16,6 +17,7 @@ import type { MeetingAccess } from '../meetings/index.ts';
 import { LiveMeetings, type LiveMeetingOwner, type LiveState } from './live-meeting.ts';
 import { LivePresentation } from './presentation.ts';
 import { MEMBER_ROLES, requireStatus, runsMeeting, type LiveDeps, type LiveSection } from './rules.ts';
+import { SpeakerClock } from './speaker-clock.ts';
 import { agendaSection, attendanceRows, attendanceSection, presentationSection, speakersSection, type AttendanceRow } from './sections.ts';
 
 const liveChange = (section: LiveSection) => `live:${section}`;
@@ -27,6 +29,7 @@ export class LiveService {
   readonly #events: DomainEvents;
   readonly #owners = new LiveMeetings();
   readonly #presentation: LivePresentation;
+  #clock: SpeakerClock | null = null;
 
   constructor(db: Db, deps: LiveDeps, events: DomainEvents) {
     this.#db = db;
@@ -54,6 +57,31 @@ export class LiveService {
     owner?.apply(version, update);
     if (status === 'closed') this.#owners.drop(meetingId);
     this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
+  }
+
+  /** Starts keeping speakers' time (speaker-clock.ts); `alone`: this is the only server process. */
+  startSpeakerClock(alone: boolean, log: FastifyBaseLogger): void {
+    this.#clock = new SpeakerClock(this.#db, (meetingId, ids, now, before) => this.#resumeTimers(meetingId, ids, now, before), log);
+    this.#clock.start(alone);
+  }
+
+  close(): void {
+    this.#clock?.stop();
+  }
+
+  /** Timers left running by a server that stopped resume from what was used, and every screen hears it. */
+  #resumeTimers(meetingId: string, requestIds: string[], now: Date, before: Date): Promise<number> {
+    return this.#act(
+      meetingId,
+      'speakers',
+      async (tx) => {
+        await tx
+          .update(speakerRequests)
+          .set({ timerStartedAt: now })
+          .where(and(inArray(speakerRequests.id, requestIds), eq(speakerRequests.status, 'speaking'), lt(speakerRequests.timerStartedAt, before)));
+      },
+      (tx) => this.#speakersUpdate(tx, meetingId),
+    );
   }
 
   /** Meetings that have an owner in this process now (for tests and health figures). */

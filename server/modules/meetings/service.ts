@@ -54,6 +54,7 @@ function toMeetingDto(access: MeetingAccess): MeetingDto {
     status: m.status,
     membershipTotal: m.membershipTotal,
     quorum: { numerator: m.quorumNumerator, denominator: m.quorumDenominator },
+    proxiesCountForQuorum: m.proxiesCountForQuorum,
     version: m.version,
     publishedAt: m.publishedAt?.toISOString() ?? null,
     myRole: access.myRole,
@@ -225,6 +226,7 @@ export class MeetingService {
         membershipTotal: input.membershipTotal,
         quorumNumerator: (input.quorum ?? DEFAULT_QUORUM[input.kind]).numerator,
         quorumDenominator: (input.quorum ?? DEFAULT_QUORUM[input.kind]).denominator,
+        proxiesCountForQuorum: input.proxiesCountForQuorum ?? true,
         createdBy: user.id,
       })
       .returning();
@@ -255,6 +257,7 @@ export class MeetingService {
       changes.quorumNumerator = input.quorum.numerator;
       changes.quorumDenominator = input.quorum.denominator;
     }
+    if (input.proxiesCountForQuorum !== undefined) changes.proxiesCountForQuorum = input.proxiesCountForQuorum;
     const row = await this.changeMeeting(meetingId, 'meeting', async (tx) => {
       const [updated] = await tx.update(meetings).set(changes).where(eq(meetings.id, meetingId)).returning();
       return updated!;

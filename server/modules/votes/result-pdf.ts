@@ -8,7 +8,7 @@ import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { PollDto, PollResult } from '../../contract/votes.ts';
 import { embedPdfFonts } from '../../lib/pdf/pdf-fonts.ts';
 import { wrapText } from '../../lib/pdf/text-wrap.ts';
-import { actionText, baseText, dateText, dateTimeText, optionVerdict, percentText, thresholdText } from './sheet-text.ts';
+import { actionText, baseText, dateText, dateTimeText, electionLines, optionVerdict, percentText, sourceLines, thresholdText } from './sheet-text.ts';
 
 export type SheetMeeting = { title: string; unitName: string; startsAt: Date; location: string | null };
 
@@ -163,15 +163,18 @@ export async function resultPdf(poll: PollDto, meeting: SheetMeeting, result: Po
   sheet.space(12);
 
   sheet.field(poll.kind === 'election' ? 'Nội dung bầu cử' : 'Nội dung biểu quyết', poll.title);
-  sheet.field('Loại', poll.kind === 'election' ? `Bầu cử (mỗi phiếu chọn tối đa ${poll.maxChoices ?? poll.candidates.length} người)` : 'Biểu quyết thông qua');
+  const seats = result.election?.seats ?? poll.seats;
+  const perBallot = `mỗi phiếu chọn tối đa ${poll.maxChoices ?? poll.candidates.length} người`;
+  sheet.field('Loại', poll.kind === 'election' ? `Bầu cử (${seats === null ? '' : `bầu ${seats} người; `}${perBallot})` : 'Biểu quyết thông qua');
   sheet.field('Hình thức', poll.secret ? 'Bỏ phiếu kín' : 'Biểu quyết công khai');
   sheet.field('Điều kiện thông qua', `${thresholdText(poll)} (${baseText(result)}; số phiếu cần đạt: ${result.required})`);
   sheet.field('Nguồn số liệu', result.source === 'paper' ? 'Phiếu giấy (thư ký nhập)' : 'Điện tử');
+  for (const line of sourceLines(result).slice(1)) sheet.paragraph(line, 10.5);
 
   sheet.heading(poll.kind === 'election' ? 'Kết quả theo ứng viên' : 'Kết quả theo phương án');
   sheet.table(
     [poll.kind === 'election' ? 'Ứng viên' : 'Phương án', 'Số phiếu', `Tỷ lệ (/${result.base})`, 'Kết quả'],
-    result.options.map((o) => [o.label, String(o.votes), percentText(o.percent), optionVerdict(poll.kind, o.passed)]),
+    result.options.map((o) => [o.label, String(o.votes), percentText(o.percent), optionVerdict(poll.kind, o.passed, o.tied)]),
     [0.46, 0.16, 0.18, 0.2],
     [false, true, true, false],
   );
@@ -188,6 +191,7 @@ export async function resultPdf(poll: PollDto, meeting: SheetMeeting, result: Po
     const elected = result.options.filter((o) => o.passed === true).map((o) => o.label);
     sheet.space(6);
     sheet.field('Kết luận', elected.length === 0 ? 'Không có ứng viên trúng cử' : `Trúng cử: ${elected.join('; ')}`, 12);
+    for (const line of electionLines(result)) sheet.paragraph(line, 11);
   }
 
   sheet.heading('Diễn biến');

@@ -42,6 +42,9 @@ export function voteRoutes(votes: VoteService): FastifyPluginAsyncTypebox {
     app.post('/meetings/:meetingId/polls/:pollId/close', { schema: { params: PollParams, response: { 200: PollEnvelope } } }, async (request) => ({ poll: await votes.close(me(request), request.params.meetingId, request.params.pollId) }));
     app.post('/meetings/:meetingId/polls/:pollId/publish', { schema: { params: PollParams, response: { 200: PollEnvelope } } }, async (request) => ({ poll: await votes.publish(me(request), request.params.meetingId, request.params.pollId) }));
     app.post('/meetings/:meetingId/polls/:pollId/cancel', { schema: { params: PollParams, response: { 200: PollEnvelope } } }, async (request) => ({ poll: await votes.cancel(me(request), request.params.meetingId, request.params.pollId) }));
+    app.post('/meetings/:meetingId/polls/:pollId/runoff', { schema: { params: PollParams, response: { 201: PollEnvelope } } }, async (request, reply) =>
+      reply.status(201).send({ poll: await votes.runoff(me(request), request.params.meetingId, request.params.pollId) }),
+    );
     app.put('/meetings/:meetingId/polls/:pollId/paper', { schema: { params: PollParams, body: PaperCounts, response: { 200: PollEnvelope } } }, async (request) => ({
       poll: await votes.enterPaperCounts(me(request), request.params.meetingId, request.params.pollId, request.body),
     }));

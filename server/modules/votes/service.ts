@@ -11,24 +11,24 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { CastBallot, CastReceipt, MotionOption, MyBallot, PaperCounts, PollCreate, PollDto, PollHistoryEntry, PollResult, PublishedBallot } from '../../contract/votes.ts';
-import { MOTION_OPTIONS, POLL_HISTORY_ACTIONS } from '../../contract/votes.ts';
+import { POLL_HISTORY_ACTIONS } from '../../contract/votes.ts';
 import type { Db, Tx } from '../../db/client.ts';
 import { pollBallots, pollCandidates, pollEvents, polls, pollVoters } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
-import { quorumRequired, type LiveService } from '../live/index.ts';
+import { countAttendance, isVotingMember, type AttendanceCount, type LiveService } from '../live/index.ts';
 import type { MeetingAccess, MeetingService } from '../meetings/index.ts';
 import type { UserService } from '../users/index.ts';
 import type { SheetMeeting } from './result-pdf.ts';
 import { BallotBox, type Choice, type PollRow } from './ballots.ts';
 import type { BallotSeal } from './sealing.ts';
+import { checkPaperCounts, paperResult } from './paper.ts';
+import { insertRunoff } from './runoff.ts';
 import { tallyElection, tallyMotion, type TallyInput } from './tally.ts';
 import { TurnoutAnnouncer } from './turnout-announcer.ts';
 
 
 const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';
-const VOTING_ROLES: readonly string[] = ['chair', 'delegate'];
-const isVotingRole = (role: string) => VOTING_ROLES.includes(role);
 
 
 /** Fisher–Yates with a cryptographic generator: the stored order of ballots says nothing. */
@@ -101,6 +101,8 @@ export class VoteService {
       custom: poll.customNumerator === null || poll.customDenominator === null ? null : { numerator: poll.customNumerator, denominator: poll.customDenominator },
       candidates,
       maxChoices: poll.maxChoices,
+      seats: poll.seats,
+      runoffOf: poll.runoffOf,
       status: poll.status,
       turnout: { eligible: eligible.length, cast: voters.length, notVoted },
       result: showResult ? (poll.result as PollResult | null) : null,
@@ -187,7 +189,12 @@ export class VoteService {
       const count = input.candidates?.length ?? 0;
       if (count === 0) throw new AppError(400, 'candidatesRequired', { field: 'candidates' });
       if (input.maxChoices !== undefined && input.maxChoices > count) throw new AppError(400, 'maxChoicesTooHigh', { field: 'maxChoices' });
-    } else if (input.candidates !== undefined) throw new AppError(400, 'validation', { issues: [{ field: 'candidates', rule: 'unknown' }] });
+      if (input.seats !== undefined && input.seats > count) throw new AppError(400, 'seatsTooHigh', { field: 'seats' });
+      // A ballot approving more names than there are seats is invalid (domain rules): the limit never exceeds the seats.
+      if (input.seats !== undefined && input.maxChoices !== undefined && input.maxChoices > input.seats) throw new AppError(400, 'maxChoicesOverSeats', { field: 'maxChoices' });
+    } else if (input.candidates !== undefined || input.seats !== undefined) {
+      throw new AppError(400, 'validation', { issues: [{ field: input.candidates !== undefined ? 'candidates' : 'seats', rule: 'unknown' }] });
+    }
     if ((input.threshold === 'custom') !== (input.custom !== undefined)) throw new AppError(400, 'customThresholdRequired', { field: 'custom' });
     if (input.custom !== undefined && input.custom.numerator > input.custom.denominator) throw new AppError(400, 'customThresholdRequired', { field: 'custom' });
     if (input.agendaItemId != null) {
@@ -208,7 +215,8 @@ export class VoteService {
           threshold: input.threshold ?? 'half_all',
           customNumerator: input.custom?.numerator ?? null,
           customDenominator: input.custom?.denominator ?? null,
-          maxChoices: input.kind === 'election' ? (input.maxChoices ?? input.candidates!.length) : null,
+          maxChoices: input.kind === 'election' ? (input.maxChoices ?? input.seats ?? input.candidates!.length) : null,
+          seats: input.kind === 'election' ? (input.seats ?? input.maxChoices ?? input.candidates!.length) : null,
           createdBy: user.id,
         })
         .returning({ id: polls.id });
@@ -227,23 +235,37 @@ export class VoteService {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
       if (poll === undefined) throw new AppError(404, 'pollNotFound');
       if (poll.status !== 'draft') throw new AppError(409, 'pollNotDraft');
-      // The roster and the marks in the transaction that holds the meeting's lock: both as they are at opening.
-      const [roster, marks] = await Promise.all([this.#meetings.roster(meetingId, tx), this.#live.attendanceOf(meetingId, tx)]);
-      const statusOf = new Map(marks.map((m) => [m.userId, m.status]));
-      const members = roster.filter((p) => isVotingRole(p.role)).map((p) => ({ userId: p.userId, status: statusOf.get(p.userId) ?? null }));
-      const present = members.filter((m) => m.status === 'present' || m.status === 'proxy');
-      const quorumMet = present.length >= quorumRequired(access.meeting.membershipTotal, access.meeting.quorumNumerator, access.meeting.quorumDenominator);
+      const { eligible, present, quorum } = await this.#electorate(tx, access, poll);
+      const quorumMet = quorum.met;
       if (!quorumMet && overrideReason === undefined) throw new AppError(409, 'quorumNotMet');
-      const eligible = (poll.eligibility === 'present' ? present : members).filter((m) => poll.allowProxy || m.status !== 'proxy').map((m) => m.userId);
       await tx
         .update(polls)
-        .set({ status: 'open', eligibleVoters: eligible, presentAtOpen: present.length, membershipTotal: access.meeting.membershipTotal, quorumOverrideReason: quorumMet ? null : overrideReason! })
+        .set({ status: 'open', eligibleVoters: eligible, presentAtOpen: present, membershipTotal: access.meeting.membershipTotal, quorumOverrideReason: quorumMet ? null : overrideReason! })
         .where(eq(polls.id, pollId));
       await this.#record(tx, pollId, 'opened', user.id);
       if (!quorumMet) await this.#record(tx, pollId, 'quorum-overridden', user.id, overrideReason!);
       this.#announce(meetingId, pollId, 'open', 0, eligible.length);
     });
     return this.get(user, meetingId, pollId);
+  }
+
+  /**
+   * Who may vote and who is present, from the roster and the marks read in
+   * the caller's transaction (which holds the meeting's lock): the quorum by
+   * the live module's one definition (voting members; represented members
+   * when the meeting counts them). `present` is the base of the "present"
+   * threshold: voting members in the hall, plus the represented when their
+   * proxies may vote in this poll, i.e. exactly who may cast a ballot.
+   */
+  async #electorate(tx: Tx, access: MeetingAccess, poll: PollRow): Promise<{ eligible: string[]; present: number; quorum: AttendanceCount }> {
+    const meetingId = access.meeting.id;
+    const [roster, marks] = await Promise.all([this.#meetings.roster(meetingId, tx), this.#live.attendanceOf(meetingId, tx)]);
+    const statusOf = new Map(marks.map((m) => [m.userId, m.status]));
+    const members = roster.filter((p) => isVotingMember(p.role)).map((p) => ({ userId: p.userId, role: p.role, status: statusOf.get(p.userId) ?? null }));
+    const quorum = countAttendance(access.meeting, members);
+    const canVote = (status: string | null) => status === 'present' || (poll.allowProxy && status === 'proxy');
+    const eligible = (poll.eligibility === 'present' ? members.filter((m) => canVote(m.status)) : members.filter((m) => poll.allowProxy || m.status !== 'proxy')).map((m) => m.userId);
+    return { eligible, present: members.filter((m) => canVote(m.status)).length, quorum };
   }
 
   /** A ballot from a tablet, exactly once (ballots.ts); turnout is announced coalesced. */
@@ -262,6 +284,7 @@ export class VoteService {
       eligible: (poll.eligibleVoters ?? []).length,
       candidates,
       maxChoices: poll.maxChoices,
+      seats: poll.seats,
     };
   }
 
@@ -316,43 +339,61 @@ export class VoteService {
     return this.#transition(user, meetingId, pollId, ['draft', 'open'], 'cancelled');
   }
 
-  /** Counts from a paper vote replace electronic ballots; the result says so. */
+  /**
+   * Counts from a paper vote, checked (paper.ts) before they become the
+   * result. They never silently replace ballots cast electronically: when the
+   * poll was closed or ballots were cast, the secretariat must give a reason,
+   * kept in the poll's history and on the result (with how many electronic
+   * ballots were set aside), so the minutes show what happened.
+   */
   async enterPaperCounts(user: SessionUser, meetingId: string, pollId: string, paper: PaperCounts): Promise<PollDto> {
     const access = await this.#meetings.access(user, meetingId);
     if (!access.canManage) throw new AppError(403, 'forbidden');
+    let counted = { cast: 0, eligible: 0 };
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
       if (poll === undefined) throw new AppError(404, 'pollNotFound');
       if (poll.status === 'published' || poll.status === 'cancelled') throw new AppError(409, 'pollNotOpen');
+      const cast = await tx.$count(pollVoters, eq(pollVoters.pollId, pollId));
+      if ((poll.status === 'closed' || cast > 0) && paper.overrideReason === undefined) throw new AppError(409, 'paperOverrideReasonRequired', { field: 'overrideReason' });
       const candidates = await tx.select({ id: pollCandidates.id, name: pollCandidates.name }).from(pollCandidates).where(eq(pollCandidates.pollId, pollId)).orderBy(asc(pollCandidates.position));
-      const keys = poll.kind === 'motion' ? [...MOTION_OPTIONS] : candidates.map((c) => c.id);
-      if (!Object.keys(paper.counts).every((k) => keys.includes(k as never))) throw new AppError(400, 'invalidChoice', { field: 'counts' });
-      const members = (await this.#meetings.roster(meetingId, tx)).filter((p) => isVotingRole(p.role)).length;
-      const input = { ...this.#tallyInput(poll, candidates), membershipTotal: poll.membershipTotal ?? access.meeting.membershipTotal, presentAtOpen: poll.presentAtOpen ?? members, eligible: poll.eligibleVoters?.length ?? members };
-      const invalid = paper.ballotsInvalid ?? 0;
-      let result: PollResult;
-      if (poll.kind === 'motion') {
-        const choices = MOTION_OPTIONS.flatMap((option) => Array<MotionOption>(paper.counts[option] ?? 0).fill(option));
-        result = tallyMotion(input, choices, 'paper', invalid);
-      } else {
-        const base = tallyElection(input, [], 'paper', invalid);
-        const valid = paper.ballotsReturned - invalid;
-        result = {
-          ...base,
-          ballotsReturned: paper.ballotsReturned,
-          ballotsValid: valid,
-          turnoutPercent: input.eligible === 0 ? 0 : Math.round((paper.ballotsReturned / input.eligible) * 10_000) / 100,
-          options: base.options.map((o) => {
-            const votes = paper.counts[o.key] ?? 0;
-            return { ...o, votes, percent: input.membershipTotal === 0 ? 0 : Math.round((votes / input.membershipTotal) * 10_000) / 100, passed: votes >= base.required };
-          }),
-        };
-      }
-      await tx.update(polls).set({ status: 'closed', result, paperCounts: paper }).where(eq(polls.id, pollId));
+      // A poll counted on paper before it was opened takes its voters and base from the attendance now.
+      const electorate = poll.eligibleVoters === null ? await this.#electorate(tx, access, poll) : null;
+      const eligibleVoters = poll.eligibleVoters ?? electorate!.eligible;
+      const presentAtOpen = poll.presentAtOpen ?? electorate!.present;
+      const membershipTotal = poll.membershipTotal ?? access.meeting.membershipTotal;
+      const input = { ...this.#tallyInput(poll, candidates), membershipTotal, presentAtOpen, eligible: eligibleVoters.length };
+      checkPaperCounts(input, paper);
+      const reason = paper.overrideReason?.trim() ?? null;
+      const result = paperResult(input, paper, { reason, replacedBallots: cast });
+      await tx.update(polls).set({ status: 'closed', result, paperCounts: paper, eligibleVoters, presentAtOpen, membershipTotal }).where(eq(polls.id, pollId));
       await tx.update(pollVoters).set({ sealed: null }).where(eq(pollVoters.pollId, pollId));
-      await this.#record(tx, pollId, 'paper-counts', user.id);
+      await this.#record(tx, pollId, 'paper-counts', user.id, reason);
+      counted = { cast, eligible: eligibleVoters.length };
     });
+    this.#announce(meetingId, pollId, 'closed', counted.cast, counted.eligible);
     return this.get(user, meetingId, pollId);
+  }
+
+  /**
+   * A run-off (bầu lại) among the candidates tied at the last seat(s) of a
+   * counted election: a new draft poll of the same meeting and agenda item,
+   * with the same rules, the tied candidates and the seats left for them.
+   * One run-off per result (another only once the first is cancelled).
+   */
+  async runoff(user: SessionUser, meetingId: string, pollId: string): Promise<PollDto> {
+    const access = await this.#meetings.access(user, meetingId);
+    if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
+    if (access.meeting.status === 'closed') throw new AppError(409, 'meetingClosed');
+    const runoffId = await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
+      const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
+      if (poll === undefined) throw new AppError(404, 'pollNotFound');
+      const created = await insertRunoff(tx, poll, user.id);
+      await this.#record(tx, created, 'created', user.id);
+      await this.#record(tx, pollId, 'runoff', user.id);
+      return created;
+    });
+    return this.get(user, meetingId, runoffId);
   }
 
   /** What the PDF result sheet needs: the poll as the viewer may see it, and the meeting's heading. Only a counted poll has a sheet. */

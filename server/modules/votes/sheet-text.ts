@@ -32,6 +32,7 @@ const ACTIONS: Record<string, string> = {
   published: 'Công bố kết quả',
   cancelled: 'Hủy',
   'paper-counts': 'Nhập kết quả phiếu giấy',
+  runoff: 'Tạo cuộc bầu lại',
 };
 
 export function actionText(action: string): string {
@@ -55,8 +56,35 @@ export function percentText(value: number): string {
   return `${value.toLocaleString('vi-VN', { maximumFractionDigits: 2 })}%`;
 }
 
-export function optionVerdict(kind: PollDto['kind'], passed: boolean | null): string {
+export function optionVerdict(kind: PollDto['kind'], passed: boolean | null, tied = false): string {
+  if (tied) return 'Bằng phiếu - bầu lại';
   if (passed === null) return '';
   if (kind === 'election') return passed ? 'Trúng cử' : 'Không trúng cử';
   return passed ? 'Đạt' : 'Không đạt';
+}
+
+/**
+ * How an election's seats were filled, in the words of the minutes: elected
+ * of seats, a tie at the last seat(s) to be repeated among the tied, seats
+ * left empty. Empty for motions and for results counted before seats existed.
+ */
+export function electionLines(result: Pick<PollResult, 'election' | 'options'>): string[] {
+  const outcome = result.election;
+  if (outcome === undefined) return [];
+  const lines = [`Số người cần bầu: ${outcome.seats}; số người trúng cử: ${outcome.elected}`];
+  if (outcome.tie !== null) {
+    const names = result.options.filter((o) => outcome.tie!.keys.includes(o.key)).map((o) => o.label);
+    lines.push(`Bằng phiếu ở vị trí cuối: ${names.join(', ')} - bầu lại ${outcome.tie.seats} người trong số này`);
+  }
+  if (outcome.unfilled > 0) lines.push(`Chưa đủ số người trúng cử: còn thiếu ${outcome.unfilled} người`);
+  return lines;
+}
+
+/** Where the figures came from: tablets, or paper ballots entered by the secretariat (and what they replaced, and why). */
+export function sourceLines(result: Pick<PollResult, 'source' | 'paper'>): string[] {
+  if (result.source !== 'paper') return [];
+  const lines = ['Kết quả kiểm phiếu giấy, do thư ký nhập'];
+  if (result.paper !== undefined && result.paper.replacedBallots > 0) lines.push(`Thay thế ${result.paper.replacedBallots} phiếu điện tử đã bỏ`);
+  if (result.paper?.reason != null) lines.push(`Lý do: ${result.paper.reason}`);
+  return lines;
 }

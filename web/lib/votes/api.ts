@@ -14,6 +14,7 @@ export const pollsApi = {
   close: async (meetingId: string, pollId: string): Promise<PollDto> => (await api.post<PollEnvelope>(`${poll(meetingId, pollId)}/close`, {})).poll,
   publish: async (meetingId: string, pollId: string): Promise<PollDto> => (await api.post<PollEnvelope>(`${poll(meetingId, pollId)}/publish`, {})).poll,
   cancel: async (meetingId: string, pollId: string): Promise<PollDto> => (await api.post<PollEnvelope>(`${poll(meetingId, pollId)}/cancel`, {})).poll,
+  runoff: async (meetingId: string, pollId: string): Promise<PollDto> => (await api.post<PollEnvelope>(`${poll(meetingId, pollId)}/runoff`, {})).poll,
   paper: async (meetingId: string, pollId: string, body: PaperCounts): Promise<PollDto> => (await api.put<PollEnvelope>(`${poll(meetingId, pollId)}/paper`, body)).poll,
   ballots: async (meetingId: string, pollId: string): Promise<PublishedBallot[]> =>
     (await api.get<PublishedBallotsEnvelope>(`${poll(meetingId, pollId)}/ballots`)).ballots,

@@ -9,6 +9,8 @@ export type PollForm = {
   candidates: string;
   /** typed in text inputs with a numeric keypad (a number input would bind numbers) */
   maxChoices: string;
+  /** how many are to be elected (empty: the per-ballot limit) */
+  seats: string;
   eligibility: 'present' | 'all_members';
   threshold: PollThreshold;
   numerator: string;
@@ -19,7 +21,7 @@ export type PollForm = {
 
 export function emptyPollForm(): PollForm {
   // The defaults of the rules: more than half of all members, present members vote, proxies allowed, no change.
-  return { kind: 'motion', title: '', secret: false, candidates: '', maxChoices: '', eligibility: 'present', threshold: 'half_all', numerator: '2', denominator: '3', allowProxy: true, allowChange: false };
+  return { kind: 'motion', title: '', secret: false, candidates: '', maxChoices: '', seats: '', eligibility: 'present', threshold: 'half_all', numerator: '2', denominator: '3', allowProxy: true, allowChange: false };
 }
 
 /** Candidates typed one per line: blank lines dropped, spaces trimmed, a name typed twice kept once. */
@@ -36,7 +38,7 @@ export function candidateLines(text: string): string[] {
   return names;
 }
 
-export type FormProblem = 'candidates' | 'maxChoices' | 'custom';
+export type FormProblem = 'candidates' | 'maxChoices' | 'seats' | 'custom';
 
 /** The body to send, or which field is wrong (the server checks again and says why). */
 export function toPollCreate(form: PollForm, agendaItemId: string | null): { ok: true; body: PollCreate } | { ok: false; field: FormProblem } {
@@ -64,6 +66,12 @@ export function toPollCreate(form: PollForm, agendaItemId: string | null): { ok:
       const max = Number(form.maxChoices);
       if (!Number.isInteger(max) || max < 1 || max > names.length) return { ok: false, field: 'maxChoices' };
       body.maxChoices = max;
+    }
+    if (form.seats.trim() !== '') {
+      const seats = Number(form.seats);
+      // A ballot may approve at most as many as there are seats.
+      if (!Number.isInteger(seats) || seats < 1 || seats > names.length || (body.maxChoices !== undefined && body.maxChoices > seats)) return { ok: false, field: 'seats' };
+      body.seats = seats;
     }
   }
   return { ok: true, body };
