@@ -87,7 +87,7 @@ export type PollDto = {
   status: 'draft' | 'open' | 'closed' | 'published' | 'cancelled';
   turnout: { eligible: number; cast: number; notVoted: { userId: string; fullName: string }[] | null };
   result: PollResult | null;
-  /** The poll's lifecycle (created, opened, quorum-overridden, closed, published, cancelled, paper-counts), oldest first; never about voters. */
+  /** The poll's lifecycle (created, opened, quorum-overridden, closed, closed-with-meeting, published, cancelled, paper-counts), oldest first; never about voters. */
   history: PollHistoryEntry[];
   /**
    * The ballots the viewer may cast: their own when eligible, and one per
@@ -97,9 +97,13 @@ export type PollDto = {
   mine: MyBallot[];
 };
 
-export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'published', 'cancelled', 'paper-counts'] as const;
+export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'closed-with-meeting', 'published', 'cancelled', 'paper-counts'] as const;
 export type PollHistoryEntry = { action: string; byName: string; at: string; reason: string | null };
-/** `voterUserId` is the viewer's own id for their own ballot, the delegate's id for a proxy ballot. */
-export type MyBallot = { voterUserId: string; fullName: string; proxy: boolean; voted: boolean };
+/**
+ * `voterUserId` is the viewer's own id for their own ballot, the delegate's id for a proxy ballot.
+ * `receipt`: once voted, the code this ballot's receipt has among the published ones (the same on every device).
+ */
+export type MyBallot = { voterUserId: string; fullName: string; proxy: boolean; voted: boolean; receipt: string | null };
 
-export type PublishedBallot = { receipt: string; choice: string | string[] };
+/** One receipt among those counted in a published poll; never with a choice (see README, receipts). */
+export type PublishedBallot = { receipt: string };
