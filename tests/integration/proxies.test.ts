@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingDto, ParticipantDto } from '../../server/contract/meetings.ts';
 import type { PollDto } from '../../server/contract/votes.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { changeStatus, createMeeting, loggedIn, secretariat, type Directory } from '../helpers/meetings.ts';
+import { changeStatus, createMeeting, secretariat, type Directory } from '../helpers/meetings.ts';
 import { online, type Person } from '../helpers/people.ts';
 import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
 import { act, refusal } from '../helpers/socket.ts';
