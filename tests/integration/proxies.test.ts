@@ -118,11 +118,13 @@ describe('proxies and the end of a vote', () => {
   it('closing the meeting closes its open polls and refuses later ballots', async () => {
     const meeting = await newMeeting('Bế mạc khi còn biểu quyết');
     const delegate = await join('maichau.bithu');
+    const late = await join('caophong.bithu');
     await act(delegate.socket, 'attendance:checkIn', { meetingId: meeting.id });
-    const poll = await openPoll(meeting, { secret: true });
+    const poll = await openPoll(meeting, { secret: true, eligibility: 'all_members' });
     await act(delegate.socket, 'vote:cast', { meetingId: meeting.id, pollId: poll.id, idempotencyKey: `a-${randomUUID()}`, choice: 'yes' });
     await changeStatus(chair.client, meeting, 'closed');
-    expect(await refusal(chair.socket, 'vote:cast', { meetingId: meeting.id, pollId: poll.id, idempotencyKey: `l-${randomUUID()}`, choice: 'no' })).toBe('pollNotOpen');
+    // An eligible member who had not voted yet: too late once the meeting is closed.
+    expect(await refusal(late.socket, 'vote:cast', { meetingId: meeting.id, pollId: poll.id, idempotencyKey: `l-${randomUUID()}`, choice: 'no' })).toBe('pollNotOpen');
     await expect.poll(async () => (await chair.client.get<{ poll: PollDto }>(`/api/v1/meetings/${meeting.id}/polls/${poll.id}`)).body.poll.status, { timeout: 10_000 }).toBe('closed');
     const closed = (await chair.client.get<{ poll: PollDto }>(`/api/v1/meetings/${meeting.id}/polls/${poll.id}`)).body.poll;
     expect(closed.result!.options.map((o) => o.votes)).toEqual([1, 0, 0]);
