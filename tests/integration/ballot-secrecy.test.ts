@@ -150,6 +150,27 @@ describe.each(kinds)('secret ballots after close (%s database)', (kind) => {
     console.info(`${kind}: ${dbFiles.length} database files scanned, ${sealsFound} old seal copies found, none can be opened`);
   }, 240_000);
 
+  it('a database error during a cast is logged without the statement\'s parameters or the row\'s values', async () => {
+    const db = await createTestDatabase(kind);
+    dbs.push(db);
+    const server = await startTestServer(db);
+    servers.push(server);
+    const { meeting, chair, voters } = await meetingWithVoters(server, 1);
+    const created = await chair.post<{ poll: PollDto }>(`/api/v1/meetings/${meeting.id}/polls`, { kind: 'motion', title: 'Lỗi cơ sở dữ liệu', secret: true });
+    const pollId = created.body.poll.id;
+    expect((await chair.post(`/api/v1/meetings/${meeting.id}/polls/${pollId}/open`, { quorumOverrideReason: 'Kiểm thử nhật ký' })).status).toBe(200);
+    // Any insert into poll_voters now fails, the way a full disk or a broken replica would make it fail.
+    await server.database.sql.unsafe(`alter table poll_voters add constraint refuse_all check (length(sealed) < 5) not valid`);
+    const idempotencyKey = `marker-${randomUUID()}`;
+    const ack = await voters[0]!.timeout(10_000).emitWithAck('vote:cast', { meetingId: meeting.id, pollId, idempotencyKey, choice: 'no' });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'internal' } });
+    await expect.poll(() => server.logs.some((line) => line.err !== undefined), { timeout: 10_000 }).toBe(true);
+    const logText = JSON.stringify(server.logs);
+    expect(logText).toContain('poll_voters'); // the failure is logged, with its statement …
+    expect(logText).not.toContain(idempotencyKey); // … but none of its parameters
+    expect(logText).not.toMatch(/Failing row contains|params:/);
+  }, 120_000);
+
   it('refuses to start while an open secret poll has lost its key, and starts again once it is back', async () => {
     const db = await createTestDatabase(kind);
     dbs.push(db);
