@@ -15,7 +15,11 @@ import { voteSockets } from './sockets.ts';
 
 export const votesModule = defineModule<VoteDeps, VoteService>({
   name: 'votes',
-  create: async ({ db, events, config }, deps) => new VoteService(db, deps, events, await loadBallotKeys(db, config)),
+  create: async ({ db, events, config }, deps) => {
+    const votes = new VoteService(db, deps, events, await loadBallotKeys(db, config));
+    await votes.closeLeftOpen();
+    return votes;
+  },
   routes: (votes) => voteRoutes(votes),
   sockets: (votes) => voteSockets(votes),
   subscribe: (votes, { events, io, log }) => {

@@ -30,7 +30,7 @@ const isVotingRole = (role: string) => VOTING_ROLES.includes(role);
 
 /** What votes reads of other modules: the meeting, its roster and agenda, attendance marks, names. */
 export type VoteDeps = {
-  meetings: Pick<MeetingService, 'access' | 'roster' | 'agendaItem' | 'headline' | 'changeMeeting'>;
+  meetings: Pick<MeetingService, 'access' | 'byId' | 'roster' | 'agendaItem' | 'headline' | 'changeMeeting'>;
   live: Pick<LiveService, 'attendanceOf' | 'guardProxyChanges'>;
   users: Pick<UserService, 'namesById'>;
 };
@@ -287,6 +287,12 @@ export class VoteService {
         if (!(error instanceof AppError && error.key === 'pollNotOpen')) throw error;
       });
     }
+  }
+
+  /** At start: polls left open by a crash after their meeting closed (before closeWithMeeting ran) are closed now. */
+  async closeLeftOpen(): Promise<void> {
+    const open = await this.#db.selectDistinct({ meetingId: polls.meetingId }).from(polls).where(eq(polls.status, 'open'));
+    for (const { meetingId } of open) if ((await this.#meetings.byId(meetingId))?.status === 'closed') await this.closeWithMeeting(meetingId);
   }
 
   /** Closes and counts in one transaction; `byUserId` null: the poll closed with its meeting. */
