@@ -198,5 +198,11 @@ describe.each(kinds)('secret ballots after close (%s database)', (kind) => {
     const closed = await chairAgain.post<{ poll: PollDto }>(`/api/v1/meetings/${meeting.id}/polls/${pollId}/close`);
     expect(closed.status).toBe(200);
     expect(closed.body.poll.result!.options.map((o) => o.votes)).toEqual([0, 1, 0]);
+    // No poll open, but receipts were derived from the lost key: no silent new key either; a new BALLOT_KEY is an explicit choice.
+    await again.close();
+    await fs.rm(keysDir, { recursive: true });
+    await expect(startTestServer(db)).rejects.toThrow(/receipts/);
+    const fresh = await startTestServer(db, { BALLOT_KEY: Buffer.alloc(32, 9).toString('base64') });
+    servers.push(fresh);
   }, 240_000);
 });

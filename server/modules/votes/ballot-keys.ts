@@ -51,7 +51,7 @@ export class BallotKeys {
    * key file is made only when no secret poll is open: otherwise a new key
    * would silently strand those polls (their close would fail).
    */
-  static async load(dataDir: string, fromEnv: string | undefined, openSecretPolls: readonly string[]): Promise<BallotKeys> {
+  static async load(dataDir: string, fromEnv: string | undefined, openSecretPolls: readonly string[], receiptsIssued = false): Promise<BallotKeys> {
     const keysDir = path.join(dataDir, 'keys');
     let master: Buffer;
     if (fromEnv !== undefined) {
@@ -62,6 +62,11 @@ export class BallotKeys {
         if (openSecretPolls.length > 0) {
           throw refuse(
             `is unset and ${file} is missing while ${openSecretPolls.length} secret poll(s) are open (${openSecretPolls.join(', ')}): restore the key file (or set BALLOT_KEY to the key these polls were opened with) and start again`,
+          );
+        }
+        if (receiptsIssued) {
+          throw refuse(
+            `is unset and ${file} is missing, but voters hold receipts derived from it: restore the key file, or set BALLOT_KEY to a new key (openssl rand -base64 32) to accept that the receipts of earlier polls will no longer be shown to their voters`,
           );
         }
         await mkdir(keysDir, { recursive: true, mode: 0o700 });

@@ -3,7 +3,7 @@
  * is missing or does not open (ballot-keys.ts says why), and destroys keys a
  * crash left behind after their poll stopped taking ballots.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { polls } from '../../db/schema/votes.ts';
@@ -13,7 +13,9 @@ const FINISHED: readonly string[] = ['closed', 'published', 'cancelled'];
 
 export async function loadBallotKeys(db: Db, config: Pick<Config, 'dataDir' | 'ballotKey'>): Promise<BallotKeys> {
   const open = await db.select({ id: polls.id }).from(polls).where(and(eq(polls.secret, true), eq(polls.status, 'open')));
-  const keys = await BallotKeys.load(config.dataDir, config.ballotKey, open.map((p) => p.id));
+  // Receipts are derived from the master key: once a poll has been opened, a silently new key would change them.
+  const opened = (await db.$count(polls, ne(polls.status, 'draft'))) > 0;
+  const keys = await BallotKeys.load(config.dataDir, config.ballotKey, open.map((p) => p.id), opened);
   const stored = await keys.storedPollIds();
   if (stored.length > 0) {
     const statusOf = new Map((await db.select({ id: polls.id, status: polls.status }).from(polls).where(inArray(polls.id, stored))).map((p) => [p.id, p.status]));
