@@ -5,6 +5,7 @@
  * then the web app. No listening here: main.ts and the tests decide where it
  * listens.
  */
+import { safeErrorSerializers } from './lib/log-redaction.ts';
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -90,10 +91,15 @@ function fastifyTrustProxy(trust: Config['trustProxy']): FastifyServerOptions['t
   return trust === false ? false : [...trust];
 }
 
+/** Errors reach the log without query parameters or row values (server/lib/log-redaction.ts). */
+function withSafeErrors(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  return typeof logger === 'object' && logger !== null ? { ...logger, serializers: { ...logger.serializers, ...safeErrorSerializers } } : logger;
+}
+
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: withSafeErrors(options.logger ?? { level: config.logLevel }),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 1024 * 1024, // JSON bodies; document uploads stream with their own limit
     genReqId: () => crypto.randomUUID(),

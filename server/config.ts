@@ -180,6 +180,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   const ballotKey = optionalText(env, 'BALLOT_KEY');
   if (ballotKey !== undefined && Buffer.from(ballotKey, 'base64').length !== 32) throw new ConfigError('BALLOT_KEY', 'must be 32 bytes in base64 (openssl rand -base64 32)');
+  // Several processes each making their own key file would seal ballots the others cannot open.
+  if (redisUrl !== undefined && ballotKey === undefined) {
+    throw new ConfigError('BALLOT_KEY', 'must be set when REDIS_URL is set: every app process must seal secret ballots with the same key (openssl rand -base64 32, the same value for each process)');
+  }
 
   const publicUrl = url('PUBLIC_URL', text(env, 'PUBLIC_URL', `http://localhost:${port || 3000}`), ['http:', 'https:']);
 

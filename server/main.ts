@@ -25,7 +25,13 @@ function readConfig(): Config {
 
 const config = readConfig();
 const { database, seeded } = await prepareDatabase(config);
-const app = await buildApp({ config, database });
+// Start-up checks that need the database (e.g. the keys of open secret polls) also stop with a clear message.
+const app = await buildApp({ config, database }).catch(async (error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`✖ ${error.message}`);
+  await database.close();
+  process.exit(2);
+});
 
 closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'shutting down after an error');

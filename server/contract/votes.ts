@@ -107,12 +107,13 @@ export const PollResult = Type.Object({
 });
 export type PollResult = Static<typeof PollResult>;
 
-export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'published', 'cancelled', 'paper-counts', 'runoff'] as const;
+export const POLL_HISTORY_ACTIONS = ['created', 'opened', 'quorum-overridden', 'closed', 'published', 'cancelled', 'paper-counts', 'runoff', 'closed-with-meeting'] as const;
 export const PollHistoryEntry = Type.Object({ action: Type.String(), byName: Type.String(), at: Type.String(), reason: Nullable(Type.String()) });
 export type PollHistoryEntry = Static<typeof PollHistoryEntry>;
 
 /** `voterUserId` is the viewer's own id for their own ballot, the delegate's id for a proxy ballot. */
-export const MyBallot = Type.Object({ voterUserId: Uuid, fullName: Type.String(), proxy: Type.Boolean(), voted: Type.Boolean() });
+/** `receipt`: once voted, the code this ballot's receipt has among the published ones (the same on every device). */
+export const MyBallot = Type.Object({ voterUserId: Uuid, fullName: Type.String(), proxy: Type.Boolean(), voted: Type.Boolean(), receipt: Nullable(Type.String()) });
 export type MyBallot = Static<typeof MyBallot>;
 
 export const PollDto = Type.Object({
@@ -152,8 +153,8 @@ export const PollDto = Type.Object({
 });
 export type PollDto = Static<typeof PollDto>;
 
-/** A ballot as published after the count: its receipt and choice, no voter. */
-export const PublishedBallot = Type.Object({ receipt: Type.String(), choice: Type.Union([Type.String(), Type.Array(Type.String())]) });
+/** One receipt among those counted in a published poll; never with a choice (see README, receipts). */
+export const PublishedBallot = Type.Object({ receipt: Type.String() });
 export type PublishedBallot = Static<typeof PublishedBallot>;
 
 /** How one person voted in a public poll (published with its result). */

@@ -43,6 +43,11 @@ export const errorMessages = {
   participantExists: { vi: 'Người này đã có trong danh sách tham dự', en: 'This person already takes part in the meeting' },
   participantNotFound: { vi: 'Không tìm thấy người tham dự', en: 'Participant not found' },
   proxyIsSelf: { vi: 'Người được ủy quyền phải là người khác', en: 'A proxy must be someone else' },
+  proxyNotVoter: { vi: 'Chỉ chủ tọa và đại biểu của phiên họp mới được ủy quyền hoặc nhận ủy quyền', en: 'Only the chair and delegates of this meeting may be represented or hold a proxy' },
+  proxyNotPresent: { vi: 'Người nhận ủy quyền phải có mặt tại phiên họp', en: 'The proxy must be present at the meeting' },
+  proxyForPresentMember: { vi: 'Đại biểu đang có mặt; hãy đánh dấu vắng mặt trước khi ủy quyền', en: 'This member is present; mark them absent before giving their proxy' },
+  proxyHolderLeaving: { vi: 'Người này đang nhận ủy quyền của đại biểu khác; hãy chuyển ủy quyền trước', en: 'This member holds another member’s proxy; move the proxy first' },
+  proxyWhilePollOpen: { vi: 'Không thể thay đổi ủy quyền khi đang có cuộc biểu quyết mở', en: 'Proxies cannot change while a poll is open' },
   userInactive: { vi: 'Tài khoản này đã bị khóa', en: 'This account is deactivated' },
   agendaItemNotFound: { vi: 'Không tìm thấy nội dung chương trình', en: 'Agenda item not found' },
   agendaReorderMismatch: {

@@ -108,13 +108,16 @@ describe('voting on tablets, run from the console, shown on the wall', () => {
     expect(await attr(turnout, 'data-cast')).toBe('0');
 
     const choices = ['yes', 'yes', 'yes'] as const;
+    const receipts: string[] = [];
     for (const [index, tablet] of tablets.entries()) {
       const card = tablet.locator(`[data-testid="ballot-poll"][data-poll-id="${poll.id}"][data-status="open"]`);
       await card.waitFor({ timeout: 10_000 });
       await card.getByTestId(`ballot-option-${choices[index]}`).click();
       await card.getByTestId('ballot-confirm').click();
       await card.getByTestId('ballot-cast-done').waitFor({ timeout: 10_000 });
-      expect((await card.getByTestId('ballot-receipt').textContent())?.trim()).not.toBe('');
+      const receipt = (await card.getByTestId('ballot-receipt').textContent())?.trim() ?? '';
+      expect(receipt).not.toBe('');
+      receipts.push(receipt);
       // The wall's turnout moves with each ballot, and shows counts only.
       await expect.poll(() => attr(turnout, 'data-cast'), { timeout: 10_000 }).toBe(String(index + 1));
     }
@@ -128,6 +131,16 @@ describe('voting on tablets, run from the console, shown on the wall', () => {
     await wall.screenshot({ path: `${SCREENSHOTS}/voting-wall-motion.png` });
     // Each tablet sees the published result too.
     for (const tablet of tablets) await tablet.locator(`[data-testid="ballot-poll"][data-poll-id="${poll.id}"] [data-testid="result-chart"][data-passed="true"]`).waitFor({ timeout: 10_000 });
+    // A hall tablet keeps no receipt under the voter's id; after a reload the server still shows it, and it is among the counted ones.
+    const first = tablets[0]!;
+    expect(await first.evaluate(() => Object.keys(localStorage).filter((name) => name.startsWith('phs.ballot')))).toEqual([]);
+    await first.reload();
+    await first.locator('[data-testid="live-status"][data-state="live"]').waitFor({ timeout: 20_000 });
+    await first.getByTestId('live-tab-votes').click();
+    const published = first.locator(`[data-testid="ballot-poll"][data-poll-id="${poll.id}"]`);
+    await published.getByText('Kiểm tra phiếu của tôi').click();
+    await published.getByRole('button', { name: 'Kiểm tra', exact: true }).click();
+    await expect.poll(async () => (await published.getByRole('status').allTextContents()).join(' '), { timeout: 10_000 }).toContain(receipts[0]!);
   });
 
   it('an election of five candidates, approve at most three: a fourth is refused and the tally is what was cast', async () => {

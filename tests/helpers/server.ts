@@ -40,7 +40,11 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     },
   });
   const { database } = await prepareDatabase(config);
-  const app = await buildApp({ config, database, logger: { level: config.logLevel, stream }, web: options.web ?? false, checkResponses: true });
+  // A start-up check that refuses (e.g. a missing ballot key) leaves the database closed, as main.ts does.
+  const app = await buildApp({ config, database, logger: { level: config.logLevel, stream }, web: options.web ?? false, checkResponses: true }).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('server did not bind a TCP port');

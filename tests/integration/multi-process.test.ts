@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, realDatabaseUrl, type TestDatabase } from '../helpers/database.ts';
 import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
@@ -16,7 +17,8 @@ describe.runIf(realDatabaseUrl !== undefined && redisUrl !== undefined)('two app
 
   it('start together on an empty database, migrate and seed once, and share sessions and socket rooms', async () => {
     db = await createTestDatabase('external');
-    servers.push(...(await Promise.all([startTestServer(db, { REDIS_URL: redisUrl! }), startTestServer(db, { REDIS_URL: redisUrl! })])));
+    const shared = { REDIS_URL: redisUrl!, BALLOT_KEY: randomBytes(32).toString('base64') };
+    servers.push(...(await Promise.all([startTestServer(db, shared), startTestServer(db, shared)])));
     const [a, b] = servers as [TestServer, TestServer];
     const [admins] = await a.database.sql<{ count: number }[]>`select count(*)::int as count from users where username = 'admin'`;
     expect(admins?.count).toBe(1);

@@ -1,9 +1,11 @@
 /**
  * Votes and elections. For a secret poll the database never holds a voter
  * next to a readable choice: while the poll is open each voter's ballot is
- * sealed (AES-GCM, key outside the database); at close the ballots are opened,
- * shuffled and written as anonymous rows in one statement (one transaction id,
- * no timestamps, random ids), and the seals are erased.
+ * sealed (AES-GCM, fixed length, under the poll's own key, which is kept
+ * outside the database and destroyed at close); at close the ballots are
+ * opened, shuffled and written as anonymous rows in one statement (one
+ * transaction id, no timestamps, random ids), the counted receipts are
+ * written apart from the choices, and the seals are erased.
  */
 import { type AnyPgColumn, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './identity.ts';
@@ -89,7 +91,7 @@ export const pollVoters = pgTable(
   (t) => [primaryKey({ columns: [t.pollId, t.voterUserId] })],
 );
 
-/** Anonymous ballots of a closed poll: random id, receipt, choice — nothing else. */
+/** Anonymous ballots of a closed poll: random id and choice — nothing else (no receipt: a receipt beside its choice would let a voter prove their vote). */
 export const pollBallots = pgTable(
   'poll_ballots',
   {
@@ -97,22 +99,31 @@ export const pollBallots = pgTable(
     pollId: uuid('poll_id')
       .notNull()
       .references(() => polls.id, { onDelete: 'cascade' }),
-    receipt: text('receipt').notNull(),
     choice: jsonb('choice').notNull(),
   },
   (t) => [index('poll_ballots_poll_idx').on(t.pollId)],
 );
 
-/** The poll's history: who opened, closed, overrode the quorum, published, cancelled. */
+/** The receipts of the ballots counted at close, published as a set: each voter finds theirs, no receipt names a choice. */
+export const pollReceipts = pgTable(
+  'poll_receipts',
+  {
+    pollId: uuid('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    receipt: text('receipt').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.receipt] })],
+);
+
+/** The poll's history: who opened, closed, overrode the quorum, published, cancelled (nobody: closed with its meeting). */
 export const pollEvents = pgTable('poll_events', {
   id: uuid('id').primaryKey().defaultRandom(),
   pollId: uuid('poll_id')
     .notNull()
     .references(() => polls.id, { onDelete: 'cascade' }),
   action: text('action').notNull(),
-  byUserId: uuid('by_user_id')
-    .notNull()
-    .references(() => users.id, { onDelete: 'restrict' }),
+  byUserId: uuid('by_user_id').references(() => users.id, { onDelete: 'restrict' }),
   note: text('note'),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -16,6 +16,7 @@ import type { DomainEvents } from '../../events.ts';
 import type { MeetingAccess } from '../meetings/index.ts';
 import { LiveMeetings, type LiveMeetingOwner, type LiveState } from './live-meeting.ts';
 import { LivePresentation } from './presentation.ts';
+import { checkProxyChange, checkProxyRoles, type OpenPollCheck } from './proxies.ts';
 import { MEMBER_ROLES, requireStatus, runsMeeting, type LiveDeps, type LiveSection } from './rules.ts';
 import { SpeakerClock } from './speaker-clock.ts';
 import { agendaSection, attendanceRows, attendanceSection, presentationSection, speakersSection, type AttendanceRow } from './sections.ts';
@@ -30,6 +31,7 @@ export class LiveService {
   readonly #owners = new LiveMeetings();
   readonly #presentation: LivePresentation;
   #clock: SpeakerClock | null = null;
+  readonly #pollOpen: OpenPollCheck[] = [];
 
   constructor(db: Db, deps: LiveDeps, events: DomainEvents) {
     this.#db = db;
@@ -94,6 +96,11 @@ export class LiveService {
   }
 
   // — read API for other modules —
+
+  /** The votes module says whether a poll of a meeting is open: proxies do not change while one is (proxies.ts). */
+  guardProxyChanges(check: OpenPollCheck): void {
+    this.#pollOpen.push(check);
+  }
 
   /**
    * Attendance marks of a meeting (votes: who is present, whose proxy);
@@ -182,6 +189,8 @@ export class LiveService {
       meetingId,
       'attendance',
       async (tx) => {
+        // A represented member who arrives during a vote stays represented until it closes.
+        await checkProxyChange(tx, { meetingId, userId: user.id, status: 'present', proxyUserId: null }, this.#pollOpen);
         await tx
           .insert(attendance)
           .values({ meetingId, userId: user.id, status: 'present', markedBy: user.id })
@@ -195,10 +204,12 @@ export class LiveService {
     const access = await this.#meetings.access(user, input.meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     requireStatus(access, ['published', 'in_session'], 'meetingNotOpenForCheckIn');
-    const target = (await this.#meetings.roster(input.meetingId)).find((p) => p.userId === input.userId);
+    const roster = await this.#meetings.roster(input.meetingId);
+    const target = roster.find((p) => p.userId === input.userId);
     if (target === undefined || !MEMBER_ROLES.has(target.role)) throw new AppError(400, 'notAMember', { field: 'userId' });
     if (input.status === 'proxy' && input.proxyUserId == null) throw new AppError(400, 'proxyRequired', { field: 'proxyUserId' });
     if (input.status === 'proxy' && input.proxyUserId === input.userId) throw new AppError(400, 'proxyIsSelf', { field: 'proxyUserId' });
+    checkProxyRoles(roster, input);
     const values = {
       status: input.status,
       reason: input.status === 'absent' ? (input.reason ?? null) : null,
@@ -210,6 +221,7 @@ export class LiveService {
       input.meetingId,
       'attendance',
       async (tx) => {
+        await checkProxyChange(tx, input, this.#pollOpen);
         await tx.insert(attendance).values({ meetingId: input.meetingId, userId: input.userId, ...values }).onConflictDoUpdate({ target: [attendance.meetingId, attendance.userId], set: values });
       },
       (tx) => this.#attendanceUpdate(tx, input.meetingId),

@@ -1,50 +1,98 @@
 /**
- * Seals a secret ballot while its poll is open: AES-256-GCM with a key that is
- * not in the database (BALLOT_KEY, or a key file in DATA_DIR created on first
- * use with owner-only access). A database administrator sees who voted and
- * an opaque blob; nobody reading the database alone can tell what they chose.
- * Several app processes must share the key: set BALLOT_KEY for them.
+ * Seals a secret ballot while its poll is open: AES-256-GCM under the poll's
+ * own key (ballot-keys.ts), which is destroyed when the poll closes.
+ *
+ * Every seal of one poll has the same length, whatever was chosen: the
+ * plaintext is a fixed-size binary record, never JSON. A motion's choice is
+ * one byte (yes/no/abstain); an election's is a bitmap with one bit per
+ * candidate, so approving nobody, one name or every name takes the same
+ * bytes. Someone who reads `poll_voters` while the poll is open (a database
+ * administrator, a replica, a backup, a statement log) learns who voted and
+ * nothing about how.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { decodeBase32IgnorePadding, encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import { MOTION_OPTIONS, type MotionOption } from '../../contract/votes.ts';
 
-export class BallotSeal {
-  readonly #key: Buffer;
+export type Choice = MotionOption | string[];
+/** What a seal holds: the choice and the voter's receipt (counted receipts are published at close). */
+export type SealedBallot = { choice: Choice; receipt: string };
 
-  constructor(key: Buffer) {
-    if (key.length !== 32) throw new Error('ballot key must be 32 bytes');
-    this.#key = key;
+const FORMAT = 1;
+const RECEIPT_BYTES = 10; // 16 base32 characters, 80 bits
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** What the codec needs to know of the poll: its kind and, for an election, the candidate ids in ballot order. */
+export type BallotShape = { kind: 'motion' } | { kind: 'election'; candidateIds: readonly string[] };
+
+function bodyBytes(shape: BallotShape): number {
+  return shape.kind === 'motion' ? 1 : Math.max(1, Math.ceil(shape.candidateIds.length / 8));
+}
+
+/** The plaintext length of every ballot of a poll of this shape. */
+export function recordLength(shape: BallotShape): number {
+  return 1 + RECEIPT_BYTES + bodyBytes(shape);
+}
+
+function receiptBytes(receipt: string): Buffer {
+  const bytes = decodeBase32IgnorePadding(receipt);
+  if (bytes.length !== RECEIPT_BYTES) throw new Error('malformed receipt');
+  return Buffer.from(bytes);
+}
+
+export function encodeReceipt(bytes: Uint8Array): string {
+  return encodeBase32UpperCaseNoPadding(bytes.subarray(0, RECEIPT_BYTES));
+}
+
+/** The fixed-size record of one ballot. */
+export function encodeBallot(shape: BallotShape, ballot: SealedBallot): Buffer {
+  const record = Buffer.alloc(recordLength(shape));
+  record[0] = FORMAT;
+  receiptBytes(ballot.receipt).copy(record, 1);
+  const body = 1 + RECEIPT_BYTES;
+  if (shape.kind === 'motion') {
+    const index = MOTION_OPTIONS.indexOf(ballot.choice as MotionOption);
+    if (typeof ballot.choice !== 'string' || index < 0) throw new Error('not a motion choice');
+    record[body] = index;
+    return record;
   }
-
-  static async load(dataDir: string, fromEnv: string | undefined): Promise<BallotSeal> {
-    if (fromEnv !== undefined) return new BallotSeal(Buffer.from(fromEnv, 'base64'));
-    const file = path.join(dataDir, 'keys', 'ballot.key');
-    if (!existsSync(file)) {
-      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      await writeFile(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' }).catch((error: unknown) => {
-        if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
-      });
-      await chmod(file, 0o600);
-    }
-    return new BallotSeal(Buffer.from((await readFile(file, 'utf8')).trim(), 'base64'));
+  if (!Array.isArray(ballot.choice)) throw new Error('not an election choice');
+  for (const id of ballot.choice) {
+    const index = shape.candidateIds.indexOf(id);
+    if (index < 0) throw new Error('unknown candidate');
+    record[body + (index >> 3)]! |= 1 << (index & 7);
   }
+  return record;
+}
 
-  /** `context` (the poll id) is authenticated, so a sealed ballot cannot be moved to another poll. */
-  seal(value: unknown, context: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
-    cipher.setAAD(Buffer.from(context));
-    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+export function decodeBallot(shape: BallotShape, record: Buffer): SealedBallot {
+  if (record.length !== recordLength(shape) || record[0] !== FORMAT) throw new Error('malformed ballot record');
+  const receipt = encodeReceipt(record.subarray(1, 1 + RECEIPT_BYTES));
+  const body = 1 + RECEIPT_BYTES;
+  if (shape.kind === 'motion') {
+    const choice = MOTION_OPTIONS[record[body]!];
+    if (choice === undefined) throw new Error('malformed motion choice');
+    return { choice, receipt };
   }
+  // Candidates in the poll's order, as a tablet sends them.
+  const choice = shape.candidateIds.filter((_, index) => (record[body + (index >> 3)]! & (1 << (index & 7))) !== 0);
+  return { choice, receipt };
+}
 
-  open<T>(sealed: string, context: string): T {
-    const raw = Buffer.from(sealed, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
-    decipher.setAAD(Buffer.from(context));
-    decipher.setAuthTag(raw.subarray(12, 28));
-    return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as T;
-  }
+/** `context` (the poll id) is authenticated, so a seal cannot be moved to another poll. */
+export function seal(key: Buffer, shape: BallotShape, ballot: SealedBallot, context: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(context));
+  const body = Buffer.concat([cipher.update(encodeBallot(shape, ballot)), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+}
+
+export function unseal(key: Buffer, shape: BallotShape, sealed: string, context: string): SealedBallot {
+  const raw = Buffer.from(sealed, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
+  decipher.setAAD(Buffer.from(context));
+  decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  return decodeBallot(shape, Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]));
 }

@@ -7,43 +7,31 @@
  *
  * Secret polls: see server/db/schema/votes.ts and sealing.ts.
  */
-import { randomInt, randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { CastBallot, CastReceipt, MotionOption, MyBallot, PaperCounts, PollCreate, PollDto, PollHistoryEntry, PollResult, PublishedBallot } from '../../contract/votes.ts';
 import { POLL_HISTORY_ACTIONS } from '../../contract/votes.ts';
 import type { Db, Tx } from '../../db/client.ts';
-import { pollBallots, pollCandidates, pollEvents, polls, pollVoters } from '../../db/schema/votes.ts';
+import { pollCandidates, pollEvents, polls, pollVoters } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
 import { countAttendance, isVotingMember, type AttendanceCount, type LiveService } from '../live/index.ts';
 import type { MeetingAccess, MeetingService } from '../meetings/index.ts';
 import type { UserService } from '../users/index.ts';
 import type { SheetMeeting } from './result-pdf.ts';
+import type { BallotKeys } from './ballot-keys.ts';
 import { BallotBox, type Choice, type PollRow } from './ballots.ts';
-import type { BallotSeal } from './sealing.ts';
 import { checkPaperCounts, paperResult } from './paper.ts';
 import { insertRunoff } from './runoff.ts';
 import { tallyElection, tallyMotion, type TallyInput } from './tally.ts';
 import { TurnoutAnnouncer } from './turnout-announcer.ts';
 
-
 const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';
-
-
-/** Fisher–Yates with a cryptographic generator: the stored order of ballots says nothing. */
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i -= 1) {
-    const j = randomInt(i + 1);
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}
 
 /** What votes reads of other modules: the meeting, its roster and agenda, attendance marks, names. */
 export type VoteDeps = {
-  meetings: Pick<MeetingService, 'access' | 'roster' | 'agendaItem' | 'headline' | 'changeMeeting'>;
-  live: Pick<LiveService, 'attendanceOf'>;
+  meetings: Pick<MeetingService, 'access' | 'byId' | 'roster' | 'agendaItem' | 'headline' | 'changeMeeting'>;
+  live: Pick<LiveService, 'attendanceOf' | 'guardProxyChanges'>;
   users: Pick<UserService, 'namesById'>;
 };
 
@@ -54,18 +42,24 @@ export class VoteService {
   readonly #users: VoteDeps['users'];
   readonly #events: DomainEvents;
   readonly #turnout: TurnoutAnnouncer;
-  readonly #seal: BallotSeal;
+  readonly #keys: BallotKeys;
   readonly #ballots: BallotBox;
 
-  constructor(db: Db, deps: VoteDeps, events: DomainEvents, seal: BallotSeal) {
+  constructor(db: Db, deps: VoteDeps, events: DomainEvents, keys: BallotKeys) {
     this.#db = db;
     this.#meetings = deps.meetings;
     this.#live = deps.live;
     this.#users = deps.users;
     this.#events = events;
     this.#turnout = new TurnoutAnnouncer((update) => this.#events.emit('poll.updated', update));
-    this.#seal = seal;
-    this.#ballots = new BallotBox(db, deps.live, seal);
+    this.#keys = keys;
+    this.#ballots = new BallotBox(db, deps, keys);
+    // Proxies are fixed before a poll opens: live refuses a proxy change while one is open here.
+    deps.live.guardProxyChanges((meetingId, tx) => this.#hasOpenPoll(meetingId, tx));
+  }
+
+  async #hasOpenPoll(meetingId: string, tx: Tx): Promise<boolean> {
+    return (await tx.$count(polls, and(eq(polls.meetingId, meetingId), eq(polls.status, 'open')))) > 0;
   }
 
   async #poll(meetingId: string, pollId: string, tx: Pick<Db, 'select'> = this.#db): Promise<PollRow> {
@@ -113,8 +107,10 @@ export class VoteService {
 
   async #history(pollId: string): Promise<PollHistoryEntry[]> {
     const events = await this.#db.select().from(pollEvents).where(eq(pollEvents.pollId, pollId)).orderBy(asc(pollEvents.at));
-    const names = await this.#users.namesById(events.map((e) => e.byUserId));
+    const names = await this.#users.namesById(events.flatMap((e) => (e.byUserId === null ? [] : [e.byUserId])));
     const rows = events.flatMap((e) => {
+      // No one: the poll closed with its meeting.
+      if (e.byUserId === null) return [{ action: e.action, byName: '', at: e.at, reason: e.note }];
       const by = names.get(e.byUserId);
       return by === undefined ? [] : [{ action: e.action, byName: by.fullName, at: e.at, reason: e.note }];
     });
@@ -133,17 +129,19 @@ export class VoteService {
       const name = names.get(m.userId);
       return name === undefined ? [] : [{ userId: m.userId, fullName: name.fullName }];
     });
+    // Derived again on every device from the voter's id: no tablet needs to keep it.
+    const receiptOf = (voterId: string) => (voted.has(voterId) ? this.#ballots.receipt(poll.id, voterId) : null);
     const ballots: MyBallot[] = [];
     if (eligible.has(viewerId)) {
-      ballots.push({ voterUserId: viewerId, fullName: names.get(viewerId)?.fullName ?? '', proxy: false, voted: voted.has(viewerId) });
+      ballots.push({ voterUserId: viewerId, fullName: names.get(viewerId)?.fullName ?? '', proxy: false, voted: voted.has(viewerId), receipt: receiptOf(viewerId) });
     }
     for (const r of represented.sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'))) {
-      if (eligible.has(r.userId)) ballots.push({ voterUserId: r.userId, fullName: r.fullName, proxy: true, voted: voted.has(r.userId) });
+      if (eligible.has(r.userId)) ballots.push({ voterUserId: r.userId, fullName: r.fullName, proxy: true, voted: voted.has(r.userId), receipt: receiptOf(r.userId) });
     }
     return ballots;
   }
 
-  #record(tx: Tx, pollId: string, action: string, userId: string, note: string | null = null) {
+  #record(tx: Tx, pollId: string, action: string, userId: string | null, note: string | null = null) {
     return tx.insert(pollEvents).values({ pollId, action, byUserId: userId, note });
   }
 
@@ -238,6 +236,8 @@ export class VoteService {
       const { eligible, present, quorum } = await this.#electorate(tx, access, poll);
       const quorumMet = quorum.met;
       if (!quorumMet && overrideReason === undefined) throw new AppError(409, 'quorumNotMet');
+      // The poll's own key, written while its row is locked (two opens cannot both write) and before the opening commits.
+      if (poll.secret) await this.#keys.createPollKey(pollId);
       await tx
         .update(polls)
         .set({ status: 'open', eligibleVoters: eligible, presentAtOpen: present, membershipTotal: access.meeting.membershipTotal, quorumOverrideReason: quorumMet ? null : overrideReason! })
@@ -288,30 +288,54 @@ export class VoteService {
     };
   }
 
-  /** Closes and counts in one transaction; secret ballots are opened, shuffled, stored anonymously, and their seals erased. */
+  /** Closes and counts; secret ballots are opened, shuffled, stored anonymously, their seals erased and the poll's key destroyed. */
   async close(user: SessionUser, meetingId: string, pollId: string): Promise<PollDto> {
     const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
-    let counted = { cast: 0, eligible: 0 };
+    await this.#close(meetingId, pollId, user.id);
+    return this.get(user, meetingId, pollId);
+  }
+
+  /**
+   * A closed meeting takes no more ballots: its open polls are closed and
+   * counted (the votes module hears the meeting's status change). Casting
+   * also refuses once the meeting has left its session, so nothing is
+   * accepted in between.
+   */
+  async closeWithMeeting(meetingId: string): Promise<void> {
+    const open = await this.#db.select({ id: polls.id }).from(polls).where(and(eq(polls.meetingId, meetingId), eq(polls.status, 'open')));
+    for (const { id } of open) {
+      await this.#close(meetingId, id, null).catch((error: unknown) => {
+        // Closed by the chair a moment before: nothing left to do.
+        if (!(error instanceof AppError && error.key === 'pollNotOpen')) throw error;
+      });
+    }
+  }
+
+  /** At start: polls left open by a crash after their meeting closed (before closeWithMeeting ran) are closed now. */
+  async closeLeftOpen(): Promise<void> {
+    const open = await this.#db.selectDistinct({ meetingId: polls.meetingId }).from(polls).where(eq(polls.status, 'open'));
+    for (const { meetingId } of open) if ((await this.#meetings.byId(meetingId))?.status === 'closed') await this.closeWithMeeting(meetingId);
+  }
+
+  /** Closes and counts in one transaction; `byUserId` null: the poll closed with its meeting. */
+  async #close(meetingId: string, pollId: string, byUserId: string | null): Promise<void> {
+    let counted = { cast: 0, eligible: 0, secret: false };
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
       if (poll === undefined) throw new AppError(404, 'pollNotFound');
       if (poll.status !== 'open') throw new AppError(409, 'pollNotOpen');
-      const voters = await tx.select().from(pollVoters).where(eq(pollVoters.pollId, pollId));
-      const ballots = shuffle(
-        voters.map((v) => (poll.secret ? this.#seal.open<{ choice: Choice; receipt: string }>(v.sealed!, pollId) : (v.publicChoice as { choice: Choice; receipt: string }))),
-      );
-      if (ballots.length > 0) await tx.insert(pollBallots).values(ballots.map((b) => ({ id: randomUUID(), pollId, receipt: b.receipt, choice: b.choice })));
-      if (poll.secret) await tx.update(pollVoters).set({ sealed: null }).where(eq(pollVoters.pollId, pollId));
+      const { choices, cast } = await this.#ballots.openAll(tx, poll);
       const candidates = await tx.select({ id: pollCandidates.id, name: pollCandidates.name }).from(pollCandidates).where(eq(pollCandidates.pollId, pollId)).orderBy(asc(pollCandidates.position));
       const input = this.#tallyInput(poll, candidates);
-      const result = poll.kind === 'motion' ? tallyMotion(input, ballots.map((b) => b.choice as MotionOption)) : tallyElection(input, ballots.map((b) => b.choice as string[]));
+      const result = poll.kind === 'motion' ? tallyMotion(input, choices as MotionOption[]) : tallyElection(input, choices as string[][]);
       await tx.update(polls).set({ status: 'closed', result }).where(eq(polls.id, pollId));
-      await this.#record(tx, pollId, 'closed', user.id);
-      counted = { cast: voters.length, eligible: input.eligible };
+      await this.#record(tx, pollId, byUserId === null ? 'closed-with-meeting' : 'closed', byUserId);
+      counted = { cast, eligible: input.eligible, secret: poll.secret };
     });
+    // Only once the count has committed: from now on the seals left in dead rows and WAL open for nobody.
+    if (counted.secret) await this.#keys.destroyPollKey(pollId);
     this.#announce(meetingId, pollId, 'closed', counted.cast, counted.eligible);
-    return this.get(user, meetingId, pollId);
   }
 
   async #transition(user: SessionUser, meetingId: string, pollId: string, from: PollRow['status'][], to: 'published' | 'cancelled'): Promise<PollDto> {
@@ -326,6 +350,7 @@ export class VoteService {
       if (to === 'cancelled') await tx.update(pollVoters).set({ sealed: null, publicChoice: null }).where(eq(pollVoters.pollId, pollId));
       await this.#record(tx, pollId, to, user.id);
     });
+    if (to === 'cancelled') await this.#keys.destroyPollKey(pollId);
     const poll = await this.#poll(meetingId, pollId);
     this.#announce(meetingId, pollId, poll.status, await this.#db.$count(pollVoters, eq(pollVoters.pollId, pollId)), (poll.eligibleVoters ?? []).length);
     return this.get(user, meetingId, pollId);
@@ -371,6 +396,7 @@ export class VoteService {
       await this.#record(tx, pollId, 'paper-counts', user.id, reason);
       counted = { cast, eligible: eligibleVoters.length };
     });
+    await this.#keys.destroyPollKey(pollId);
     this.#announce(meetingId, pollId, 'closed', counted.cast, counted.eligible);
     return this.get(user, meetingId, pollId);
   }
@@ -407,13 +433,16 @@ export class VoteService {
     return { poll, result: poll.result, meeting };
   }
 
-  /** After publishing: every anonymous ballot with its receipt, in receipt order, so voters can find theirs. */
+  /**
+   * After publishing: the receipts of the ballots counted, as a set in code
+   * order. Each voter finds theirs; none is next to a choice, so a receipt
+   * proves that a ballot was counted, never how it was cast.
+   */
   async publishedBallots(user: SessionUser, meetingId: string, pollId: string): Promise<PublishedBallot[]> {
     await this.#meetings.access(user, meetingId);
     const poll = await this.#poll(meetingId, pollId);
     if (poll.status !== 'published') throw new AppError(409, 'pollNotPublished');
-    const rows = await this.#db.select({ receipt: pollBallots.receipt, choice: pollBallots.choice }).from(pollBallots).where(eq(pollBallots.pollId, pollId)).orderBy(asc(pollBallots.receipt));
-    return rows.map((r) => ({ receipt: r.receipt, choice: r.choice as string | string[] }));
+    return (await this.#ballots.countedReceipts(pollId)).map((receipt) => ({ receipt }));
   }
 
   /** Who voted how, for public polls only, after publishing (the names are part of the public result). */

@@ -1,14 +1,18 @@
 /**
  * Exactly once from the tablet's side: one idempotency key per poll and voter,
- * written to localStorage BEFORE the ballot is sent, so a retry, a lost ack or
- * a reload sends the same key again and the server answers with the same
- * receipt instead of counting twice. Only a deliberate change of vote (when
- * the poll allows it) takes a new key. The receipt is kept beside the key so
- * the voter can still see it after a reload; the choice is never stored.
+ * written to the tab's sessionStorage BEFORE the ballot is sent, so a retry,
+ * a lost ack or a reload sends the same key again and the server answers with
+ * the same receipt instead of counting twice. Only a deliberate change of
+ * vote (when the poll allows it) takes a new key.
+ *
+ * Nothing else is kept: neither the choice nor the receipt (the server shows
+ * the voter their receipt on any device, `MyBallot.receipt`), and nothing in
+ * localStorage, which outlives the session on a shared hall tablet. Entries
+ * an older version left in localStorage are removed.
  */
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 /** `acked`: the server accepted the ballot sent with `key` (a later send is then a change of vote). */
-export type BallotEntry = { key: string; receipt: string | null; acked: boolean };
+export type BallotEntry = { key: string; acked: boolean };
 
 const PREFIX = 'phs.ballot.';
 
@@ -21,7 +25,7 @@ function parse(raw: string | null): BallotEntry | null {
   try {
     const value = JSON.parse(raw) as Partial<BallotEntry>;
     if (typeof value.key !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(value.key)) return null;
-    return { key: value.key, receipt: typeof value.receipt === 'string' ? value.receipt : null, acked: value.acked === true };
+    return { key: value.key, acked: value.acked === true };
   } catch {
     return null;
   }
@@ -32,7 +36,7 @@ export class BallotStore {
   /** A copy in memory, so retries on this page keep their key even where storage is refused. */
   readonly #memory = new Map<string, string>();
 
-  /** `store`: localStorage in the browser; null (nothing kept) where there is none. */
+  /** `store`: the tab's sessionStorage in the browser; null (nothing kept) where there is none. */
   constructor(store: KeyValueStore | null) {
     this.#store = store;
   }
@@ -66,25 +70,37 @@ export class BallotStore {
    * The key to send now. Not yet acknowledged (a retry, or a resend after a
    * reload): the same key. Already accepted: this send is a change of vote
    * (the UI offers it only when the poll allows changes), so a new key, kept
-   * before sending; the receipt stays, as the server keeps it too.
+   * before sending.
    */
   keyToSend(pollId: string, voterUserId: string): string {
     const existing = this.get(pollId, voterUserId);
     if (existing !== null && !existing.acked) return existing.key;
-    const entry: BallotEntry = { key: newKey(), receipt: existing?.receipt ?? null, acked: false };
+    const entry: BallotEntry = { key: newKey(), acked: false };
     this.#write(pollId, voterUserId, entry);
     return entry.key;
   }
 
-  accepted(pollId: string, voterUserId: string, key: string, receipt: string): void {
-    this.#write(pollId, voterUserId, { key, receipt, acked: true });
+  accepted(pollId: string, voterUserId: string, key: string): void {
+    this.#write(pollId, voterUserId, { key, acked: true });
   }
 }
 
-/** localStorage when the page has one (not during SSR or in private modes that forbid it). */
+/** Removes what older versions kept in localStorage (keys and receipts under the voter's id). */
+export function forgetLegacyBallots(local: Pick<Storage, 'length' | 'key' | 'removeItem'> | null): void {
+  if (local === null) return;
+  const names: string[] = [];
+  for (let i = 0; i < local.length; i += 1) {
+    const name = local.key(i);
+    if (name?.startsWith(PREFIX)) names.push(name);
+  }
+  for (const name of names) local.removeItem(name);
+}
+
+/** The tab's sessionStorage when the page has one (not during SSR or in private modes that forbid it); clears legacy localStorage entries. */
 export function browserStore(): KeyValueStore | null {
   try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
+    if (typeof localStorage !== 'undefined') forgetLegacyBallots(localStorage);
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
   } catch {
     return null;
   }
