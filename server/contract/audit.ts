@@ -3,7 +3,7 @@
  * like, and what the chain check answers.
  */
 import Type, { type Static } from 'typebox';
-import { Nullable, Uuid } from './common.ts';
+import { FileBody, Nullable, Uuid } from './common.ts';
 
 /** Years 1900–2199 only: a year-0 date would reach PostgreSQL as an error. */
 const DateTime = Type.String({ format: 'date-time', maxLength: 40, pattern: '^(19|2[01])[0-9]{2}-' });
@@ -104,3 +104,6 @@ export const AuditVerification = Type.Object({
   ),
 });
 export type AuditVerification = Static<typeof AuditVerification>;
+
+/** The filtered trail as a spreadsheet (UTF-8 CSV). */
+export const AuditCsv = FileBody('text/csv');

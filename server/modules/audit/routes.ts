@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AuditPage, AuditQuery, AuditVerification, type AuditEntryDto } from '../../contract/audit.ts';
+import { AuditCsv, AuditPage, AuditQuery, AuditVerification, type AuditEntryDto } from '../../contract/audit.ts';
 import { requireRole } from '../../plugins/session.ts';
 import type { AuditService } from './service.ts';
 
@@ -24,7 +24,7 @@ export const auditRoutes = (service: AuditService): FastifyPluginAsyncTypebox =>
 
   app.get('/audit', { preHandler: admins, schema: { querystring: AuditQuery, response: { 200: AuditPage } } }, async (request) => service.list(request.query));
 
-  app.get('/audit/export.csv', { preHandler: admins, schema: { querystring: AuditQuery } }, async (request, reply) => {
+  app.get('/audit/export.csv', { preHandler: admins, schema: { querystring: AuditQuery, response: { 200: AuditCsv } } }, async (request, reply) => {
     const { limit: _limit, offset: _offset, ...filter } = request.query;
     request.audit('audit.exported', {
       details: { from: filter.from ?? null, to: filter.to ?? null, actorId: filter.actorId ?? null, action: filter.action ?? null, meetingId: filter.meetingId ?? null },
