@@ -49,6 +49,11 @@ export const RULES = {
   conference: (c: Caller, s: Scope) => manages(c) || (s === 'own' && ['chair', 'delegate', 'guest', 'endpoint'].includes(c)),
   /** acts on something of the caller's own (a conference peer, an annotation): nobody in the matrix has one, so nobody reaches anyone else's */
   ownThing: () => false,
+  /**
+   * deleting an annotation: refused for anyone else's, but the caller's own (one an earlier upsert of the run made
+   * under the same generated id) may be deleted, so in their own meeting either answer is right
+   */
+  ownAnnotation: (c: Caller, s: Scope): boolean | 'either' => (s === 'own' && (c === 'chair' || c === 'delegate' || c === 'guest' || manages(c)) ? 'either' : false),
   /** the paired hall display, for its own meeting */
   display: (c: Caller, s: Scope) => c === 'display' && s === 'own',
   /** the presented file: nothing is presented, so no screen gets any */
@@ -173,7 +178,7 @@ export const EVENT_RULES: Record<string, Rule> = {
   'vote:cast': 'vote',
   'annotation:list': 'readSecret',
   'annotation:upsert': 'readSecret',
-  'annotation:delete': 'ownThing',
+  'annotation:delete': 'ownAnnotation',
   'conference:join': 'conference',
   'conference:leave': 'signedIn',
   'conference:raiseHand': 'ownThing',
