@@ -3,9 +3,10 @@
  * notes) kept as vector data per user, document version and page, and
  * comments on drafts sent to the secretariat.
  */
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from './identity.ts';
 import { documents } from './documents.ts';
+import { idColumn, instant, stampedAt, requiredRef, optionalRef } from './columns.ts';
 
 export const annotationKind = pgEnum('annotation_kind', ['ink', 'highlight', 'note']);
 
@@ -14,12 +15,8 @@ export const annotations = pgTable(
   {
     /** chosen by the client, so an offline queue can resend without duplicates */
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    documentId: uuid('document_id')
-      .notNull()
-      .references(() => documents.id, { onDelete: 'cascade' }),
+    userId: requiredRef('user_id', () => users.id, 'cascade'),
+    documentId: requiredRef('document_id', () => documents.id, 'cascade'),
     version: integer('version').notNull(),
     /** null when a note could not be placed on a newer version of its document */
     page: integer('page'),
@@ -29,9 +26,9 @@ export const annotations = pgTable(
     anchorText: text('anchor_text'),
     /** bumped by every change; the client's copy with a lower revision is stale */
     revision: integer('revision').notNull().default(1),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
+    deletedAt: instant('deleted_at'),
   },
   (t) => [index('annotations_owner_idx').on(t.userId, t.documentId, t.version)],
 );
@@ -39,20 +36,16 @@ export const annotations = pgTable(
 export const draftComments = pgTable(
   'draft_comments',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    documentId: uuid('document_id')
-      .notNull()
-      .references(() => documents.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    documentId: requiredRef('document_id', () => documents.id, 'cascade'),
     version: integer('version').notNull(),
     page: integer('page').notNull(),
     selectionText: text('selection_text'),
     body: text('body').notNull(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    handledAt: timestamp('handled_at', { withTimezone: true }),
-    handledBy: uuid('handled_by').references(() => users.id, { onDelete: 'set null' }),
+    userId: requiredRef('user_id', () => users.id, 'cascade'),
+    createdAt: stampedAt('created_at'),
+    handledAt: instant('handled_at'),
+    handledBy: optionalRef('handled_by', () => users.id, 'set null'),
   },
   (t) => [index('draft_comments_document_idx').on(t.documentId, t.createdAt)],
 );

@@ -5,14 +5,15 @@
  * covers the previous row's hash, so a changed, removed or inserted row
  * breaks the chain at that row.
  */
-import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { instant } from './columns.ts';
 
 export const auditLog = pgTable(
   'audit_log',
   {
     /** 1, 2, 3 … without gaps: a missing number is a deleted row */
     seq: bigint('seq', { mode: 'number' }).primaryKey(),
-    at: timestamp('at', { withTimezone: true }).notNull(),
+    at: instant('at').notNull(),
     /** who acted; null for an anonymous attempt (a failed login) or the system */
     actorId: uuid('actor_id'),
     /** the actor's username as it was then (or the username tried, on a failed login) */

@@ -5,10 +5,11 @@
  * Presence (who is connected, who waits in the lobby, raised hands) is rebuilt
  * from the clients and lives in memory only.
  */
-import { boolean, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { endpoints } from './conference.ts';
 import { users } from './identity.ts';
 import { meetings } from './meetings.ts';
+import { stampedAt, requiredRef, optionalRef } from './columns.ts';
 
 export const conferenceAdmissionStatus = pgEnum('conference_admission_status', ['admitted', 'removed']);
 
@@ -20,23 +21,19 @@ export const conferenceSettings = pgTable('conference_settings', {
   /** endpoints wait in the lobby until the chair admits them */
   requireAdmission: boolean('require_admission').notNull().default(false),
   /** the chair's choice for the big screen (null: the active speaker) */
-  spotlightUserId: uuid('spotlight_user_id').references(() => users.id, { onDelete: 'set null' }),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  spotlightUserId: optionalRef('spotlight_user_id', () => users.id, 'set null'),
+  updatedAt: stampedAt('updated_at'),
 });
 
 /** The chair's decision about an endpoint: admitted, or removed (then it waits in the lobby until admitted again). */
 export const conferenceAdmissions = pgTable(
   'conference_admissions',
   {
-    meetingId: uuid('meeting_id')
-      .notNull()
-      .references(() => meetings.id, { onDelete: 'cascade' }),
-    endpointId: uuid('endpoint_id')
-      .notNull()
-      .references(() => endpoints.id, { onDelete: 'cascade' }),
+    meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
+    endpointId: requiredRef('endpoint_id', () => endpoints.id, 'cascade'),
     status: conferenceAdmissionStatus('status').notNull(),
-    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
-    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+    decidedBy: optionalRef('decided_by', () => users.id, 'set null'),
+    decidedAt: stampedAt('decided_at'),
   },
   (t) => [primaryKey({ columns: [t.meetingId, t.endpointId] })],
 );
@@ -45,14 +42,10 @@ export const conferenceAdmissions = pgTable(
 export const conferenceMutes = pgTable(
   'conference_mutes',
   {
-    meetingId: uuid('meeting_id')
-      .notNull()
-      .references(() => meetings.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
+    userId: requiredRef('user_id', () => users.id, 'cascade'),
     sources: text('sources').array().notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [primaryKey({ columns: [t.meetingId, t.userId] })],
 );

@@ -3,23 +3,22 @@
  * commune level that join a meeting's conference, the accounts that may join
  * as each of them, and which endpoints take part in which meeting.
  */
-import { boolean, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { unitLevel, units, users } from './identity.ts';
 import { meetings } from './meetings.ts';
+import { idColumn, stampedAt, requiredRef } from './columns.ts';
 
 export const endpoints = pgTable(
   'endpoints',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: idColumn(),
     name: text('name').notNull(),
     nameSearch: text('name_search').notNull(),
     level: unitLevel('level').notNull(),
-    unitId: uuid('unit_id')
-      .notNull()
-      .references(() => units.id, { onDelete: 'restrict' }),
+    unitId: requiredRef('unit_id', () => units.id, 'restrict'),
     active: boolean('active').notNull().default(true),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [index('endpoints_unit_idx').on(t.unitId)],
 );
@@ -27,12 +26,8 @@ export const endpoints = pgTable(
 export const endpointAccounts = pgTable(
   'endpoint_accounts',
   {
-    endpointId: uuid('endpoint_id')
-      .notNull()
-      .references(() => endpoints.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    endpointId: requiredRef('endpoint_id', () => endpoints.id, 'cascade'),
+    userId: requiredRef('user_id', () => users.id, 'cascade'),
   },
   (t) => [primaryKey({ columns: [t.endpointId, t.userId] }), index('endpoint_accounts_user_idx').on(t.userId)],
 );
@@ -40,13 +35,9 @@ export const endpointAccounts = pgTable(
 export const meetingEndpoints = pgTable(
   'meeting_endpoints',
   {
-    meetingId: uuid('meeting_id')
-      .notNull()
-      .references(() => meetings.id, { onDelete: 'cascade' }),
-    endpointId: uuid('endpoint_id')
-      .notNull()
-      .references(() => endpoints.id, { onDelete: 'restrict' }),
-    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+    meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
+    endpointId: requiredRef('endpoint_id', () => endpoints.id, 'restrict'),
+    addedAt: stampedAt('added_at'),
   },
   (t) => [primaryKey({ columns: [t.meetingId, t.endpointId] })],
 );

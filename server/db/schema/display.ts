@@ -6,26 +6,27 @@
  * source of truth, so a reload or a restart keeps it paired.
  */
 import { sql } from 'drizzle-orm';
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './identity.ts';
 import { meetings } from './meetings.ts';
+import { idColumn, instant, stampedAt, optionalRef } from './columns.ts';
 
 export const displays = pgTable(
   'displays',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: idColumn(),
     /** sha-256 (hex) of the device cookie's secret: a stolen database dump does not pair a screen */
     secretHash: text('secret_hash').notNull(),
     /** given by the secretary when confirming; null while pending */
     name: text('name'),
     /** the short code shown on the screen (null once confirmed, until the screen asks for a new one) */
     pairingCode: text('pairing_code'),
-    codeExpiresAt: timestamp('code_expires_at', { withTimezone: true }),
+    codeExpiresAt: instant('code_expires_at'),
     /** the meeting it shows; null while pending (or when its meeting was deleted) */
-    meetingId: uuid('meeting_id').references(() => meetings.id, { onDelete: 'set null' }),
-    pairedBy: uuid('paired_by').references(() => users.id, { onDelete: 'set null' }),
-    pairedAt: timestamp('paired_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    meetingId: optionalRef('meeting_id', () => meetings.id, 'set null'),
+    pairedBy: optionalRef('paired_by', () => users.id, 'set null'),
+    pairedAt: instant('paired_at'),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [
     uniqueIndex('displays_secret_hash_idx').on(t.secretHash),

@@ -4,9 +4,10 @@
  * stored once per content hash. Page texts are kept for search.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgEnum, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './identity.ts';
 import { agendaItems, meetings } from './meetings.ts';
+import { idColumn, instant, stampedAt, requiredRef, optionalRef } from './columns.ts';
 
 export const documentKind = pgEnum('document_kind', ['submission', 'draft', 'report', 'annex', 'reference']);
 export const confidentiality = pgEnum('confidentiality', ['normal', 'confidential', 'secret', 'top_secret']);
@@ -15,11 +16,9 @@ export const documentAudience = pgEnum('document_audience', ['all', 'delegates',
 export const documents = pgTable(
   'documents',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    meetingId: uuid('meeting_id')
-      .notNull()
-      .references(() => meetings.id, { onDelete: 'cascade' }),
-    agendaItemId: uuid('agenda_item_id').references(() => agendaItems.id, { onDelete: 'set null' }),
+    id: idColumn(),
+    meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
+    agendaItemId: optionalRef('agenda_item_id', () => agendaItems.id, 'set null'),
     title: text('title').notNull(),
     titleSearch: text('title_search').notNull(),
     kind: documentKind('kind').notNull(),
@@ -27,11 +26,9 @@ export const documents = pgTable(
     audience: documentAudience('audience').notNull().default('all'),
     /** number of the version readers get; 0 until the first upload completes */
     currentVersion: integer('current_version').notNull().default(0),
-    createdBy: uuid('created_by')
-      .notNull()
-      .references(() => users.id, { onDelete: 'restrict' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: requiredRef('created_by', () => users.id, 'restrict'),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [index('documents_meeting_idx').on(t.meetingId), index('documents_item_idx').on(t.agendaItemId)],
 );
@@ -39,19 +36,15 @@ export const documents = pgTable(
 export const documentVersions = pgTable(
   'document_versions',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    documentId: uuid('document_id')
-      .notNull()
-      .references(() => documents.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    documentId: requiredRef('document_id', () => documents.id, 'cascade'),
     version: integer('version').notNull(),
     sha256: text('sha256').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     pageCount: integer('page_count').notNull(),
     originalFilename: text('original_filename').notNull(),
-    uploadedBy: uuid('uploaded_by')
-      .notNull()
-      .references(() => users.id, { onDelete: 'restrict' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    uploadedBy: requiredRef('uploaded_by', () => users.id, 'restrict'),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [uniqueIndex('document_versions_number_idx').on(t.documentId, t.version), index('document_versions_sha_idx').on(t.sha256)],
 );
@@ -59,9 +52,7 @@ export const documentVersions = pgTable(
 export const documentPages = pgTable(
   'document_pages',
   {
-    versionId: uuid('version_id')
-      .notNull()
-      .references(() => documentVersions.id, { onDelete: 'cascade' }),
+    versionId: requiredRef('version_id', () => documentVersions.id, 'cascade'),
     pageNumber: integer('page_number').notNull(),
     text: text('text').notNull(),
     /** folded (no diacritics, lower case) for search that ignores accents */
@@ -74,12 +65,8 @@ export const documentPages = pgTable(
 export const documentReaders = pgTable(
   'document_readers',
   {
-    documentId: uuid('document_id')
-      .notNull()
-      .references(() => documents.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    documentId: requiredRef('document_id', () => documents.id, 'cascade'),
+    userId: requiredRef('user_id', () => users.id, 'cascade'),
   },
   (t) => [primaryKey({ columns: [t.documentId, t.userId] })],
 );
@@ -88,16 +75,10 @@ export const documentReaders = pgTable(
 export const documentRevocations = pgTable(
   'document_revocations',
   {
-    documentId: uuid('document_id')
-      .notNull()
-      .references(() => documents.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    revokedBy: uuid('revoked_by')
-      .notNull()
-      .references(() => users.id, { onDelete: 'restrict' }),
-    revokedAt: timestamp('revoked_at', { withTimezone: true }).notNull().default(sql`now()`),
+    documentId: requiredRef('document_id', () => documents.id, 'cascade'),
+    userId: requiredRef('user_id', () => users.id, 'cascade'),
+    revokedBy: requiredRef('revoked_by', () => users.id, 'restrict'),
+    revokedAt: instant('revoked_at').notNull().default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.documentId, t.userId] })],
 );

@@ -3,19 +3,8 @@
  * people who belong to units, their login sessions and the login throttle.
  */
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  customType,
-  index,
-  integer,
-  pgEnum,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-  type AnyPgColumn,
-} from 'drizzle-orm/pg-core';
+import { boolean, customType, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { idColumn, instant, stampedAt, requiredRef } from './columns.ts';
 
 export const unitLevel = pgEnum('unit_level', ['province', 'district', 'commune']);
 export const globalRole = pgEnum('global_role', ['admin', 'secretary', 'user']);
@@ -28,14 +17,14 @@ const bytea = customType<{ data: Uint8Array; driverData: Buffer }>({
 });
 
 const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: stampedAt('created_at'),
+  updatedAt: stampedAt('updated_at'),
 };
 
 export const units = pgTable(
   'units',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: idColumn(),
     parentId: uuid('parent_id').references((): AnyPgColumn => units.id, { onDelete: 'restrict' }),
     level: unitLevel('level').notNull(),
     name: text('name').notNull(),
@@ -55,7 +44,7 @@ export const units = pgTable(
 export const users = pgTable(
   'users',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: idColumn(),
     username: text('username').notNull(),
     fullName: text('full_name').notNull(),
     fullNameSearch: text('full_name_search').notNull(),
@@ -63,9 +52,7 @@ export const users = pgTable(
     title: text('title'),
     email: text('email'),
     phone: text('phone'),
-    unitId: uuid('unit_id')
-      .notNull()
-      .references(() => units.id, { onDelete: 'restrict' }),
+    unitId: requiredRef('unit_id', () => units.id, 'restrict'),
     role: globalRole('role').notNull().default('user'),
     passwordHash: text('password_hash').notNull(),
     active: boolean('active').notNull().default(true),
@@ -81,11 +68,9 @@ export const sessions = pgTable(
     /** public half of the token; the secret half is only stored as a SHA-256 hash */
     id: text('id').primaryKey(),
     secretHash: bytea('secret_hash').notNull(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    userId: requiredRef('user_id', () => users.id, 'cascade'),
+    createdAt: stampedAt('created_at'),
+    expiresAt: instant('expires_at').notNull(),
     userAgent: text('user_agent'),
     address: text('address'),
   },
@@ -97,7 +82,7 @@ export const loginThrottle = pgTable('login_throttle', {
   key: text('key').primaryKey(),
   /** attempts counted (before their password check) and not forgiven since the key was last forgotten */
   failures: integer('failures').notNull(),
-  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  windowStartedAt: instant('window_started_at').notNull(),
   /** the last counted attempt: the next one must wait the key's delay from here */
-  lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+  lastAttemptAt: stampedAt('last_attempt_at'),
 });

@@ -3,8 +3,9 @@
  * with which meeting role, and its agenda (chương trình nghị sự).
  */
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgEnum, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { units, users } from './identity.ts';
+import { idColumn, instant, stampedAt, requiredRef, optionalRef } from './columns.ts';
 
 export const meetingKind = pgEnum('meeting_kind', ['bch', 'btv', 'ubnd', 'hdnd', 'other']);
 export const meetingStatus = pgEnum('meeting_status', ['draft', 'published', 'in_session', 'closed']);
@@ -13,15 +14,13 @@ export const participantRole = pgEnum('participant_role', ['chair', 'secretary',
 export const meetings = pgTable(
   'meetings',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: idColumn(),
     kind: meetingKind('kind').notNull(),
     title: text('title').notNull(),
     titleSearch: text('title_search').notNull(),
-    organizerUnitId: uuid('organizer_unit_id')
-      .notNull()
-      .references(() => units.id, { onDelete: 'restrict' }),
-    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
-    endsAt: timestamp('ends_at', { withTimezone: true }),
+    organizerUnitId: requiredRef('organizer_unit_id', () => units.id, 'restrict'),
+    startsAt: instant('starts_at').notNull(),
+    endsAt: instant('ends_at'),
     location: text('location'),
     status: meetingStatus('status').notNull().default('draft'),
     /** members of the body (for quorum and "more than half of all members") */
@@ -33,12 +32,10 @@ export const meetings = pgTable(
     proxiesCountForQuorum: boolean('proxies_count_for_quorum').notNull().default(true),
     /** bumped by every change, so clients can tell they missed one */
     version: integer('version').notNull().default(1),
-    createdBy: uuid('created_by')
-      .notNull()
-      .references(() => users.id, { onDelete: 'restrict' }),
-    publishedAt: timestamp('published_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: requiredRef('created_by', () => users.id, 'restrict'),
+    publishedAt: instant('published_at'),
+    createdAt: stampedAt('created_at'),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [
     index('meetings_starts_idx').on(t.startsAt),
@@ -51,18 +48,14 @@ export const meetings = pgTable(
 export const meetingParticipants = pgTable(
   'meeting_participants',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    meetingId: uuid('meeting_id')
-      .notNull()
-      .references(() => meetings.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'restrict' }),
+    id: idColumn(),
+    meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
+    userId: requiredRef('user_id', () => users.id, 'restrict'),
     role: participantRole('role').notNull(),
     seat: text('seat'),
     /** the person who attends and votes for this delegate, when represented */
-    proxyUserId: uuid('proxy_user_id').references(() => users.id, { onDelete: 'set null' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    proxyUserId: optionalRef('proxy_user_id', () => users.id, 'set null'),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [uniqueIndex('participants_meeting_user_idx').on(t.meetingId, t.userId), index('participants_user_idx').on(t.userId)],
 );
@@ -70,18 +63,16 @@ export const meetingParticipants = pgTable(
 export const agendaItems = pgTable(
   'agenda_items',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    meetingId: uuid('meeting_id')
-      .notNull()
-      .references(() => meetings.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
     position: integer('position').notNull(),
     title: text('title').notNull(),
-    presenterUserId: uuid('presenter_user_id').references(() => users.id, { onDelete: 'set null' }),
+    presenterUserId: optionalRef('presenter_user_id', () => users.id, 'set null'),
     /** free-text presenter when not a user of the system, e.g. "Đại diện Sở Nội vụ" */
     presenterName: text('presenter_name'),
     plannedMinutes: integer('planned_minutes').notNull(),
     description: text('description'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [index('agenda_meeting_idx').on(t.meetingId, t.position), check('agenda_minutes_positive', sql`${t.plannedMinutes} > 0`)],
 );

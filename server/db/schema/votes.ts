@@ -7,9 +7,10 @@
  * transaction id, no timestamps, random ids), the counted receipts are
  * written apart from the choices, and the seals are erased.
  */
-import { type AnyPgColumn, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from './identity.ts';
 import { agendaItems, meetings } from './meetings.ts';
+import { idColumn, stampedAt, requiredRef, optionalRef } from './columns.ts';
 
 export const pollKind = pgEnum('poll_kind', ['motion', 'election']);
 export const pollStatus = pgEnum('poll_status', ['draft', 'open', 'closed', 'published', 'cancelled']);
@@ -19,11 +20,9 @@ export const pollThreshold = pgEnum('poll_threshold', ['half_all', 'two_thirds_a
 export const polls = pgTable(
   'polls',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    meetingId: uuid('meeting_id')
-      .notNull()
-      .references(() => meetings.id, { onDelete: 'cascade' }),
-    agendaItemId: uuid('agenda_item_id').references(() => agendaItems.id, { onDelete: 'set null' }),
+    id: idColumn(),
+    meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
+    agendaItemId: optionalRef('agenda_item_id', () => agendaItems.id, 'set null'),
     kind: pollKind('kind').notNull(),
     title: text('title').notNull(),
     secret: boolean('secret').notNull(),
@@ -48,19 +47,15 @@ export const polls = pgTable(
     /** counts from a paper vote, entered by the secretary instead of electronic ballots */
     paperCounts: jsonb('paper_counts'),
     result: jsonb('result'),
-    createdBy: uuid('created_by')
-      .notNull()
-      .references(() => users.id, { onDelete: 'restrict' }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdBy: requiredRef('created_by', () => users.id, 'restrict'),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [index('polls_meeting_idx').on(t.meetingId)],
 );
 
 export const pollCandidates = pgTable('poll_candidates', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  pollId: uuid('poll_id')
-    .notNull()
-    .references(() => polls.id, { onDelete: 'cascade' }),
+  id: idColumn(),
+  pollId: requiredRef('poll_id', () => polls.id, 'cascade'),
   name: text('name').notNull(),
   position: integer('position').notNull(),
 });
@@ -73,16 +68,10 @@ export const pollCandidates = pgTable('poll_candidates', {
 export const pollVoters = pgTable(
   'poll_voters',
   {
-    pollId: uuid('poll_id')
-      .notNull()
-      .references(() => polls.id, { onDelete: 'cascade' }),
+    pollId: requiredRef('poll_id', () => polls.id, 'cascade'),
     /** the member whose vote this is (an absent delegate, when cast by their proxy) */
-    voterUserId: uuid('voter_user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    castBy: uuid('cast_by')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    voterUserId: requiredRef('voter_user_id', () => users.id, 'cascade'),
+    castBy: requiredRef('cast_by', () => users.id, 'cascade'),
     idempotencyKey: text('idempotency_key').notNull(),
     sealed: text('sealed'),
     /** public polls only: the choice, shown with the name */
@@ -96,9 +85,7 @@ export const pollBallots = pgTable(
   'poll_ballots',
   {
     id: uuid('id').primaryKey(),
-    pollId: uuid('poll_id')
-      .notNull()
-      .references(() => polls.id, { onDelete: 'cascade' }),
+    pollId: requiredRef('poll_id', () => polls.id, 'cascade'),
     choice: jsonb('choice').notNull(),
   },
   (t) => [index('poll_ballots_poll_idx').on(t.pollId)],
@@ -108,9 +95,7 @@ export const pollBallots = pgTable(
 export const pollReceipts = pgTable(
   'poll_receipts',
   {
-    pollId: uuid('poll_id')
-      .notNull()
-      .references(() => polls.id, { onDelete: 'cascade' }),
+    pollId: requiredRef('poll_id', () => polls.id, 'cascade'),
     receipt: text('receipt').notNull(),
   },
   (t) => [primaryKey({ columns: [t.pollId, t.receipt] })],
@@ -118,12 +103,10 @@ export const pollReceipts = pgTable(
 
 /** The poll's history: who opened, closed, overrode the quorum, published, cancelled (nobody: closed with its meeting). */
 export const pollEvents = pgTable('poll_events', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  pollId: uuid('poll_id')
-    .notNull()
-    .references(() => polls.id, { onDelete: 'cascade' }),
+  id: idColumn(),
+  pollId: requiredRef('poll_id', () => polls.id, 'cascade'),
   action: text('action').notNull(),
-  byUserId: uuid('by_user_id').references(() => users.id, { onDelete: 'restrict' }),
+  byUserId: optionalRef('by_user_id', () => users.id, 'restrict'),
   note: text('note'),
-  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  at: stampedAt('at'),
 });
