@@ -59,10 +59,10 @@ export const RULES = {
   /** the presented file: nothing is presented, so no screen gets any */
   displayFile: () => false,
   /**
-   * the original bytes of the tuyệt mật document: never to a reader (view only);
-   * the secretariat may be given originals (issue 11, finding 5, another change)
+   * the original bytes of the tuyệt mật document: never to a reader (view only, a copy stamped for them);
+   * the secretariat that manages the meeting keeps the original it uploaded
    */
-  original: (c: Caller): boolean | 'either' => (manages(c) ? 'either' : false),
+  original: (c: Caller) => manages(c),
 } as const satisfies Record<string, (caller: Caller, scope: Scope) => boolean | 'either'>;
 export type Rule = keyof typeof RULES;
 
