@@ -193,6 +193,9 @@ describe('voting on tablets, run from the console, shown on the wall', () => {
     const seats = wall.getByTestId('result-seats');
     expect(await seats.textContent()).toContain('Bầu 3 người: 1 người trúng cử');
     expect(await seats.textContent()).toContain('Chưa đủ số người trúng cử: còn thiếu 2 người.');
+    // The five candidates, the seat lines and the card around them all stay on the 1080-line screen.
+    const card = await wall.getByTestId('display-poll-result').boundingBox();
+    expect(card!.y + card!.height).toBeLessThanOrEqual(1080);
     await wall.screenshot({ path: `${SCREENSHOTS}/voting-wall-election.png` });
   });
 });
