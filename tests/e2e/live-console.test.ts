@@ -116,6 +116,18 @@ describe('the secretary runs a meeting from the console', () => {
     expect(await quorum.getAttribute('data-met')).toBe('false');
     await expect.poll(() => lastSection('attendance')?.present).toBe(1);
 
+    // Represented by a proxy: the count says how many of it are proxies, since they count toward the quorum here.
+    const maichau = page.locator(`[data-testid="attendance-row"][data-user-id="${directory.user('maichau.bithu').id}"]`);
+    await maichau.getByTestId('mark-proxy').click();
+    const proxyDialog = page.getByRole('dialog');
+    await proxyDialog.getByTestId('proxy-select').selectOption(directory.user('caophong.bithu').id);
+    await proxyDialog.getByTestId('mark-confirm').click();
+    await proxyDialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => maichau.getAttribute('data-status')).toBe('proxy');
+    await expect.poll(() => quorum.getAttribute('data-represented')).toBe('1');
+    expect(await quorum.getAttribute('data-present')).toBe('2');
+    expect(await page.getByTestId('quorum-represented').textContent()).toBe('(tính cả 1 ủy quyền)');
+
     // Open the second item.
     const second = page.locator(`[data-testid="agenda-item"][data-item-id="${items[1]!.id}"]`);
     await second.getByTestId('agenda-open').click();

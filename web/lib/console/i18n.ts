@@ -31,6 +31,7 @@ export const consoleVi = {
   quorum: 'Có mặt {present}/{total} · cần {required}',
   quorumMet: 'Đủ túc số',
   quorumNotMet: 'Chưa đủ túc số',
+  represented: { counted: 'tính cả {count} ủy quyền', notCounted: '{count} ủy quyền không tính túc số' },
   attendance: {
     title: 'Điểm danh',
     filter: 'Tìm theo tên',
@@ -142,6 +143,7 @@ export const consoleEn: typeof consoleVi = {
   quorum: 'Present {present}/{total} · {required} needed',
   quorumMet: 'Quorum met',
   quorumNotMet: 'No quorum yet',
+  represented: { counted: 'including {count} by proxy', notCounted: '{count} by proxy, not counted for the quorum' },
   attendance: {
     title: 'Attendance',
     filter: 'Search by name',

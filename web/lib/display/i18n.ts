@@ -59,6 +59,7 @@ export const displayVi = {
     required: 'Cần {required} để đủ túc số',
     met: 'Đủ túc số',
     notMet: 'Chưa đủ túc số',
+    represented: { counted: 'tính cả {count} ủy quyền', notCounted: '{count} ủy quyền không tính túc số' },
   },
   poll: {
     open: 'Đang biểu quyết',
@@ -149,6 +150,7 @@ export const displayEn: typeof displayVi = {
     required: '{required} needed for a quorum',
     met: 'Quorum met',
     notMet: 'No quorum',
+    represented: { counted: 'including {count} by proxy', notCounted: '{count} by proxy, not counted for the quorum' },
   },
   poll: {
     open: 'Voting',

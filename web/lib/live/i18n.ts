@@ -51,6 +51,7 @@ export const liveVi = {
     present: 'Có mặt {present}/{total}',
     quorumMet: 'Đủ số lượng thành viên (cần {required})',
     quorumNotMet: 'Chưa đủ số lượng thành viên (cần {required})',
+    represented: { counted: 'tính cả {count} ủy quyền', notCounted: '{count} ủy quyền không tính túc số' },
     myStatus: {
       present: 'Bạn đã điểm danh có mặt.',
       absent: 'Thư ký ghi nhận bạn vắng mặt.',
@@ -124,6 +125,7 @@ export const liveEn: typeof liveVi = {
     present: 'Present {present}/{total}',
     quorumMet: 'Quorum met ({required} needed)',
     quorumNotMet: 'No quorum yet ({required} needed)',
+    represented: { counted: 'including {count} by proxy', notCounted: '{count} by proxy, not counted for the quorum' },
     myStatus: {
       present: 'You are checked in as present.',
       absent: 'The secretary marked you absent.',
