@@ -23,6 +23,7 @@ import { liveModule } from './modules/live/index.ts';
 import { ModuleLoader } from './modules/loader.ts';
 import { meetingsModule } from './modules/meetings/index.ts';
 import { notificationsModule } from './modules/notifications/index.ts';
+import { reportsModule } from './modules/reports/index.ts';
 import { systemModule } from './modules/system/index.ts';
 import { unitsModule } from './modules/units/index.ts';
 import { usersModule } from './modules/users/index.ts';
@@ -65,7 +66,8 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const votes = await loader.load(votesModule, { meetings, live, users });
   const conference = await loader.load(conferenceModule, { meetings, users, units });
   const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
-  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };
+  const reports = await loader.load(reportsModule, { meetings, documents, live, users, units });
+  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, reports };
 }
 
 /** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */

@@ -19,6 +19,9 @@ export const errorMessages = {
   routeNotFound: { vi: 'Không có địa chỉ này', en: 'No such address' },
   unknownEvent: { vi: 'Máy chủ không hiểu yêu cầu này', en: 'The server does not know this request' },
   unitNotFound: { vi: 'Không tìm thấy đơn vị', en: 'Unit not found' },
+  // reports
+  reportPeriodInvalid: { vi: 'Ngày kết thúc phải sau ngày bắt đầu', en: 'The period must end after it starts' },
+  reportPeriodTooLong: { vi: 'Chỉ lập báo cáo cho tối đa 10 năm', en: 'A report covers at most ten years' },
   userNotFound: { vi: 'Không tìm thấy người dùng', en: 'User not found' },
   parentUnitNotFound: { vi: 'Không tìm thấy đơn vị cấp trên', en: 'Parent unit not found' },
   unitLevelMismatch: {

@@ -80,6 +80,7 @@ export const ROUTE_RULES: Record<string, Rule> = {
   'GET /api/v1/users/:id': 'directory',
   'POST /api/v1/users': 'admin',
   'GET /api/v1/audit': 'admin',
+  'GET /api/v1/reports/summary': 'directory',
   'GET /api/v1/audit/export.csv': 'admin',
   'POST /api/v1/audit/verify': 'admin',
   'PATCH /api/v1/users/:id': 'admin',

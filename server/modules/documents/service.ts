@@ -26,6 +26,7 @@ import type { Db, Executor } from '../../db/client.ts';
 import { documentPages, documentReaders, documentRevocations, documents, documentVersions } from '../../db/schema/documents.ts';
 import { violatedForeignKey } from '../../db/errors.ts';
 import { AppError } from '../../errors.ts';
+import { documentFigures, type DocumentFigures } from './reporting.ts';
 import type { DomainEvents } from '../../events.ts';
 import { assertCanEdit, type MeetingAccess, type MeetingService } from '../meetings/index.ts';
 import type { NotificationService } from '../notifications/index.ts';
@@ -104,6 +105,11 @@ export class DocumentService {
   }
 
   /** Prepares the copy caches and sweeps uploads a crash left behind, now and every few minutes. */
+  /** What the meetings of a report put online and delivered (reporting.ts). */
+  figuresFor(reported: Parameters<typeof documentFigures>[1]): Promise<DocumentFigures> {
+    return documentFigures(this.#db, reported);
+  }
+
   async start(): Promise<void> {
     await this.#copies.init();
     await this.#uploads.startSweeping();

@@ -20,6 +20,7 @@ import { checkProxyChange, checkProxyRoles, type OpenPollCheck } from './proxies
 import { MEMBER_ROLES, requireStatus, runsMeeting, type LiveDeps, type LiveSection } from './rules.ts';
 import { SpeakerClock } from './speaker-clock.ts';
 import { agendaSection, attendanceRows, attendanceSection, presentationSection, speakersSection, type AttendanceRow } from './sections.ts';
+import { attendanceForReport, type ReportedAttendance } from './reporting.ts';
 
 const liveChange = (section: LiveSection) => `live:${section}`;
 
@@ -46,6 +47,11 @@ export class LiveService {
    * as meeting.changed: they update their owner themselves). The live
    * module's subscription calls this.
    */
+  /** How members were marked in the meetings of a report (reporting.ts). */
+  attendanceForReport(meetingIds: readonly string[]): Promise<ReportedAttendance[]> {
+    return attendanceForReport(this.#db, meetingIds);
+  }
+
   meetingChanged({ meetingId, version, change }: { meetingId: string; version: number; change: string }): void {
     const owner = this.#owners.find(meetingId);
     if (!change.startsWith('status:')) {

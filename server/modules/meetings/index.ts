@@ -20,3 +20,4 @@ export const meetingsModule = defineModule<{ users: MeetingUsers; units: Meeting
 export { MeetingService, type AgendaItemRow, type MeetingHeadline } from './service.ts';
 export { accessFor, assertCanEdit, isSecretariat, loadAccess, managedByOffice, meetingsManagedByOffice, type MeetingAccess, type MeetingRow } from './access.ts';
 export { bySeat, type ParticipantRow } from './participants.ts';
+export type { ReportedMeeting } from './reporting.ts';

@@ -28,6 +28,7 @@ import type { Db, Executor, Tx } from '../../db/client.ts';
 import { containsFolded } from '../../db/search.ts';
 import { meetingParticipants, meetings } from '../../db/schema/meetings.ts';
 import { AppError } from '../../errors.ts';
+import { meetingsForReport, type ReportedMeeting } from './reporting.ts';
 import type { DomainEvents } from '../../events.ts';
 import type { UnitService } from '../units/index.ts';
 import { accessFor, assertCanEdit, isSecretariat, loadAccess, managedByOffice, mayOrganizeFor, type MeetingAccess, type MeetingRow } from './access.ts';
@@ -136,6 +137,11 @@ export class MeetingService {
   async byId(meetingId: string, executor: Executor = this.#db): Promise<MeetingRow | null> {
     const [row] = await executor.select().from(meetings).where(eq(meetings.id, meetingId));
     return row ?? null;
+  }
+
+  /** The meetings a report of the caller's office counts (reporting.ts). */
+  forReport(user: SessionUser, period: { from: Date; until: Date; unitId?: string }): Promise<ReportedMeeting[]> {
+    return meetingsForReport(this.#db, user, period);
   }
 
   /** Who takes part in the meeting, with meeting role, seat and proxy, by seat (no seat last). */
