@@ -6,6 +6,7 @@ import { liveEn } from '../live/i18n.ts';
 import { displayEn } from '../display/i18n.ts';
 import { systemEn } from '../system/i18n.ts';
 import { auditEn } from '../audit/i18n.ts';
+import { reportsEn } from '../reports/i18n.ts';
 import { votesEn } from '../votes/i18n.ts';
 import type { Dictionary } from './vi.ts';
 
@@ -620,6 +621,7 @@ export const en: Dictionary = {
   display: displayEn,
   system: systemEn,
   audit: auditEn,
+  reports: reportsEn,
   votes: votesEn,
   errors: {
     network: 'Cannot reach the server. Please check the network and try again.',

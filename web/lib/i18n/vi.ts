@@ -10,6 +10,7 @@ import { liveVi } from '../live/i18n.ts';
 import { displayVi } from '../display/i18n.ts';
 import { systemVi } from '../system/i18n.ts';
 import { auditVi } from '../audit/i18n.ts';
+import { reportsVi } from '../reports/i18n.ts';
 import { votesVi } from '../votes/i18n.ts';
 
 export const vi = {
@@ -624,6 +625,7 @@ export const vi = {
   display: displayVi,
   system: systemVi,
   audit: auditVi,
+  reports: reportsVi,
   votes: votesVi,
   errors: {
     network: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
