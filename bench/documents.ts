@@ -78,7 +78,7 @@ await writeScannedPdf(pdfPath, SIZE_MB * 1024 * 1024);
 const size = (await stat(pdfPath)).size;
 
 console.log('• starting the app (embedded database, demo data) and uploading the file…');
-const server = await startServerProcess({ DEMO_DATA: 'true', UPLOAD_LIMIT_MB: '500' });
+const server = await startServerProcess({ DEMO_DATA: 'true', UPLOAD_LIMIT_MB: '500', MAX_SOCKETS_PER_USER: '1000' });
 try {
   const secretary = await login(server.url, 'thuky', 'HoaBinh@2026');
   const units = await api<{ units: { id: string; name: string }[] }>(server.url, secretary, 'GET', '/api/v1/units');

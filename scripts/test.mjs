@@ -12,6 +12,7 @@ ensureSystemPackages([
   ...RUNTIME_PACKAGES,
   { pkg: 'chromium', why: 'trình duyệt cho kiểm thử đầu-cuối / browser for end-to-end tests', present: hasCommand('/usr/bin/chromium') },
   { pkg: 'fonts-dejavu-core', why: 'phông chữ tiếng Việt / fonts with Vietnamese glyphs', present: hasCommand('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
+  { pkg: 'nginx', why: 'máy chủ ngược cho đường tài liệu X-Accel / reverse proxy for the X-Accel document path', present: hasCommand('/usr/sbin/nginx') },
 ]);
 ensureDependencies();
 ensureMediasoupWorker();

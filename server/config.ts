@@ -21,6 +21,11 @@ export type Config = Readonly<{
   /** Sliding session lifetime, in milliseconds. */
   sessionLifetimeMs: number;
   uploadLimitBytes: number;
+  /** Document bytes: streamed by the app (`direct`), or handed to nginx by X-Accel-Redirect to `fileAccelPrefix`, an internal location mapped onto DATA_DIR (`x-accel`). */
+  fileDelivery: 'direct' | 'x-accel';
+  fileAccelPrefix: string;
+  /** How long a granted document read is remembered per session and version (0: never); at most 1000 so a revocation elsewhere takes effect within a second. */
+  documentAccessCacheMs: number;
   /** threads of the PDF worker pool, and how many PDF jobs may wait before callers get 503 */
   pdfWorkers: number;
   pdfQueueLimit: number;
@@ -192,6 +197,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
 
+  const fileDelivery = text(env, 'FILE_DELIVERY', 'direct');
+  if (fileDelivery !== 'direct' && fileDelivery !== 'x-accel') throw new ConfigError('FILE_DELIVERY', `must be direct or x-accel, got "${fileDelivery}"`);
+  const fileAccelPrefix = text(env, 'FILE_ACCEL_PREFIX', '/_protected-files/');
+  if (!/^\/[A-Za-z0-9_\-/]*\/$/.test(fileAccelPrefix)) throw new ConfigError('FILE_ACCEL_PREFIX', `must be a path that starts and ends with "/", got "${fileAccelPrefix}"`);
+
   return Object.freeze({
     port,
     host,
@@ -202,6 +212,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     publicUrl,
     sessionLifetimeMs: integer(env, 'SESSION_LIFETIME_HOURS', 7 * 24, 1, 24 * 365) * 3_600_000,
     uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_MB', 200, 1, 10_240) * 1024 * 1024,
+    fileDelivery,
+    fileAccelPrefix,
+    documentAccessCacheMs: integer(env, 'DOCUMENT_ACCESS_CACHE_MS', 500, 0, 1000),
     pdfWorkers: integer(env, 'PDF_WORKERS', Math.max(1, os.availableParallelism() - 1), 1, 64),
     pdfQueueLimit: integer(env, 'PDF_QUEUE_LIMIT', 64, 1, 10_000),
     logLevel: logLevel as Config['logLevel'],

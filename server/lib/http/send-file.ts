@@ -12,12 +12,14 @@ export type SendFileOptions = {
   ranges: boolean;
   /** set after send's own (content type, disposition, caching) */
   headers: Record<string, string>;
+  /** bytes per read from disk (default: @fastify/send's 64 KiB) */
+  highWaterMark?: number;
   /** what a missing file is to the caller */
   notFound: () => Error;
 };
 
 export async function sendFile(request: FastifyRequest, reply: FastifyReply, path: string, options: SendFileOptions): Promise<FastifyReply> {
-  const result = await send(request.raw, path, { ...(options.ranges ? { acceptRanges: true } : {}), etag: true, lastModified: false, cacheControl: false });
+  const result = await send(request.raw, path, { ...(options.ranges ? { acceptRanges: true } : {}), ...(options.highWaterMark === undefined ? {} : { highWaterMark: options.highWaterMark }), etag: true, lastModified: false, cacheControl: false });
   if (result.type === 'error') {
     if (!options.ranges || result.statusCode !== 416) throw options.notFound();
     return reply.status(416).headers(result.headers).send();

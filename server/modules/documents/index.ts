@@ -21,12 +21,13 @@ export const documentsModule = defineModule<{ meetings: DocumentMeetings; notifi
       log,
       events,
       units,
+      accessCacheMs: config.documentAccessCacheMs,
       pool: { threads: config.pdfWorkers, queueLimit: config.pdfQueueLimit },
     });
     await service.start();
     return service;
   },
-  routes: (service, { config }) => documentRoutes(service, config.uploadLimitBytes),
+  routes: (service, { config }) => documentRoutes(service, config.uploadLimitBytes, config.fileDelivery === 'x-accel' ? { mode: 'x-accel', prefix: config.fileAccelPrefix, dataDir: config.dataDir } : { mode: 'direct' }),
   subscribe: (_service, { events, io }) => {
     events.on('document.revoked', ({ documentId, userId }) => io.to(rooms.user(userId)).emit('document:revoked', { documentId }));
   },

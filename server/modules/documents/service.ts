@@ -31,6 +31,7 @@ import type { DomainEvents } from '../../events.ts';
 import { assertCanEdit, type MeetingAccess, type MeetingService } from '../meetings/index.ts';
 import type { NotificationService } from '../notifications/index.ts';
 import { canRead, readableCondition, scopeOf } from './access.ts';
+import { AccessCache } from './access-cache.ts';
 import { BlobStore } from './blob-store.ts';
 import { DocumentCopies, type DocumentUnits } from './copies.ts';
 import { createPdfPool, type PdfPoolOptions, type PdfProcessor } from './pdf-pool.ts';
@@ -63,7 +64,12 @@ export type DocumentServiceOptions = {
   units: DocumentUnits;
   pdf?: PdfProcessor;
   pool?: PdfPoolOptions;
+  /** how long a granted file read is remembered per session and version (0: never); see access-cache.ts */
+  accessCacheMs?: number;
 };
+
+/** What a reader is served for one version: the file (their stamped copy when confidential) and how. */
+export type ServedFile = { path: string; stamped: boolean; filename: string; viewOnly: boolean; title: string };
 
 
 export class DocumentService {
@@ -76,6 +82,7 @@ export class DocumentService {
   readonly #log: FastifyBaseLogger;
   readonly #pdf: PdfProcessor;
   readonly #events: DomainEvents;
+  readonly #fileAccess: AccessCache<ServedFile>;
 
   constructor(db: Db, meetingsService: DocumentMeetings, notifications: DocumentNotifications, options: DocumentServiceOptions) {
     this.#db = db;
@@ -86,6 +93,12 @@ export class DocumentService {
     this.#pdf = options.pdf ?? createPdfPool({ ...options.pool, onFailure: (op, error) => options.log.warn({ op, error }, 'PDF job failed') });
     this.#copies = new DocumentCopies(this.#pdf, this.#blobs, path.join(options.dataDir, 'documents'), options.units);
     this.#events = options.events;
+    this.#fileAccess = new AccessCache({ ttlMs: options.accessCacheMs ?? 500, maxEntries: 20_000 });
+    // Whatever may end a reader's access forgets their remembered answers at once (other processes: within the TTL).
+    this.#events.on('document.revoked', ({ documentId, userId }) => this.#fileAccess.forgetUser(userId, documentId));
+    this.#events.on('meeting.participantRemoved', ({ userId }) => this.#fileAccess.forgetUser(userId));
+    this.#events.on('sessions.revoked', ({ userId }) => this.#fileAccess.forgetUser(userId));
+    this.#events.on('user.changed', ({ userId }) => this.#fileAccess.forgetUser(userId));
     this.#uploads = new UploadPipeline(db, {
       blobs: this.#blobs,
       pdf: this.#pdf,
@@ -189,7 +202,7 @@ export class DocumentService {
    * (`stamped`), made in the worker pool, and may not download; `export`
    * is always a stamped copy.
    */
-  async file(user: SessionUser, documentId: string, version: number, purpose: 'view' | 'download' | 'export') {
+  async file(user: SessionUser, documentId: string, version: number, purpose: 'view' | 'download' | 'export'): Promise<ServedFile> {
     const { doc, access } = await this.#readable(user, documentId);
     const viewOnly = isViewOnly(doc.confidentiality);
     if (purpose === 'download' && viewOnly && !access.canManage) throw new AppError(403, 'downloadNotAllowed');
@@ -199,6 +212,16 @@ export class DocumentService {
     // Downloads and exports are logged; views come as many range requests, so only at debug level.
     if (viewOnly) this.#log[purpose === 'view' ? 'debug' : 'info']({ documentId, version, userId: user.id, purpose, stamped }, 'confidential document read');
     return { path: filePath, stamped, filename: row.originalFilename, viewOnly, title: doc.title };
+  }
+
+  /**
+   * `file`, remembered for a moment per session (the many range requests of
+   * one viewer); `fresh` asks the database again (the remembered file went missing).
+   */
+  servedFile(sessionId: string, user: SessionUser, documentId: string, version: number, purpose: 'view' | 'download' | 'export', fresh = false): Promise<ServedFile> {
+    const key = { sessionId, documentId, version, purpose };
+    if (fresh) this.#fileAccess.forget(key);
+    return this.#fileAccess.get(key, user.id, () => this.file(user, documentId, version, purpose));
   }
 
   /** The version with the reader's own notes drawn on it (stamped when confidential), as an open, already unlinked file. */
