@@ -22,14 +22,22 @@ function readKeystore(keystore: Uint8Array, passphrase: string): forge.pkcs12.Pk
     throw new SignatureError('signKeystoreInvalid', {}, { cause: error });
   }
   try {
-    return forge.pkcs12.pkcs12FromAsn1(asn1, true, passphrase);
+    return forge.pkcs12.pkcs12FromAsn1(asn1, false, passphrase);
   } catch (error) {
     const message = error instanceof Error ? error.message : '';
-    // forge names a failed MAC check or a failed decryption this way; anything else is a broken file.
-    if (/password|mac|decrypt|invalid/i.test(message) && !/not a PFX|ASN\.1|unknown/i.test(message)) {
-      throw new SignatureError('signPassphraseWrong', {}, { cause: error });
+    if (/MAC could not be verified/.test(message)) throw new SignatureError('signPassphraseWrong', {}, { cause: error });
+    if (!/Failed to decrypt/.test(message)) throw new SignatureError('signKeystoreInvalid', {}, { cause: error });
+    // The MAC (keyed from the passphrase as BMPString) held, or there is none, but the contents did not decrypt:
+    // PBES2 (OpenSSL 3's default) derives its key from the passphrase's UTF-8 bytes, which forge only uses when
+    // given them. The MAC, already checked, is left out of this second reading, which would key it wrongly.
+    if (/[^ -~]/.test(passphrase) && Array.isArray(asn1.value)) {
+      try {
+        return forge.pkcs12.pkcs12FromAsn1({ ...asn1, value: asn1.value.slice(0, 2) }, false, forge.util.encodeUtf8(passphrase));
+      } catch (retry) {
+        throw new SignatureError('signPassphraseWrong', {}, { cause: retry });
+      }
     }
-    throw new SignatureError('signKeystoreInvalid', {}, { cause: error });
+    throw new SignatureError('signPassphraseWrong', {}, { cause: error });
   }
 }
 
