@@ -13,6 +13,8 @@ ensureSystemPackages([
   { pkg: 'chromium', why: 'trình duyệt cho kiểm thử đầu-cuối / browser for end-to-end tests', present: hasCommand('/usr/bin/chromium') },
   { pkg: 'fonts-dejavu-core', why: 'phông chữ tiếng Việt / fonts with Vietnamese glyphs', present: hasCommand('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
   { pkg: 'nginx', why: 'máy chủ ngược cho đường tài liệu X-Accel / reverse proxy for the X-Accel document path', present: hasCommand('/usr/sbin/nginx') },
+  { pkg: 'libnss3-tools', why: 'kho chứng thư cho pdfsig khi kiểm thử chữ ký số / NSS db so pdfsig trusts the test CA (certutil)', present: hasCommand('/usr/bin/certutil') },
+  { pkg: 'openssl', why: 'máy chủ dấu thời gian RFC 3161 khi kiểm thử / RFC 3161 timestamp authority for tests (openssl ts)', present: hasCommand('/usr/bin/openssl') },
 ]);
 ensureDependencies();
 ensureMediasoupWorker();

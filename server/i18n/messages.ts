@@ -149,6 +149,20 @@ export const errorMessages = {
   bodyTooLarge: { vi: 'Dữ liệu gửi lên quá lớn', en: 'Request body too large' },
   badJson: { vi: 'Dữ liệu gửi lên không phải JSON hợp lệ', en: 'Request body is not valid JSON' },
   unsupportedMediaType: { vi: 'Định dạng dữ liệu không được hỗ trợ', en: 'Unsupported content type' },
+  // Digital signatures (wt-sign): what a signer is told when a certificate or a signing service cannot sign.
+  signKeystoreInvalid: { vi: 'Tệp chứng thư số không phải là kho khóa PKCS#12 (.p12/.pfx) hợp lệ', en: 'The file is not a valid PKCS#12 keystore (.p12/.pfx)' },
+  signPassphraseWrong: { vi: 'Mật khẩu kho khóa chứng thư số không đúng', en: 'Wrong keystore passphrase' },
+  signKeystoreNoKey: { vi: 'Kho khóa không chứa khóa bí mật và chứng thư số tương ứng', en: 'The keystore holds no private key with its certificate' },
+  signCertificateExpired: { vi: 'Chứng thư số đã hết hạn (hết hạn ngày {date})', en: 'The certificate has expired (on {date})' },
+  signCertificateNotYetValid: { vi: 'Chứng thư số chưa có hiệu lực (có hiệu lực từ ngày {date})', en: 'The certificate is not valid yet (valid from {date})' },
+  signCertificateNoSigningUsage: { vi: 'Chứng thư số không được phép dùng để ký số (thiếu mục đích ký số / chống chối bỏ)', en: 'The certificate may not be used for signing (no digitalSignature / nonRepudiation key usage)' },
+  signKeyAlgorithmUnsupported: { vi: 'Loại khóa của chứng thư số không được hỗ trợ (chỉ RSA hoặc ECDSA)', en: 'Unsupported key type (RSA or ECDSA only)' },
+  signRemoteTimeout: { vi: 'Dịch vụ ký số từ xa không phản hồi kịp thời. Vui lòng thử lại sau', en: 'The remote signing service did not answer in time. Please try again later' },
+  signRemoteRefused: { vi: 'Dịch vụ ký số từ xa từ chối yêu cầu ký: {reason}', en: 'The remote signing service refused to sign: {reason}' },
+  signRemoteUnavailable: { vi: 'Không kết nối được dịch vụ ký số từ xa', en: 'Could not reach the remote signing service' },
+  signTimestampFailed: { vi: 'Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian: {reason}', en: 'Could not get a timestamp from the timestamp authority: {reason}' },
+  signPdfUnsupported: { vi: 'Không ký được tệp PDF này: {reason}', en: 'This PDF cannot be signed: {reason}' },
+  signPdfInvalid: { vi: 'Tệp không phải là PDF hợp lệ', en: 'The file is not a valid PDF' },
   internal: { vi: 'Đã có lỗi hệ thống. Vui lòng thử lại sau', en: 'Something went wrong on the server. Please try again later' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
