@@ -84,7 +84,7 @@ describe('pkcs12Signer refuses what cannot sign', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 30_000);
 });
 
 describe('signPdf fails whole or not at all', () => {
