@@ -84,7 +84,7 @@ describe('pkcs12Signer refuses what cannot sign', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 30_000);
 });
 
 describe('signPdf fails whole or not at all', () => {
@@ -109,4 +109,21 @@ describe('signPdf fails whole or not at all', () => {
     await expect(signPdf(pdf, signer, { signerName: 'Thư Ký' }, { page: 7, rect })).rejects.toThrow('Không ký được tệp PDF này: no page 8');
     await expect(signPdf(new TextEncoder().encode('not a pdf'), signer, { signerName: 'Thư Ký' }, { page: 0, rect })).rejects.toBeInstanceOf(SignatureError);
   });
+});
+
+describe('verifyPdf on what is not a signed PDF', () => {
+  it('an unsigned PDF has no signatures; garbage in /Contents is not intact and not trusted', async () => {
+    expect(verifyPdf(pdf, [ca.rootDer])).toEqual([]);
+    expect(verifyPdf(new TextEncoder().encode('not a pdf at all'), [ca.rootDer])).toEqual([]);
+    const forged = new TextEncoder().encode(`%PDF-1.7\n1 0 obj\n<< /Type /Sig /ByteRange [0 10 40 5] /Contents <3082DEADBEEF0000> >>\nendobj\n%%EOF\n`);
+    const [report] = verifyPdf(forged, [ca.rootDer]);
+    expect(report).toMatchObject({ intact: false, trusted: false, signerName: null });
+  });
+
+  it('a signature whose certificate is not under a trusted root is intact but not trusted', async () => {
+    const other = createTestCa('Another CA');
+    const signed = await signPdf(pdf, pkcs12Signer(other.issue({ commonName: 'Người Lạ' }).pkcs12('p'), 'p'), { signerName: 'Người Lạ' }, { page: 0, rect });
+    expect(verifyPdf(signed, [ca.rootDer]).map((s) => [s.signerName, s.intact, s.trusted])).toEqual([['Người Lạ', true, false]]);
+    expect(verifyPdf(signed, [other.rootDer]).map((s) => s.trusted)).toEqual([true]);
+  }, 30_000);
 });

@@ -68,5 +68,5 @@ describe('signPdf with PKCS#12 keystores, verified by pdfsig', () => {
     expect(afterTamper).toMatch(/Signature Validation: Digest Mismatch\./);
     const oursTampered = await verifyPdf(tampered, [ca.rootDer]);
     expect(oursTampered.map((s) => s.intact)).toEqual([false, false]);
-  });
+   }, 30_000);
 });

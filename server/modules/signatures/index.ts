@@ -11,3 +11,4 @@ export { SignatureError } from './errors.ts';
 export type { Signer, SignatureAlgorithm } from './signer.ts';
 export type { SignatureAppearance, Rect } from './appearance.ts';
 export type { TimestampAuthority } from './timestamp.ts';
+export { cscSigner, type CscServiceConfig } from './csc-signer.ts';
