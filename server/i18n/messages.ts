@@ -146,6 +146,10 @@ export const errorMessages = {
   bodyTooLarge: { vi: 'Dữ liệu gửi lên quá lớn', en: 'Request body too large' },
   badJson: { vi: 'Dữ liệu gửi lên không phải JSON hợp lệ', en: 'Request body is not valid JSON' },
   unsupportedMediaType: { vi: 'Định dạng dữ liệu không được hỗ trợ', en: 'Unsupported content type' },
+  // — official documents (issue 12: rendering, number register) —
+  issuedDocumentNotFound: { vi: 'Không tìm thấy văn bản đã ban hành', en: 'Issued document not found' },
+  officialDocumentTypeCode: { vi: 'Ký hiệu loại văn bản không hợp lệ (ví dụ: BB, TB, GM)', en: 'The document type code is not valid (e.g. BB, TB, GM)' },
+  officialDocumentInvalidDate: { vi: 'Ngày của văn bản không hợp lệ', en: 'The document date is not valid' },
   internal: { vi: 'Đã có lỗi hệ thống. Vui lòng thử lại sau', en: 'Something went wrong on the server. Please try again later' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
