@@ -54,8 +54,8 @@ function column(frame: PageFrame, x: number, width: number, top: number, lines: 
       if (line.underline !== undefined) {
         const textWidth = line.font.widthOfTextAtSize(text, line.size);
         const ruleWidth = line.underline === 'full' ? textWidth : textWidth / 3;
-        frame.rule(x + (width - ruleWidth) / 2, y - 1, ruleWidth);
-        y -= 5;
+        frame.rule(x + (width - ruleWidth) / 2, y - 3, ruleWidth);
+        y -= 7;
       }
     }
   }
@@ -104,8 +104,9 @@ function drawTitle(frame: PageFrame, doc: OfficialDocument): void {
   const titleLines = wrapLines(doc.title.trim() === '' ? doc.typeName : doc.title, bold, 14, width);
   const longest = Math.max(...titleLines.map((l) => bold.widthOfTextAtSize(l, 14)));
   const ruleWidth = Math.max(longest / 3, 40);
-  frame.rule(frame.left + (CONTENT_WIDTH - ruleWidth) / 2, frame.y, ruleWidth);
-  frame.y -= 18;
+  // a short rule under the summary, clear of its descenders
+  frame.rule(frame.left + (CONTENT_WIDTH - ruleWidth) / 2, frame.y - 4, ruleWidth);
+  frame.y -= 22;
 }
 
 function drawBlock(frame: PageFrame, block: DocumentBlock): void {
