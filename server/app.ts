@@ -18,6 +18,7 @@ import { auditModule } from './modules/audit/index.ts';
 import { authModule } from './modules/auth/index.ts';
 import { conferenceModule } from './modules/conference/index.ts';
 import { displayModule } from './modules/display/index.ts';
+import { officialDocsModule } from './modules/official-docs/index.ts';
 import { documentsModule } from './modules/documents/index.ts';
 import { liveModule } from './modules/live/index.ts';
 import { ModuleLoader } from './modules/loader.ts';
@@ -67,7 +68,8 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const conference = await loader.load(conferenceModule, { meetings, users, units });
   const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
   const reports = await loader.load(reportsModule, { meetings, documents, live, users, units });
-  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, reports };
+  const officialDocs = await loader.load(officialDocsModule, { meetings });
+  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, reports, officialDocs };
 }
 
 /** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */

@@ -163,6 +163,10 @@ export const errorMessages = {
   signTimestampFailed: { vi: 'Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian: {reason}', en: 'Could not get a timestamp from the timestamp authority: {reason}' },
   signPdfUnsupported: { vi: 'Không ký được tệp PDF này: {reason}', en: 'This PDF cannot be signed: {reason}' },
   signPdfInvalid: { vi: 'Tệp không phải là PDF hợp lệ', en: 'The file is not a valid PDF' },
+  // — official documents (issue 12: rendering, number register) —
+  issuedDocumentNotFound: { vi: 'Không tìm thấy văn bản đã ban hành', en: 'Issued document not found' },
+  officialDocumentTypeCode: { vi: 'Ký hiệu loại văn bản không hợp lệ (ví dụ: BB, TB, GM)', en: 'The document type code is not valid (e.g. BB, TB, GM)' },
+  officialDocumentInvalidDate: { vi: 'Ngày của văn bản không hợp lệ', en: 'The document date is not valid' },
   internal: { vi: 'Đã có lỗi hệ thống. Vui lòng thử lại sau', en: 'Something went wrong on the server. Please try again later' },
 } as const satisfies Record<string, Record<Locale, string>>;
 

@@ -153,6 +153,13 @@ export const ROUTE_RULES: Record<string, Rule> = {
   'GET /api/v1/documents/:documentId/comments': 'readSecret',
   'POST /api/v1/documents/:documentId/comments': 'readSecret',
   'PATCH /api/v1/documents/:documentId/comments/:commentId': 'manage',
+  // official documents (issue 12): previews and issuing for the secretariat, the issued files for participants
+  'POST /api/v1/meetings/:meetingId/official-documents/preview/pdf': 'manage',
+  'POST /api/v1/meetings/:meetingId/official-documents/preview/docx': 'manage',
+  'POST /api/v1/meetings/:meetingId/official-documents': 'manage',
+  'GET /api/v1/meetings/:meetingId/official-documents': 'view',
+  'GET /api/v1/meetings/:meetingId/official-documents/:issuedId/pdf': 'view',
+  'GET /api/v1/meetings/:meetingId/official-documents/:issuedId/docx': 'view',
 };
 
 /** Every socket event of the users' namespace. */

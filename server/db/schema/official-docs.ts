@@ -1,0 +1,58 @@
+/**
+ * Official documents issued from a meeting (biên bản, thông báo kết luận) and
+ * the number registers they draw from: one series per issuing unit, year and
+ * document type, 1, 2, 3… with no gaps (Decree 30/2020/NĐ-CP, Appendix I).
+ */
+import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import type { OfficialDocument, SignatureSlot } from '../../contract/official-documents.ts';
+import { units, users } from './identity.ts';
+import { meetings } from './meetings.ts';
+
+const bytea = customType<{ data: Uint8Array; driverData: Buffer }>({
+  dataType: () => 'bytea',
+  toDriver: (value) => Buffer.from(value),
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+/** The last number issued in a series; the row is locked by the upsert that takes the next one until the issue commits. */
+export const documentNumberRegisters = pgTable(
+  'document_number_registers',
+  {
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => units.id, { onDelete: 'cascade' }),
+    year: integer('year').notNull(),
+    typeCode: text('type_code').notNull(),
+    lastNumber: integer('last_number').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.year, t.typeCode] })],
+);
+
+export const issuedDocuments = pgTable(
+  'issued_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    meetingId: uuid('meeting_id')
+      .notNull()
+      .references(() => meetings.id, { onDelete: 'cascade' }),
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => units.id, { onDelete: 'restrict' }),
+    year: integer('year').notNull(),
+    typeCode: text('type_code').notNull(),
+    number: integer('number').notNull(),
+    /** e.g. "BB-UBND" (state) or "BB/TU" (Party) */
+    symbol: text('symbol').notNull(),
+    /** the content as issued, number included: the .docx is rendered from it */
+    content: jsonb('content').$type<OfficialDocument>().notNull(),
+    /** the issued PDF, the file a signature is later appended to */
+    pdf: bytea('pdf').notNull(),
+    /** where the renderer left room for each signer on this PDF */
+    signatureSlots: jsonb('signature_slots').$type<SignatureSlot[]>().notNull(),
+    /** SHA-256 of the PDF, hex */
+    contentHash: text('content_hash').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    issuedBy: uuid('issued_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [unique('issued_documents_number_unique').on(t.unitId, t.year, t.typeCode, t.number), index('issued_documents_meeting_idx').on(t.meetingId, t.issuedAt)],
+);

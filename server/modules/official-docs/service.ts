@@ -1,0 +1,150 @@
+/**
+ * Rendering previews, issuing documents and handing issued ones out. A number
+ * is taken from the register inside the same transaction that stores the
+ * issued document: the upsert-increment locks the register's row until the
+ * commit, so two secretaries issuing at once get consecutive numbers, and a
+ * failed issue (rendering, storage) rolls its number back: no gaps.
+ */
+import { createHash } from 'node:crypto';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { SessionUser } from '../../contract/identity.ts';
+import type { IssuedDocumentDto, OfficialDocumentIssue } from '../../contract/official-docs-api.ts';
+import type { OfficialDocument } from '../../contract/official-documents.ts';
+import type { Db, Executor } from '../../db/client.ts';
+import { documentNumberRegisters, issuedDocuments } from '../../db/schema/official-docs.ts';
+import { AppError } from '../../errors.ts';
+import type { MeetingService } from '../meetings/index.ts';
+import { numberLine, symbolFor, yearOf } from './numbering.ts';
+import { renderDocx } from './render-docx.ts';
+import { renderPdf } from './render-pdf.ts';
+
+export type OfficialDocsMeetings = Pick<MeetingService, 'access'>;
+
+type IssuedRow = typeof issuedDocuments.$inferSelect;
+
+function toDto(row: Omit<IssuedRow, 'pdf'>): IssuedDocumentDto {
+  return {
+    id: row.id,
+    meetingId: row.meetingId,
+    typeCode: row.typeCode,
+    typeName: row.content.typeName,
+    title: row.content.title,
+    year: row.year,
+    number: row.number,
+    symbol: row.symbol,
+    numberText: numberLine(row.content),
+    issuedAt: row.issuedAt.toISOString(),
+    issuedBy: row.issuedBy,
+    contentHash: row.contentHash,
+    signatureSlots: row.signatureSlots,
+  };
+}
+
+/** The next number of a register, locking its row until the caller's transaction ends. */
+export async function takeNumber(executor: Executor, unitId: string, year: number, typeCode: string): Promise<number> {
+  const [row] = await executor
+    .insert(documentNumberRegisters)
+    .values({ unitId, year, typeCode, lastNumber: 1 })
+    .onConflictDoUpdate({
+      target: [documentNumberRegisters.unitId, documentNumberRegisters.year, documentNumberRegisters.typeCode],
+      set: { lastNumber: sql`${documentNumberRegisters.lastNumber} + 1` },
+    })
+    .returning({ number: documentNumberRegisters.lastNumber });
+  return row!.number;
+}
+
+const columnsWithoutPdf = {
+  id: issuedDocuments.id,
+  meetingId: issuedDocuments.meetingId,
+  unitId: issuedDocuments.unitId,
+  year: issuedDocuments.year,
+  typeCode: issuedDocuments.typeCode,
+  number: issuedDocuments.number,
+  symbol: issuedDocuments.symbol,
+  content: issuedDocuments.content,
+  signatureSlots: issuedDocuments.signatureSlots,
+  contentHash: issuedDocuments.contentHash,
+  issuedAt: issuedDocuments.issuedAt,
+  issuedBy: issuedDocuments.issuedBy,
+};
+
+export class OfficialDocsService {
+  readonly #db: Db;
+  readonly #meetings: OfficialDocsMeetings;
+
+  constructor(db: Db, meetings: OfficialDocsMeetings) {
+    this.#db = db;
+    this.#meetings = meetings;
+  }
+
+  async #managed(user: SessionUser, meetingId: string) {
+    const access = await this.#meetings.access(user, meetingId);
+    if (!access.canManage) throw new AppError(403, 'forbidden');
+    return access;
+  }
+
+  /** A draft rendered for the meeting's secretariat; nothing is stored. */
+  async previewPdf(user: SessionUser, meetingId: string, document: OfficialDocument): Promise<Uint8Array> {
+    await this.#managed(user, meetingId);
+    return (await renderPdf(checked(document))).pdf;
+  }
+
+  async previewDocx(user: SessionUser, meetingId: string, document: OfficialDocument): Promise<Uint8Array> {
+    await this.#managed(user, meetingId);
+    return renderDocx(checked(document));
+  }
+
+  /** Issues the document under the next number of the organising unit's register for its type and year. */
+  async issue(user: SessionUser, meetingId: string, input: OfficialDocumentIssue): Promise<IssuedDocumentDto> {
+    const access = await this.#managed(user, meetingId);
+    const draft = checked(input.document);
+    // the type code keys the register: one spelling per type, so "bb" and "BB" are not two series
+    if (!/^[A-ZĐ][A-Za-zĐđ]{0,9}$/u.test(draft.typeCode)) throw new AppError(400, 'officialDocumentTypeCode', { field: 'typeCode' });
+    const unitId = access.meeting.organizerUnitId;
+    const year = yearOf(draft.date);
+    const symbol = symbolFor(draft.issuerKind, draft.typeCode, input.issuerCode);
+    const row = await this.#db.transaction(async (tx) => {
+      const number = await takeNumber(tx, unitId, year, draft.typeCode);
+      const content: OfficialDocument = { ...draft, number: { number, symbol } };
+      const { pdf, signatureSlots } = await renderPdf(content);
+      const [inserted] = await tx
+        .insert(issuedDocuments)
+        .values({ meetingId, unitId, year, typeCode: draft.typeCode, number, symbol, content, pdf, signatureSlots, contentHash: createHash('sha256').update(pdf).digest('hex'), issuedBy: user.id })
+        .returning(columnsWithoutPdf);
+      return inserted!;
+    });
+    return toDto(row);
+  }
+
+  /** The meeting's issued documents, for whoever sees the meeting. */
+  async list(user: SessionUser, meetingId: string): Promise<IssuedDocumentDto[]> {
+    await this.#meetings.access(user, meetingId);
+    const rows = await this.#db.select(columnsWithoutPdf).from(issuedDocuments).where(eq(issuedDocuments.meetingId, meetingId)).orderBy(desc(issuedDocuments.issuedAt));
+    return rows.map(toDto);
+  }
+
+  /** The issued PDF as stored (the file signatures are appended to). */
+  async issuedPdf(user: SessionUser, meetingId: string, issuedId: string): Promise<{ document: IssuedDocumentDto; pdf: Uint8Array }> {
+    await this.#meetings.access(user, meetingId);
+    const [row] = await this.#db.select().from(issuedDocuments).where(and(eq(issuedDocuments.id, issuedId), eq(issuedDocuments.meetingId, meetingId))).limit(1);
+    if (row === undefined) throw new AppError(404, 'issuedDocumentNotFound');
+    return { document: toDto(row), pdf: row.pdf };
+  }
+
+  /** The issued document as Word, rendered from its stored content (number included). */
+  async issuedDocx(user: SessionUser, meetingId: string, issuedId: string): Promise<{ document: IssuedDocumentDto; docx: Uint8Array }> {
+    await this.#meetings.access(user, meetingId);
+    const [row] = await this.#db.select(columnsWithoutPdf).from(issuedDocuments).where(and(eq(issuedDocuments.id, issuedId), eq(issuedDocuments.meetingId, meetingId))).limit(1);
+    if (row === undefined) throw new AppError(404, 'issuedDocumentNotFound');
+    return { document: toDto(row), docx: await renderDocx(row.content) };
+  }
+}
+
+/** What the schema cannot say: the date is a real calendar day. */
+function checked(document: OfficialDocument): OfficialDocument {
+  const date = new Date(`${document.date}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(document.date) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== document.date) {
+    throw new AppError(400, 'officialDocumentInvalidDate', { field: 'date' });
+  }
+  return document;
+}
