@@ -17,6 +17,7 @@ export const TABLE_OWNERS = {
   display: ['display'],
   notifications: ['notifications'],
   audit: ['audit'],
+  record: ['record'],
 };
 
 const BOUNDARY_SEVERITY = 'error';

@@ -27,6 +27,7 @@ import { systemModule } from './modules/system/index.ts';
 import { unitsModule } from './modules/units/index.ts';
 import { usersModule } from './modules/users/index.ts';
 import { votesModule } from './modules/votes/index.ts';
+import { recordModule } from './modules/record/index.ts';
 import { auditRequestPlugin } from './plugins/audit-request.ts';
 import { authGatePlugin } from './plugins/auth-gate.ts';
 import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
@@ -65,7 +66,8 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const votes = await loader.load(votesModule, { meetings, live, users });
   const conference = await loader.load(conferenceModule, { meetings, users, units });
   const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
-  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };
+  const record = await loader.load(recordModule, { meetings, live, votes, documents, users, units });
+  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, record };
 }
 
 /** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */

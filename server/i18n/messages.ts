@@ -147,6 +147,12 @@ export const errorMessages = {
   badJson: { vi: 'Dữ liệu gửi lên không phải JSON hợp lệ', en: 'Request body is not valid JSON' },
   unsupportedMediaType: { vi: 'Định dạng dữ liệu không được hỗ trợ', en: 'Unsupported content type' },
   internal: { vi: 'Đã có lỗi hệ thống. Vui lòng thử lại sau', en: 'Something went wrong on the server. Please try again later' },
+  // --- the meeting's record: minutes and conclusion notice (issue 12, wt-outcome) ---
+  recordVersionNotFound: { vi: 'Không tìm thấy phiên bản dự thảo', en: 'Draft version not found' },
+  recordVersionStale: { vi: 'Dự thảo đã có phiên bản mới hơn; hãy tải lại trước khi lưu hoặc duyệt', en: 'The draft has a newer version; reload before saving or approving' },
+  recordFactEdited: { vi: 'Không được sửa nội dung lấy từ diễn biến cuộc họp; hãy lập lại từ dữ liệu cuộc họp', en: 'Facts taken from the meeting record cannot be edited; rebuild them from the record' },
+  recordNotApproved: { vi: 'Văn bản chưa được chủ trì duyệt', en: 'The document has not been approved by the chair yet' },
+  recordTaskNotFound: { vi: 'Không tìm thấy nhiệm vụ', en: 'Task not found' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ErrorKey = keyof typeof errorMessages;

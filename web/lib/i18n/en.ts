@@ -7,6 +7,7 @@ import { displayEn } from '../display/i18n.ts';
 import { systemEn } from '../system/i18n.ts';
 import { auditEn } from '../audit/i18n.ts';
 import { votesEn } from '../votes/i18n.ts';
+import { recordEn } from '../record/i18n.ts';
 import type { Dictionary } from './vi.ts';
 
 export const en: Dictionary = {
@@ -621,6 +622,7 @@ export const en: Dictionary = {
   system: systemEn,
   audit: auditEn,
   votes: votesEn,
+  record: recordEn,
   errors: {
     network: 'Cannot reach the server. Please check the network and try again.',
     unexpected: 'Something went wrong. Please try again.',

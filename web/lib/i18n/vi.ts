@@ -11,6 +11,7 @@ import { displayVi } from '../display/i18n.ts';
 import { systemVi } from '../system/i18n.ts';
 import { auditVi } from '../audit/i18n.ts';
 import { votesVi } from '../votes/i18n.ts';
+import { recordVi } from '../record/i18n.ts';
 
 export const vi = {
   app: {
@@ -625,6 +626,7 @@ export const vi = {
   system: systemVi,
   audit: auditVi,
   votes: votesVi,
+  record: recordVi,
   errors: {
     network: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
     unexpected: 'Đã có lỗi xảy ra. Vui lòng thử lại.',
