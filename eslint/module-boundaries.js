@@ -18,6 +18,7 @@ export const TABLE_OWNERS = {
   notifications: ['notifications'],
   audit: ['audit'],
   'official-docs': ['official-docs'],
+  record: ['record'],
 };
 
 const BOUNDARY_SEVERITY = 'error';

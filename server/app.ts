@@ -29,6 +29,7 @@ import { systemModule } from './modules/system/index.ts';
 import { unitsModule } from './modules/units/index.ts';
 import { usersModule } from './modules/users/index.ts';
 import { votesModule } from './modules/votes/index.ts';
+import { recordModule } from './modules/record/index.ts';
 import { auditRequestPlugin } from './plugins/audit-request.ts';
 import { authGatePlugin } from './plugins/auth-gate.ts';
 import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
@@ -69,7 +70,8 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
   const reports = await loader.load(reportsModule, { meetings, documents, live, users, units });
   const officialDocs = await loader.load(officialDocsModule, { meetings });
-  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, reports, officialDocs };
+  const record = await loader.load(recordModule, { meetings, live, votes, documents, users, units });
+  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, reports, officialDocs, record };
 }
 
 /** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */

@@ -168,6 +168,12 @@ export const errorMessages = {
   officialDocumentTypeCode: { vi: 'Ký hiệu loại văn bản không hợp lệ (ví dụ: BB, TB, GM)', en: 'The document type code is not valid (e.g. BB, TB, GM)' },
   officialDocumentInvalidDate: { vi: 'Ngày của văn bản không hợp lệ', en: 'The document date is not valid' },
   internal: { vi: 'Đã có lỗi hệ thống. Vui lòng thử lại sau', en: 'Something went wrong on the server. Please try again later' },
+  // --- the meeting's record: minutes and conclusion notice (issue 12, wt-outcome) ---
+  recordVersionNotFound: { vi: 'Không tìm thấy phiên bản dự thảo', en: 'Draft version not found' },
+  recordVersionStale: { vi: 'Dự thảo đã có phiên bản mới hơn; hãy tải lại trước khi lưu hoặc duyệt', en: 'The draft has a newer version; reload before saving or approving' },
+  recordFactEdited: { vi: 'Không được sửa nội dung lấy từ diễn biến cuộc họp; hãy lập lại từ dữ liệu cuộc họp', en: 'Facts taken from the meeting record cannot be edited; rebuild them from the record' },
+  recordNotApproved: { vi: 'Văn bản chưa được chủ trì duyệt', en: 'The document has not been approved by the chair yet' },
+  recordTaskNotFound: { vi: 'Không tìm thấy nhiệm vụ', en: 'Task not found' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ErrorKey = keyof typeof errorMessages;

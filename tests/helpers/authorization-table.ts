@@ -63,6 +63,10 @@ export const RULES = {
    * the secretariat that manages the meeting keeps the original it uploaded
    */
   original: (c: Caller) => manages(c),
+  /** approving the meeting's minutes or conclusion notice: its chair only, never the secretariat (issue 12) */
+  approveRecord: (c: Caller, s: Scope) => s === 'own' && c === 'chair',
+  /** reading an approved minutes or notice: the secretariat, the chair and the meeting's delegates; never guests (issue 12) */
+  readApprovedRecord: (c: Caller, s: Scope) => manages(c) || (s === 'own' && (c === 'chair' || c === 'delegate')),
 } as const satisfies Record<string, (caller: Caller, scope: Scope) => boolean | 'either'>;
 export type Rule = keyof typeof RULES;
 
@@ -160,6 +164,19 @@ export const ROUTE_RULES: Record<string, Rule> = {
   'GET /api/v1/meetings/:meetingId/official-documents': 'view',
   'GET /api/v1/meetings/:meetingId/official-documents/:issuedId/pdf': 'view',
   'GET /api/v1/meetings/:meetingId/official-documents/:issuedId/docx': 'view',
+  // the meeting's record: minutes and conclusion notice (issue 12, wt-outcome)
+  'GET /api/v1/meetings/:meetingId/record': 'run',
+  'PUT /api/v1/meetings/:meetingId/record/items/:itemId/note': 'manage',
+  'PUT /api/v1/meetings/:meetingId/record/items/:itemId/conclusion': 'run',
+  'GET /api/v1/meetings/:meetingId/record/tasks': 'run',
+  'PATCH /api/v1/meetings/:meetingId/record/tasks/:taskId': 'manage',
+  'GET /api/v1/meetings/:meetingId/record/drafts/:kind': 'run',
+  'GET /api/v1/meetings/:meetingId/record/drafts/:kind/preview': 'run',
+  'GET /api/v1/meetings/:meetingId/record/drafts/:kind/approved': 'readApprovedRecord',
+  'GET /api/v1/meetings/:meetingId/record/drafts/:kind/versions/:version': 'run',
+  'POST /api/v1/meetings/:meetingId/record/drafts/:kind/build': 'manage',
+  'POST /api/v1/meetings/:meetingId/record/drafts/:kind/versions': 'manage',
+  'POST /api/v1/meetings/:meetingId/record/drafts/:kind/versions/:version/approve': 'approveRecord',
 };
 
 /** Every socket event of the users' namespace. */

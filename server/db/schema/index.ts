@@ -10,3 +10,4 @@ export * from './votes.ts';
 export * from './display.ts';
 export * from './audit.ts';
 export * from './official-docs.ts';
+export * from './record.ts';

@@ -39,3 +39,4 @@ export { LiveService } from './service.ts';
 export { type AttendanceRow } from './sections.ts';
 export { countAttendance, isVotingMember, type AttendanceCount } from './quorum.ts';
 export type { LiveDeps, LiveDocuments } from './rules.ts';
+export type { ItemRun, LiveRecord, SpeechHeard } from './record-reads.ts';

@@ -19,6 +19,7 @@ import { LivePresentation } from './presentation.ts';
 import { checkProxyChange, checkProxyRoles, type OpenPollCheck } from './proxies.ts';
 import { MEMBER_ROLES, requireStatus, runsMeeting, type LiveDeps, type LiveSection } from './rules.ts';
 import { SpeakerClock } from './speaker-clock.ts';
+import { liveRecordOf, type LiveRecord } from './record-reads.ts';
 import { agendaSection, attendanceRows, attendanceSection, presentationSection, speakersSection, type AttendanceRow } from './sections.ts';
 import { attendanceForReport, type ReportedAttendance } from './reporting.ts';
 
@@ -115,6 +116,11 @@ export class LiveService {
    */
   attendanceOf(meetingId: string, executor: Executor = this.#db, only: { userId?: string; proxyUserId?: string } = {}): Promise<AttendanceRow[]> {
     return attendanceRows(executor, meetingId, only);
+  }
+
+  /** Item runs and speeches heard, for the meeting's minutes (the record module checks who asks). */
+  recordOf(meetingId: string): Promise<LiveRecord> {
+    return liveRecordOf(this.#db, meetingId);
   }
 
   async snapshot(user: SessionUser, meetingId: string): Promise<LiveSnapshot> {

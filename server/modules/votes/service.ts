@@ -179,6 +179,16 @@ export class VoteService {
     return Promise.all(rows.map((p) => this.#dto(p, false, null)));
   }
 
+  /** Every counted or running poll with its result, as those running the meeting see it: for the minutes (the record module checks who asks). */
+  async listForRecord(meetingId: string): Promise<PollDto[]> {
+    const rows = await this.#db
+      .select()
+      .from(polls)
+      .where(and(eq(polls.meetingId, meetingId), inArray(polls.status, ['open', 'closed', 'published'])))
+      .orderBy(asc(polls.createdAt));
+    return Promise.all(rows.map((p) => this.#dto(p, true, null)));
+  }
+
   async create(user: SessionUser, meetingId: string, input: PollCreate): Promise<PollDto> {
     const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');

@@ -8,6 +8,7 @@ import { systemEn } from '../system/i18n.ts';
 import { auditEn } from '../audit/i18n.ts';
 import { reportsEn } from '../reports/i18n.ts';
 import { votesEn } from '../votes/i18n.ts';
+import { recordEn } from '../record/i18n.ts';
 import type { Dictionary } from './vi.ts';
 
 export const en: Dictionary = {
@@ -623,6 +624,7 @@ export const en: Dictionary = {
   audit: auditEn,
   reports: reportsEn,
   votes: votesEn,
+  record: recordEn,
   errors: {
     network: 'Cannot reach the server. Please check the network and try again.',
     unexpected: 'Something went wrong. Please try again.',

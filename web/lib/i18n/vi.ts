@@ -12,6 +12,7 @@ import { systemVi } from '../system/i18n.ts';
 import { auditVi } from '../audit/i18n.ts';
 import { reportsVi } from '../reports/i18n.ts';
 import { votesVi } from '../votes/i18n.ts';
+import { recordVi } from '../record/i18n.ts';
 
 export const vi = {
   app: {
@@ -627,6 +628,7 @@ export const vi = {
   audit: auditVi,
   reports: reportsVi,
   votes: votesVi,
+  record: recordVi,
   errors: {
     network: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
     unexpected: 'Đã có lỗi xảy ra. Vui lòng thử lại.',
