@@ -17,6 +17,7 @@ export const TABLE_OWNERS = {
   display: ['display'],
   notifications: ['notifications'],
   audit: ['audit'],
+  mail: ['mail'],
 };
 
 const BOUNDARY_SEVERITY = 'error';

@@ -19,6 +19,7 @@ import { authModule } from './modules/auth/index.ts';
 import { conferenceModule } from './modules/conference/index.ts';
 import { displayModule } from './modules/display/index.ts';
 import { documentsModule } from './modules/documents/index.ts';
+import { mailModule } from './modules/mail/index.ts';
 import { liveModule } from './modules/live/index.ts';
 import { ModuleLoader } from './modules/loader.ts';
 import { meetingsModule } from './modules/meetings/index.ts';
@@ -65,7 +66,8 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const votes = await loader.load(votesModule, { meetings, live, users });
   const conference = await loader.load(conferenceModule, { meetings, users, units });
   const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
-  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display };
+  const mail = await loader.load(mailModule, { meetings, users });
+  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, mail };
 }
 
 /** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */

@@ -9,3 +9,4 @@ export * from './conference-state.ts';
 export * from './votes.ts';
 export * from './display.ts';
 export * from './audit.ts';
+export * from './mail.ts';
