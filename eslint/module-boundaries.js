@@ -19,6 +19,7 @@ export const TABLE_OWNERS = {
   audit: ['audit'],
   'official-docs': ['official-docs'],
   record: ['record'],
+  mail: ['mail'],
 };
 
 const BOUNDARY_SEVERITY = 'error';

@@ -20,6 +20,7 @@ import { conferenceModule } from './modules/conference/index.ts';
 import { displayModule } from './modules/display/index.ts';
 import { officialDocsModule } from './modules/official-docs/index.ts';
 import { documentsModule } from './modules/documents/index.ts';
+import { mailModule } from './modules/mail/index.ts';
 import { liveModule } from './modules/live/index.ts';
 import { ModuleLoader } from './modules/loader.ts';
 import { meetingsModule } from './modules/meetings/index.ts';
@@ -71,7 +72,8 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const reports = await loader.load(reportsModule, { meetings, documents, live, users, units });
   const officialDocs = await loader.load(officialDocsModule, { meetings });
   const record = await loader.load(recordModule, { meetings, live, votes, documents, users, units });
-  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, reports, officialDocs, record };
+  const mail = await loader.load(mailModule, { meetings, users });
+  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, reports, officialDocs, record, mail };
 }
 
 /** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */

@@ -52,7 +52,23 @@ export type Config = Readonly<{
   shutdownTimeoutMs: number;
   /** Video conference media (mediasoup), see README "Configuration" (MEDIA_*). */
   media: MediaSettings;
+  /** The e-mail queue (MAIL_*): how often a worker looks for due jobs, how long a claimed job is held before another process may take it, back-off and attempts. */
+  mail: MailSettings;
 }>;
+
+export type MailSettings = Readonly<{ pollMs: number; leaseMs: number; retryBaseMs: number; maxAttempts: number; reminderLeadMinutes: readonly number[] }>;
+
+/** MAIL_REMINDER_MINUTES: comma list of lead times before a meeting, e.g. "1440,60" (24 h and 1 h); empty: no reminders. */
+function reminderLeads(env: Env): number[] {
+  const raw = optionalText(env, 'MAIL_REMINDER_MINUTES') ?? '1440,60';
+  const leads = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  return leads.map((part) => {
+    const minutes = Number(part);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60 * 24 * 30) throw new ConfigError('MAIL_REMINDER_MINUTES', `must be a comma list of minutes (1…43200), got "${raw}"`);
+    return minutes;
+  });
+}
+
 
 export type TrustProxy = false | number | readonly string[];
 
@@ -229,5 +245,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webBuildDir: path.resolve(cwd, text(env, 'WEB_BUILD_DIR', './build')),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000),
     media: mediaSettings(env),
+    mail: Object.freeze({
+      pollMs: integer(env, 'MAIL_POLL_MS', 2_000, 20, 600_000),
+      leaseMs: integer(env, 'MAIL_LEASE_MS', 120_000, 200, 3_600_000),
+      retryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+      maxAttempts: integer(env, 'MAIL_MAX_ATTEMPTS', 8, 1, 100),
+      reminderLeadMinutes: Object.freeze(reminderLeads(env)),
+    }),
   });
 }

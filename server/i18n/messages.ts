@@ -16,6 +16,8 @@ export const errorMessages = {
   forbidden: { vi: 'Bạn không có quyền thực hiện thao tác này', en: 'You are not allowed to do this' },
   crossSite: { vi: 'Yêu cầu từ trang khác bị từ chối', en: 'Cross-site request refused' },
   notFound: { vi: 'Không tìm thấy', en: 'Not found' },
+  // — e-mail queue (issue 12, sending) —
+  mailNotFailed: { vi: 'Chỉ gửi lại được thư đã gửi thất bại', en: 'Only a failed e-mail can be sent again' },
   routeNotFound: { vi: 'Không có địa chỉ này', en: 'No such address' },
   unknownEvent: { vi: 'Máy chủ không hiểu yêu cầu này', en: 'The server does not know this request' },
   unitNotFound: { vi: 'Không tìm thấy đơn vị', en: 'Unit not found' },

@@ -95,6 +95,13 @@ export const ROUTE_RULES: Record<string, Rule> = {
   'PATCH /api/v1/units/:id': 'admin',
   'GET /api/v1/notifications': 'signedIn',
   'POST /api/v1/notifications/read': 'signedIn',
+  // e-mail queue (issue 12, sending): settings and the whole queue are the admin's, a meeting's mail its secretariat's
+  'GET /api/v1/mail/settings': 'admin',
+  'PUT /api/v1/mail/settings': 'admin',
+  'GET /api/v1/mail/jobs': 'admin',
+  'POST /api/v1/mail/jobs/:id/retry': 'admin',
+  'GET /api/v1/meetings/:meetingId/mail': 'manage',
+  'POST /api/v1/meetings/:meetingId/mail/:jobId/retry': 'manage',
   'GET /api/v1/search': 'signedIn',
   'GET /api/v1/conferences/mine': 'signedIn',
   'GET /api/v1/meetings/:meetingId/conference': 'conference',

@@ -11,3 +11,4 @@ export * from './display.ts';
 export * from './audit.ts';
 export * from './official-docs.ts';
 export * from './record.ts';
+export * from './mail.ts';
