@@ -21,6 +21,7 @@ import type { UserService } from '../users/index.ts';
 import type { SheetMeeting } from './result-pdf.ts';
 import type { BallotKeys } from './ballot-keys.ts';
 import { BallotBox, type Choice, type PollRow } from './ballots.ts';
+import { CastingDesk } from './casting.ts';
 import { checkPaperCounts, paperResult } from './paper.ts';
 import { insertRunoff } from './runoff.ts';
 import { tallyElection, tallyMotion, type TallyInput } from './tally.ts';
@@ -44,6 +45,7 @@ export class VoteService {
   readonly #turnout: TurnoutAnnouncer;
   readonly #keys: BallotKeys;
   readonly #ballots: BallotBox;
+  readonly #casting: CastingDesk;
 
   constructor(db: Db, deps: VoteDeps, events: DomainEvents, keys: BallotKeys) {
     this.#db = db;
@@ -54,6 +56,7 @@ export class VoteService {
     this.#turnout = new TurnoutAnnouncer((update) => this.#events.emit('poll.updated', update));
     this.#keys = keys;
     this.#ballots = new BallotBox(db, deps, keys);
+    this.#casting = new CastingDesk({ db, meetings: deps.meetings, live: deps.live, keys }, this.#ballots);
     // Proxies are fixed before a poll opens: live refuses a proxy change while one is open here.
     deps.live.guardProxyChanges((meetingId, tx) => this.#hasOpenPoll(meetingId, tx));
   }
@@ -268,9 +271,9 @@ export class VoteService {
     return { eligible, present: members.filter((m) => canVote(m.status)).length, quorum };
   }
 
-  /** A ballot from a tablet, exactly once (ballots.ts); turnout is announced coalesced. */
+  /** A ballot from a tablet, exactly once, committed with the others waiting (casting.ts); turnout is announced coalesced. */
   async cast(user: SessionUser, input: CastBallot): Promise<CastReceipt> {
-    const outcome = await this.#ballots.cast(user, input);
+    const outcome = await this.#casting.cast(user, input);
     this.#turnout.ballot({ meetingId: input.meetingId, pollId: input.pollId, status: 'open', cast: outcome.cast, eligible: (outcome.poll.eligibleVoters ?? []).length });
     return outcome.result;
   }
@@ -321,6 +324,8 @@ export class VoteService {
   /** Closes and counts in one transaction; `byUserId` null: the poll closed with its meeting. */
   async #close(meetingId: string, pollId: string, byUserId: string | null): Promise<void> {
     let counted = { cast: 0, eligible: 0, secret: false };
+    // Every ballot this process has taken is committed (and counted) or refused before the count begins.
+    await this.#casting.drain(meetingId, pollId);
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
       if (poll === undefined) throw new AppError(404, 'pollNotFound');
@@ -333,6 +338,7 @@ export class VoteService {
       await this.#record(tx, pollId, byUserId === null ? 'closed-with-meeting' : 'closed', byUserId);
       counted = { cast, eligible: input.eligible, secret: poll.secret };
     });
+    this.#casting.forget(meetingId, pollId);
     // Only once the count has committed: from now on the seals left in dead rows and WAL open for nobody.
     if (counted.secret) await this.#keys.destroyPollKey(pollId);
     this.#announce(meetingId, pollId, 'closed', counted.cast, counted.eligible);
@@ -341,6 +347,7 @@ export class VoteService {
   async #transition(user: SessionUser, meetingId: string, pollId: string, from: PollRow['status'][], to: 'published' | 'cancelled'): Promise<PollDto> {
     const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
+    await this.#casting.drain(meetingId, pollId);
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
       if (poll === undefined) throw new AppError(404, 'pollNotFound');
@@ -350,6 +357,7 @@ export class VoteService {
       if (to === 'cancelled') await tx.update(pollVoters).set({ sealed: null, publicChoice: null }).where(eq(pollVoters.pollId, pollId));
       await this.#record(tx, pollId, to, user.id);
     });
+    this.#casting.forget(meetingId, pollId);
     if (to === 'cancelled') await this.#keys.destroyPollKey(pollId);
     const poll = await this.#poll(meetingId, pollId);
     this.#announce(meetingId, pollId, poll.status, await this.#db.$count(pollVoters, eq(pollVoters.pollId, pollId)), (poll.eligibleVoters ?? []).length);
@@ -375,6 +383,7 @@ export class VoteService {
     const access = await this.#meetings.access(user, meetingId);
     if (!access.canManage) throw new AppError(403, 'forbidden');
     let counted = { cast: 0, eligible: 0 };
+    await this.#casting.drain(meetingId, pollId);
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('update');
       if (poll === undefined) throw new AppError(404, 'pollNotFound');
@@ -396,6 +405,7 @@ export class VoteService {
       await this.#record(tx, pollId, 'paper-counts', user.id, reason);
       counted = { cast, eligible: eligibleVoters.length };
     });
+    this.#casting.forget(meetingId, pollId);
     await this.#keys.destroyPollKey(pollId);
     this.#announce(meetingId, pollId, 'closed', counted.cast, counted.eligible);
     return this.get(user, meetingId, pollId);
