@@ -151,8 +151,9 @@ async function storm(app: string, benchSql: postgres.Sql, voters: VotersChannel,
   console.log(`• vote storm: ${VOTERS} voters, ${SECRET ? 'secret' : 'public'} motion, ${SPREAD_MS === 0 ? 'all at once' : `spread over ${SPREAD_MS} ms`}`);
   const secretary = await login(app, 'thuky', PASSWORD);
   const units = await api<{ units: { id: string; name: string }[] }>(app, secretary, 'GET', '/api/v1/units');
-  const users = await api<{ users: { id: string; username: string }[] }>(app, secretary, 'GET', '/api/v1/users?limit=500');
-  const userId = (username: string) => users.users.find((u) => u.username === username)?.id ?? '';
+  // From the database: after the first storm the demo accounts are no longer within one page of the user list.
+  const users = await benchSql<{ id: string; username: string }[]>`select id, username from users where username in ('bithu', 'thuky')`;
+  const userId = (username: string) => users.find((u) => u.username === username)?.id ?? '';
   const unitId = units.units.find((u) => u.name === 'Văn phòng Tỉnh ủy')!.id;
   const { meeting } = await api<{ meeting: { id: string } }>(app, secretary, 'POST', '/api/v1/meetings', {
     kind: 'bch',

@@ -11,7 +11,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { CastBallot, CastReceipt, PaperCounts, PollCreate, PollDto, PollResult, PublishedBallot } from '../../contract/votes.ts';
 import type { Db, Tx } from '../../db/client.ts';
-import { pollCandidates, polls, pollVoters } from '../../db/schema/votes.ts';
+import { polls, pollVoters } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
 import type { BallotKeys } from './ballot-keys.ts';
@@ -21,6 +21,7 @@ import { closePoll } from './closing.ts';
 import { lockPoll, recordEvent, runsMeeting, type VoteContext, type VoteDeps } from './context.ts';
 import { electorateOf } from './electorate.ts';
 import { enterPaperCounts } from './paper-entry.ts';
+import { createPoll } from './poll-create.ts';
 import { pollDto } from './poll-view.ts';
 import type { SheetMeeting } from './result-pdf.ts';
 import { insertRunoff } from './runoff.ts';
@@ -93,45 +94,7 @@ export class VoteService {
     const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     if (access.meeting.status === 'closed') throw new AppError(409, 'meetingClosed');
-    if (input.kind === 'election') {
-      const count = input.candidates?.length ?? 0;
-      if (count === 0) throw new AppError(400, 'candidatesRequired', { field: 'candidates' });
-      if (input.maxChoices !== undefined && input.maxChoices > count) throw new AppError(400, 'maxChoicesTooHigh', { field: 'maxChoices' });
-      if (input.seats !== undefined && input.seats > count) throw new AppError(400, 'seatsTooHigh', { field: 'seats' });
-      // A ballot approving more names than there are seats is invalid (domain rules): the limit never exceeds the seats.
-      if (input.seats !== undefined && input.maxChoices !== undefined && input.maxChoices > input.seats) throw new AppError(400, 'maxChoicesOverSeats', { field: 'maxChoices' });
-    } else if (input.candidates !== undefined || input.seats !== undefined) {
-      throw new AppError(400, 'validation', { issues: [{ field: input.candidates !== undefined ? 'candidates' : 'seats', rule: 'unknown' }] });
-    }
-    if ((input.threshold === 'custom') !== (input.custom !== undefined)) throw new AppError(400, 'customThresholdRequired', { field: 'custom' });
-    if (input.custom !== undefined && input.custom.numerator > input.custom.denominator) throw new AppError(400, 'customThresholdRequired', { field: 'custom' });
-    if (input.agendaItemId != null) {
-      if ((await this.#meetings.agendaItem(meetingId, input.agendaItemId)) === null) throw new AppError(400, 'agendaItemNotInMeeting', { field: 'agendaItemId' });
-    }
-    const pollId = await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
-      const [poll] = await tx
-        .insert(polls)
-        .values({
-          meetingId,
-          agendaItemId: input.agendaItemId ?? null,
-          kind: input.kind,
-          title: input.title.trim(),
-          secret: input.secret,
-          eligibility: input.eligibility ?? 'present',
-          allowProxy: input.allowProxy ?? true,
-          allowChange: input.allowChange ?? false,
-          threshold: input.threshold ?? 'half_all',
-          customNumerator: input.custom?.numerator ?? null,
-          customDenominator: input.custom?.denominator ?? null,
-          maxChoices: input.kind === 'election' ? (input.maxChoices ?? input.seats ?? input.candidates!.length) : null,
-          seats: input.kind === 'election' ? (input.seats ?? input.maxChoices ?? input.candidates!.length) : null,
-          createdBy: user.id,
-        })
-        .returning({ id: polls.id });
-      if (input.kind === 'election') await tx.insert(pollCandidates).values(input.candidates!.map((name, i) => ({ pollId: poll!.id, name: name.trim(), position: i + 1 })));
-      await recordEvent(tx, poll!.id, 'created', user.id);
-      return poll!.id;
-    });
+    const pollId = await createPoll(this.#ctx, meetingId, user.id, input);
     return this.get(user, meetingId, pollId);
   }
 
