@@ -26,6 +26,9 @@ function connectOne(url: string, voter: Voter): Promise<Socket> {
 }
 
 async function connectAll(url: string, voters: Voter[], concurrency: number): Promise<void> {
+  // A new storm brings its own voters: the sockets of the last one go.
+  for (const socket of sockets) socket.close();
+  sockets = [];
   const start = performance.now();
   const result: Socket[] = new Array(voters.length);
   let next = 0;

@@ -13,29 +13,24 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { CastBallot, CastReceipt } from '../../contract/votes.ts';
-import { MOTION_OPTIONS } from '../../contract/votes.ts';
 import type { Db, Tx } from '../../db/client.ts';
 import { pollBallots, pollCandidates, pollReceipts, polls, pollVoters } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
 import type { LiveService } from '../live/index.ts';
 import type { MeetingService } from '../meetings/index.ts';
 import type { BallotKeys } from './ballot-keys.ts';
-import { seal, unseal, type BallotShape, type Choice } from './sealing.ts';
+import { ballotShape, checkChoice, checkProxy, isVotingRole, storedBallot, type PollRow, type StoredBallot } from './ballot-rules.ts';
+import { unseal, type Choice } from './sealing.ts';
 
-export type PollRow = typeof polls.$inferSelect;
+export type { PollRow, StoredBallot } from './ballot-rules.ts';
+export { VOTING_ROLES } from './ballot-rules.ts';
 export type { Choice } from './sealing.ts';
-
-/** Chair and delegates vote; the secretariat and guests never do. */
-export const VOTING_ROLES: readonly string[] = ['chair', 'delegate'];
 
 /** What casting reads of other modules. */
 export type BallotDeps = {
   meetings: Pick<MeetingService, 'access' | 'roster'>;
   live: Pick<LiveService, 'attendanceOf'>;
 };
-
-/** What a voter's row keeps (see #stored). */
-type StoredBallot = { sealed: string | null; publicChoice: { choice: Choice } | null };
 
 /** Fisher–Yates with a cryptographic generator: the stored order of ballots says nothing. */
 function shuffle<T>(items: T[]): T[] {
@@ -77,23 +72,9 @@ export class BallotBox {
   }
 
   /** The poll's ballot layout: candidate ids in ballot order (an empty list for a motion). */
-  async #candidateIds(tx: Pick<Db, 'select'>, poll: PollRow): Promise<string[]> {
+  async candidateIds(tx: Pick<Db, 'select'>, poll: PollRow): Promise<string[]> {
     if (poll.kind === 'motion') return []; // one round trip fewer per ballot
     return (await tx.select({ id: pollCandidates.id }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id)).orderBy(asc(pollCandidates.position))).map((c) => c.id);
-  }
-
-  #shape(poll: PollRow, candidateIds: readonly string[]): BallotShape {
-    return poll.kind === 'motion' ? { kind: 'motion' } : { kind: 'election', candidateIds };
-  }
-
-  #checkChoice(poll: PollRow, candidateIds: readonly string[], choice: Choice): void {
-    if (poll.kind === 'motion') {
-      if (typeof choice !== 'string' || !(MOTION_OPTIONS as readonly string[]).includes(choice)) throw new AppError(400, 'invalidChoice', { field: 'choice' });
-      return;
-    }
-    if (!Array.isArray(choice)) throw new AppError(400, 'invalidChoice', { field: 'choice' });
-    if (choice.length > (poll.maxChoices ?? candidateIds.length)) throw new AppError(400, 'tooManyChoices', { field: 'choice', params: { max: poll.maxChoices ?? candidateIds.length } });
-    if (!choice.every((id) => candidateIds.includes(id))) throw new AppError(400, 'invalidChoice', { field: 'choice' });
   }
 
   /**
@@ -103,15 +84,14 @@ export class BallotBox {
    * Someone removed from the meeting after the poll opened no longer votes.
    */
   async #checkCaster(tx: Tx, poll: PollRow, user: SessionUser, voterUserId: string, myRole: string | null): Promise<void> {
-    const casterVotes = myRole !== null && VOTING_ROLES.includes(myRole);
+    const casterVotes = isVotingRole(myRole);
     if (voterUserId === user.id) {
       if (!casterVotes) throw new AppError(403, 'notEligible');
       return;
     }
     const [[mark], roster] = await Promise.all([this.#deps.live.attendanceOf(poll.meetingId, tx, { userId: voterUserId }), this.#deps.meetings.roster(poll.meetingId, tx)]);
-    const voterRole = roster.find((p) => p.userId === voterUserId)?.role;
-    const voterVotes = voterRole !== undefined && VOTING_ROLES.includes(voterRole);
-    if (!poll.allowProxy || !casterVotes || !voterVotes || mark?.status !== 'proxy' || mark.proxyUserId !== user.id) throw new AppError(403, 'notProxy');
+    if (!casterVotes) throw new AppError(403, 'notProxy');
+    checkProxy(poll, user.id, roster.find((p) => p.userId === voterUserId)?.role, mark);
   }
 
   /** One ballot inside the caller's transaction: checks, then a first ballot, a retry, a change or a refusal. */
@@ -122,8 +102,8 @@ export class BallotBox {
     if (poll.status !== 'open') throw new AppError(409, 'pollNotOpen');
     await this.#checkCaster(tx, poll, user, voterUserId, myRole);
     if (!(poll.eligibleVoters ?? []).includes(voterUserId)) throw new AppError(403, 'notEligible');
-    const candidateIds = await this.#candidateIds(tx, poll);
-    this.#checkChoice(poll, candidateIds, input.choice);
+    const candidateIds = await this.candidateIds(tx, poll);
+    checkChoice(poll, candidateIds, input.choice);
     const receipt = this.#keys.receipt(poll.id, voterUserId);
     const stored = await this.#stored(poll, candidateIds, input.choice, receipt);
 
@@ -143,13 +123,8 @@ export class BallotBox {
     return { result: { receipt, alreadyCast: false }, poll };
   }
 
-  /** What the row keeps: a fixed-length seal (secret), or the choice in the clear (public: names are part of the result). */
   async #stored(poll: PollRow, candidateIds: readonly string[], choice: Choice, receipt: string): Promise<StoredBallot> {
-    if (!poll.secret) return { sealed: null, publicChoice: { choice } };
-    const key = await this.#keys.pollKey(poll.id);
-    // Start-up refuses to run without the key of an open secret poll, so this is a broken deployment, not a user error.
-    if (key === null) throw new Error('the key of an open secret poll is missing');
-    return { sealed: seal(key, this.#shape(poll, candidateIds), { choice, receipt }, poll.id), publicChoice: null };
+    return storedBallot(poll, candidateIds, choice, receipt, poll.secret ? await this.#keys.pollKey(poll.id) : null);
   }
 
   /** A second ballot for the same voter: the same request again, a change, or a refusal. */
@@ -176,7 +151,7 @@ export class BallotBox {
     if (poll.secret) {
       const key = await this.#keys.pollKey(poll.id);
       if (key === null) throw new Error('the key of an open secret poll is missing');
-      const shape = this.#shape(poll, await this.#candidateIds(tx, poll));
+      const shape = ballotShape(poll, await this.candidateIds(tx, poll));
       open = (row) => unseal(key, shape, row.sealed!, poll.id);
     } else {
       open = (row) => ({ choice: (row.publicChoice as { choice: Choice }).choice, receipt: this.#keys.receipt(poll.id, row.voterUserId) });
