@@ -26,6 +26,16 @@ export type EmbeddedDatabase = {
 
 const SOCKET_CONNECTIONS = 16;
 
+/**
+ * PGlite starts with PostgreSQL's 128 MB of shared buffers, all of it in the
+ * WebAssembly heap of this process (an idle server held ~300 MB more than it
+ * needed). The embedded database is the small-deployment path: a few
+ * committees' meetings fit in 16 MB of buffer cache, and what misses it is
+ * read from the data files through the OS page cache. Measured: an idle
+ * reopen of a data directory 309 MB RSS with the default, 176 MB with this.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 /** `dataDir` undefined means in memory (used by tests that need a throwaway database). */
 export async function startEmbeddedDatabase(dataDir: string | undefined): Promise<EmbeddedDatabase> {
   let pgDir: string | undefined;
@@ -33,7 +43,7 @@ export async function startEmbeddedDatabase(dataDir: string | undefined): Promis
     pgDir = path.join(dataDir, 'pglite');
     await fs.mkdir(pgDir, { recursive: true, mode: 0o700 });
   }
-  const db = await PGlite.create(pgDir === undefined ? undefined : { dataDir: pgDir });
+  const db = await PGlite.create({ ...(pgDir === undefined ? {} : { dataDir: pgDir }), startParams: START_PARAMS });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SOCKET_CONNECTIONS });
   await server.start();
   const address = server.getServerConn(); // "127.0.0.1:<port>"

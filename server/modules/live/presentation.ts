@@ -80,10 +80,7 @@ export class LivePresentation {
     if (!(await this.#mayPresent(access, user))) throw new AppError(403, 'forbidden');
     // Turning the page makes this user the presenter: someone taking over must be able to read the document
     // (checked before the transaction, which must not wait on other connections while it holds the row).
-    const [shown] = await this.#db
-      .select({ documentId: meetingLiveState.presentationDocumentId, presenter: meetingLiveState.presenterUserId })
-      .from(meetingLiveState)
-      .where(eq(meetingLiveState.meetingId, input.meetingId));
+    const shown = await this.#shown(input.meetingId, access.meeting.version);
     if (shown?.documentId == null) throw new AppError(409, 'noPresentation');
     if (shown.presenter !== user.id) await this.#assertMayRead(user, shown.documentId);
     // The hot path of a meeting: one UPDATE … RETURNING gives the new presentation, no re-read.
@@ -106,6 +103,21 @@ export class LivePresentation {
       },
       async () => ({ section: 'presentation', value: presentation }),
     );
+  }
+
+  /**
+   * What is on the wall and who presents it, as of the meeting version the
+   * access check just read: the owner's snapshot when it is that new (the
+   * usual case: a page turn then costs no read of its own), else the table.
+   */
+  async #shown(meetingId: string, databaseVersion: number): Promise<{ documentId: string | null; presenter: string | null } | undefined> {
+    const cached = this.#owners.find(meetingId)?.current(databaseVersion);
+    if (cached != null) return { documentId: cached.presentation?.documentId ?? null, presenter: cached.presentation?.presenterUserId ?? null };
+    const [row] = await this.#db
+      .select({ documentId: meetingLiveState.presentationDocumentId, presenter: meetingLiveState.presenterUserId })
+      .from(meetingLiveState)
+      .where(eq(meetingLiveState.meetingId, meetingId));
+    return row;
   }
 
   async stop(user: SessionUser, meetingId: string): Promise<number> {
