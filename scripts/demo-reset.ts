@@ -18,7 +18,7 @@ try {
   console.log('• Tạo lại cấu trúc / migrating…');
   await runMigrations(database);
   console.log('• Tạo dữ liệu mẫu / seeding demo data…');
-  const logins = describeDemoLogins(await seedDemo(database.db));
+  const logins = describeDemoLogins(await seedDemo(database.db, config.demoStructure));
   console.log('• Tạo cuộc họp mẫu và tài liệu / creating the demo meeting and its documents…');
   await seedDemoMeeting(database.db, config.dataDir, pino({ level: 'warn' }));
   console.log(logins);

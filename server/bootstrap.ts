@@ -15,7 +15,7 @@ export async function prepareDatabase(config: Config): Promise<PreparedDatabase>
   try {
     await runMigrations(database);
     const seeded = config.demoData
-      ? await withAdvisoryLock(database, LOCKS.seed, async () => ((await isDatabaseEmpty(database.db)) ? seedDemo(database.db) : undefined))
+      ? await withAdvisoryLock(database, LOCKS.seed, async () => ((await isDatabaseEmpty(database.db)) ? seedDemo(database.db, config.demoStructure) : undefined))
       : undefined;
     return { database, seeded };
   } catch (error) {

@@ -32,6 +32,8 @@ export type Config = Readonly<{
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seed the demo province and users when the database is empty: by default only with the embedded database; a real one (DATABASE_URL) only with DEMO_DATA=true. */
   demoData: boolean;
+  /** Which unit tree the demo seeds: communes directly under the province (today's Vietnam, since 1 July 2025) or under districts. */
+  demoStructure: DemoStructure;
   /** Failed logins allowed per account, and per client address, within loginWindowMs. */
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerAddress: number;
@@ -69,6 +71,8 @@ function reminderLeads(env: Env): number[] {
   });
 }
 
+export const DEMO_STRUCTURES = ['two-level', 'three-level'] as const;
+export type DemoStructure = (typeof DEMO_STRUCTURES)[number];
 
 export type TrustProxy = false | number | readonly string[];
 
@@ -109,7 +113,30 @@ export type MediaSettings = Readonly<{
   webRtcPort: number | Readonly<{ min: number; max: number }>;
   /** a peer with no connected transport for this long is removed */
   peerTimeoutMs: number;
+  /** the deployment's own TURN relay (coturn, TURN REST API); undefined: none, ICE goes direct as before */
+  turn: TurnSettings | undefined;
 }>;
+
+/** TURN_URLS, TURN_SECRET (coturn's static-auth-secret), TURN_CREDENTIAL_TTL_SECONDS */
+export type TurnSettings = Readonly<{ urls: readonly string[]; secret: string; credentialTtlSeconds: number }>;
+
+const TURN_URL = /^turns?:[^\s?]+(\?transport=(udp|tcp))?$/;
+
+function turnSettings(env: Env): TurnSettings | undefined {
+  const rawUrls = optionalText(env, 'TURN_URLS');
+  const secret = optionalText(env, 'TURN_SECRET');
+  if (rawUrls === undefined) {
+    if (secret !== undefined) throw new ConfigError('TURN_SECRET', 'is set but TURN_URLS is not: give the TURN server addresses too');
+    return undefined;
+  }
+  const urls = rawUrls.split(',').map((url) => url.trim()).filter((url) => url !== '');
+  for (const url of urls) {
+    if (!TURN_URL.test(url)) throw new ConfigError('TURN_URLS', `must be a comma list of turn: or turns: URLs (e.g. turns:turn.tinh.gov.vn:443?transport=tcp), got "${url}"`);
+  }
+  if (urls.length === 0 || urls.length > 8) throw new ConfigError('TURN_URLS', 'must list 1 to 8 URLs');
+  if (secret === undefined || secret.length < 16) throw new ConfigError('TURN_SECRET', 'must be set (at least 16 characters, the static-auth-secret of coturn) when TURN_URLS is set');
+  return Object.freeze({ urls: Object.freeze(urls), secret, credentialTtlSeconds: integer(env, 'TURN_CREDENTIAL_TTL_SECONDS', 12 * 3600, 60, 7 * 24 * 3600) });
+}
 
 function mediaSettings(env: Env): MediaSettings {
   const rawPort = optionalText(env, 'MEDIA_WEBRTC_PORT') ?? '40000';
@@ -131,6 +158,7 @@ function mediaSettings(env: Env): MediaSettings {
     announcedAddress: optionalText(env, 'MEDIA_ANNOUNCED_ADDRESS'),
     webRtcPort,
     peerTimeoutMs: integer(env, 'MEDIA_PEER_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
+    turn: turnSettings(env),
   });
 }
 // --- end MEDIA_* ---
@@ -217,6 +245,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (fileDelivery !== 'direct' && fileDelivery !== 'x-accel') throw new ConfigError('FILE_DELIVERY', `must be direct or x-accel, got "${fileDelivery}"`);
   const fileAccelPrefix = text(env, 'FILE_ACCEL_PREFIX', '/_protected-files/');
   if (!/^\/[A-Za-z0-9_\-/]*\/$/.test(fileAccelPrefix)) throw new ConfigError('FILE_ACCEL_PREFIX', `must be a path that starts and ends with "/", got "${fileAccelPrefix}"`);
+  const demoStructure = text(env, 'DEMO_STRUCTURE', 'two-level');
+  if (!(DEMO_STRUCTURES as readonly string[]).includes(demoStructure)) {
+    throw new ConfigError('DEMO_STRUCTURE', `must be one of ${DEMO_STRUCTURES.join(', ')}, got "${demoStructure}"`);
+  }
 
   return Object.freeze({
     port,
@@ -235,6 +267,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     pdfQueueLimit: integer(env, 'PDF_QUEUE_LIMIT', 64, 1, 10_000),
     logLevel: logLevel as Config['logLevel'],
     demoData: boolean(env, 'DEMO_DATA', databaseUrl === undefined),
+    demoStructure: demoStructure as DemoStructure,
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
     loginMaxFailuresPerAddress: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 30, 1, 100_000),
     loginWindowMs: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,

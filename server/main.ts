@@ -8,7 +8,7 @@ import { buildApp } from './app.ts';
 import { prepareDatabase } from './bootstrap.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { describeDemoLogins } from './db/seed/demo.ts';
-import { DEMO_USERS } from './db/seed/demo-data.ts';
+import { demoTree } from './db/seed/demo-data.ts';
 import { seedDemoMeeting } from './db/seed/demo-meeting.ts';
 
 function readConfig(): Config {
@@ -53,7 +53,7 @@ console.log(
     '',
     `Phòng Họp Số đang chạy tại / is running at: http://localhost:${port}/  (PUBLIC_URL ${config.publicUrl.href})`,
     `Cơ sở dữ liệu / database: ${database.kind === 'embedded' ? `nhúng (embedded PGlite) in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
-    config.demoData ? describeDemoLogins(DEMO_USERS) : '',
+    config.demoData ? describeDemoLogins(demoTree(config.demoStructure).users) : '',
     '',
   ].join('\n'),
 );

@@ -316,10 +316,28 @@ export const ConferenceDescription = Type.Object({
 });
 export type ConferenceDescription = Static<typeof ConferenceDescription>;
 
+/**
+ * TURN relays for this participant (issue 14, closed networks): the
+ * deployment's coturn with a time-limited credential; empty without TURN.
+ * Passed to mediasoup-client's transports as `iceServers`.
+ */
+export const IceServerSchema = Type.Object(
+  {
+    urls: Type.Array(Type.String({ minLength: 6, maxLength: 512, pattern: '^turns?:' }), { minItems: 1, maxItems: 8 }),
+    username: Type.String({ minLength: 1, maxLength: 256 }),
+    credential: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  Strict,
+);
+export type IceServer = Static<typeof IceServerSchema>;
+export const IceServersSchema = Type.Array(IceServerSchema, { maxItems: 4 });
+
 export type ConferenceJoined = {
   state: 'joined';
   meetingId: string;
   routerRtpCapabilities: ms.RtpCapabilities;
+  /** TURN servers with this participant's credential (IceServersSchema); [] without TURN */
+  iceServers: IceServer[];
   me: ConferencePeer;
   /** everybody else in the conference */
   peers: ConferencePeer[];

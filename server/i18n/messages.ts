@@ -27,8 +27,8 @@ export const errorMessages = {
   userNotFound: { vi: 'Không tìm thấy người dùng', en: 'User not found' },
   parentUnitNotFound: { vi: 'Không tìm thấy đơn vị cấp trên', en: 'Parent unit not found' },
   unitLevelMismatch: {
-    vi: 'Cấp đơn vị không phù hợp với đơn vị cấp trên: huyện thuộc tỉnh, xã thuộc huyện (hoặc cơ quan cùng cấp)',
-    en: 'Unit level does not fit its parent: districts belong to a province, communes to a district (or an office of the same level)',
+    vi: 'Cấp đơn vị không phù hợp với đơn vị cấp trên: huyện thuộc tỉnh, xã thuộc tỉnh hoặc huyện (hoặc cơ quan cùng cấp); không đơn vị nào thuộc cấp dưới của nó',
+    en: 'Unit level does not fit its parent: districts belong to a province, communes to a province or a district (or an office of the same level); never under a lower level',
   },
   unitNeedsParent: { vi: 'Chỉ đơn vị cấp tỉnh mới không có đơn vị cấp trên', en: 'Only a province may have no parent unit' },
   unitNameTaken: { vi: 'Đã có đơn vị cùng tên trong đơn vị cấp trên này', en: 'A unit with this name already exists here' },

@@ -47,6 +47,8 @@ export async function startServerProcess(db: TestDatabase, port: number, env: Re
       DATA_DIR: db.dataDir,
       ...(db.databaseUrl === undefined ? {} : { DATABASE_URL: db.databaseUrl }),
       DEMO_DATA: 'true',
+      // The tests were written against the three-level demo (districts and their endpoints); demo-data.test.ts covers both.
+      DEMO_STRUCTURE: 'three-level',
       LOG_LEVEL: 'warn',
       ...env,
     },

@@ -30,6 +30,8 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     ...(db.databaseUrl === undefined ? {} : { DATABASE_URL: db.databaseUrl }),
     LOG_LEVEL: 'info',
     DEMO_DATA: 'true',
+    // The tests were written against the three-level demo (districts and their endpoints); demo-data.test.ts covers both.
+    DEMO_STRUCTURE: 'three-level',
     ...env,
   });
   const logs: Record<string, unknown>[] = [];

@@ -33,14 +33,31 @@ describe('administration of units and users', () => {
     expect(units.filter((u) => u.parentId === maiChau.id).map((u) => u.name)).toContain('Xã Pà Cò');
   });
 
-  it('creates a commune under a district and refuses one directly under the province', async () => {
+  it('creates a commune under a district or directly under the province, and refuses parents of a lower level', async () => {
     const created = await admin.post<{ unit: UnitDto }>('/api/v1/units', { name: 'Xã Tân Mai', level: 'commune', parentId: unitNamed('Huyện Mai Châu').id });
     expect(created.status).toBe(201);
     expect(created.body.unit).toMatchObject({ name: 'Xã Tân Mai', level: 'commune', active: true });
 
-    const misplaced = await admin.post<ErrorBody>('/api/v1/units', { name: 'Xã Lạc', level: 'commune', parentId: unitNamed('Tỉnh Hòa Bình').id });
-    expect(misplaced.status).toBe(400);
-    expect(misplaced.body.error.field).toBe('level');
+    // The two-level tree (since 1 July 2025): a commune straight under its province.
+    const direct = await admin.post<{ unit: UnitDto }>('/api/v1/units', { name: 'Xã Lạc', level: 'commune', parentId: unitNamed('Tỉnh Hòa Bình').id });
+    expect(direct.status).toBe(201);
+    expect(direct.body.unit).toMatchObject({ name: 'Xã Lạc', level: 'commune', parentId: unitNamed('Tỉnh Hòa Bình').id });
+    const listed = (await admin.get<{ units: UnitDto[] }>('/api/v1/units')).body.units;
+    expect(listed.find((u) => u.id === direct.body.unit.id)?.parentId).toBe(unitNamed('Tỉnh Hòa Bình').id);
+
+    // Never upwards: a district under a commune, a province under a district.
+    const districtUnderCommune = await admin.post<ErrorBody>('/api/v1/units', { name: 'Huyện Lạ', level: 'district', parentId: direct.body.unit.id });
+    expect(districtUnderCommune.status).toBe(400);
+    expect(districtUnderCommune.body.error).toMatchObject({ code: 'unitLevelMismatch', field: 'level' });
+    const provinceUnderDistrict = await admin.post<ErrorBody>('/api/v1/units', { name: 'Tỉnh Lạ', level: 'province', parentId: unitNamed('Huyện Mai Châu').id });
+    expect(provinceUnderDistrict.status).toBe(400);
+    expect(provinceUnderDistrict.body.error.code).toBe('unitLevelMismatch');
+    const communeWithoutParent = await admin.post<ErrorBody>('/api/v1/units', { name: 'Xã Mồ Côi', level: 'commune', parentId: null });
+    expect(communeWithoutParent.status).toBe(400);
+    expect(communeWithoutParent.body.error).toMatchObject({ code: 'unitNeedsParent', field: 'parentId' });
+    const unknownParent = await admin.post<ErrorBody>('/api/v1/units', { name: 'Xã Lạ', level: 'commune', parentId: '00000000-0000-4000-8000-000000000000' });
+    expect(unknownParent.status).toBe(400);
+    expect(unknownParent.body.error.code).toBe('parentUnitNotFound');
 
     const duplicate = await admin.post<ErrorBody>('/api/v1/units', { name: 'Xã Tân Mai', level: 'commune', parentId: unitNamed('Huyện Mai Châu').id });
     expect(duplicate.status).toBe(409);

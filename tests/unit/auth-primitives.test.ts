@@ -39,7 +39,9 @@ describe('unit tree rules', () => {
     expect(allowedUnder('district', null)).toBe(false);
     expect(allowedUnder('province', 'province')).toBe(true); // Văn phòng Tỉnh ủy under the province
     expect(allowedUnder('district', 'province')).toBe(true);
-    expect(allowedUnder('commune', 'province')).toBe(false);
+    expect(allowedUnder('commune', 'province')).toBe(true); // two-level tree, since 1 July 2025
+    expect(allowedUnder('district', 'commune')).toBe(false);
+    expect(allowedUnder('province', 'district')).toBe(false);
     expect(allowedUnder('commune', 'district')).toBe(true);
     expect(allowedUnder('district', 'commune')).toBe(false);
   });

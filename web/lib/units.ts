@@ -64,13 +64,20 @@ export function indentedName(node: UnitNode): string {
 /** May a unit of `child` level sit under a unit of `parent` level (null: top level)? */
 export function allowedUnder(child: UnitLevel, parent: UnitLevel | null): boolean {
   if (parent === null) return child === 'province';
-  const step = LEVEL_RANK[child] - LEVEL_RANK[parent];
-  return step === 0 || step === 1;
+  // Same level (an office under the unit it serves) or any level below: a
+  // commune sits under a district (three-level tree) or, since 1 July 2025,
+  // directly under its province (two-level tree). Never upwards.
+  return LEVEL_RANK[child] >= LEVEL_RANK[parent];
 }
 
-/** The level a new unit under `parent` most likely has (districts under a province…). */
-export function suggestedChildLevel(parent: UnitLevel | null): UnitLevel {
+/**
+ * The level a new unit under `parent` most likely has: districts under a
+ * province while the tree has districts (three-level), communes under a
+ * province once it has none (two-level, since 1 July 2025).
+ */
+export function suggestedChildLevel(parent: UnitLevel | null, treeHasDistricts = true): UnitLevel {
   if (parent === null) return 'province';
+  if (parent === 'province' && !treeHasDistricts) return 'commune';
   return UNIT_LEVELS[Math.min(LEVEL_RANK[parent] + 1, UNIT_LEVELS.length - 1)] ?? parent;
 }
 

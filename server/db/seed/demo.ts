@@ -1,13 +1,14 @@
 /**
- * Puts the demo province and its people into an empty database, in one
- * transaction, so a half-seeded database never exists.
+ * Puts the demo province and its people into an empty database (two-level or
+ * three-level unit tree, see demo-data.ts), in one transaction, so a half-seeded database never exists.
  */
 import { sql } from 'drizzle-orm';
 import { foldVietnamese } from '../../contract/text.ts';
 import { hashPassword } from '../../modules/auth/passwords.ts';
 import type { Db } from '../client.ts';
 import { endpointAccounts, endpoints, units, users } from '../schema/index.ts';
-import { DEMO_ENDPOINTS, DEMO_PASSWORD, DEMO_USERS, DISTRICTS, PROVINCE, PROVINCE_OFFICES, type DemoUser } from './demo-data.ts';
+import type { DemoStructure } from '../../config.ts';
+import { DEMO_PASSWORD, demoTree, type DemoUser } from './demo-data.ts';
 
 export async function isDatabaseEmpty(db: Db): Promise<boolean> {
   const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(units);
@@ -23,25 +24,22 @@ const unit = (name: string, level: UnitRow['level'], parentId: string | null, co
   code,
 });
 
-export async function seedDemo(db: Db): Promise<DemoUser[]> {
+/** Seeds the demo in the chosen unit tree; returns its accounts (for the start-up message). */
+export async function seedDemo(db: Db, structure: DemoStructure = 'two-level'): Promise<DemoUser[]> {
+  const tree = demoTree(structure);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction(async (tx) => {
     const unitIds = new Map<string, string>();
-    const insert = async (row: UnitRow) => {
-      const [created] = await tx.insert(units).values(row).returning({ id: units.id });
-      unitIds.set(row.name, created!.id);
-      return created!.id;
-    };
-    const provinceId = await insert(unit(PROVINCE.name, 'province', null, PROVINCE.code));
-    for (const office of PROVINCE_OFFICES) await insert(unit(office.name, 'province', provinceId, office.code));
-    for (const district of DISTRICTS) {
-      const districtId = await insert(unit(district.name, 'district', provinceId, district.code));
-      await tx.insert(units).values(district.communes.map((name) => unit(name, 'commune', districtId, null)));
-      const communes = await tx.select({ id: units.id, name: units.name }).from(units).where(sql`${units.parentId} = ${districtId}`);
-      for (const commune of communes) unitIds.set(commune.name, commune.id);
+    // Parents come first in the list, so each parent's id is known when its children are inserted.
+    for (const demo of tree.units) {
+      const parentId = demo.parent === null ? null : unitIds.get(demo.parent);
+      if (parentId === undefined) throw new Error(`demo unit ${demo.name} listed before its parent ${demo.parent ?? ''}`);
+      const [created] = await tx.insert(units).values(unit(demo.name, demo.level, parentId, demo.code)).returning({ id: units.id });
+      unitIds.set(demo.name, created!.id);
     }
+    const provinceId = unitIds.get(tree.province)!;
     const created = await tx.insert(users).values(
-      DEMO_USERS.map((user) => ({
+      tree.users.map((user) => ({
         username: user.username,
         fullName: user.fullName,
         fullNameSearch: foldVietnamese(user.fullName),
@@ -52,7 +50,7 @@ export async function seedDemo(db: Db): Promise<DemoUser[]> {
       })),
     ).returning({ id: users.id, username: users.username });
     const userIds = new Map(created.map((u) => [u.username, u.id]));
-    for (const endpoint of DEMO_ENDPOINTS) {
+    for (const endpoint of tree.endpoints) {
       const [row] = await tx
         .insert(endpoints)
         .values({ name: endpoint.name, nameSearch: foldVietnamese(endpoint.name), level: endpoint.level, unitId: unitIds.get(endpoint.unit) ?? provinceId })
@@ -60,7 +58,7 @@ export async function seedDemo(db: Db): Promise<DemoUser[]> {
       if (endpoint.account !== undefined) await tx.insert(endpointAccounts).values({ endpointId: row!.id, userId: userIds.get(endpoint.account)! });
     }
   });
-  return DEMO_USERS;
+  return tree.users;
 }
 
 /** Empties every table the app owns and the migration journal, for `npm run demo:reset`. */

@@ -17,7 +17,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type * as ms from 'mediasoup/types';
 import type { ConferenceRoom, Peer } from '../../../media/index.ts';
-import type { ConferenceDescription, ConferenceJoinResult, ConferenceSettings } from '../../contract/conference-realtime.ts';
+import type { ConferenceDescription, ConferenceJoinResult, ConferenceSettings, IceServer } from '../../contract/conference-realtime.ts';
 import type { EndpointConference } from '../../contract/conference.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { Db } from '../../db/client.ts';
@@ -57,17 +57,19 @@ export class ConferenceService {
   readonly #log: FastifyBaseLogger;
   readonly #store: ConferenceStore;
   readonly #graceMs: number;
+  readonly #iceServers: (userId: string) => IceServer[];
   /** who is present; emits `push` and `detach` for the socket module */
   readonly presence = new Presence();
   readonly chair: ChairControls;
 
-  constructor(db: Db, deps: ConferenceDeps, host: MediaHost, events: DomainEvents, log: FastifyBaseLogger, options: { graceMs?: number } = {}) {
+  constructor(db: Db, deps: ConferenceDeps, host: MediaHost, events: DomainEvents, log: FastifyBaseLogger, options: { graceMs?: number; iceServers?: (userId: string) => IceServer[] } = {}) {
     this.#db = db;
     this.#deps = deps;
     this.#host = host;
     this.#log = log.child({ module: 'conference' });
     this.#store = new ConferenceStore(db);
     this.#graceMs = options.graceMs ?? DISCONNECT_GRACE_MS;
+    this.#iceServers = options.iceServers ?? (() => []);
     this.chair = new ChairControls(this.#store, this.presence, deps.users, (userId, meetingId, conn) => this.#chair(userId, meetingId, conn));
     events.on('live.floorGiven', ({ meetingId, userId }) => {
       const room = this.room(meetingId);
@@ -158,6 +160,7 @@ export class ConferenceService {
       state: 'joined',
       meetingId,
       routerRtpCapabilities: room.rtpCapabilities,
+      iceServers: this.#iceServers(user.id),
       me: this.presence.peerDto(state, peer),
       peers: room
         .peers()

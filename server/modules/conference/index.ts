@@ -14,6 +14,7 @@ import { ConferenceBindings, conferenceSockets, deliverConferencePushes, onConfe
 import { endpointRoutes } from './endpoints-routes.ts';
 import { EndpointService } from './endpoints-service.ts';
 import { MediaHost, mediaConfigFrom } from './media-host.ts';
+import { iceServersFor } from './turn-credentials.ts';
 
 export type ConferenceModule = {
   media: MediaHost;
@@ -26,7 +27,7 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
   name: 'conference',
   create: ({ db, config, events, log }, deps) => {
     const media = new MediaHost(mediaConfigFrom(config.media), log);
-    return { media, service: new ConferenceService(db, deps, media, events, log), endpoints: new EndpointService(db, deps), bindings: new ConferenceBindings() };
+    return { media, service: new ConferenceService(db, deps, media, events, log, { iceServers: (userId) => iceServersFor(config.media.turn, userId) }), endpoints: new EndpointService(db, deps), bindings: new ConferenceBindings() };
   },
   routes:
     ({ service, endpoints }) =>

@@ -16,8 +16,10 @@ const RANK: Record<UnitLevel, number> = { province: 0, district: 1, commune: 2 }
 
 export function allowedUnder(child: UnitLevel, parent: UnitLevel | null): boolean {
   if (parent === null) return child === 'province';
-  const step = RANK[child] - RANK[parent];
-  return step === 0 || step === 1;
+  // Same level (an office under the unit it serves) or any level below: a
+  // commune sits under a district (three-level tree) or, since 1 July 2025,
+  // directly under its province (two-level tree). Never upwards.
+  return RANK[child] >= RANK[parent];
 }
 
 /**

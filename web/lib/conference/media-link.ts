@@ -8,9 +8,14 @@
  * A short outage of a transport gets an ICE restart; anything worse (failed,
  * closed, still down after the restart) is reported as `broken` and the
  * session joins again with a new link.
+ *
+ * TURN (closed networks): the transports get the ICE servers of the join
+ * answer. A transport that fails before it was ever connected reports so
+ * (`neverConnected`), and the session's next join asks for relay only
+ * (`iceTransportPolicy: 'relay'`), through coturn over TCP/TLS.
  */
 import { Device, type types } from 'mediasoup-client';
-import type { ConferenceSource, ProducerInfo } from '$contract/conference-realtime.ts';
+import type { ConferenceSource, IceServer, ProducerInfo } from '$contract/conference-realtime.ts';
 import type { Payloads } from '$lib/realtime/call.ts';
 import type { ClientToServerEvents } from '$contract/realtime.ts';
 import { required, type ConferenceCall } from './call.ts';
@@ -30,8 +35,12 @@ export type LinkOptions = {
   call: ConferenceCall;
   /** false once this join is abandoned */
   current: () => boolean;
-  /** the link broke under a joined conference: join again */
-  broken: () => void;
+  /** the link broke under a joined conference: join again (neverConnected: ICE found no way at all) */
+  broken: (why?: { neverConnected: boolean }) => void;
+  /** TURN servers from the join answer ([] without TURN) */
+  iceServers: IceServer[];
+  /** only relayed candidates: direct ICE already failed on this network */
+  relayOnly: boolean;
   /** a remote peer's track arrived */
   trackAdded: (peerId: string, source: ConferenceSource, track: MediaStreamTrack) => void;
   /** a remote peer's track left */
@@ -50,6 +59,8 @@ export class MediaLink {
   readonly #iceTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** closing on purpose: a transport's close is then no reason to join again */
   #closing = false;
+  /** transports that reached 'connected' at least once */
+  readonly #everConnected = new Set<string>();
 
   constructor(options: LinkOptions) {
     this.#o = options;
@@ -199,7 +210,9 @@ export class MediaLink {
       iceParameters: info.iceParameters as types.IceParameters,
       iceCandidates: info.iceCandidates as types.IceCandidate[],
       dtlsParameters: info.dtlsParameters as types.DtlsParameters,
-      iceServers: [],
+      iceServers: this.#o.iceServers.map((server) => ({ urls: server.urls, username: server.username, credential: server.credential })),
+      // Relay only when there are relays to use: without TURN that would gather no candidate at all.
+      iceTransportPolicy: this.#o.relayOnly && this.#o.iceServers.length > 0 ? 'relay' : 'all',
     };
     const transport = direction === 'send' ? this.#device.createSendTransport(options) : this.#device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
@@ -230,12 +243,13 @@ export class MediaLink {
       this.#iceTimers.delete(transport.id);
     };
     if (state === 'connected') {
+      this.#everConnected.add(transport.id);
       clear();
       return;
     }
     if (state === 'failed' || state === 'closed') {
       clear();
-      this.#o.broken();
+      this.#o.broken({ neverConnected: state === 'failed' && !this.#everConnected.has(transport.id) });
       return;
     }
     if (state === 'disconnected' && !this.#iceTimers.has(transport.id)) {

@@ -239,6 +239,9 @@ export class ConferenceSession extends SocketFollower<AppSocket> {
   }
 
   /** Something broke under a joined conference: join again, now. */
+  /** set once direct ICE failed on this network: later joins use the TURN relay only */
+  #relayOnly = false;
+
   #reconnect(): void {
     if (!this.active) return;
     this.#retry = 0;
@@ -261,7 +264,13 @@ export class ConferenceSession extends SocketFollower<AppSocket> {
       meetingId: this.meetingId,
       call: conferenceCall,
       current,
-      broken: () => this.#reconnect(),
+      iceServers: data.iceServers,
+      relayOnly: this.#relayOnly,
+      broken: (why) => {
+        // Direct ICE found no path at all (UDP and the media ports blocked): join again through the TURN relay only.
+        if (why?.neverConnected === true && data.iceServers.length > 0) this.#relayOnly = true;
+        this.#reconnect();
+      },
       trackAdded: (peerId, source, track) => {
         const media = this.remote[peerId] ?? { mic: null, camera: null, screen: null };
         this.remote[peerId] = { ...media, [source]: track };

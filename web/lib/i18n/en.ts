@@ -134,7 +134,7 @@ export const en: Dictionary = {
   },
   units: {
     pageTitle: 'Units',
-    description: 'The administrative tree: province → district / city → commune / ward / town, with their offices.',
+    description: 'The administrative tree, two levels (province → commune / ward, since 1 July 2025) or three (province → district / city → commune / ward / town), with their offices.',
     add: 'Add unit',
     addChild: 'Add sub-unit',
     addTitle: 'Add unit',
@@ -150,7 +150,7 @@ export const en: Dictionary = {
     parent: 'Parent unit',
     parentNone: 'None (province)',
     parentPlaceholder: 'Choose the parent unit',
-    parentHint: 'Districts belong to a province, communes to a district; offices (departments, boards) to a unit of the same level.',
+    parentHint: 'Communes belong to a province (two-level tree) or to a district (three-level tree); districts to a province; offices (departments, boards) to a unit of the same level.',
     code: 'Code',
     codeHint: 'Optional. For example: HB-CP',
     levelPlaceholder: 'Choose a level',
@@ -166,6 +166,8 @@ export const en: Dictionary = {
     deactivated: 'Unit “{name}” deactivated.',
     activated: 'Unit “{name}” activated.',
     summary: 'Province level: {province} · District level: {district} · Commune level: {commune}',
+    // Levels (issue 14): a two-level tree has no district to count
+    summaryTwoLevel: 'Province level: {province} · Commune level: {commune}',
     totalCount: 'Units in total: {count}',
     matchCount: 'Matching units: {count}',
     emptyTitle: 'No units yet',

@@ -137,7 +137,7 @@ export const vi = {
   },
   units: {
     pageTitle: 'Đơn vị',
-    description: 'Cây đơn vị hành chính: tỉnh → huyện / thành phố → xã / phường / thị trấn, cùng các cơ quan trực thuộc.',
+    description: 'Cây đơn vị hành chính hai cấp (tỉnh → xã / phường, từ 1/7/2025) hoặc ba cấp (tỉnh → huyện / thành phố → xã / phường / thị trấn), cùng các cơ quan trực thuộc.',
     add: 'Thêm đơn vị',
     addChild: 'Thêm đơn vị trực thuộc',
     addTitle: 'Thêm đơn vị',
@@ -153,7 +153,7 @@ export const vi = {
     parent: 'Đơn vị cấp trên',
     parentNone: 'Không có (đơn vị cấp tỉnh)',
     parentPlaceholder: 'Chọn đơn vị cấp trên',
-    parentHint: 'Huyện thuộc tỉnh, xã thuộc huyện; cơ quan (sở, ban, văn phòng) thuộc đơn vị cùng cấp.',
+    parentHint: 'Xã thuộc tỉnh (mô hình hai cấp) hoặc thuộc huyện (mô hình ba cấp); huyện thuộc tỉnh; cơ quan (sở, ban, văn phòng) thuộc đơn vị cùng cấp.',
     code: 'Mã',
     codeHint: 'Không bắt buộc. Ví dụ: HB-CP',
     levelPlaceholder: 'Chọn cấp',
@@ -169,6 +169,8 @@ export const vi = {
     deactivated: 'Đơn vị “{name}” đã ngừng hoạt động.',
     activated: 'Đơn vị “{name}” đã được kích hoạt.',
     summary: 'Cấp tỉnh: {province} · Cấp huyện: {district} · Cấp xã: {commune}',
+    // Levels (issue 14): a two-level tree has no district to count
+    summaryTwoLevel: 'Cấp tỉnh: {province} · Cấp xã: {commune}',
     totalCount: 'Tổng số: {count} đơn vị',
     matchCount: 'Tìm thấy {count} đơn vị',
     emptyTitle: 'Chưa có đơn vị nào',
