@@ -82,22 +82,21 @@ export class VoteService {
    * non-voters, results only once published).
    */
   async listForDisplay(meetingId: string): Promise<PollDto[]> {
-    const rows = await this.#db
-      .select()
-      .from(polls)
-      .where(and(eq(polls.meetingId, meetingId), inArray(polls.status, ['open', 'closed', 'published'])))
-      .orderBy(asc(polls.createdAt));
-    return Promise.all(rows.map((p) => pollDto(this.#ctx, p, false, null)));
+    return this.#shownPolls(meetingId, false);
   }
 
   /** Every counted or running poll with its result, as those running the meeting see it: for the minutes (the record module checks who asks). */
   async listForRecord(meetingId: string): Promise<PollDto[]> {
+    return this.#shownPolls(meetingId, true);
+  }
+
+  async #shownPolls(meetingId: string, runsMeeting: boolean): Promise<PollDto[]> {
     const rows = await this.#db
       .select()
       .from(polls)
       .where(and(eq(polls.meetingId, meetingId), inArray(polls.status, ['open', 'closed', 'published'])))
       .orderBy(asc(polls.createdAt));
-    return Promise.all(rows.map((p) => this.#dto(p, true, null)));
+    return Promise.all(rows.map((p) => pollDto(this.#ctx, p, runsMeeting, null)));
   }
 
   async create(user: SessionUser, meetingId: string, input: PollCreate): Promise<PollDto> {
