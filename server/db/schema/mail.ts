@@ -5,8 +5,9 @@
  * it is queued, so a resend after an unknown outcome is the same message.
  */
 import { sql } from 'drizzle-orm';
-import { check, customType, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, customType, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { meetings } from './meetings.ts';
+import { idColumn, instant, stampedAt, requiredRef, optionalRef } from './columns.ts';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
@@ -17,10 +18,10 @@ export const mailJobStatus = pgEnum('mail_job_status', ['queued', 'sending', 'se
 export const mailJobs = pgTable(
   'mail_jobs',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: idColumn(),
     /** invitation, update, reminder, minutes … (free text: the caller names it) */
     kind: text('kind').notNull(),
-    meetingId: uuid('meeting_id').references(() => meetings.id, { onDelete: 'set null' }),
+    meetingId: optionalRef('meeting_id', () => meetings.id, 'set null'),
     toAddress: text('to_address').notNull(),
     subject: text('subject').notNull(),
     textBody: text('text_body').notNull(),
@@ -32,12 +33,12 @@ export const mailJobs = pgTable(
     status: mailJobStatus('status').notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
     /** not before: back-off after a failure, or a reminder's time */
-    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    runAt: stampedAt('run_at'),
     /** while 'sending': after this instant another process may take the job (its sender died) */
-    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    leaseUntil: instant('lease_until'),
     lastError: text('last_error'),
-    sentAt: timestamp('sent_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: instant('sent_at'),
+    createdAt: stampedAt('created_at'),
   },
   (t) => [
     index('mail_jobs_due_idx').on(t.status, t.runAt),
@@ -50,10 +51,8 @@ export const mailJobs = pgTable(
 export const mailAttachments = pgTable(
   'mail_attachments',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    jobId: uuid('job_id')
-      .notNull()
-      .references(() => mailJobs.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    jobId: requiredRef('job_id', () => mailJobs.id, 'cascade'),
     position: integer('position').notNull(),
     filename: text('filename').notNull(),
     contentType: text('content_type').notNull(),
@@ -74,7 +73,7 @@ export const mailSettings = pgTable(
     password: text('password'),
     fromAddress: text('from_address').notNull(),
     fromName: text('from_name').notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: stampedAt('updated_at'),
   },
   (t) => [check('mail_settings_one_row', sql`${t.id} = 1`)],
 );
@@ -85,8 +84,8 @@ export const mailMeetingAnnouncements = pgTable('mail_meeting_announcements', {
     .primaryKey()
     .references(() => meetings.id, { onDelete: 'cascade' }),
   sequence: integer('sequence').notNull(),
-  startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
-  endsAt: timestamp('ends_at', { withTimezone: true }),
+  startsAt: instant('starts_at').notNull(),
+  endsAt: instant('ends_at'),
   location: text('location'),
 
 });

@@ -3,10 +3,11 @@
  * the number registers they draw from: one series per issuing unit, year and
  * document type, 1, 2, 3… with no gaps (Decree 30/2020/NĐ-CP, Appendix I).
  */
-import { customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { customType, index, integer, jsonb, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
 import type { OfficialDocument, SignatureSlot } from '../../contract/official-documents.ts';
 import { units, users } from './identity.ts';
 import { meetings } from './meetings.ts';
+import { idColumn, stampedAt, requiredRef, optionalRef } from './columns.ts';
 
 const bytea = customType<{ data: Uint8Array; driverData: Buffer }>({
   dataType: () => 'bytea',
@@ -18,9 +19,7 @@ const bytea = customType<{ data: Uint8Array; driverData: Buffer }>({
 export const documentNumberRegisters = pgTable(
   'document_number_registers',
   {
-    unitId: uuid('unit_id')
-      .notNull()
-      .references(() => units.id, { onDelete: 'cascade' }),
+    unitId: requiredRef('unit_id', () => units.id, 'cascade'),
     year: integer('year').notNull(),
     typeCode: text('type_code').notNull(),
     lastNumber: integer('last_number').notNull(),
@@ -31,13 +30,9 @@ export const documentNumberRegisters = pgTable(
 export const issuedDocuments = pgTable(
   'issued_documents',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    meetingId: uuid('meeting_id')
-      .notNull()
-      .references(() => meetings.id, { onDelete: 'cascade' }),
-    unitId: uuid('unit_id')
-      .notNull()
-      .references(() => units.id, { onDelete: 'restrict' }),
+    id: idColumn(),
+    meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
+    unitId: requiredRef('unit_id', () => units.id, 'restrict'),
     year: integer('year').notNull(),
     typeCode: text('type_code').notNull(),
     number: integer('number').notNull(),
@@ -51,8 +46,8 @@ export const issuedDocuments = pgTable(
     signatureSlots: jsonb('signature_slots').$type<SignatureSlot[]>().notNull(),
     /** SHA-256 of the PDF, hex */
     contentHash: text('content_hash').notNull(),
-    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
-    issuedBy: uuid('issued_by').references(() => users.id, { onDelete: 'set null' }),
+    issuedAt: stampedAt('issued_at'),
+    issuedBy: optionalRef('issued_by', () => users.id, 'set null'),
   },
   (t) => [unique('issued_documents_number_unique').on(t.unitId, t.year, t.typeCode, t.number), index('issued_documents_meeting_idx').on(t.meetingId, t.issuedAt)],
 );
