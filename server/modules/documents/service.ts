@@ -2,8 +2,8 @@
  * Meeting documents: reading (access checked on every call, since every page
  * view of every tablet comes through here), versions, the stored files, and
  * the writes (upload, new version, settings, revocations), each in the
- * meeting's transaction. The upload pipeline is in uploads.ts, search in
- * search.ts; meetings, their roles and agenda are asked of the meetings
+ * meeting's transaction. The upload pipeline is in uploads.ts, revocations
+ * in revocations.ts, search in search.ts; meetings, their roles and agenda are asked of the meetings
  * module.
  */
 import type fs from 'node:fs/promises';
@@ -24,7 +24,6 @@ import {
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db, Executor } from '../../db/client.ts';
 import { documentPages, documentReaders, documentRevocations, documents, documentVersions } from '../../db/schema/documents.ts';
-import { violatedForeignKey } from '../../db/errors.ts';
 import { AppError } from '../../errors.ts';
 import { documentFigures, type DocumentFigures } from './reporting.ts';
 import type { DomainEvents } from '../../events.ts';
@@ -36,6 +35,7 @@ import { BlobStore } from './blob-store.ts';
 import { DocumentCopies, type DocumentUnits } from './copies.ts';
 import { createPdfPool, type PdfPoolOptions, type PdfProcessor } from './pdf-pool.ts';
 import { notifyReaders, readersOf, toDocumentDto, toVersionDto } from './dto.ts';
+import { restoreReader, revokeReader } from './revocations.ts';
 import { searchDocuments } from './search.ts';
 import { meetingVersionFile, versionPageCount, type MeetingVersionFile } from './versions.ts';
 import { UploadPipeline, type IncomingFile } from './uploads.ts';
@@ -391,23 +391,13 @@ export class DocumentService {
   async revoke(user: SessionUser, documentId: string, userId: string): Promise<void> {
     const { doc, access } = await this.#readable(user, documentId);
     assertCanEdit(access);
-    await this.#meetings
-      .changeMeeting(doc.meetingId, 'documents', (tx) => tx.insert(documentRevocations).values({ documentId, userId, revokedBy: user.id }).onConflictDoNothing())
-      .catch((error: unknown) => {
-        // An id that names nobody: the caller's mistake, not the server's.
-        if (violatedForeignKey(error)) throw new AppError(400, 'userNotFound', { field: 'userId' });
-        throw error;
-      });
-    // An open viewer closes the document at once instead of at its next request.
-    this.#events.emit('document.revoked', { documentId, userId: userId.toLowerCase() });
+    await revokeReader(this.#meetings, this.#events, { meetingId: doc.meetingId, documentId, userId, revokedBy: user.id });
   }
 
   async restore(user: SessionUser, documentId: string, userId: string): Promise<void> {
     const { doc, access } = await this.#readable(user, documentId);
     assertCanEdit(access);
-    await this.#meetings.changeMeeting(doc.meetingId, 'documents', (tx) =>
-      tx.delete(documentRevocations).where(and(eq(documentRevocations.documentId, documentId), eq(documentRevocations.userId, userId))),
-    );
+    await restoreReader(this.#meetings, { meetingId: doc.meetingId, documentId, userId });
   }
 
   search(user: SessionUser, query: SearchQuery): Promise<SearchHit[]> {
