@@ -13,6 +13,8 @@ ensureSystemPackages([
   { pkg: 'chromium', why: 'trình duyệt cho kiểm thử đầu-cuối / browser for end-to-end tests', present: hasCommand('/usr/bin/chromium') },
   { pkg: 'coturn', why: 'máy chủ TURN cho kiểm thử mạng đóng / TURN server for the closed-network tests', present: hasCommand('/usr/bin/turnserver') },
   { pkg: 'openssl', why: 'chứng chỉ thử cho TURN qua TLS / test certificate for TURN over TLS', present: hasCommand('/usr/bin/openssl') },
+  { pkg: 'iproute2', why: 'không gian mạng cho kiểm thử nhiều máy / network namespaces for multi-host tests', present: hasCommand('/usr/sbin/ip') },
+  { pkg: 'nftables', why: 'chặn UDP trong kiểm thử mạng đóng / dropping UDP in the closed-network test', present: hasCommand('/usr/sbin/nft') },
   { pkg: 'fonts-dejavu-core', why: 'phông chữ tiếng Việt / fonts with Vietnamese glyphs', present: hasCommand('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
   { pkg: 'nginx', why: 'máy chủ ngược cho đường tài liệu X-Accel / reverse proxy for the X-Accel document path', present: hasCommand('/usr/sbin/nginx') },
   { pkg: 'libnss3-tools', why: 'kho chứng thư cho pdfsig khi kiểm thử chữ ký số / NSS db so pdfsig trusts the test CA (certutil)', present: hasCommand('/usr/bin/certutil') },

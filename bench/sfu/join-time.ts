@@ -8,22 +8,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser } from '../../tests/helpers/browser.ts';
+import { recordPeerConnections } from '../../tests/helpers/webrtc.ts';
 import { api, login } from '../lib/client.ts';
 import { ROOT, startServerProcess } from '../lib/server-process.ts';
 
 const PASSWORD = 'HoaBinh@2026';
-
-function recordPeerConnections(): void {
-  const Native = window.RTCPeerConnection;
-  const all: RTCPeerConnection[] = [];
-  (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = all;
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-      super(...args);
-      all.push(this);
-    }
-  } as typeof RTCPeerConnection;
-}
 
 export async function measureJoinTimes(joins: number, log: (line: string) => void): Promise<number[]> {
   if (!existsSync(path.join(ROOT, 'build/handler.js'))) throw new Error('build/ is missing: run `npx vite build` first');

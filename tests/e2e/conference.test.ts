@@ -14,6 +14,7 @@ import type { EndpointDto } from '../../server/contract/conference.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import { SESSION_COOKIE } from '../../server/plugins/session.ts';
 import { SCREENSHOTS, startWebStack, stopWebStack } from '../helpers/web-stack.ts';
+import { receivedFrom, receivedTotal, recordPeerConnections } from '../helpers/webrtc.ts';
 import { type TestDatabase } from '../helpers/database.ts';
 import { createMeeting, loggedIn, secretariat } from '../helpers/meetings.ts';
 import { type TestServer } from '../helpers/server.ts';
@@ -21,62 +22,6 @@ import { type TestServer } from '../helpers/server.ts';
 const MEDIA_TIMEOUT = 30_000;
 
 type Site = { name: string; username: string; userId: string; context: BrowserContext; page: Page };
-type Received = { frames: number; videoPackets: number; audioPackets: number; videoTrack: string | null; audioTrack: string | null };
-
-/** Installed before any page script: remember every RTCPeerConnection the page makes. */
-function recordPeerConnections(): void {
-  const Native = window.RTCPeerConnection;
-  const all: RTCPeerConnection[] = [];
-  (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = all;
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-      super(...args);
-      all.push(this);
-    }
-  } as typeof RTCPeerConnection;
-}
-
-/** What this page receives from one peer: frames decoded from its tile's video track, audio packets of its tile's audio track. */
-function receivedFrom(page: Page, peerId: string): Promise<Received> {
-  return page.evaluate(async (id) => {
-    const tile = document.querySelector(`[data-testid="conference-tile"][data-peer-id="${id}"]`);
-    const videoTrack = (tile?.querySelector('video')?.srcObject as MediaStream | null | undefined)?.getVideoTracks()[0]?.id ?? null;
-    const audioTrack = (tile?.querySelector('audio')?.srcObject as MediaStream | null | undefined)?.getAudioTracks()[0]?.id ?? null;
-    let frames = 0;
-    let videoPackets = 0;
-    let audioPackets = 0;
-    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-      if (pc.signalingState === 'closed') continue;
-      const report = await pc.getStats();
-      report.forEach((stat: Record<string, unknown>) => {
-        if (stat.type !== 'inbound-rtp') return;
-        if (videoTrack !== null && stat.trackIdentifier === videoTrack) {
-          frames += Number(stat.framesDecoded ?? 0);
-          videoPackets += Number(stat.packetsReceived ?? 0);
-        }
-        if (audioTrack !== null && stat.trackIdentifier === audioTrack) audioPackets += Number(stat.packetsReceived ?? 0);
-      });
-    }
-    return { frames, videoPackets, audioPackets, videoTrack, audioTrack };
-  }, peerId);
-}
-
-/** Every incoming video/audio packet of this page, whatever the tile. */
-function receivedTotal(page: Page): Promise<{ video: number; audio: number }> {
-  return page.evaluate(async () => {
-    let video = 0;
-    let audio = 0;
-    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-      if (pc.signalingState === 'closed') continue;
-      (await pc.getStats()).forEach((stat: Record<string, unknown>) => {
-        if (stat.type !== 'inbound-rtp') return;
-        if (stat.kind === 'video') video += Number(stat.packetsReceived ?? 0);
-        if (stat.kind === 'audio') audio += Number(stat.packetsReceived ?? 0);
-      });
-    }
-    return { video, audio };
-  });
-}
 
 /** A number read twice, a second apart by expect.poll's interval: true while it grows. */
 function grows(read: () => Promise<number>): () => Promise<boolean> {

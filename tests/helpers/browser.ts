@@ -9,10 +9,14 @@ import { DEMO_PASSWORD } from '../../server/db/seed/demo-data.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * `executablePath`: another way to start the same chromium (e.g. inside a network namespace, tests/helpers/netns.ts);
+ * `args`: flags added to ours.
+ */
+export async function launchBrowser(options: { executablePath?: string; args?: string[] } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (npm test does it as root)`);
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: options.executablePath ?? CHROMIUM,
     headless: true,
     args: [
       '--no-sandbox',
@@ -24,6 +28,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
+      ...(options.args ?? []),
     ],
   });
 }

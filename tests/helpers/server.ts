@@ -21,8 +21,12 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-/** `port` 0 picks a free one; a restart test passes the old port so browsers reconnect to the same address. */
-export async function startTestServer(db: TestDatabase, env: Record<string, string> = {}, options: { web?: boolean; port?: number } = {}): Promise<TestServer> {
+/**
+ * `port` 0 picks a free one; a restart test passes the old port so browsers reconnect to the same address.
+ * `host`: the address to listen on and to put in `url` (a browser in another network namespace reaches the app there).
+ */
+export async function startTestServer(db: TestDatabase, env: Record<string, string> = {}, options: { web?: boolean; port?: number; host?: string } = {}): Promise<TestServer> {
+  const host = options.host ?? '127.0.0.1';
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -47,7 +51,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     await database.close();
     throw error;
   });
-  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('server did not bind a TCP port');
   let closed = false;
@@ -55,7 +59,7 @@ export async function startTestServer(db: TestDatabase, env: Record<string, stri
     app,
     database,
     config,
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://${host}:${address.port}`,
     logs,
     async close() {
       if (closed) return;
