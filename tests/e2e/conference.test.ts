@@ -136,6 +136,14 @@ describe('video conference in the browser', () => {
     }
     await expect.poll(() => tile(chair, commune).innerText()).toContain('Điểm cầu xã Pà Cò');
     await expect.poll(() => tile(chair, commune).innerText()).toContain('Cấp xã');
+
+    // A commune point joins with its mic held by the chair (the district hall does not); the chair lets it speak.
+    await expect.poll(() => tile(district, commune).innerText(), { timeout: 10_000 }).toContain('Chủ trì tắt micro');
+    expect(await tile(commune, district).innerText()).not.toContain('Chủ trì tắt micro');
+    await tile(chair, commune).getByRole('button', { name: 'Bỏ tắt micro', exact: true }).click();
+    await expect.poll(() => tile(district, commune).innerText(), { timeout: 10_000 }).not.toContain('Chủ trì tắt micro');
+    // Lifting the chair's mute leaves the commune's own microphone button to decide: it turns it on.
+    await commune.page.getByTestId('control-mic').click();
   });
 
   it('each endpoint decodes the others’ video and receives their audio', async () => {
@@ -166,7 +174,7 @@ describe('video conference in the browser', () => {
     const { chair, district } = sites;
     await tile(chair, district).getByRole('button', { name: 'Trao quyền phát biểu' }).click();
     for (const site of Object.values(sites)) {
-      await expect.poll(() => site.page.getByTestId('conference-stage').getAttribute('data-peer-id'), { message: site.name }).toBe(district.userId);
+      await expect.poll(() => site.page.getByTestId('conference-stage').getAttribute('data-peer-id'), { message: site.name, timeout: 10_000 }).toBe(district.userId);
     }
     await expect.poll(() => sites.commune.page.getByTestId('conference-stage').innerText()).toContain('Trên màn hình chính');
   });

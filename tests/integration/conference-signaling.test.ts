@@ -279,7 +279,7 @@ describe('conference signaling', () => {
 
     await people.act('bithu', 'conference:admit', { meetingId: meeting.id, peerId: paco });
     await waitPush('diemcau.paco', 'conference:admission', (p) => p.state === 'admitted');
-    expect((await join('diemcau.paco')).me).toMatchObject({ role: 'endpoint', level: 'commune', displayName: 'Điểm cầu xã Pà Cò' });
+    expect((await join('diemcau.paco')).me).toMatchObject({ role: 'endpoint', level: 'commune', displayName: 'Điểm cầu xã Pà Cò', serverMuted: ['mic'] });
 
     // removed: out at once, and back to the lobby (flagged) on its next try, even with admission off
     people.get('diemcau.paco').pushes.length = 0;
@@ -294,6 +294,22 @@ describe('conference signaling', () => {
     await people.act('bithu', 'conference:admit', { meetingId: meeting.id, peerId: paco });
     await waitPush('diemcau.paco', 'conference:admission', (p) => p.state === 'admitted');
     expect((await join('diemcau.paco')).state).toBe('joined');
+  });
+
+  it('a commune point joins with its mic held muted; once the chair unmutes it, a reconnect keeps it unmuted', async () => {
+    const paco = id('diemcau.paco');
+    // (joined for the first time in the lobby test above: muted, while the district hall was not)
+    expect(room().getPeer(paco)?.serverMuted).toEqual(['mic']);
+    const { mic } = await produceAs('diemcau.paco', false);
+    expect(room().producers().find((p) => p.id === mic.id)).toMatchObject({ paused: true, serverMuted: true });
+    expect(await people.refused('diemcau.paco', 'conference:resumeProducer', { meetingId: meeting.id, producerId: mic.id })).toBe('forbidden');
+
+    await people.act('bithu', 'conference:unmute', { meetingId: meeting.id, peerId: paco });
+    expect(room().producers().find((p) => p.id === mic.id)).toMatchObject({ serverMuted: false });
+    await people.act('diemcau.paco', 'conference:leave', { meetingId: meeting.id });
+    await waitPush('bithu', 'conference:peerLeft', (p) => p.peerId === paco && p.reason === 'left');
+    expect((await join('diemcau.paco')).me.serverMuted).toEqual([]);
+    people.get('bithu').pushes.length = 0; // the next test waits for paco's next departure, not this one
   });
 
   it('a second connection of the same user takes the peer over; the first can no longer act', async () => {

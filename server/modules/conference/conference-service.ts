@@ -17,13 +17,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type * as ms from 'mediasoup/types';
 import type { ConferenceRoom, Peer } from '../../../media/index.ts';
-import type { ConferenceDescription, ConferenceJoinResult, ConferenceSettings, IceServer } from '../../contract/conference-realtime.ts';
+import type { ConferenceDescription, ConferenceJoinResult, ConferenceSettings, ConferenceSource, IceServer } from '../../contract/conference-realtime.ts';
 import type { EndpointConference } from '../../contract/conference.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
-import { resolveConferenceIdentity } from './conference-access.ts';
+import { resolveConferenceIdentity, type ConferenceIdentity } from './conference-access.ts';
 import { ConferenceStore } from './conference-store.ts';
 import { ChairControls } from './chair-controls.ts';
 import type { ConferenceDeps } from './deps.ts';
@@ -80,6 +80,21 @@ export class ConferenceService {
     events.on('meeting.changed', ({ meetingId, change }) => {
       if (change === 'status:closed') this.#endConference(meetingId);
     });
+  }
+
+  /**
+   * What the chair holds muted for a peer joining. A commune point the chair
+   * has never decided about joins with its mic held muted: a province
+   * conference links 100-170 communes, and an open microphone in each would
+   * drown the hall; the chair unmutes or gives the floor, and that decision
+   * then holds across reconnects.
+   */
+  async #mutesOnJoin(meetingId: string, identity: ConferenceIdentity): Promise<ConferenceSource[]> {
+    const held = await this.#store.mutesOf(meetingId, identity.userId);
+    if (held !== null) return held;
+    if (identity.level !== 'commune' || identity.endpointId === null) return [];
+    await this.#store.addMutes(meetingId, [{ id: identity.userId, serverMuted: [] }], ['mic']);
+    return ['mic'];
   }
 
   // ---- joining ----------------------------------------------------------
@@ -142,7 +157,7 @@ export class ConferenceService {
       peer = await media(() => room.rejoin(user.id));
       if (rtpCapabilities) await media(() => peer.setRtpCapabilities(rtpCapabilities));
     } else {
-      const serverMuted = await this.#store.mutesOf(meetingId, user.id);
+      const serverMuted = await this.#mutesOnJoin(meetingId, identity);
       peer = await media(() =>
         room.join({
           peerId: user.id,

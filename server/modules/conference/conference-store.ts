@@ -55,12 +55,17 @@ export class ConferenceStore {
       .onConflictDoNothing();
   }
 
-  async mutesOf(meetingId: string, userId: string): Promise<ConferenceSource[]> {
+  /**
+   * What the chair holds muted for this peer; null when the chair never
+   * decided anything about it in this meeting (then a commune joins muted).
+   * An unmute keeps the row with no sources, so a reconnect stays unmuted.
+   */
+  async mutesOf(meetingId: string, userId: string): Promise<ConferenceSource[] | null> {
     const [row] = await this.#db
       .select({ sources: conferenceMutes.sources })
       .from(conferenceMutes)
       .where(and(eq(conferenceMutes.meetingId, meetingId), eq(conferenceMutes.userId, userId)));
-    return (row?.sources ?? []).filter((s): s is ConferenceSource => s === 'mic' || s === 'camera' || s === 'screen');
+    return row === undefined ? null : row.sources.filter((s): s is ConferenceSource => s === 'mic' || s === 'camera' || s === 'screen');
   }
 
   /** Adds `sources` to what the chair holds muted for each target (given with what it holds now). */
@@ -77,23 +82,20 @@ export class ConferenceStore {
   }
 
   async clearMutes(meetingId: string, userId: string): Promise<void> {
-    await this.#db.delete(conferenceMutes).where(and(eq(conferenceMutes.meetingId, meetingId), eq(conferenceMutes.userId, userId)));
+    await this.#setMutes(meetingId, userId, []);
   }
 
   /** The floor lifts the chair's mute of the mic only. */
   async liftMicMute(meetingId: string, userId: string): Promise<void> {
-    const [row] = await this.#db
-      .select({ sources: conferenceMutes.sources })
-      .from(conferenceMutes)
-      .where(and(eq(conferenceMutes.meetingId, meetingId), eq(conferenceMutes.userId, userId)));
-    const rest = (row?.sources ?? []).filter((s) => s !== 'mic');
-    await this.#db.transaction(async (tx) => {
-      if (rest.length === 0) {
-        await tx.delete(conferenceMutes).where(and(eq(conferenceMutes.meetingId, meetingId), eq(conferenceMutes.userId, userId)));
-      } else {
-        await tx.update(conferenceMutes).set({ sources: rest, updatedAt: new Date() }).where(and(eq(conferenceMutes.meetingId, meetingId), eq(conferenceMutes.userId, userId)));
-      }
-    });
+    const held = (await this.mutesOf(meetingId, userId)) ?? [];
+    await this.#setMutes(meetingId, userId, held.filter((s) => s !== 'mic'));
+  }
+
+  async #setMutes(meetingId: string, userId: string, sources: ConferenceSource[]): Promise<void> {
+    await this.#db
+      .insert(conferenceMutes)
+      .values({ meetingId, userId, sources })
+      .onConflictDoUpdate({ target: [conferenceMutes.meetingId, conferenceMutes.userId], set: { sources, updatedAt: new Date() } });
   }
 
   /** Active endpoints this account joins as, with the meetings they take part in. */
