@@ -69,3 +69,27 @@ export type EndpointListQuery = Static<typeof EndpointListQuery>;
 export const EndpointParams = Type.Object({ endpointId: Uuid }, { additionalProperties: false });
 export const MeetingEndpointBody = Type.Object({ endpointId: Uuid }, { additionalProperties: false });
 export const MeetingEndpointParams = Type.Object({ meetingId: Uuid, endpointId: Uuid }, { additionalProperties: false });
+
+/**
+ * GET /meetings/:meetingId/conference/points: roll call of the conference's
+ * points (điểm danh điểm cầu), for those who run the meeting. `state`:
+ * connected; reconnecting (in the conference, its media link down); waiting
+ * in the lobby; left (joined earlier, gone now); never joined. `link`: the
+ * worst quality mediasoup measures on what the point receives (0–10 score
+ * bands), null while it receives nothing.
+ */
+export const CONFERENCE_POINT_STATES = ['connected', 'reconnecting', 'waiting', 'left', 'never'] as const;
+export type ConferencePointState = (typeof CONFERENCE_POINT_STATES)[number];
+export const ConferencePointDto = Type.Object({
+  endpointId: Uuid,
+  name: Type.String(),
+  level: Type.Enum(UNIT_LEVELS),
+  /** the endpoint account in the conference, when one is */
+  peerId: Type.Union([Uuid, Type.Null()]),
+  state: Type.Enum(CONFERENCE_POINT_STATES),
+  link: Type.Union([Type.Literal('good'), Type.Literal('poor'), Type.Null()]),
+  micMutedByChair: Type.Boolean(),
+});
+export type ConferencePointDto = Static<typeof ConferencePointDto>;
+export const ConferencePointsEnvelope = Type.Object({ points: Type.Array(ConferencePointDto) });
+export type ConferencePointsEnvelope = Static<typeof ConferencePointsEnvelope>;

@@ -106,6 +106,7 @@ export const ROUTE_RULES: Record<string, Rule> = {
   'GET /api/v1/conferences/mine': 'signedIn',
   'GET /api/v1/meetings/:meetingId/conference': 'conference',
   'PATCH /api/v1/meetings/:meetingId/conference': 'run',
+  'GET /api/v1/meetings/:meetingId/conference/points': 'run',
   'GET /api/v1/endpoints': 'directory',
   'POST /api/v1/endpoints': 'admin',
   'PATCH /api/v1/endpoints/:endpointId': 'admin',

@@ -13,7 +13,7 @@ import type {
   LobbyEntry,
   ProducerInfo,
 } from '../../server/contract/conference-realtime.ts';
-import type { EndpointDto } from '../../server/contract/conference.ts';
+import type { ConferencePointsEnvelope, EndpointDto } from '../../server/contract/conference.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { opusParameters, vp8Parameters } from '../helpers/media-rtp.ts';
@@ -308,7 +308,21 @@ describe('conference signaling', () => {
     expect(room().producers().find((p) => p.id === mic.id)).toMatchObject({ serverMuted: false });
     await people.act('diemcau.paco', 'conference:leave', { meetingId: meeting.id });
     await waitPush('bithu', 'conference:peerLeft', (p) => p.peerId === paco && p.reason === 'left');
+
+    // The chair's roll call: the commune has left, the province hall never came, the district hall is in the
+    // conference with no media link up (these test peers never complete ICE); a delegate may not see it.
+    const rollCall = async (name: string) => people.get(name).client.get<ConferencePointsEnvelope>(`/api/v1/meetings/${meeting.id}/conference/points`);
+    const points = (await rollCall('bithu')).body.points;
+    const pointOf = (username: string) => points.find((p) => p.endpointId === halls.find((h) => h.accountUserIds.includes(id(username)))!.id);
+    expect(points).toHaveLength(3);
+    expect(pointOf('diemcau.paco')).toMatchObject({ state: 'left', peerId: null, level: 'commune', name: 'Điểm cầu xã Pà Cò' });
+    expect(pointOf('diemcau.tinh')).toMatchObject({ state: 'never', peerId: null });
+    expect(pointOf('diemcau.caophong')).toMatchObject({ state: 'reconnecting', peerId: id('diemcau.caophong') });
+    expect((await rollCall('caophong.bithu')).status).toBe(403);
+
     expect((await join('diemcau.paco')).me.serverMuted).toEqual([]);
+    const back = (await rollCall('bithu')).body.points.find((p) => p.peerId === paco);
+    expect(back).toMatchObject({ micMutedByChair: false });
     people.get('bithu').pushes.length = 0; // the next test waits for paco's next departure, not this one
   });
 

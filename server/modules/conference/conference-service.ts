@@ -18,7 +18,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type * as ms from 'mediasoup/types';
 import type { ConferenceRoom, Peer } from '../../../media/index.ts';
 import type { ConferenceDescription, ConferenceJoinResult, ConferenceSettings, ConferenceSource, IceServer } from '../../contract/conference-realtime.ts';
-import type { EndpointConference } from '../../contract/conference.ts';
+import type { ConferencePointDto, EndpointConference, EndpointDto } from '../../contract/conference.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
@@ -31,6 +31,7 @@ import type { MediaHost } from './media-host.ts';
 import { media } from './media-proxy.ts';
 import { Presence, stageOf, type MeetingState } from './presence.ts';
 import { relayRoomEvents } from './room-events.ts';
+import { RollCall } from './roll-call.ts';
 
 export type { ConferencePush, ConferenceServiceEvents, PushTarget } from './presence.ts';
 
@@ -60,6 +61,7 @@ export class ConferenceService {
   readonly #iceServers: (userId: string) => IceServer[];
   /** who is present; emits `push` and `detach` for the socket module */
   readonly presence = new Presence();
+  readonly rollCall = new RollCall();
   readonly chair: ChairControls;
 
   constructor(db: Db, deps: ConferenceDeps, host: MediaHost, events: DomainEvents, log: FastifyBaseLogger, options: { graceMs?: number; iceServers?: (userId: string) => IceServer[] } = {}) {
@@ -129,6 +131,7 @@ export class ConferenceService {
           },
         });
         await enter({ peer: true, all: false, chairs: false });
+        this.rollCall.sawEndpoint(meetingId, identity.endpointId);
         this.presence.pushLobby(meetingId);
         return { state: 'lobby', meetingId, removed };
       }
@@ -137,6 +140,8 @@ export class ConferenceService {
     const mediaService = await this.#host.get();
     const room = await media(() => mediaService.rooms.getOrCreate(meetingId));
     relayRoomEvents(room, this.presence);
+    this.rollCall.watch(room);
+    this.rollCall.sawEndpoint(meetingId, identity.endpointId);
     // fetched after the awaits: a state emptied meanwhile is dropped and must not be written to
     const state = this.presence.of(meetingId);
     this.presence.clearGrace(state, user.id);
@@ -298,6 +303,13 @@ export class ConferenceService {
       }));
   }
 
+  /** Roll call of the points (roll-call.ts) for whoever runs the meeting: its chair in the conference or the secretariat. */
+  async points(user: SessionUser, meetingId: string, endpoints: EndpointDto[]): Promise<ConferencePointDto[]> {
+    const { identity } = await resolveConferenceIdentity(this.#db, this.#deps, meetingId, user);
+    if (identity.role !== 'chair' && !(await this.#deps.meetings.access(user, meetingId)).canManage) throw new AppError(403, 'forbidden');
+    return this.rollCall.points(meetingId, endpoints, this.room(meetingId), this.presence);
+  }
+
   async updateSettings(user: SessionUser, meetingId: string, patch: { requireAdmission: boolean }): Promise<ConferenceSettings> {
     const { identity, meeting } = await resolveConferenceIdentity(this.#db, this.#deps, meetingId, user);
     if (identity.role !== 'chair') throw new AppError(403, 'forbidden');
@@ -310,6 +322,7 @@ export class ConferenceService {
 
   /** The meeting closed: everyone out, the lobby told. */
   #endConference(meetingId: string): void {
+    this.rollCall.forget(meetingId);
     const state = this.presence.get(meetingId);
     // before the room closes: closing it takes every socket out of the conference's rooms
     this.presence.push(meetingId, { to: 'all' }, 'conference:ended', { meetingId });

@@ -33,7 +33,7 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
     ({ service, endpoints }) =>
     async (app) => {
       await app.register(endpointRoutes(endpoints));
-      await app.register(conferenceRoutes(service));
+      await app.register(conferenceRoutes(service, endpoints));
     },
   sockets: ({ service, bindings }, { events }) => {
     // The chair's controls go on the audit trail (server/modules/audit).
