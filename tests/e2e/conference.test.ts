@@ -144,6 +144,17 @@ describe('video conference in the browser', () => {
     await expect.poll(() => tile(district, commune).innerText(), { timeout: 10_000 }).not.toContain('Chủ trì tắt micro');
     // Lifting the chair's mute leaves the commune's own microphone button to decide: it turns it on.
     await commune.page.getByTestId('control-mic').click();
+
+    // The chair's roll call finds the commune point by its name typed without diacritics, connected.
+    const points = chair.page.getByTestId('conference-points');
+    await points.getByLabel('Tìm điểm cầu').fill('pa co');
+    await expect.poll(() => points.getByTestId('conference-point').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => points.getByTestId('conference-point').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
+    expect(await points.getByTestId('conference-point').innerText()).toContain('Điểm cầu xã Pà Cò');
+    await points.getByLabel('Tìm điểm cầu').fill('');
+    // The province hall's own endpoint is in the meeting but never joined (the chair joined as a person).
+    await expect.poll(() => points.getByTestId('points-summary').innerText(), { timeout: 10_000 }).toBe('Đã kết nối 2 · Đường truyền kém 0 · Mất kết nối 0 · Chưa vào 1');
+    await expect.poll(() => points.locator('[data-state="never"]').innerText()).toContain('Chưa vào');
   });
 
   it('each endpoint decodes the others’ video and receives their audio', async () => {

@@ -2,6 +2,8 @@
  * Words of the conference page, Vietnamese first; mounted as `conference` in
  * web/lib/i18n/vi.ts and en.ts (i18n.m.conference.*).
  */
+import { pointsEn, pointsVi } from './points-i18n.ts';
+
 export const conferenceVi = {
   title: 'Hội nghị truyền hình',
   pageTitle: 'Hội nghị truyền hình: {title}',
@@ -81,6 +83,7 @@ export const conferenceVi = {
   participants: 'Điểm cầu và người tham dự ({n})',
   confirmRemove: 'Mời {name} ra khỏi hội nghị? Điểm cầu sẽ chờ ở phòng chờ cho đến khi được cho vào lại.',
   actionsFor: 'Thao tác với {name}',
+  points: pointsVi,
 };
 
 export type ConferenceDictionary = typeof conferenceVi;
@@ -161,4 +164,5 @@ export const conferenceEn: ConferenceDictionary = {
   participants: 'Endpoints and participants ({n})',
   confirmRemove: 'Remove {name} from the conference? The endpoint will wait in the lobby until it is let in again.',
   actionsFor: 'Actions for {name}',
+  points: pointsEn,
 };
