@@ -9,12 +9,19 @@ import type { EnqueueMail } from '../mail/index.ts';
 export const fileNameOf = (document: IssuedDocumentDto) =>
   `${document.symbol.replace(/Đ/g, 'D').replace(/[^A-Za-z0-9-]/g, '-')}-${String(document.number).padStart(2, '0')}-${document.year}.pdf`;
 
+/** "BIÊN BẢN" as a sentence starts: "Biên bản". */
+const sentenceCase = (text: string) => {
+  const lower = text.toLocaleLowerCase('vi');
+  return lower.charAt(0).toLocaleUpperCase('vi') + lower.slice(1);
+};
+
 export function signedDocumentMail(document: IssuedDocumentDto, meetingId: string, recipient: { userId: string; fullName: string; email: string }, pdf: Uint8Array, link: string): EnqueueMail {
-  const subject = `${document.typeName} ${document.numberText.replace(/^Số:?\s*/, 'số ')} đã ký số`;
+  const type = sentenceCase(document.typeName);
+  const subject = `${type} ${document.numberText.replace(/^Số:?\s*/, 'số ')} đã được ký số`;
   const text = [
     `Kính gửi ${recipient.fullName},`,
     '',
-    `${document.typeName} "${document.title}" (${document.numberText}) đã được ký số đầy đủ và gửi kèm thư này.`,
+    `${type} "${document.title}" (${document.numberText}) đã được ký số đầy đủ và gửi kèm thư này.`,
     `Văn bản cũng được lưu cùng cuộc họp, chỉ đọc: ${link}`,
     '',
     'Thư này được gửi tự động từ hệ thống Phòng Họp Số.',
