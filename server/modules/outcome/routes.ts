@@ -46,6 +46,7 @@ export function outcomeRoutes(outcome: OutcomeService): FastifyPluginAsyncTypebo
       outcome.signatures(request.session!.user, request.params.meetingId, request.params.issuedId),
     );
     app.post(signatures, { schema: { params: IssuedDocumentParams, response: { 201: IssuedDocumentEnvelope } } }, async (request, reply) => {
+      await outcome.assertMaySign(request.session!.user, request.params.meetingId);
       const input = await readSigningInput(request);
       return reply.status(201).send({ document: await outcome.sign(request.session!.user, request.params.meetingId, request.params.issuedId, input) });
     });

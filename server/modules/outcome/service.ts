@@ -96,10 +96,16 @@ export class OutcomeService {
     return { document, slots, signatures: reports.map(reportDto), remoteSigning: this.#deps.signatures.remote };
   }
 
-  /** One signature in the next slot, by that slot's signer. */
-  async sign(user: SessionUser, meetingId: string, issuedId: string, input: SigningInput): Promise<IssuedDocumentDto> {
+  /** Whether the caller could sign anything in this meeting: checked before the upload is read, so a stranger's body is never parsed. */
+  async assertMaySign(user: SessionUser, meetingId: string): Promise<MeetingAccess> {
     const access = await this.#deps.meetings.access(user, meetingId);
     if (!access.canManage && access.myRole !== 'chair' && access.myRole !== 'secretary') throw new AppError(403, 'forbidden');
+    return access;
+  }
+
+  /** One signature in the next slot, by that slot's signer. */
+  async sign(user: SessionUser, meetingId: string, issuedId: string, input: SigningInput): Promise<IssuedDocumentDto> {
+    const access = await this.assertMaySign(user, meetingId);
     const { document, pdf, signatures } = await this.#deps.officialDocs.forSigning(meetingId, issuedId);
     const slots = document.signatureSlots;
     const next = signatures.length;
