@@ -3,7 +3,9 @@
  * is taken from the register inside the same transaction that stores the
  * issued document: the upsert-increment locks the register's row until the
  * commit, so two secretaries issuing at once get consecutive numbers, and a
- * failed issue (rendering, storage) rolls its number back: no gaps.
+ * failed issue (rendering, storage) rolls its number back: no gaps. The PDF
+ * is rendered before the lock under the number the register will most likely
+ * give, and again inside it only when that guess lost a race.
  */
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
@@ -115,10 +117,17 @@ export class OfficialDocsService {
     const unitId = access.meeting.organizerUnitId;
     const year = yearOf(draft.date);
     const symbol = symbolFor(draft.issuerKind, draft.typeCode, input.issuerCode);
+    // Rendering takes a while: it is done before the register's row is locked, under the number the register
+    // will most likely give (its last one plus one, read without a lock). Inside the lock the number is taken;
+    // if another issue took that one meanwhile, this one renders again under its real number there, so the
+    // no-gap rule never depends on the guess and the lock is held for the render only under contention.
+    const numbered = (number: number): OfficialDocument => ({ ...draft, number: { number, symbol } });
+    const guess = (await this.#lastNumber(unitId, year, draft.typeCode)) + 1;
+    const early = await renderPdf(numbered(guess));
     const row = await this.#db.transaction(async (tx) => {
       const number = await takeNumber(tx, unitId, year, draft.typeCode);
-      const content: OfficialDocument = { ...draft, number: { number, symbol } };
-      const { pdf, signatureSlots } = await renderPdf(content);
+      const content = numbered(number);
+      const { pdf, signatureSlots } = number === guess ? early : await renderPdf(content);
       const [inserted] = await tx
         .insert(issuedDocuments)
         .values({ meetingId, unitId, year, typeCode: draft.typeCode, number, symbol, content, pdf, signatureSlots, contentHash: createHash('sha256').update(pdf).digest('hex'), issuedBy: user.id })
@@ -126,6 +135,15 @@ export class OfficialDocsService {
       return inserted!;
     });
     return toDto(row, 0);
+  }
+
+  /** The register's last number (0 for a new one), read without a lock: only a guess for rendering early. */
+  async #lastNumber(unitId: string, year: number, typeCode: string): Promise<number> {
+    const [row] = await this.#db
+      .select({ lastNumber: documentNumberRegisters.lastNumber })
+      .from(documentNumberRegisters)
+      .where(and(eq(documentNumberRegisters.unitId, unitId), eq(documentNumberRegisters.year, year), eq(documentNumberRegisters.typeCode, typeCode)));
+    return row?.lastNumber ?? 0;
   }
 
   async #signedCounts(issuedIds: string[]): Promise<Map<string, number>> {
