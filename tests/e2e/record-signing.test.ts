@@ -51,7 +51,6 @@ describe('signed minutes, from the console note to the inbox, in the browser', (
     const smtp = { host: '127.0.0.1', port: sink.port, security: 'none', username: null, fromAddress: 'vanphong@tinhuy.example.vn', fromName: 'Văn phòng Tỉnh ủy' };
     expect((await admin.request('PUT', '/api/v1/mail/settings', smtp)).status).toBe(200);
     expect((await admin.patch(`/api/v1/users/${directory.user('caophong.bithu').id}`, { email: 'bithu@caophong.example.vn' })).status).toBe(200);
-    expect((await admin.post('/api/v1/admin/trusted-roots', { pem: ca.rootPem })).status).toBe(201);
     meeting = await createMeeting(secretary, directory, { title: 'Hội nghị ký biên bản điện tử', membershipTotal: 2, members: [['bithu', 'chair'], ['caophong.bithu', 'delegate']] });
     item = await addAgendaItem(secretary, meeting, { title: 'Báo cáo tình hình kinh tế', plannedMinutes: 20 });
     await changeStatus(secretary, meeting, 'published');
@@ -70,6 +69,12 @@ describe('signed minutes, from the console note to the inbox, in the browser', (
 
   it('note, draft with the facts, edit, approval, issue, two signatures, delivery', async () => {
     const { browser, server } = stack as WebStack;
+    // the admin trusts the test CA's root (PEM file), so verification says "Hợp lệ"
+    const quantri = await openScreen(browser, server.url, 'admin', '/admin/trusted-roots');
+    pages.push(quantri);
+    await quantri.getByTestId('trusted-root-file').setInputFiles({ name: 'root-ca.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(ca.rootPem) });
+    await quantri.getByTestId('trusted-root').getByText(/Test Root CA/).waitFor();
+
     // what happened in the meeting: both present, the item opened, a speech, a poll
     await act(chair.socket, 'attendance:checkIn', { meetingId: meeting.id });
     await act(delegate.socket, 'attendance:checkIn', { meetingId: meeting.id });

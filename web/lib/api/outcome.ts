@@ -5,7 +5,7 @@
  */
 import type { IssuedDocumentDto } from '$contract/official-docs-api.ts';
 import type { RecordDocumentKind } from '$contract/record.ts';
-import type { IssuedSignaturesEnvelope } from '$contract/signing.ts';
+import type { IssuedSignaturesEnvelope, TrustedRootDto } from '$contract/signing.ts';
 import { api, apiUrl, ApiError, reportUnauthenticated, toApiError } from './client.ts';
 import { i18n } from '$lib/i18n/locale.svelte.ts';
 
@@ -39,4 +39,11 @@ export const outcomeApi = {
   signatures: (meetingId: string, issuedId: string) => api.get<IssuedSignaturesEnvelope>(`${docs(meetingId)}/${issuedId}/signatures`),
   sign,
   pdfUrl: (meetingId: string, issuedId: string) => apiUrl(`${docs(meetingId)}/${issuedId}/pdf`),
+};
+
+/** The admin's trusted roots. */
+export const trustedRootsApi = {
+  list: () => api.get<{ roots: TrustedRootDto[] }>('/admin/trusted-roots'),
+  add: (pem: string) => api.post<{ root: TrustedRootDto }>('/admin/trusted-roots', { pem }),
+  remove: (id: string) => api.delete(`/admin/trusted-roots/${id}`),
 };
