@@ -165,6 +165,11 @@ describe('issuing, signing in sequence, verifying and delivering the minutes', (
     expect([second.body.document.signedCount, second.body.document.fullySigned]).toEqual([2, true]);
     const third = await sign(chair, signatures(), chairCert.pkcs12(PASS_CHAIR), PASS_CHAIR);
     expect([third.status, third.body.error?.code]).toEqual([409, 'signatureAlreadyComplete']);
+
+    // on the audit trail: the two signatures that went through, by whom, on which document (the refusals are not acts)
+    await expect
+      .poll(async () => (await admin.get<{ entries: { actorName: string | null; targetId: string | null }[] }>(`/api/v1/audit?action=record.signed&meetingId=${meeting.id}`)).body.entries.map((e) => [e.actorName, e.targetId]).sort())
+      .toEqual([['bithu', issued.id], ['thuky', issued.id]]);
   });
 
   it('pdfsig finds both signatures valid, ETSI.CAdES.detached; our report trusts them once the admin trusts the root', async () => {

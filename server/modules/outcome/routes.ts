@@ -11,6 +11,7 @@ import { IssuedDocumentEnvelope, IssuedDocumentParams } from '../../contract/off
 import { RecordDocumentParams } from '../../contract/record.ts';
 import { IssuedSignaturesEnvelope, RecordIssue } from '../../contract/signing.ts';
 import { AppError } from '../../errors.ts';
+import { auditSuccessfulRoutes } from '../../plugins/audit-request.ts';
 import { requireUser } from '../../plugins/session.ts';
 import type { OutcomeService, SigningInput } from './service.ts';
 
@@ -36,6 +37,11 @@ export function outcomeRoutes(outcome: OutcomeService): FastifyPluginAsyncTypebo
   return async (app) => {
     await app.register(multipart, { limits: { fileSize: KEYSTORE_LIMIT_BYTES, files: 1, fields: 4, fieldSize: 4 * 1024, parts: 6 } });
     app.addHook('preHandler', requireUser);
+    // on the trail: who issued and who signed (never the passphrase: it is not a route parameter)
+    auditSuccessfulRoutes(app, {
+      'POST /meetings/:meetingId/record/drafts/:kind/issue': { action: 'record.issued' },
+      'POST /meetings/:meetingId/official-documents/:issuedId/signatures': { action: 'record.signed', target: { type: 'issuedDocument', param: 'issuedId' } },
+    });
 
     app.post('/meetings/:meetingId/record/drafts/:kind/issue', { schema: { params: RecordDocumentParams, body: RecordIssue, response: { 201: IssuedDocumentEnvelope } } }, async (request, reply) =>
       reply.status(201).send({ document: await outcome.issue(request.session!.user, request.params.meetingId, request.params.kind, request.body) }),

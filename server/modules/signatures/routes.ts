@@ -2,12 +2,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NoContent } from '../../contract/common.ts';
 import { TrustedRootAdd, TrustedRootEnvelope, TrustedRootListEnvelope, TrustedRootParams } from '../../contract/signing.ts';
+import { auditSuccessfulRoutes } from '../../plugins/audit-request.ts';
 import { requireRole } from '../../plugins/session.ts';
 import type { TrustedRoots } from './trusted-roots.ts';
 
 export function trustedRootRoutes(roots: TrustedRoots): FastifyPluginAsyncTypebox {
   return async (app) => {
     const admin = requireRole('admin');
+    auditSuccessfulRoutes(app, {
+      'POST /admin/trusted-roots': { action: 'trustedRoot.added' },
+      'DELETE /admin/trusted-roots/:id': { action: 'trustedRoot.removed', target: { type: 'trustedRoot', param: 'id' } },
+    });
     app.get('/admin/trusted-roots', { preHandler: admin, schema: { response: { 200: TrustedRootListEnvelope } } }, async () => ({ roots: await roots.list() }));
     app.post('/admin/trusted-roots', { preHandler: admin, schema: { body: TrustedRootAdd, response: { 201: TrustedRootEnvelope } } }, async (request, reply) =>
       reply.status(201).send({ root: await roots.add(request.session!.user, request.body.pem) }),
