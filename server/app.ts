@@ -31,6 +31,8 @@ import { unitsModule } from './modules/units/index.ts';
 import { usersModule } from './modules/users/index.ts';
 import { votesModule } from './modules/votes/index.ts';
 import { recordModule } from './modules/record/index.ts';
+import { outcomeModule } from './modules/outcome/index.ts';
+import { signaturesModule } from './modules/signatures/index.ts';
 import { auditRequestPlugin } from './plugins/audit-request.ts';
 import { authGatePlugin } from './plugins/auth-gate.ts';
 import { apiNotFound, errorsPlugin } from './plugins/errors.ts';
@@ -73,7 +75,9 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const officialDocs = await loader.load(officialDocsModule, { meetings });
   const record = await loader.load(recordModule, { meetings, live, votes, documents, users, units });
   const mail = await loader.load(mailModule, { meetings, users });
-  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, reports, officialDocs, record, mail };
+  const signatures = await loader.load(signaturesModule, {});
+  const outcome = await loader.load(outcomeModule, { meetings, record, officialDocs, signatures, mail, users });
+  return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, reports, officialDocs, record, mail, signatures, outcome };
 }
 
 /** Every module's API, as the app loaded it (tests and benchmarks reach in through this). */

@@ -56,7 +56,36 @@ export type Config = Readonly<{
   media: MediaSettings;
   /** The e-mail queue (MAIL_*): how often a worker looks for due jobs, how long a claimed job is held before another process may take it, back-off and attempts. */
   mail: MailSettings;
+  /** Digital signatures (SIGNING_*): a remote CSC signing service and an RFC 3161 timestamp authority, each optional. */
+  signing: SigningSettings;
 }>;
+
+export type SigningSettings = Readonly<{
+  /** SIGNING_CSC_URL (+ _USERNAME, _PASSWORD, _CREDENTIAL_ID, _TIMEOUT_MS): signing goes through this service instead of a keystore upload */
+  csc?: Readonly<{ baseUrl: string; username: string; password: string; credentialId?: string; timeoutMs: number }>;
+  /** SIGNING_TSA_URL: every signature carries a timestamp from this authority (PAdES-B-T) */
+  timestampUrl?: string;
+}>;
+
+function signingSettings(env: Env): SigningSettings {
+  const cscUrl = optionalText(env, 'SIGNING_CSC_URL');
+  const tsaUrl = optionalText(env, 'SIGNING_TSA_URL');
+  const credentialId = optionalText(env, 'SIGNING_CSC_CREDENTIAL_ID');
+  return Object.freeze({
+    ...(cscUrl === undefined
+      ? {}
+      : {
+          csc: Object.freeze({
+            baseUrl: url('SIGNING_CSC_URL', cscUrl, ['http:', 'https:']).href,
+            username: text(env, 'SIGNING_CSC_USERNAME', ''),
+            password: text(env, 'SIGNING_CSC_PASSWORD', ''),
+            ...(credentialId === undefined ? {} : { credentialId }),
+            timeoutMs: integer(env, 'SIGNING_CSC_TIMEOUT_MS', 120_000, 100, 600_000),
+          }),
+        }),
+    ...(tsaUrl === undefined ? {} : { timestampUrl: url('SIGNING_TSA_URL', tsaUrl, ['http:', 'https:']).href }),
+  });
+}
 
 export type MailSettings = Readonly<{ pollMs: number; leaseMs: number; retryBaseMs: number; maxAttempts: number; reminderLeadMinutes: readonly number[] }>;
 
@@ -285,5 +314,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxAttempts: integer(env, 'MAIL_MAX_ATTEMPTS', 8, 1, 100),
       reminderLeadMinutes: Object.freeze(reminderLeads(env)),
     }),
+    signing: signingSettings(env),
   });
 }

@@ -37,6 +37,10 @@ export const AUDIT_ACTIONS = [
   'display.unpaired',
   'audit.exported',
   'audit.verified',
+  'record.issued',
+  'record.signed',
+  'trustedRoot.added',
+  'trustedRoot.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -50,6 +50,10 @@ export const IssuedDocumentDto = Type.Object({
   contentHash: Type.String(),
   /** where each signer's signature goes on the issued PDF (PDF points, origin bottom-left) */
   signatureSlots: Type.Array(SignatureSlotDto),
+  /** signatures added so far, in slot order */
+  signedCount: Type.Integer({ minimum: 0 }),
+  /** every slot signed: the document is delivered to the meeting's participants */
+  fullySigned: Type.Boolean(),
 });
 export type IssuedDocumentDto = Static<typeof IssuedDocumentDto>;
 

@@ -67,6 +67,8 @@ export const RULES = {
   approveRecord: (c: Caller, s: Scope) => s === 'own' && c === 'chair',
   /** reading an approved minutes or notice: the secretariat, the chair and the meeting's delegates; never guests (issue 12) */
   readApprovedRecord: (c: Caller, s: Scope) => manages(c) || (s === 'own' && (c === 'chair' || c === 'delegate')),
+  /** signing an issued minutes or notice: its secretary (here the secretariat keeping the meeting) and its chair; order is checked after (issue 12) */
+  signRecord: (c: Caller, s: Scope) => manages(c) || (s === 'own' && c === 'chair'),
 } as const satisfies Record<string, (caller: Caller, scope: Scope) => boolean | 'either'>;
 export type Rule = keyof typeof RULES;
 
@@ -185,6 +187,14 @@ export const ROUTE_RULES: Record<string, Rule> = {
   'POST /api/v1/meetings/:meetingId/record/drafts/:kind/build': 'manage',
   'POST /api/v1/meetings/:meetingId/record/drafts/:kind/versions': 'manage',
   'POST /api/v1/meetings/:meetingId/record/drafts/:kind/versions/:version/approve': 'approveRecord',
+  // the outcome: issuing the approved minutes or notice, signing in sequence, the signatures' report (issue 12, wt-outcome2)
+  'POST /api/v1/meetings/:meetingId/record/drafts/:kind/issue': 'manage',
+  'POST /api/v1/meetings/:meetingId/official-documents/:issuedId/signatures': 'signRecord',
+  'GET /api/v1/meetings/:meetingId/official-documents/:issuedId/signatures': 'view',
+  // the roots of trust signatures are verified against (issue 12)
+  'GET /api/v1/admin/trusted-roots': 'admin',
+  'POST /api/v1/admin/trusted-roots': 'admin',
+  'DELETE /api/v1/admin/trusted-roots/:id': 'admin',
 };
 
 /** Every socket event of the users' namespace. */

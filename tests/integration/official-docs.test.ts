@@ -120,14 +120,17 @@ describe('official documents: preview, issue, register, download', () => {
     expect((await secretary.get<{ documents: IssuedDocumentDto[] }>(base)).body.documents).toHaveLength(51);
   }, 120_000);
 
-  it('gives the issued PDF, numbered and unchanged, to the meeting participants and to no one else', async () => {
+  it('gives the issued PDF, numbered and unchanged, to the secretariat and the signers, and to no one else until it is signed', async () => {
     const issued = await secretary.post<{ document: IssuedDocumentDto }>(base, { document: minutesDocument({ date: '2027-01-04' }), issuerCode: 'UBND' });
     expect(issued.status).toBe(201);
     const document = issued.body.document;
     expect([document.year, document.number, document.numberText]).toEqual([2027, 1, 'Số: 01/BB-UBND']);
     expect(document.signatureSlots.map((s) => s.signer)).toEqual([0, 1]);
 
-    for (const reader of [delegate, chair, secretary]) {
+    // a delegate gets it once fully signed (tests/integration/outcome-signing.test.ts)
+    expect((await delegate.get<{ documents: IssuedDocumentDto[] }>(base)).body.documents).toEqual([]);
+    expect((await delegate.fetchRaw(`${base}/${document.id}/pdf`)).status).toBe(404);
+    for (const reader of [chair, secretary]) {
       const file = await reader.fetchRaw(`${base}/${document.id}/pdf`);
       expect(file.status).toBe(200);
       const bytes = Buffer.from(await file.arrayBuffer());
@@ -135,7 +138,7 @@ describe('official documents: preview, issue, register, download', () => {
       expect(file.headers.get('content-disposition')).toContain('BB-UBND-01-2027.pdf');
     }
     const pdfPath = path.join(dir, 'issued.pdf');
-    await writeFile(pdfPath, Buffer.from(await (await delegate.fetchRaw(`${base}/${document.id}/pdf`)).arrayBuffer()));
+    await writeFile(pdfPath, Buffer.from(await (await chair.fetchRaw(`${base}/${document.id}/pdf`)).arrayBuffer()));
     expect((await run('pdftotext', ['-layout', '-l', '1', pdfPath, '-'])).stdout).toMatch(/Số: 01\/BB-UBND\s+Hòa Bình, ngày 04 tháng 01 năm 2027/);
 
     const docx = await chair.fetchRaw(`${base}/${document.id}/docx`);
@@ -150,9 +153,9 @@ describe('official documents: preview, issue, register, download', () => {
       }
     }
     // the document's id under another meeting's URL reveals nothing
-    const other = await createMeeting(secretary, await import('../helpers/demo.ts').then((m) => m.demoDirectory(secretary)), { title: 'Cuộc họp khác', membershipTotal: 1, members: [['phobithu', 'delegate']] });
+    const other = await createMeeting(secretary, await import('../helpers/demo.ts').then((m) => m.demoDirectory(secretary)), { title: 'Cuộc họp khác', membershipTotal: 1, members: [['bithu', 'delegate']] });
     await changeStatus(secretary, other, 'published');
-    const crossed = await delegate.get<{ error: { code: string } }>(`/api/v1/meetings/${other.id}/official-documents/${document.id}/pdf`);
+    const crossed = await chair.get<{ error: { code: string } }>(`/api/v1/meetings/${other.id}/official-documents/${document.id}/pdf`);
     expect([crossed.status, crossed.body.error.code]).toEqual([404, 'issuedDocumentNotFound']);
     // a participant may not issue
     expect((await chair.post(base, { document: minutesDocument(), issuerCode: 'UBND' })).status).toBe(403);

@@ -39,4 +39,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ TRUST_PROXY: '10.0.0.5/40' })).toThrow(/TRUST_PROXY must be/);
     expect(() => loadConfig({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY must be/);
   });
+
+  it('reads the remote signing service and the timestamp authority, both optional', () => {
+    expect(loadConfig({}).signing).toEqual({});
+    const signing = loadConfig({ SIGNING_CSC_URL: 'https://ky.example.vn/csc/v2', SIGNING_CSC_USERNAME: 'vp', SIGNING_CSC_PASSWORD: 'bí mật', SIGNING_TSA_URL: 'http://tsa.example.vn/' }).signing;
+    expect(signing).toEqual({ csc: { baseUrl: 'https://ky.example.vn/csc/v2', username: 'vp', password: 'bí mật', timeoutMs: 120_000 }, timestampUrl: 'http://tsa.example.vn/' });
+    expect(() => loadConfig({ SIGNING_CSC_URL: 'ftp://ky.example.vn' })).toThrow(/SIGNING_CSC_URL/);
+    expect(() => loadConfig({ SIGNING_CSC_URL: 'https://ky.example.vn', SIGNING_CSC_TIMEOUT_MS: 'mãi' })).toThrow(/SIGNING_CSC_TIMEOUT_MS/);
+  });
 });

@@ -12,3 +12,4 @@ export * from './audit.ts';
 export * from './official-docs.ts';
 export * from './record.ts';
 export * from './mail.ts';
+export * from './signatures.ts';

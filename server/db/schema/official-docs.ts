@@ -5,6 +5,7 @@
  */
 import { customType, index, integer, jsonb, pgTable, primaryKey, text, unique } from 'drizzle-orm/pg-core';
 import type { OfficialDocument, SignatureSlot } from '../../contract/official-documents.ts';
+import { idColumn, optionalRef, requiredRef, stampedAt } from './columns.ts';
 import { units, users } from './identity.ts';
 import { meetings } from './meetings.ts';
 import { idColumn, stampedAt, requiredRef, optionalRef } from './columns.ts';
@@ -50,4 +51,26 @@ export const issuedDocuments = pgTable(
     issuedBy: optionalRef('issued_by', () => users.id, 'set null'),
   },
   (t) => [unique('issued_documents_number_unique').on(t.unitId, t.year, t.typeCode, t.number), index('issued_documents_meeting_idx').on(t.meetingId, t.issuedAt)],
+);
+
+/**
+ * Each signature added to an issued document, in order (slot 0 the secretary,
+ * slot 1 the chair on minutes): the whole PDF after that signature, so the
+ * next signer appends to it and the first signature stays valid. The last
+ * row's PDF is the document as it stands; the issued one stays untouched.
+ */
+export const issuedDocumentSignatures = pgTable(
+  'issued_document_signatures',
+  {
+    id: idColumn(),
+    issuedId: requiredRef('issued_id', () => issuedDocuments.id, 'cascade'),
+    /** the signature slot (0-based, left to right as the renderer laid them out) */
+    slot: integer('slot').notNull(),
+    pdf: bytea('pdf').notNull(),
+    signedBy: optionalRef('signed_by', () => users.id, 'set null'),
+    /** the certificate's subject name, as the signature shows it */
+    signerName: text('signer_name').notNull(),
+    signedAt: stampedAt('signed_at'),
+  },
+  (t) => [unique('issued_document_signatures_slot_unique').on(t.issuedId, t.slot)],
 );

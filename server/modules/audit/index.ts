@@ -9,6 +9,7 @@
  * - documents: reading, downloading and exporting a confidential document, revocations and their lifting;
  * - votes: polls opened, closed, published, cancelled, paper counts;
  * - live: proxy marks; conference: the chair's controls; display: pairing, moving, unpairing screens;
+ * - outcome: minutes and notices issued and signed; signatures: trusted roots added and removed;
  * - this module: exports of the trail and chain checks.
  * Administrators read it under /api/v1/audit (filter, CSV export, chain check).
  */

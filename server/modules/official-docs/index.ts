@@ -15,7 +15,7 @@ export const officialDocsModule = defineModule<{ meetings: OfficialDocsMeetings 
   routes: (docs) => officialDocRoutes(docs),
 });
 
-export { OfficialDocsService, takeNumber, type OfficialDocsMeetings } from './service.ts';
+export { OfficialDocsService, takeNumber, type OfficialDocsMeetings, type StoredSignature } from './service.ts';
 export { renderPdf, SIGNATURE_SPACE, type RenderedPdf } from './render-pdf.ts';
 export { renderDocx } from './render-docx.ts';
 export { numberLine, placeAndDate, symbolFor } from './numbering.ts';

@@ -32,6 +32,10 @@ const actionsVi: Record<AuditAction, string> = {
   'display.unpaired': 'Bỏ ghép màn hình chiếu',
   'audit.exported': 'Xuất nhật ký',
   'audit.verified': 'Kiểm tra chuỗi nhật ký',
+  'record.issued': 'Phát hành biên bản, thông báo',
+  'record.signed': 'Ký số văn bản',
+  'trustedRoot.added': 'Thêm chứng thư số gốc tin cậy',
+  'trustedRoot.removed': 'Gỡ chứng thư số gốc tin cậy',
 };
 
 const actionsEn: Record<AuditAction, string> = {
@@ -62,6 +66,10 @@ const actionsEn: Record<AuditAction, string> = {
   'display.unpaired': 'Hall display unpaired',
   'audit.exported': 'Audit trail exported',
   'audit.verified': 'Audit chain checked',
+  'record.issued': 'Minutes or notice issued',
+  'record.signed': 'Document signed',
+  'trustedRoot.added': 'Trusted root certificate added',
+  'trustedRoot.removed': 'Trusted root certificate removed',
 };
 
 export const auditVi = {
