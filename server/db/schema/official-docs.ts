@@ -8,7 +8,6 @@ import type { OfficialDocument, SignatureSlot } from '../../contract/official-do
 import { idColumn, optionalRef, requiredRef, stampedAt } from './columns.ts';
 import { units, users } from './identity.ts';
 import { meetings } from './meetings.ts';
-import { idColumn, stampedAt, requiredRef, optionalRef } from './columns.ts';
 
 const bytea = customType<{ data: Uint8Array; driverData: Buffer }>({
   dataType: () => 'bytea',
