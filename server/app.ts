@@ -65,7 +65,8 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const users = await loader.load(usersModule, { auth: auth.credentials });
   const notifications = await loader.load(notificationsModule, {});
   const meetings = await loader.load(meetingsModule, { users, units });
-  const documents = await loader.load(documentsModule, { meetings, notifications, units });
+  const signatures = await loader.load(signaturesModule, {});
+  const documents = await loader.load(documentsModule, { meetings, notifications, units, signatures });
   const live = await loader.load(liveModule, { meetings, users, documents });
   const annotations = await loader.load(annotationsModule, { documents, users });
   const votes = await loader.load(votesModule, { meetings, live, users });
@@ -75,7 +76,6 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const officialDocs = await loader.load(officialDocsModule, { meetings });
   const record = await loader.load(recordModule, { meetings, live, votes, documents, users, units });
   const mail = await loader.load(mailModule, { meetings, users });
-  const signatures = await loader.load(signaturesModule, {});
   const outcome = await loader.load(outcomeModule, { meetings, record, officialDocs, signatures, mail, users });
   return { audit, system, auth, units, users, notifications, meetings, documents, live, annotations, votes, conference, display, reports, officialDocs, record, mail, signatures, outcome };
 }

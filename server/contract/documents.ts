@@ -4,6 +4,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { FileBody, Nullable, Uuid, VisibleText } from './common.ts';
+import { SignatureReportDto } from './signing.ts';
 
 export const DOCUMENT_KINDS = ['submission', 'draft', 'report', 'annex', 'reference'] as const;
 export const CONFIDENTIALITY_LEVELS = ['normal', 'confidential', 'secret', 'top_secret'] as const;
@@ -115,6 +116,10 @@ export const DocumentListEnvelope = Type.Object({ documents: Type.Array(Document
 export type DocumentListEnvelope = Static<typeof DocumentListEnvelope>;
 export const DocumentVersionsEnvelope = Type.Object({ versions: Type.Array(DocumentVersionDto) });
 export type DocumentVersionsEnvelope = Static<typeof DocumentVersionsEnvelope>;
+
+/** GET /documents/:documentId/versions/:version/signatures: the version's digital signatures, verified (empty: none) */
+export const DocumentSignaturesEnvelope = Type.Object({ signatures: Type.Array(SignatureReportDto) });
+export type DocumentSignaturesEnvelope = Static<typeof DocumentSignaturesEnvelope>;
 export const SearchEnvelope = Type.Object({ hits: Type.Array(SearchHit) });
 export type SearchEnvelope = Static<typeof SearchEnvelope>;
 /** A version's first page as a picture. */

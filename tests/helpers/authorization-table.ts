@@ -160,6 +160,7 @@ export const ROUTE_RULES: Record<string, Rule> = {
   'GET /api/v1/documents/:documentId/versions/:version/download': 'original',
   'GET /api/v1/documents/:documentId/versions/:version/export': 'readSecret',
   'GET /api/v1/documents/:documentId/versions/:version/thumbnail': 'readSecret',
+  'GET /api/v1/documents/:documentId/versions/:version/signatures': 'readSecret',
   'POST /api/v1/documents/:documentId/revocations': 'manage',
   'DELETE /api/v1/documents/:documentId/revocations/:userId': 'manage',
   'GET /api/v1/documents/:documentId/versions/:version/annotations': 'readSecret',

@@ -16,6 +16,7 @@ import type { DocumentUploadFields } from '../../contract/documents.ts';
 import type { ParticipantRole } from '../../contract/meetings.ts';
 import { DomainEvents } from '../../events.ts';
 import { EndpointService } from '../../modules/conference/endpoints-service.ts';
+import { SignatureService } from '../../modules/signatures/index.ts';
 import { DocumentService } from '../../modules/documents/service.ts';
 import { PAGE_BREAK, renderTextPdf } from '../../modules/documents/text-pdf.ts';
 import { MeetingService } from '../../modules/meetings/service.ts';
@@ -61,7 +62,15 @@ export async function seedDemoMeeting(db: Db, dataDir: string, log: FastifyBaseL
   const meetingService = new MeetingService(db, events, { users: new UserService(db, credentialsOf(auth)), units: new UnitService(db) });
   const notificationService = new NotificationService(db, events);
   subscribeNotifications(events, notificationService, log);
-  const documentService = new DocumentService(db, meetingService, notificationService, { dataDir, uploadLimitBytes: 200 * 1024 * 1024, log, events, units: new UnitService(db) });
+  const documentService = new DocumentService(db, meetingService, notificationService, {
+    dataDir,
+    uploadLimitBytes: 200 * 1024 * 1024,
+    log,
+    events,
+    units: new UnitService(db),
+    // the seed signs nothing; its documents carry no signature to verify
+    signatures: new SignatureService(db, {}),
+  });
 
   try {
     const endpointService = new EndpointService(db, {

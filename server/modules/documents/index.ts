@@ -4,23 +4,26 @@
  * confidential copies stamped in the PDF worker pool. Owns the documents
  * tables and the files under DATA_DIR/documents; asks the meetings module who
  * may see a meeting and who takes part in it, and the units module the unit a
- * reader's stamp names.
+ * reader's stamp names, and the signatures module whether a signed file's
+ * signatures hold.
  */
 import { rooms } from '../../contract/realtime.ts';
 import { defineModule } from '../module.ts';
 import type { DocumentUnits } from './copies.ts';
 import { documentRoutes } from './routes.ts';
 import { DocumentService, type DocumentMeetings, type DocumentNotifications } from './service.ts';
+import type { SignatureVerifier } from './signature-check.ts';
 
-export const documentsModule = defineModule<{ meetings: DocumentMeetings; notifications: DocumentNotifications; units: DocumentUnits }, DocumentService>({
+export const documentsModule = defineModule<{ meetings: DocumentMeetings; notifications: DocumentNotifications; units: DocumentUnits; signatures: SignatureVerifier }, DocumentService>({
   name: 'documents',
-  create: async ({ db, config, log, events }, { meetings, notifications, units }) => {
+  create: async ({ db, config, log, events }, { meetings, notifications, units, signatures }) => {
     const service = new DocumentService(db, meetings, notifications, {
       dataDir: config.dataDir,
       uploadLimitBytes: config.uploadLimitBytes,
       log,
       events,
       units,
+      signatures,
       accessCacheMs: config.documentAccessCacheMs,
       pool: { threads: config.pdfWorkers, queueLimit: config.pdfQueueLimit },
     });

@@ -7,7 +7,7 @@
  * without pages. Runs in a worker thread that is killed when it overruns.
  */
 import { readFile } from 'node:fs/promises';
-import { PasswordException } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { PasswordException, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { checkInflatedSizes } from './pdf-inflate-scan.ts';
 import { PDF_LIMITS, type PdfLimits } from './pdf-limits.ts';
 import { scanObjects } from './pdf-object-scan.ts';
@@ -67,8 +67,10 @@ export async function inspectPdf(filePath: string, limits: PdfLimits = PDF_LIMIT
     });
     if (verdict !== 'ok') throw new PdfRejectedError(verdict);
 
-    // pdf.js also sees scripts our byte scan cannot (e.g. in a stream with another filter).
-    if (await doc.hasJSActions()) throw new PdfRejectedError('javascript');
+    // pdf.js also sees scripts our byte scan cannot (e.g. in a stream with another filter): the document's own and
+    // its form fields'. (Not doc.hasJSActions(): it counts a signature field, which has no actions at all, as
+    // scripted, and so refused every digitally signed PDF.)
+    if (await hasScripts(doc)) throw new PdfRejectedError('javascript');
     if (doc.numPages === 0) throw new PdfRejectedError('empty');
 
     // Page dictionaries only (cheap): scripts attached to pages are refused too.
@@ -98,4 +100,11 @@ export async function inspectPdf(filePath: string, limits: PdfLimits = PDF_LIMIT
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
+}
+
+/** Document-level scripts, or a form field with an action (its calculate, format, keystroke or validate script). */
+async function hasScripts(doc: PDFDocumentProxy): Promise<boolean> {
+  if ((await doc.getJSActions()) !== null) return true;
+  const fields = (await doc.getFieldObjects()) as Record<string, { actions?: Record<string, unknown> | null }[]> | null;
+  return Object.values(fields ?? {}).some((widgets) => widgets.some((field) => field.actions != null && Object.keys(field.actions).length > 0));
 }

@@ -16,6 +16,7 @@ import {
   DocumentUpdate,
   DocumentUploadFields,
   DocumentVersionParams,
+  DocumentSignaturesEnvelope,
   DocumentVersionsEnvelope,
   PngFile,
   RevocationBody,
@@ -173,6 +174,9 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
     /** The print/export path: always the reader's stamped copy (name, unit, time), made in the worker pool. */
     app.get('/documents/:documentId/versions/:version/export', { schema: { params: DocumentVersionParams, response: fileResponses } }, serve('export'));
 
+    app.get('/documents/:documentId/versions/:version/signatures', { schema: { params: DocumentVersionParams, response: { 200: DocumentSignaturesEnvelope } } }, async (request) => ({
+      signatures: await service.signatures(me(request), request.params.documentId, request.params.version),
+    }));
     app.get('/documents/:documentId/versions/:version/thumbnail', { schema: { params: DocumentVersionParams, response: { 200: PngFile } } }, async (request, reply) => {
       const thumb = await service.thumbnail(me(request), request.params.documentId, request.params.version);
       return sendFile(request, reply, thumb.path, {

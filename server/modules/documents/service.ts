@@ -21,6 +21,7 @@ import {
   type SearchHit,
   type SearchQuery,
 } from '../../contract/documents.ts';
+import type { SignatureReportDto } from '../../contract/signing.ts';
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db, Executor } from '../../db/client.ts';
 import { documentPages, documentReaders, documentRevocations, documents, documentVersions } from '../../db/schema/documents.ts';
@@ -37,6 +38,7 @@ import { createPdfPool, type PdfPoolOptions, type PdfProcessor } from './pdf-poo
 import { notifyReaders, readersOf, toDocumentDto, toVersionDto } from './dto.ts';
 import { restoreReader, revokeReader } from './revocations.ts';
 import { searchDocuments } from './search.ts';
+import { SignatureCheck, type SignatureVerifier } from './signature-check.ts';
 import { meetingVersionFile, versionPageCount, type MeetingVersionFile } from './versions.ts';
 import { UploadPipeline, type IncomingFile } from './uploads.ts';
 
@@ -66,6 +68,8 @@ export type DocumentServiceOptions = {
   pool?: PdfPoolOptions;
   /** how long a granted file read is remembered per session and version (0: never); see access-cache.ts */
   accessCacheMs?: number;
+  /** the signatures module's verification (signature-check.ts) */
+  signatures: SignatureVerifier;
 };
 
 /** What a reader is served for one version: the file (their stamped copy when confidential) and how. */
@@ -83,6 +87,7 @@ export class DocumentService {
   readonly #pdf: PdfProcessor;
   readonly #events: DomainEvents;
   readonly #fileAccess: AccessCache<ServedFile>;
+  readonly #signatures: SignatureCheck;
 
   constructor(db: Db, meetingsService: DocumentMeetings, notifications: DocumentNotifications, options: DocumentServiceOptions) {
     this.#db = db;
@@ -93,6 +98,7 @@ export class DocumentService {
     this.#pdf = options.pdf ?? createPdfPool({ ...options.pool, onFailure: (op, error) => options.log.warn({ op, error }, 'PDF job failed') });
     this.#copies = new DocumentCopies(this.#pdf, this.#blobs, path.join(options.dataDir, 'documents'), options.units);
     this.#events = options.events;
+    this.#signatures = new SignatureCheck(options.signatures);
     this.#fileAccess = new AccessCache({ ttlMs: options.accessCacheMs ?? 500, maxEntries: 20_000 });
     // Whatever may end a reader's access forgets their remembered answers at once (other processes: within the TTL).
     this.#events.on('document.revoked', ({ documentId, userId }) => this.#fileAccess.forgetUser(userId, documentId));
@@ -277,6 +283,13 @@ export class DocumentService {
     const row = await this.#version(documentId, version);
     const viewOnly = isViewOnly(doc.confidentiality);
     return { path: await this.#copies.thumbnail(row.sha256, viewOnly && !access.canManage ? user : null), viewOnly };
+  }
+
+  /** The digital signatures of a version the user may read: who signed, when, intact or not, trusted or not (of the original file). */
+  async signatures(user: SessionUser, documentId: string, version: number): Promise<SignatureReportDto[]> {
+    await this.#readable(user, documentId);
+    const row = await this.#version(documentId, version);
+    return this.#signatures.of({ path: this.#blobs.pathFor(row.sha256), sha256: row.sha256 });
   }
 
   /** Whether this user may read the document (the presenter's check before the wall shows it). */

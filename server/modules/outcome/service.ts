@@ -16,11 +16,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { IssuedDocumentDto } from '../../contract/official-docs-api.ts';
 import type { RecordDocumentKind } from '../../contract/record.ts';
-import type { IssuedSignaturesEnvelope, RecordIssue, SignatureReportDto } from '../../contract/signing.ts';
+import type { IssuedSignaturesEnvelope, RecordIssue } from '../../contract/signing.ts';
 import { AppError } from '../../errors.ts';
 import type { ErrorKey } from '../../i18n/messages.ts';
 import type { MeetingAccess } from '../meetings/index.ts';
-import { SignatureError, type SignatureReport, type Signer } from '../signatures/index.ts';
+import { SignatureError, type Signer } from '../signatures/index.ts';
 import type { OutcomeDeps } from './deps.ts';
 import { signedDocumentMail } from './delivery.ts';
 import { mayFill, roleOfSlot } from './signers.ts';
@@ -30,20 +30,6 @@ export type SigningInput = { keystore?: Uint8Array; passphrase?: string };
 
 /** Bad keystores and certificates are the caller's to fix (422); a remote service that fails is not (502/504). */
 const SIGNATURE_STATUS: Partial<Record<ErrorKey, number>> = { signRemoteTimeout: 504, signRemoteUnavailable: 502, signRemoteRefused: 502, signTimestampFailed: 502 };
-
-function reportDto(report: SignatureReport): SignatureReportDto {
-  return {
-    signerName: report.signerName,
-    organization: report.organization,
-    subFilter: report.subFilter,
-    signingTime: report.signingTime?.toISOString() ?? null,
-    timestampTime: report.timestampTime?.toISOString() ?? null,
-    intact: report.intact,
-    coversWholeDocument: report.coversWholeDocument,
-    trusted: report.trusted,
-    status: !report.intact ? 'tampered' : report.trusted ? 'valid' : 'untrusted',
-  };
-}
 
 function commonName(der: Uint8Array): string {
   const subject = new X509Certificate(der).subject;
@@ -92,8 +78,7 @@ export class OutcomeService {
         canSign: signed === undefined && index === signatures.length && mayFill(role, access, hasSecretary),
       };
     });
-    const reports = await this.#deps.signatures.verify(pdf);
-    return { document, slots, signatures: reports.map(reportDto), remoteSigning: this.#deps.signatures.remote };
+    return { document, slots, signatures: await this.#deps.signatures.report(pdf), remoteSigning: this.#deps.signatures.remote };
   }
 
   /** Whether the caller could sign anything in this meeting: checked before the upload is read, so a stranger's body is never parsed. */

@@ -5,7 +5,9 @@
  * verification against the admin's trusted roots. Nothing here stores a key
  * or a passphrase.
  */
+import { createHash } from 'node:crypto';
 import type { SigningSettings } from '../../config.ts';
+import type { SignatureReportDto } from '../../contract/signing.ts';
 import type { Db } from '../../db/client.ts';
 import type { SignatureAppearance } from './appearance.ts';
 import { cscSigner } from './csc-signer.ts';
@@ -46,4 +48,30 @@ export class SignatureService {
   async verify(pdf: Uint8Array): Promise<SignatureReport[]> {
     return verifyPdf(pdf, await this.roots.ders());
   }
+
+  /** Changes whenever the trusted roots do (a cache of reports keys on it). */
+  async rootsFingerprint(): Promise<string> {
+    const hash = createHash('sha256');
+    for (const der of await this.roots.ders()) hash.update(createHash('sha256').update(der).digest());
+    return hash.digest('hex');
+  }
+
+  /** `verify`, as the contract shows it to users (who, when, and whether valid, tampered or untrusted). */
+  async report(pdf: Uint8Array): Promise<SignatureReportDto[]> {
+    return (await this.verify(pdf)).map(signatureReportDto);
+  }
+}
+
+function signatureReportDto(report: SignatureReport): SignatureReportDto {
+  return {
+    signerName: report.signerName,
+    organization: report.organization,
+    subFilter: report.subFilter,
+    signingTime: report.signingTime?.toISOString() ?? null,
+    timestampTime: report.timestampTime?.toISOString() ?? null,
+    intact: report.intact,
+    coversWholeDocument: report.coversWholeDocument,
+    trusted: report.trusted,
+    status: !report.intact ? 'tampered' : report.trusted ? 'valid' : 'untrusted',
+  };
 }

@@ -7,6 +7,7 @@ import type {
   DocumentDto,
   DocumentEnvelope,
   DocumentListEnvelope,
+  DocumentSignaturesEnvelope,
   DocumentUpdate,
   DocumentUploadFields,
   DocumentVersionDto,
@@ -15,6 +16,7 @@ import type {
   SearchHit,
   SearchQuery,
 } from '$contract/documents.ts';
+import type { SignatureReportDto } from '$contract/signing.ts';
 import { i18n } from '$lib/i18n/locale.svelte.ts';
 import { API_BASE, ApiError, api, reportUnauthenticated, toApiError } from './client.ts';
 
@@ -27,6 +29,9 @@ export const documentsApi = {
     (await api.get<DocumentEnvelope>(d(id), signal ? { signal } : {})).document,
   update: async (id: string, body: DocumentUpdate): Promise<DocumentDto> => (await api.patch<DocumentEnvelope>(d(id), body)).document,
   versions: async (id: string): Promise<DocumentVersionDto[]> => (await api.get<DocumentVersionsEnvelope>(`${d(id)}/versions`)).versions,
+  /** the version's digital signatures as the server verified them (empty: not signed) */
+  signatures: async (id: string, version: number, signal?: AbortSignal): Promise<SignatureReportDto[]> =>
+    (await api.get<DocumentSignaturesEnvelope>(`${d(id)}/versions/${version}/signatures`, signal ? { signal } : {})).signatures,
   revoke: (id: string, userId: string) => api.post<void>(`${d(id)}/revocations`, { userId }),
   restore: (id: string, userId: string) => api.delete(`${d(id)}/revocations/${encodeURIComponent(userId)}`),
 };
