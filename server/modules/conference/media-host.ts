@@ -35,6 +35,11 @@ export class MediaHost {
     this.#log = log;
   }
 
+  /** the resolved media settings (the recorder listens on its pipeListenIp) */
+  get config(): MediaConfig {
+    return this.#config;
+  }
+
   /** the running service, if a conference started it (diagnostics, tests) */
   get current(): MediaService | undefined {
     return this.#service;
