@@ -139,6 +139,11 @@ export type MediaSettings = Readonly<{
   peerTimeoutMs: number;
   /** the deployment's own TURN relay (coturn, TURN REST API); undefined: none, ICE goes direct as before */
   turn: TurnSettings | undefined;
+  /**
+   * MEDIA_ALLOW_PLAIN_TRANSPORTS: peers may have PlainTransports (RTP gateways, RTP-level test
+   * endpoints). No client call creates one; the recorder uses its own and does not need this.
+   */
+  allowPlainTransports: boolean;
 }>;
 
 /** TURN_URLS, TURN_SECRET (coturn's static-auth-secret), TURN_CREDENTIAL_TTL_SECONDS */
@@ -182,6 +187,7 @@ function mediaSettings(env: Env): MediaSettings {
     announcedAddress: optionalText(env, 'MEDIA_ANNOUNCED_ADDRESS'),
     webRtcPort,
     peerTimeoutMs: integer(env, 'MEDIA_PEER_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
+    allowPlainTransports: boolean(env, 'MEDIA_ALLOW_PLAIN_TRANSPORTS', false),
     turn: turnSettings(env),
   });
 }

@@ -124,6 +124,11 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     void ffmpeg.exited.then(() => this.#end('ffmpeg-exited'));
   }
 
+  /** ffmpeg's process id (tests kill it to prove a cut-short file is still closed) */
+  get pid(): number | undefined {
+    return this.#ffmpeg.pid;
+  }
+
   get ended(): boolean {
     return this.#ended;
   }

@@ -13,6 +13,7 @@ export function mediaConfigFrom(settings: MediaSettings): MediaConfigInput {
   return {
     numWorkers: settings.workers,
     peerTimeoutMs: settings.peerTimeoutMs,
+    allowPlainTransports: settings.allowPlainTransports,
     webRtcServer: {
       listenIp: settings.listenIp,
       ...(settings.announcedAddress === undefined ? {} : { announcedAddress: settings.announcedAddress }),
