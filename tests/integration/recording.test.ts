@@ -238,3 +238,61 @@ describe('conference recording with too little disk', () => {
     people.disconnectAll();
   });
 });
+
+describe('a recording left open by a restart', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startTestServer(db, { ...MEDIA_ENV, RECORDING_MIN_FREE_MB: '1' });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('is closed into a playable file, marked interrupted, when the server starts again', async () => {
+    const { secretary, directory } = await secretariat(server.url);
+    const meeting = await createMeeting(secretary, directory, { title: 'Họp bị khởi động lại', membershipTotal: 1, members: [['bithu', 'chair']] });
+    const item = await addAgendaItem(secretary, meeting, { title: 'Nội dung duy nhất', plannedMinutes: 5 });
+    await changeStatus(secretary, meeting, 'published');
+    await changeStatus(secretary, meeting, 'in_session');
+    const people = new People(server.url, () => ({}));
+    await people.connect('bithu');
+    await people.act('bithu', 'conference:join', { meetingId: meeting.id });
+    await people.act('bithu', 'agenda:open', { meetingId: meeting.id, itemId: item.id });
+    const room = server.app.modules.conference.service.room(meeting.id)!;
+    const peer = await room.join({ peerId: 'hall', displayName: 'Điểm cầu tỉnh', permissions: permissions() });
+    const sender = await FakeSender.create(peer, { decodable: true });
+    await sender.produceAudio();
+    await sender.produceVideo();
+    sender.start();
+
+    const started = await people.get('bithu').client.post<RecordingEnvelope>(`/api/v1/meetings/${meeting.id}/recordings`);
+    expect(started.status).toBe(201);
+    const id = started.body.recording.id;
+    const raw = path.join(server.config.recording.dir, `${id}.webm.rec`);
+    await waitFor(() => stat(raw).then((s) => s.size, () => 0), (size) => size > 0, 10_000, 'ffmpeg writing');
+    await sleep(3000);
+    sender.close();
+    people.disconnectAll();
+    await server.close();
+
+    server = await startTestServer(db, { ...MEDIA_ENV, RECORDING_MIN_FREE_MB: '1' });
+    people.moveTo(server.url);
+    const chair = people.get('bithu').client;
+    const closed = await waitFor(
+      async () => (await chair.get<RecordingEnvelope>(`/api/v1/meetings/${meeting.id}/recordings/${id}`)).body.recording,
+      (r) => r.durationMs !== null || r.status === 'failed',
+      20_000,
+      'the open recording closed',
+    );
+    expect(closed).toMatchObject({ status: 'interrupted', stopReason: 'restart', fileUrl: `/api/v1/meetings/${meeting.id}/recordings/${id}/file` });
+    expect(closed.chapters.map((c) => c.title)).toEqual(['Nội dung duy nhất']);
+    const probe = await ffprobe(path.join(server.config.recording.dir, `${id}.webm`));
+    expect(probe.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
+    expect(probe.durationS).toBeGreaterThan(2);
+    expect((await chair.fetchRaw(closed.fileUrl!, { range: 'bytes=0-9' })).status).toBe(206);
+  }, 60_000);
+});
