@@ -4,8 +4,8 @@
  * While recording, ffmpeg writes WebM (Matroska) clusters as they come: a
  * file cut short by a crash or a kill is still readable up to its last
  * cluster, but has no index (Cues), no duration and no chapters, so a
- * browser cannot seek in it. Finalising remuxes it (no re-encoding) with an
- * ffmetadata file that carries the chapters: the result has Cues, a
+ * browser cannot seek in it. Finalising remuxes it once (no re-encoding)
+ * with an ffmetadata file that carries the chapters: the result has Cues, a
  * duration and a Chapters element. The same step closes a recording left
  * behind by a restart.
  */
@@ -40,7 +40,7 @@ export function ffmetadata(title: string, spans: readonly ChapterSpan[]): string
   return `${lines.join('\n')}\n`;
 }
 
-/** Duration of a media file in milliseconds, as ffprobe reads it (0 if it cannot tell). */
+/** Duration of a media file in milliseconds, as ffprobe reads it from its header (0 if it cannot tell). */
 export async function probeDurationMs(ffprobe: string, file: string): Promise<number> {
   const out = await runTool(ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'json', file]);
   const parsed = JSON.parse(out) as { format?: { duration?: string } };
@@ -49,25 +49,39 @@ export async function probeDurationMs(ffprobe: string, file: string): Promise<nu
 }
 
 /**
+ * Duration from the packets themselves (the end of the last one): a file cut
+ * short has no duration in its header, and reading it costs no disk, where a
+ * first remux to learn it would need a second copy of the recording.
+ */
+export async function packetsDurationMs(ffprobe: string, file: string): Promise<number> {
+  const out = await runTool(ffprobe, ['-v', 'error', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file]);
+  let end = 0;
+  for (const line of out.split('\n')) {
+    const [pts, duration] = line.split(',').map(Number);
+    if (pts !== undefined && Number.isFinite(pts)) end = Math.max(end, pts + (duration !== undefined && Number.isFinite(duration) ? duration : 0));
+  }
+  return Math.round(end * 1000);
+}
+
+/**
  * Remux `raw` into `output` with chapters (given the file's duration, so
  * wall-clock marks can be placed on its timeline), replacing `output` only
- * once the new file is complete. Returns the duration and the chapters written.
+ * once the new file is complete. Returns the duration and the chapters
+ * written. Needs free space for one more copy of the recording, for a moment.
  */
 export async function finaliseRecording(tools: RecordingTools, raw: string, output: string, title: string, chapters: (durationMs: number) => readonly Chapter[]): Promise<{ durationMs: number; chapters: ChapterSpan[] }> {
-  // ffprobe cannot give a duration for a cut-short file without an index: a first remux writes one.
-  const staging = `${output}.part.webm`;
   const meta = `${output}.ffmeta`;
+  const partial = `${output}.part`;
   try {
-    await runTool(tools.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-i', raw, '-map', '0', '-c', 'copy', '-f', 'webm', staging]);
-    const durationMs = await probeDurationMs(tools.ffprobe, staging);
+    const durationMs = await packetsDurationMs(tools.ffprobe, raw);
+    if (durationMs === 0) throw new Error(`nothing recorded in ${raw}`);
     const spans = chapterSpans(chapters(durationMs), durationMs);
     await writeFile(meta, ffmetadata(title, spans));
-    await runTool(tools.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-i', staging, '-i', meta, '-map', '0', '-map_metadata', '1', '-map_chapters', '1', '-c', 'copy', '-f', 'webm', `${output}.tmp`]);
-    await rename(`${output}.tmp`, output);
+    await runTool(tools.ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-i', raw, '-i', meta, '-map', '0', '-map_metadata', '1', '-map_chapters', '1', '-c', 'copy', '-f', 'webm', partial]);
+    await rename(partial, output);
     return { durationMs, chapters: spans };
   } finally {
-    await rm(staging, { force: true });
     await rm(meta, { force: true });
-    await rm(`${output}.tmp`, { force: true });
+    await rm(partial, { force: true });
   }
 }

@@ -8,7 +8,9 @@
  * refusal for lack of disk, and an ffmpeg killed mid-recording.
  */
 import { kill } from 'node:process';
-import { stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { rm, stat, statfs } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgendaItemDto, MeetingDto } from '../../server/contract/meetings.ts';
@@ -294,5 +296,63 @@ describe('a recording left open by a restart', () => {
     expect(probe.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
     expect(probe.durationS).toBeGreaterThan(2);
     expect((await chair.fetchRaw(closed.fileUrl!, { range: 'bytes=0-9' })).status).toBe(206);
+  }, 60_000);
+});
+
+describe('a recording that fills the disk', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  let filler: string | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const free = await statfs(db.dataDir);
+    const freeMb = Math.floor((free.bavail * free.bsize) / (1024 * 1024));
+    // a floor 400 MB under what is free now: recording may start; a 1 GB file written beside it crosses the floor
+    server = await startTestServer(db, { ...MEDIA_ENV, RECORDING_MIN_FREE_MB: String(freeMb - 400), RECORDING_DISK_CHECK_MS: '200' });
+  });
+  afterAll(async () => {
+    if (filler !== undefined) await rm(filler, { force: true });
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('stops cleanly when free space reaches the floor, and the file plays', async () => {
+    const { secretary, directory } = await secretariat(server.url);
+    const meeting = await createMeeting(secretary, directory, { title: 'Họp đầy đĩa', membershipTotal: 1, members: [['bithu', 'chair']] });
+    await changeStatus(secretary, meeting, 'published');
+    await changeStatus(secretary, meeting, 'in_session');
+    const people = new People(server.url, () => ({}));
+    await people.connect('bithu');
+    await people.act('bithu', 'conference:join', { meetingId: meeting.id });
+    const room = server.app.modules.conference.service.room(meeting.id)!;
+    const sender = await FakeSender.create(await room.join({ peerId: 'hall', displayName: 'Điểm cầu tỉnh', permissions: permissions() }), { decodable: true });
+    try {
+      await sender.produceAudio();
+      await sender.produceVideo();
+      sender.start();
+      const chair = people.get('bithu').client;
+      const started = await chair.post<RecordingEnvelope>(`/api/v1/meetings/${meeting.id}/recordings`);
+      expect(started.status).toBe(201);
+      const id = started.body.recording.id;
+      await waitFor(() => stat(path.join(server.config.recording.dir, `${id}.webm.rec`)).then((s) => s.size, () => 0), (size) => size > 0, 10_000, 'ffmpeg writing');
+      await sleep(1500);
+      filler = path.join(server.config.recording.dir, 'filler.bin');
+      await promisify(execFile)('fallocate', ['-l', '1G', filler]);
+      const stopped = await waitFor(
+        async () => (await chair.get<RecordingEnvelope>(`/api/v1/meetings/${meeting.id}/recordings/${id}`)).body.recording,
+        (r) => r.status === 'ready' || r.status === 'failed',
+        15_000,
+        'the recording stopped for the disk',
+      );
+      expect(stopped).toMatchObject({ status: 'ready', stopReason: 'disk' });
+      expect(stopped.durationMs).toBeGreaterThan(1000);
+      expect((await chair.post(`/api/v1/meetings/${meeting.id}/recordings/stop`)).status).toBe(409);
+      // still below the floor: a new start is refused
+      expect((await chair.post(`/api/v1/meetings/${meeting.id}/recordings`)).status).toBe(507);
+    } finally {
+      sender.close();
+      people.disconnectAll();
+    }
   }, 60_000);
 });
