@@ -1,8 +1,9 @@
 # The app image: Debian bookworm with the project's own Node 24 (from the npm
-# `node` package, as on every machine of ours) and everything built inside.
+# `node` package, as on every machine of ours) and everything built inside;
+# ffmpeg records conferences (RECORDING_*).
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends nodejs npm ca-certificates curl fonts-dejavu-core poppler-utils \
+ && apt-get install -y --no-install-recommends nodejs npm ca-certificates curl fonts-dejavu-core poppler-utils ffmpeg \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./

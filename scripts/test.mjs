@@ -14,6 +14,7 @@ ensureSystemPackages([
   { pkg: 'coturn', why: 'máy chủ TURN cho kiểm thử mạng đóng / TURN server for the closed-network tests', present: hasCommand('/usr/bin/turnserver') },
   { pkg: 'openssl', why: 'chứng chỉ thử cho TURN qua TLS / test certificate for TURN over TLS', present: hasCommand('/usr/bin/openssl') },
   { pkg: 'fonts-dejavu-core', why: 'phông chữ tiếng Việt / fonts with Vietnamese glyphs', present: hasCommand('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
+  { pkg: 'ffmpeg', why: 'ghi hình hội nghị (ffmpeg, ffprobe) / conference recording (ffmpeg, ffprobe)', present: hasCommand('/usr/bin/ffprobe') },
   { pkg: 'nginx', why: 'máy chủ ngược cho đường tài liệu X-Accel / reverse proxy for the X-Accel document path', present: hasCommand('/usr/sbin/nginx') },
   { pkg: 'libnss3-tools', why: 'kho chứng thư cho pdfsig khi kiểm thử chữ ký số / NSS db so pdfsig trusts the test CA (certutil)', present: hasCommand('/usr/bin/certutil') },
   { pkg: 'openssl', why: 'máy chủ dấu thời gian RFC 3161 khi kiểm thử / RFC 3161 timestamp authority for tests (openssl ts)', present: hasCommand('/usr/bin/openssl') },
