@@ -12,6 +12,8 @@ const STDERR_TAIL = 4000;
 export class FfmpegProcess {
   readonly #child: ChildProcess;
   readonly exited: Promise<FfmpegExit>;
+  /** resolves once the process runs; rejects when it could not be started (no such binary) */
+  readonly started: Promise<void>;
   #stderr = '';
   #done = false;
 
@@ -21,6 +23,11 @@ export class FfmpegProcess {
     this.#child.stderr?.on('data', (chunk: string) => {
       this.#stderr = (this.#stderr + chunk).slice(-STDERR_TAIL);
     });
+    this.started = new Promise((resolve, reject) => {
+      this.#child.once('spawn', () => resolve());
+      this.#child.once('error', reject);
+    });
+    this.started.catch(() => undefined);
     this.exited = new Promise((resolve) => {
       this.#child.once('error', (error) => {
         this.#done = true;

@@ -91,6 +91,13 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     const sdpFile = `${options.output}.sdp`;
     await writeFile(sdpFile, recordingSdp({ ip: '127.0.0.1', audio: { port: audioPort, payloadType: opus }, video: { port: videoPort, payloadType: vp8 } }));
     const ffmpeg = new FfmpegProcess(options.ffmpeg, ffmpegArgs(sdpFile, options.output));
+    try {
+      await ffmpeg.started;
+    } catch (error) {
+      for (const t of transports) t.close();
+      await rm(sdpFile, { force: true });
+      throw new MediaError('unavailable', `ffmpeg could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
     await audioT.connect({ ip: '127.0.0.1', port: audioPort });
     await videoT.connect({ ip: '127.0.0.1', port: videoPort });
     const recorder = new RoomRecorder(room, tap.reach, caps, ffmpeg, sdpFile, options.logger ?? silentLogger, audioT, videoT);

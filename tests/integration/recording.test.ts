@@ -128,8 +128,9 @@ describe('conference recording', () => {
     await sleep(2500);
 
     expect((await client('caophong.bithu').post(`${base()}/stop`)).status).toBe(403);
-    const stopped = await client('bithu').post<RecordingEnvelope>(`${base()}/stop`);
+    // ffmpeg is told to stop as the request arrives; the answer comes after the remux
     const stoppedAt = Date.now();
+    const stopped = await client('bithu').post<RecordingEnvelope>(`${base()}/stop`);
     expect(stopped.status).toBe(200);
     recorded = stopped.body.recording;
     expect(recorded).toMatchObject({ status: 'ready', stopReason: 'chair' });
@@ -237,6 +238,40 @@ describe('conference recording with too little disk', () => {
     expect(refused.body.error.code).toBe('recordingLowDisk');
     expect(refused.body.error.message).toMatch(/^Không đủ dung lượng đĩa để ghi hình: còn trống \d+ MB, cần tối thiểu 100000000 MB/);
     expect((await people.get('bithu').client.get<RecordingsEnvelope>(`/api/v1/meetings/${meeting.id}/recordings`)).body.recordings).toEqual([]);
+    people.disconnectAll();
+  });
+});
+
+describe('conference recording without ffmpeg', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startTestServer(db, { ...MEDIA_ENV, RECORDING_MIN_FREE_MB: '1', FFMPEG_PATH: '/nonexistent/ffmpeg' });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await db?.drop();
+  });
+
+  it('answers 503 at once and keeps the failed attempt on the record', async () => {
+    const { secretary, directory } = await secretariat(server.url);
+    const meeting = await createMeeting(secretary, directory, { title: 'Họp thiếu ffmpeg', membershipTotal: 1, members: [['bithu', 'chair']] });
+    await changeStatus(secretary, meeting, 'published');
+    await changeStatus(secretary, meeting, 'in_session');
+    const people = new People(server.url, () => ({}));
+    await people.connect('bithu');
+    await people.act('bithu', 'conference:join', { meetingId: meeting.id });
+    const chair = people.get('bithu').client;
+    const refused = await chair.post<{ error: { code: string } }>(`/api/v1/meetings/${meeting.id}/recordings`);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('recordingUnavailable');
+    const { recordings, active } = (await chair.get<RecordingsEnvelope>(`/api/v1/meetings/${meeting.id}/recordings`)).body;
+    expect(active).toBeNull();
+    expect(recordings.map((r) => [r.status, r.stopReason, r.fileUrl])).toEqual([['failed', 'error', null]]);
+    // the media room is as it was: a second try is refused the same way, not "already running"
+    expect((await chair.post(`/api/v1/meetings/${meeting.id}/recordings`)).status).toBe(503);
     people.disconnectAll();
   });
 });

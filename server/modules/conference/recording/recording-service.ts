@@ -7,10 +7,11 @@
  * restart left open.
  *
  * A recording lives in the process whose media service holds the room (the
- * ffmpeg child is that process's). Rows carry host and pid: at start-up a
- * process closes only the rows of its own host whose recording process is
- * gone, so a second app process starting never touches a recording another
- * one is writing.
+ * ffmpeg child is that process's), and is stopped there: with several app
+ * processes, the chair's stop must reach that one (like every conference
+ * control today). Rows carry host and pid: at start-up a process closes only
+ * the rows of its own host whose recording process is gone, so a second app
+ * process starting never touches a recording another one is writing.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -53,6 +54,12 @@ type Active = {
 };
 
 const HOST = os.hostname();
+
+/**
+ * Recordings this process is writing, whichever app instance of it holds
+ * them (tests run several in one process): recover() never touches these.
+ */
+const RECORDING_HERE = new Set<string>();
 
 const rawFile = (dir: string, row: Pick<RecordingRow, 'file'>) => path.join(dir, `${row.file}.rec`);
 const finalFile = (dir: string, row: Pick<RecordingRow, 'file'>) => path.join(dir, row.file);
@@ -118,6 +125,7 @@ export class RecordingService {
       }
       const active: Active = { row, recorder, title: meeting.title, lastItemId: item?.itemId ?? null, diskTimer: this.#watchDisk(meetingId), finishing: undefined };
       this.#active.set(meetingId, active);
+      RECORDING_HERE.add(row.id);
       recorder.once('ended', ({ reason }) => {
         if (reason !== 'stopped') void this.#finish(meetingId, reasonOf(reason)).catch((err: unknown) => this.#log.error({ err, meetingId }, 'recording could not be closed'));
       });
@@ -155,7 +163,8 @@ export class RecordingService {
   async list(user: SessionUser, meetingId: string): Promise<RecordingsEnvelope> {
     await this.#deps.identify(user, meetingId);
     const rows = await this.#store.listOf(meetingId);
-    const active = rows.find((row) => row.status === 'recording' && this.#active.get(meetingId)?.row.id === row.id);
+    // from the database, not this process's recorders: whichever app process the caller reached
+    const active = rows.find((row) => row.status === 'recording');
     return { recordings: rows.map(recordingDto), active: active ? recordingDto(active) : null };
   }
 
@@ -181,7 +190,7 @@ export class RecordingService {
    */
   async recover(): Promise<void> {
     for (const row of await this.#store.openOnHost(HOST)) {
-      if (processAlive(row.pid)) continue;
+      if (RECORDING_HERE.has(row.id) || processAlive(row.pid)) continue;
       const raw = rawFile(this.#settings.dir, row);
       const stoppedAt = await stat(raw).then((s) => s.mtime, () => row.startedAt);
       await this.#store.stopped(row.id, 'interrupted', stoppedAt, 'restart');
@@ -194,6 +203,7 @@ export class RecordingService {
     this.#closed = true;
     const stopping = [...this.#active.values()].map((active) => {
       clearInterval(active.diskTimer);
+      RECORDING_HERE.delete(active.row.id);
       return active.recorder.stop();
     });
     this.#active.clear();
@@ -223,11 +233,12 @@ export class RecordingService {
   }
 
   /** Stop ffmpeg (the file is closed), then remux it with its chapters. Idempotent per recording. */
-  #finish(meetingId: string, reason: string): Promise<RecordingDto> {
+  async #finish(meetingId: string, reason: string): Promise<RecordingDto> {
     const active = this.#active.get(meetingId);
     if (!active) throw new AppError(409, 'recordingNotRunning');
     active.finishing ??= (async () => {
       clearInterval(active.diskTimer);
+      RECORDING_HERE.delete(active.row.id);
       await active.recorder.stop();
       const stoppedAt = new Date();
       if (this.#active.get(meetingId) === active) this.#active.delete(meetingId);
