@@ -18,6 +18,7 @@
  * ffmpeg's mixer stalls on an input that sends nothing: left for later, the
  * stage's audio is what the hall hears loudest anyway.
  */
+import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { rm, writeFile } from 'node:fs/promises';
 import type * as ms from 'mediasoup/types';
@@ -40,6 +41,17 @@ export type RoomRecorderOptions = {
   /** when to ask for key frames after the start (ffmpeg may not listen yet at 0) */
   keyFrameDelaysMs?: number[];
 };
+
+/**
+ * ffmpeg's RTP input gives up after this long without a datagram. While the
+ * recorder lives it sends ffmpeg a keep-alive (an empty RTCP receiver report,
+ * which ffmpeg reads and ignores) every KEEP_ALIVE_MS, so a silent stretch
+ * (everyone muted, cameras off) does not end the recording; if this process
+ * dies, ffmpeg hears nothing, closes the file and exits by itself.
+ */
+const FFMPEG_SILENCE_TIMEOUT_S = 5;
+const KEEP_ALIVE_MS = 1000;
+const KEEP_ALIVE_PACKET = Buffer.from([0x80, 201, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01]);
 
 export type RecorderEndReason = 'stopped' | 'ffmpeg-exited' | 'room-closed' | 'router-closed';
 export type RecorderEvents = { ended: [{ reason: RecorderEndReason; exit: FfmpegExit }] };
@@ -71,6 +83,7 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
   readonly #queue = new SerialQueue();
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #unfollow: (() => void)[] = [];
+  readonly #keepAlive = dgram.createSocket('udp4');
   #ended = false;
 
   static async start(room: ConferenceRoom, options: RoomRecorderOptions): Promise<RoomRecorder> {
@@ -101,6 +114,7 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     await audioT.connect({ ip: '127.0.0.1', port: audioPort });
     await videoT.connect({ ip: '127.0.0.1', port: videoPort });
     const recorder = new RoomRecorder(room, tap.reach, caps, ffmpeg, sdpFile, options.logger ?? silentLogger, audioT, videoT);
+    recorder.#startKeepAlive([audioPort, videoPort]);
     await recorder.#refresh();
     for (const delay of options.keyFrameDelaysMs ?? DEFAULT_KEY_FRAME_DELAYS) {
       const timer = setTimeout(() => recorder.requestKeyFrame(), delay);
@@ -156,10 +170,20 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     return this.#end('stopped');
   }
 
+  #startKeepAlive(ports: number[]): void {
+    this.#keepAlive.on('error', (err) => this.#logger.debug({ roomId: this.#room.id, err }, 'recorder keep-alive'));
+    const timer = setInterval(() => {
+      for (const port of ports) this.#keepAlive.send(KEEP_ALIVE_PACKET, port, '127.0.0.1');
+    }, KEEP_ALIVE_MS);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
   async #end(reason: RecorderEndReason): Promise<FfmpegExit> {
     if (this.#ended) return this.#ffmpeg.exited;
     this.#ended = true;
     for (const timer of this.#timers) clearTimeout(timer);
+    this.#keepAlive.close();
     for (const off of this.#unfollow) off();
     const exit = await this.#ffmpeg.stop();
     for (const track of Object.values(this.#tracks)) track.transport.close();
@@ -230,6 +254,8 @@ function ffmpegArgs(sdpFile: string, output: string): string[] {
     '0',
     '-use_wallclock_as_timestamps',
     '1',
+    '-listen_timeout',
+    String(FFMPEG_SILENCE_TIMEOUT_S),
     '-analyzeduration',
     '10000000',
     '-f',

@@ -77,4 +77,25 @@ describe('RoomRecorder', () => {
     expect(Math.abs(result.durationMs - probe.durationS * 1000)).toBeLessThan(100);
     expect(probe.chapters.map((c) => c.tags?.title)).toEqual(['Mục 1: Khai mạc', 'Mục 2: Thảo luận']);
   }, 40_000);
+
+  it('keeps recording through a silent stretch longer than ffmpeg waits for packets', async () => {
+    const room = await rooms.getOrCreate('rec-2');
+    const a = await sender(room, 'solo');
+    const raw = path.join(dir, 'two.webm.rec');
+    const recorder = await RoomRecorder.start(room, { output: raw, ffmpeg: 'ffmpeg', listenIp: '127.0.0.1' });
+    await waitFor(() => stat(raw).then((s) => s.size, () => 0), (size) => size > 0, 8000, 'ffmpeg writing');
+    // everyone muted, camera off: nothing to consume for longer than ffmpeg's 5 s
+    await a.peer.pauseProducer(a.mic!.id);
+    await a.peer.pauseProducer(a.camera!.id);
+    await waitFor(() => recorder.sources, (s) => s.audio === undefined && s.video === undefined, 3000, 'nothing consumed');
+    await sleep(7000);
+    expect(recorder.ended).toBe(false);
+    await a.peer.resumeProducer(a.mic!.id);
+    await a.peer.resumeProducer(a.camera!.id);
+    await waitFor(() => recorder.sources.video, (v) => v === a.camera!.id, 3000, 'camera back');
+    const size = (await stat(raw)).size;
+    await waitFor(() => stat(raw).then((s) => s.size), (now) => now > size + 5000, 8000, 'media written again');
+    const exit = await recorder.stop();
+    expect(exit.code === 0 || exit.code === 255).toBe(true);
+  }, 40_000);
 });
