@@ -97,6 +97,7 @@ export const errorMessages = {
   recordingAlreadyRunning: { vi: 'Cuộc họp này đang được ghi hình', en: 'This conference is already being recorded' },
   recordingNotRunning: { vi: 'Cuộc họp này không đang được ghi hình', en: 'This conference is not being recorded' },
   recordingNoConference: { vi: 'Chưa có ai tham gia hội nghị truyền hình, chưa thể ghi hình', en: 'Nobody has joined the video conference yet: nothing to record' },
+  recordingNoVideo: { vi: 'Chưa có hình ảnh để ghi: hãy bật camera của ít nhất một điểm cầu rồi thử lại', en: 'No video to record yet: turn on at least one camera and try again' },
   recordingUnavailable: { vi: 'Không khởi động được trình ghi hình (ffmpeg)', en: 'The recorder (ffmpeg) could not be started' },
   recordingNotFound: { vi: 'Không tìm thấy bản ghi hình', en: 'Recording not found' },
   recordingNotReady: { vi: 'Bản ghi hình chưa sẵn sàng để xem', en: 'The recording is not ready to play yet' },

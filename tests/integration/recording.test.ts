@@ -90,6 +90,7 @@ describe('conference recording', () => {
     expect((await client('bithu').post(base())).body).toMatchObject({ error: expect.objectContaining({ code: 'recordingNoConference' }) });
     await people.act('bithu', 'conference:join', { meetingId: meeting.id });
     await people.act('caophong.bithu', 'conference:join', { meetingId: meeting.id });
+    expect((await client('bithu').post(base())).body).toMatchObject({ error: expect.objectContaining({ code: 'recordingNoVideo' }) });
     expect((await client('caophong.bithu').post(base())).status).toBe(403);
     expect((await client('khach').post(base())).status).toBe(403);
     expect((await client('paco.chutich').post(base())).status).toBe(404);
@@ -263,6 +264,9 @@ describe('conference recording without ffmpeg', () => {
     const people = new People(server.url, () => ({}));
     await people.connect('bithu');
     await people.act('bithu', 'conference:join', { meetingId: meeting.id });
+    const room = server.app.modules.conference.service.room(meeting.id)!;
+    const sender = await FakeSender.create(await room.join({ peerId: 'hall', displayName: 'Điểm cầu tỉnh', permissions: permissions() }), { decodable: true });
+    await sender.produceVideo();
     const chair = people.get('bithu').client;
     const refused = await chair.post<{ error: { code: string } }>(`/api/v1/meetings/${meeting.id}/recordings`);
     expect(refused.status).toBe(503);
@@ -272,6 +276,7 @@ describe('conference recording without ffmpeg', () => {
     expect(recordings.map((r) => [r.status, r.stopReason, r.fileUrl])).toEqual([['failed', 'error', null]]);
     // the media room is as it was: a second try is refused the same way, not "already running"
     expect((await chair.post(`/api/v1/meetings/${meeting.id}/recordings`)).status).toBe(503);
+    sender.close();
     people.disconnectAll();
   });
 });

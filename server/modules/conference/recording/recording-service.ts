@@ -104,12 +104,14 @@ export class RecordingService {
     if (meeting.status === 'closed') throw new AppError(409, 'meetingClosed');
     if (this.#closed) throw new AppError(503, 'recordingUnavailable');
     if (this.#active.has(meetingId) || this.#starting.has(meetingId)) throw new AppError(409, 'recordingAlreadyRunning');
-    const room = this.#deps.room(meetingId);
-    if (!room || room.peers().length === 0) throw new AppError(409, 'recordingNoConference');
     this.#starting.add(meetingId);
     try {
       await mkdir(this.#settings.dir, { recursive: true });
       await this.#assertDisk();
+      const room = this.#deps.room(meetingId);
+      if (!room || room.peers().length === 0) throw new AppError(409, 'recordingNoConference');
+      // ffmpeg learns the video's size from its first frames: with no camera on it could not begin the file
+      if (!room.producers().some((p) => p.kind === 'video' && !p.paused)) throw new AppError(409, 'recordingNoVideo');
       const id = randomUUID();
       const startedAt = new Date();
       const item = await this.#deps.currentItem(meetingId);
