@@ -128,9 +128,12 @@ export class RecordingService {
       const active: Active = { row, recorder, title: meeting.title, lastItemId: item?.itemId ?? null, diskTimer: this.#watchDisk(meetingId), finishing: undefined };
       this.#active.set(meetingId, active);
       RECORDING_HERE.add(row.id);
+      const ended = (reason: RecorderEndReason) => void this.#finish(meetingId, reasonOf(reason)).catch((err: unknown) => this.#log.error({ err, meetingId }, 'recording could not be closed'));
       recorder.once('ended', ({ reason }) => {
-        if (reason !== 'stopped') void this.#finish(meetingId, reasonOf(reason)).catch((err: unknown) => this.#log.error({ err, meetingId }, 'recording could not be closed'));
+        if (reason !== 'stopped') ended(reason);
       });
+      // ffmpeg may already have given up while the recorder was being set up
+      if (recorder.ended) ended('ffmpeg-exited');
       const dto = recordingDto(row);
       this.#deps.announce(meetingId, dto);
       this.#log.info({ meetingId, recordingId: row.id }, 'recording started');
