@@ -48,15 +48,20 @@ export class FfmpegProcess {
     return !this.#done;
   }
 
-  /** SIGINT (ffmpeg finishes the file), SIGKILL after graceMs. Resolves when it has exited. */
+  /**
+   * SIGINT: ffmpeg finishes the file once its read loop sees the next packet
+   * (a second signal would interrupt the writing of the file's end too, so
+   * the caller makes sure a packet comes: RoomRecorder nudges it). SIGKILL
+   * after graceMs. Resolves when it has exited.
+   */
   async stop(graceMs = 5000): Promise<FfmpegExit> {
     if (this.#done) return this.exited;
     this.#child.kill('SIGINT');
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
+    const kill = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
     try {
       return await this.exited;
     } finally {
-      clearTimeout(timer);
+      clearTimeout(kill);
     }
   }
 }

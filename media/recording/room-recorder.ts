@@ -53,6 +53,22 @@ const FFMPEG_SILENCE_TIMEOUT_S = 5;
 const KEEP_ALIVE_MS = 1000;
 const KEEP_ALIVE_PACKET = Buffer.from([0x80, 201, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01]);
 
+/**
+ * An RTP packet of Opus's 20 ms silence frame. After SIGINT ffmpeg closes
+ * the file only once a media packet reaches its read loop (an RTCP packet
+ * does not), and none comes when the room's transports closed first or
+ * everyone is muted: these nudge it, and add at most a few ms of silence.
+ */
+function silencePacket(payloadType: number, seq: number): Buffer {
+  const header = Buffer.alloc(12);
+  header[0] = 0x80;
+  header[1] = payloadType & 0x7f;
+  header.writeUInt16BE(seq & 0xffff, 2);
+  header.writeUInt32BE((seq * 960) >>> 0, 4);
+  header.writeUInt32BE(0x5245434f, 8);
+  return Buffer.concat([header, Buffer.from([0xf8, 0xff, 0xfe])]);
+}
+
 export type RecorderEndReason = 'stopped' | 'ffmpeg-exited' | 'room-closed' | 'router-closed';
 export type RecorderEvents = { ended: [{ reason: RecorderEndReason; exit: FfmpegExit }] };
 
@@ -84,6 +100,7 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #unfollow: (() => void)[] = [];
   readonly #keepAlive = dgram.createSocket('udp4');
+  #nudge: { port: number; payloadType: number } | undefined;
   #ended = false;
 
   static async start(room: ConferenceRoom, options: RoomRecorderOptions): Promise<RoomRecorder> {
@@ -115,6 +132,7 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     await videoT.connect({ ip: '127.0.0.1', port: videoPort });
     const recorder = new RoomRecorder(room, tap.reach, caps, ffmpeg, sdpFile, options.logger ?? silentLogger, audioT, videoT);
     recorder.#startKeepAlive([audioPort, videoPort]);
+    recorder.#nudge = { port: audioPort, payloadType: opus };
     await recorder.#refresh();
     for (const delay of options.keyFrameDelaysMs ?? DEFAULT_KEY_FRAME_DELAYS) {
       const timer = setTimeout(() => recorder.requestKeyFrame(), delay);
@@ -183,9 +201,14 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     if (this.#ended) return this.#ffmpeg.exited;
     this.#ended = true;
     for (const timer of this.#timers) clearTimeout(timer);
-    this.#keepAlive.close();
     for (const off of this.#unfollow) off();
-    const exit = await this.#ffmpeg.stop();
+    const stopping = this.#ffmpeg.stop();
+    const nudge = this.#nudge;
+    let seq = 1;
+    const nudging = nudge && setInterval(() => this.#keepAlive.send(silencePacket(nudge.payloadType, seq++), nudge.port, '127.0.0.1'), 100);
+    const exit = await stopping;
+    clearInterval(nudging);
+    this.#keepAlive.close();
     for (const track of Object.values(this.#tracks)) track.transport.close();
     await rm(this.#sdpFile, { force: true });
     if (reason !== 'stopped') this.#logger.warn({ roomId: this.#room.id, reason, code: exit.code, stderr: exit.stderr.slice(-500) }, 'recording ended');

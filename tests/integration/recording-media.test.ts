@@ -95,7 +95,17 @@ describe('RoomRecorder', () => {
     await waitFor(() => recorder.sources.video, (v) => v === a.camera!.id, 3000, 'camera back');
     const size = (await stat(raw)).size;
     await waitFor(() => stat(raw).then((s) => s.size), (now) => now > size + 5000, 8000, 'media written again');
+    // stopped while silent: ffmpeg is nudged to close the file, not killed
+    await a.peer.pauseProducer(a.mic!.id);
+    await a.peer.pauseProducer(a.camera!.id);
+    await waitFor(() => recorder.sources, (s) => s.audio === undefined && s.video === undefined, 3000, 'nothing consumed again');
+    const asked = Date.now();
     const exit = await recorder.stop();
+    expect(exit.signal).toBeNull();
     expect(exit.code === 0 || exit.code === 255).toBe(true);
+    expect(Date.now() - asked).toBeLessThan(3000);
+    const out = path.join(dir, 'two.webm');
+    const { durationMs } = await finaliseRecording({ ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }, raw, out, 'Họp', () => []);
+    expect(durationMs).toBeGreaterThan(7000);
   }, 40_000);
 });

@@ -210,6 +210,22 @@ describe('conference recording', () => {
     expect(probe.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
     expect(probe.durationS).toBeGreaterThan(0.5);
   }, 30_000);
+
+  it('stops and closes the file when the meeting closes', async () => {
+    const started = await client('bithu').post<RecordingEnvelope>(base());
+    expect(started.status).toBe(201);
+    const raw = path.join(server.config.recording.dir, `${started.body.recording.id}.webm.rec`);
+    await waitFor(() => stat(raw).then((s) => s.size, () => 0), (size) => size > 0, 10_000, 'ffmpeg writing');
+    await changeStatus(secretary, meeting, 'closed');
+    const done = await waitFor(
+      async () => (await client('bithu').get<RecordingEnvelope>(`${base()}/${started.body.recording.id}`)).body.recording,
+      (r) => r.status === 'ready' || r.status === 'failed',
+      15_000,
+      'the recording closed with the meeting',
+    );
+    expect(done).toMatchObject({ status: 'ready', stopReason: 'meeting-closed' });
+    expect((await client('bithu').post(base())).status).toBe(409);
+  }, 30_000);
 });
 
 describe('conference recording with too little disk', () => {

@@ -128,7 +128,11 @@ export class RecordingService {
       const active: Active = { row, recorder, title: meeting.title, lastItemId: item?.itemId ?? null, diskTimer: this.#watchDisk(meetingId), finishing: undefined };
       this.#active.set(meetingId, active);
       RECORDING_HERE.add(row.id);
-      const ended = (reason: RecorderEndReason) => void this.#finish(meetingId, reasonOf(reason)).catch((err: unknown) => this.#log.error({ err, meetingId }, 'recording could not be closed'));
+      const ended = (reason: RecorderEndReason) => {
+        // not when it is being stopped already (by the chair, the disk watch, the meeting closing)
+        if (this.#active.get(meetingId) !== active || active.finishing) return;
+        void this.#finish(meetingId, reasonOf(reason)).catch((err: unknown) => this.#log.error({ err, meetingId }, 'recording could not be closed'));
+      };
       recorder.once('ended', ({ reason }) => {
         if (reason !== 'stopped') ended(reason);
       });
