@@ -79,10 +79,11 @@ describe('conference recording in the browser', () => {
   });
 
   it('records across an agenda change and stops: the indicator goes away', async () => {
-    await expect.poll(rawSize, { timeout: MEDIA_TIMEOUT, message: 'ffmpeg writes the first item' }).toBeGreaterThan(100_000);
+    // growth, not a size: a loaded machine's chromium sends less
+    await expect.poll(rawSize, { timeout: MEDIA_TIMEOUT, message: 'ffmpeg writes the first item' }).toBeGreaterThan(30_000);
     const first = await rawSize();
     await people.act('bithu', 'agenda:next', { meetingId: meeting.id });
-    await expect.poll(rawSize, { timeout: MEDIA_TIMEOUT, message: 'ffmpeg writes the second item' }).toBeGreaterThan(first + 100_000);
+    await expect.poll(rawSize, { timeout: MEDIA_TIMEOUT, message: 'ffmpeg writes the second item' }).toBeGreaterThan(first + 30_000);
     await pages.chair.page.getByTestId('recording-toggle').click();
     for (const { page } of Object.values(pages)) await expect.poll(() => page.getByTestId('recording-indicator').count(), { timeout: 20_000 }).toBe(0);
   });
