@@ -37,6 +37,9 @@ import {
 } from './types.ts';
 import type { WorkerPool, WorkerSlot } from './worker-pool.ts';
 
+/** See ConferenceRoom.tap(). */
+export type RoomTap = { router: ms.Router; reach: (producerId: string) => Promise<void> };
+
 type PeerRecord = { peer: Peer; control: PeerControl; timer: NodeJS.Timeout | undefined };
 
 export type JoinOptions = {
@@ -236,6 +239,27 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
     if (!rec) throw new MediaError('not-found', 'no such peer in this room');
     rec.control.setPermissions(permissions);
     this.#relayout();
+  }
+
+  /**
+   * For a listener that is no peer (the recorder, media/recording/): the
+   * router to consume on, the one hosting the speaker observer (every mic is
+   * piped there already, and it stays open while the room has no peers on
+   * it), and a way to make any producer of the room reachable on it.
+   */
+  async tap(): Promise<RoomTap> {
+    this.#assertOpen();
+    await this.#ensureSpeakerObserver();
+    const rr = this.#speaker?.rr ?? [...this.#routers.values()].find((r) => !r.router.closed);
+    if (!rr || rr.router.closed) throw new MediaError('unavailable', 'room has no live router');
+    return {
+      router: rr.router,
+      reach: async (producerId) => {
+        const entry = this.#producers.get(producerId);
+        if (!entry) throw new MediaError('not-found', 'no such producer');
+        await this.#pipe(entry, rr);
+      },
+    };
   }
 
   // ---- chair controls (the caller checks that the actor is the chair) ----

@@ -49,3 +49,8 @@ export type { ProduceOptions } from './peer-types.ts';
 export { WorkerPool, WorkerSlot } from './worker-pool.ts';
 export type { WorkerPoolEvents } from './worker-pool.ts';
 export * from './types.ts';
+export type { RoomTap } from './conference-room.ts';
+export { RoomRecorder } from './recording/room-recorder.ts';
+export type { RecorderEndReason, RoomRecorderOptions } from './recording/room-recorder.ts';
+export { finaliseRecording, chapterSpans, ffmetadata, probeDurationMs } from './recording/finalise.ts';
+export type { Chapter, ChapterSpan, RecordingTools } from './recording/finalise.ts';

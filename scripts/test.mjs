@@ -16,6 +16,7 @@ ensureSystemPackages([
   { pkg: 'iproute2', why: 'không gian mạng cho kiểm thử nhiều máy / network namespaces for multi-host tests', present: hasCommand('/usr/sbin/ip') },
   { pkg: 'nftables', why: 'chặn UDP trong kiểm thử mạng đóng / dropping UDP in the closed-network test', present: hasCommand('/usr/sbin/nft') },
   { pkg: 'fonts-dejavu-core', why: 'phông chữ tiếng Việt / fonts with Vietnamese glyphs', present: hasCommand('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf') },
+  { pkg: 'ffmpeg', why: 'ghi hình hội nghị (ffmpeg, ffprobe) / conference recording (ffmpeg, ffprobe)', present: hasCommand('/usr/bin/ffprobe') },
   { pkg: 'nginx', why: 'máy chủ ngược cho đường tài liệu X-Accel / reverse proxy for the X-Accel document path', present: hasCommand('/usr/sbin/nginx') },
   { pkg: 'libnss3-tools', why: 'kho chứng thư cho pdfsig khi kiểm thử chữ ký số / NSS db so pdfsig trusts the test CA (certutil)', present: hasCommand('/usr/bin/certutil') },
   { pkg: 'openssl', why: 'máy chủ dấu thời gian RFC 3161 khi kiểm thử / RFC 3161 timestamp authority for tests (openssl ts)', present: hasCommand('/usr/bin/openssl') },

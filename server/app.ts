@@ -70,7 +70,7 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const live = await loader.load(liveModule, { meetings, users, documents });
   const annotations = await loader.load(annotationsModule, { documents, users });
   const votes = await loader.load(votesModule, { meetings, live, users });
-  const conference = await loader.load(conferenceModule, { meetings, users, units });
+  const conference = await loader.load(conferenceModule, { meetings, users, units, live });
   const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
   const reports = await loader.load(reportsModule, { meetings, documents, live, users, units });
   const officialDocs = await loader.load(officialDocsModule, { meetings });

@@ -54,6 +54,8 @@ export type Config = Readonly<{
   shutdownTimeoutMs: number;
   /** Video conference media (mediasoup), see README "Configuration" (MEDIA_*). */
   media: MediaSettings;
+  /** Conference recording (RECORDING_*): where files go, the free-space floor, the ffmpeg binaries. */
+  recording: RecordingSettings;
   /** The e-mail queue (MAIL_*): how often a worker looks for due jobs, how long a claimed job is held before another process may take it, back-off and attempts. */
   mail: MailSettings;
   /** Digital signatures (SIGNING_*): a remote CSC signing service and an RFC 3161 timestamp authority, each optional. */
@@ -130,6 +132,28 @@ function trustProxy(env: Env): TrustProxy {
   return Object.freeze(list);
 }
 
+// --- RECORDING_* (conference recording) ---
+export type RecordingSettings = Readonly<{
+  /** RECORDING_DIR, default DATA_DIR/recordings */
+  dir: string;
+  /** RECORDING_MIN_FREE_MB: refuse to start below it, stop cleanly when free space reaches it */
+  minFreeMb: number;
+  /** RECORDING_DISK_CHECK_MS: how often free space is checked while recording */
+  diskCheckMs: number;
+  ffmpeg: string;
+  ffprobe: string;
+}>;
+
+function recordingSettings(env: Env, cwd: string, dataDir: string): RecordingSettings {
+  return Object.freeze({
+    dir: path.resolve(cwd, optionalText(env, 'RECORDING_DIR') ?? path.join(dataDir, 'recordings')),
+    minFreeMb: integer(env, 'RECORDING_MIN_FREE_MB', 2048, 0, 100_000_000),
+    diskCheckMs: integer(env, 'RECORDING_DISK_CHECK_MS', 5_000, 100, 600_000),
+    ffmpeg: text(env, 'FFMPEG_PATH', 'ffmpeg'),
+    ffprobe: text(env, 'FFPROBE_PATH', 'ffprobe'),
+  });
+}
+
 // --- MEDIA_* (video conference) ---
 /** What the server passes to media/ (MediaService.start); the rest are media/'s defaults. */
 export type MediaSettings = Readonly<{
@@ -144,6 +168,11 @@ export type MediaSettings = Readonly<{
   peerTimeoutMs: number;
   /** the deployment's own TURN relay (coturn, TURN REST API); undefined: none, ICE goes direct as before */
   turn: TurnSettings | undefined;
+  /**
+   * MEDIA_ALLOW_PLAIN_TRANSPORTS: peers may have PlainTransports (RTP gateways, RTP-level test
+   * endpoints). No client call creates one; the recorder uses its own and does not need this.
+   */
+  allowPlainTransports: boolean;
 }>;
 
 /** TURN_URLS, TURN_SECRET (coturn's static-auth-secret), TURN_CREDENTIAL_TTL_SECONDS */
@@ -187,6 +216,7 @@ function mediaSettings(env: Env): MediaSettings {
     announcedAddress: optionalText(env, 'MEDIA_ANNOUNCED_ADDRESS'),
     webRtcPort,
     peerTimeoutMs: integer(env, 'MEDIA_PEER_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
+    allowPlainTransports: boolean(env, 'MEDIA_ALLOW_PLAIN_TRANSPORTS', false),
     turn: turnSettings(env),
   });
 }
@@ -307,6 +337,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webBuildDir: path.resolve(cwd, text(env, 'WEB_BUILD_DIR', './build')),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 120_000),
     media: mediaSettings(env),
+    recording: recordingSettings(env, cwd, dataDir),
     mail: Object.freeze({
       pollMs: integer(env, 'MAIL_POLL_MS', 2_000, 20, 600_000),
       leaseMs: integer(env, 'MAIL_LEASE_MS', 120_000, 200, 3_600_000),

@@ -11,6 +11,7 @@
  * resumeConsumer once its track is attached. After `conference:rejoin` (the
  * media worker died) or a lost transport the client joins again by itself.
  */
+import type { RecordingPush } from './recording.ts';
 import Type, { type Static } from 'typebox';
 import type * as ms from 'mediasoup/types';
 import type { ConsumerInfo, PeerPermissions, ProducerInfo, WebRtcTransportInfo } from '../../media/types.ts';
@@ -378,6 +379,8 @@ export interface ConferenceServerToClientEvents {
   /** to a waiting endpoint: admitted (join again) or refused */
   'conference:admission': (payload: WithMeeting<{ state: 'admitted' | 'refused' }>) => void;
   'conference:settings': (payload: WithMeeting<{ requireAdmission: boolean }>) => void;
+  /** recording started (the recording) or stopped (null): everyone shows the red indicator meanwhile */
+  'conference:recording': (payload: RecordingPush) => void;
   /** the meeting closed: the conference is over */
   'conference:ended': (payload: WithMeeting<Record<never, never>>) => void;
 }

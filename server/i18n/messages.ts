@@ -89,6 +89,18 @@ export const errorMessages = {
   readerNotParticipant: { vi: 'Người được chỉ định đọc phải là người tham dự cuộc họp', en: 'Named readers must take part in the meeting' },
   endpointNotFound: { vi: 'Không tìm thấy điểm cầu', en: 'Conference endpoint not found' },
   endpointAlreadyInMeeting: { vi: 'Điểm cầu này đã có trong cuộc họp', en: 'This endpoint already takes part in the meeting' },
+  // — conference recording (issue 14) —
+  recordingLowDisk: {
+    vi: 'Không đủ dung lượng đĩa để ghi hình: còn trống {freeMb} MB, cần tối thiểu {minMb} MB. Hãy giải phóng dung lượng rồi thử lại',
+    en: 'Not enough disk space to record: {freeMb} MB free, at least {minMb} MB needed. Free some space and try again',
+  },
+  recordingAlreadyRunning: { vi: 'Cuộc họp này đang được ghi hình', en: 'This conference is already being recorded' },
+  recordingNotRunning: { vi: 'Cuộc họp này không đang được ghi hình', en: 'This conference is not being recorded' },
+  recordingNoConference: { vi: 'Chưa có ai tham gia hội nghị truyền hình, chưa thể ghi hình', en: 'Nobody has joined the video conference yet: nothing to record' },
+  recordingNoVideo: { vi: 'Chưa có hình ảnh để ghi: hãy bật camera của ít nhất một điểm cầu rồi thử lại', en: 'No video to record yet: turn on at least one camera and try again' },
+  recordingUnavailable: { vi: 'Không khởi động được trình ghi hình (ffmpeg)', en: 'The recorder (ffmpeg) could not be started' },
+  recordingNotFound: { vi: 'Không tìm thấy bản ghi hình', en: 'Recording not found' },
+  recordingNotReady: { vi: 'Bản ghi hình chưa sẵn sàng để xem', en: 'The recording is not ready to play yet' },
   meetingNotInSession: { vi: 'Cuộc họp chưa bắt đầu hoặc đã kết thúc', en: 'The meeting is not in session' },
   meetingNotOpenForCheckIn: { vi: 'Chỉ điểm danh khi cuộc họp đã phát hành hoặc đang họp', en: 'Check-in opens once the meeting is published' },
   notAMember: { vi: 'Chỉ thành viên (chủ trì, thư ký, đại biểu) của cuộc họp mới thực hiện được', en: 'Only members of the meeting (chair, secretary, delegates) can do this' },

@@ -109,6 +109,13 @@ export const ROUTE_RULES: Record<string, Rule> = {
   'GET /api/v1/meetings/:meetingId/conference': 'conference',
   'PATCH /api/v1/meetings/:meetingId/conference': 'run',
   'GET /api/v1/meetings/:meetingId/conference/points': 'run',
+  // conference recording (issue 14): the chair and the secretariat record; whoever may join the conference plays
+  'GET /api/v1/meetings/:meetingId/recordings': 'conference',
+  'POST /api/v1/meetings/:meetingId/recordings': 'run',
+  'POST /api/v1/meetings/:meetingId/recordings/stop': 'run',
+  'GET /api/v1/meetings/:meetingId/recordings/:recordingId': 'conference',
+  'GET /api/v1/meetings/:meetingId/recordings/:recordingId/chapters.vtt': 'conference',
+  'GET /api/v1/meetings/:meetingId/recordings/:recordingId/file': 'conference',
   'GET /api/v1/endpoints': 'directory',
   'POST /api/v1/endpoints': 'admin',
   'PATCH /api/v1/endpoints/:endpointId': 'admin',

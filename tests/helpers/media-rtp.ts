@@ -41,7 +41,18 @@ let nextSsrc = 1000;
 
 type Stream = { ssrc: number; payloadType: number; clockRate: number; kind: ms.MediaKind; seq: number; ts: number; pictureId: number };
 
-function audioPacket(stream: Stream, level: number): Buffer {
+/**
+ * Payloads a decoder accepts, for tests that hand the media to ffmpeg (the
+ * recorder): a 160x120 VP8 key frame (libvpx, flat colour, 97 bytes) and
+ * Opus's 20 ms silence frame (CELT, the frame WebRTC sends for silence).
+ */
+const DECODABLE_VP8_KEY_FRAME = Buffer.from(
+  'MAcAnQEqoAB4AABHCIWFiJmEiAKCAuy6A/gCBrqsIzT3GnazT3GolXmms6dOnTp06dOnTp06dOnTp06dOnTp06dHAP73xF//0KH9Ch/Qof/Qof/27P67P67P+rrixYfQAA==',
+  'base64',
+);
+const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
+
+function audioPacket(stream: Stream, level: number, decodable = false): Buffer {
   // RTP header (12) + one-byte header extension block (4 + 4) + 40 bytes of "Opus"
   const header = Buffer.alloc(12);
   header[0] = 0x90; // V=2, X=1
@@ -50,11 +61,11 @@ function audioPacket(stream: Stream, level: number): Buffer {
   header.writeUInt32BE(stream.ts >>> 0, 4);
   header.writeUInt32BE(stream.ssrc, 8);
   const ext = Buffer.from([0xbe, 0xde, 0x00, 0x01, (AUDIO_LEVEL_EXT_ID << 4) | 0, 0x80 | (level & 0x7f), 0x00, 0x00]);
-  const payload = Buffer.alloc(40, 0x55);
+  const payload = decodable ? OPUS_SILENCE : Buffer.alloc(40, 0x55);
   return Buffer.concat([header, ext, payload]);
 }
 
-function vp8KeyFramePacket(stream: Stream): Buffer {
+function vp8KeyFramePacket(stream: Stream, decodable = false): Buffer {
   const header = Buffer.alloc(12);
   header[0] = 0x80;
   header[1] = 0x80 | (stream.payloadType & 0x7f); // marker: one packet per frame
@@ -64,6 +75,7 @@ function vp8KeyFramePacket(stream: Stream): Buffer {
   const pid = stream.pictureId & 0x7fff;
   const descriptor = Buffer.from([0x90, 0x80, 0x80 | (pid >> 8), pid & 0xff]);
   // VP8 key frame header: frame tag (key frame, show), start code, 640x480
+  if (decodable) return Buffer.concat([header, descriptor, DECODABLE_VP8_KEY_FRAME]);
   const vp8 = Buffer.from([0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0xe0, 0x01]);
   return Buffer.concat([header, descriptor, vp8, Buffer.alloc(200, 0x33)]);
 }
@@ -74,6 +86,8 @@ export class RtpPump {
   readonly #streams: { stream: Stream; level: () => number }[] = [];
   #timer: NodeJS.Timeout | undefined;
   #target: { ip: string; port: number } | undefined;
+  /** send payloads a decoder accepts (see DECODABLE_VP8_KEY_FRAME) */
+  decodable = false;
 
   audio(ssrc: number, level: () => number = () => 20): void {
     this.#streams.push({ stream: { ssrc, payloadType: OPUS_PT, clockRate: 48000, kind: 'audio', seq: 1, ts: 1000, pictureId: 1 }, level });
@@ -93,7 +107,7 @@ export class RtpPump {
     const target = this.#target;
     if (!target) return;
     for (const { stream, level } of this.#streams) {
-      const packet = stream.kind === 'audio' ? audioPacket(stream, level()) : vp8KeyFramePacket(stream);
+      const packet = stream.kind === 'audio' ? audioPacket(stream, level(), this.decodable) : vp8KeyFramePacket(stream, this.decodable);
       stream.seq++;
       stream.ts += Math.round((stream.clockRate * intervalMs) / 1000);
       stream.pictureId++;
@@ -179,9 +193,11 @@ export class FakeSender {
   mic: ProducerInfo | undefined;
   camera: ProducerInfo | undefined;
 
-  static async create(peer: Peer): Promise<FakeSender> {
+  static async create(peer: Peer, options: { decodable?: boolean } = {}): Promise<FakeSender> {
     const info = await peer.createPlainTransport({ direction: 'send', comedia: true });
-    return new FakeSender(peer, info.id, { ip: info.ip, port: info.port });
+    const sender = new FakeSender(peer, info.id, { ip: info.ip, port: info.port });
+    sender.pump.decodable = options.decodable === true;
+    return sender;
   }
 
   private constructor(peer: Peer, transportId: string, target: { ip: string; port: number }) {

@@ -5,11 +5,11 @@
  * Presence (who is connected, who waits in the lobby, raised hands) is rebuilt
  * from the clients and lives in memory only.
  */
-import { boolean, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { endpoints } from './conference.ts';
 import { users } from './identity.ts';
 import { meetings } from './meetings.ts';
-import { stampedAt, requiredRef, optionalRef } from './columns.ts';
+import { idColumn, instant, stampedAt, requiredRef, optionalRef } from './columns.ts';
 
 export const conferenceAdmissionStatus = pgEnum('conference_admission_status', ['admitted', 'removed']);
 
@@ -48,4 +48,41 @@ export const conferenceMutes = pgTable(
     updatedAt: stampedAt('updated_at'),
   },
   (t) => [primaryKey({ columns: [t.meetingId, t.userId] })],
+);
+
+/**
+ * recording: ffmpeg is writing; finalising: being remuxed with its chapters;
+ * ready: playable; interrupted: the process that recorded it ended without
+ * stopping it (closed and remuxed at the next start); failed: nothing playable.
+ */
+export const conferenceRecordingStatus = pgEnum('conference_recording_status', ['recording', 'finalising', 'ready', 'interrupted', 'failed']);
+
+/** An agenda item that opened while recording, at that wall-clock instant (ISO). */
+export type RecordingMark = { itemId: string | null; title: string; at: string };
+/** A chapter of the finished file. */
+export type RecordingChapter = { title: string; startMs: number; endMs: number };
+
+/** One file per recorded stretch of a meeting's conference, attached to the meeting's record. */
+export const conferenceRecordings = pgTable(
+  'conference_recordings',
+  {
+    id: idColumn(),
+    meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
+    status: conferenceRecordingStatus('status').notNull(),
+    /** file name under RECORDING_DIR */
+    file: text('file').notNull(),
+    startedBy: optionalRef('started_by', () => users.id, 'set null'),
+    startedAt: stampedAt('started_at'),
+    stoppedAt: instant('stopped_at'),
+    /** why it stopped: chair, disk, meeting-closed, room-closed, error, restart */
+    stopReason: text('stop_reason'),
+    durationMs: integer('duration_ms'),
+    /** agenda items as they opened (wall clock), turned into chapters when finalised */
+    marks: jsonb('marks').$type<RecordingMark[]>().notNull().default([]),
+    chapters: jsonb('chapters').$type<RecordingChapter[]>().notNull().default([]),
+    /** the host and process that records it: a restart there finds what it left open */
+    host: text('host').notNull(),
+    pid: integer('pid').notNull(),
+  },
+  (t) => [index('conference_recordings_meeting_idx').on(t.meetingId, t.startedAt)],
 );

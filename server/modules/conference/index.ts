@@ -15,25 +15,32 @@ import { endpointRoutes } from './endpoints-routes.ts';
 import { EndpointService } from './endpoints-service.ts';
 import { MediaHost, mediaConfigFrom } from './media-host.ts';
 import { iceServersFor } from './turn-credentials.ts';
+import { createRecording } from './recording/recording-module.ts';
+import { recordingRoutes } from './recording/recording-routes.ts';
+import type { RecordingService } from './recording/recording-service.ts';
 
 export type ConferenceModule = {
   media: MediaHost;
   service: ConferenceService;
   endpoints: EndpointService;
   bindings: ConferenceBindings;
+  recording: RecordingService;
 };
 
 export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
   name: 'conference',
   create: ({ db, config, events, log }, deps) => {
     const media = new MediaHost(mediaConfigFrom(config.media), log);
-    return { media, service: new ConferenceService(db, deps, media, events, log, { iceServers: (userId) => iceServersFor(config.media.turn, userId) }), endpoints: new EndpointService(db, deps), bindings: new ConferenceBindings() };
+    const service = new ConferenceService(db, deps, media, events, log, { iceServers: (userId) => iceServersFor(config.media.turn, userId) });
+    const recording = createRecording({ db, config, events, log }, deps, service, media);
+    return { media, service, endpoints: new EndpointService(db, deps), bindings: new ConferenceBindings(), recording };
   },
   routes:
-    ({ service, endpoints }) =>
+    ({ service, endpoints, recording }) =>
     async (app) => {
       await app.register(endpointRoutes(endpoints));
       await app.register(conferenceRoutes(service, endpoints));
+      await app.register(recordingRoutes(recording));
     },
   sockets: ({ service, bindings }, { events }) => {
     // The chair's controls go on the audit trail (server/modules/audit).
@@ -51,7 +58,9 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
   },
   onConnection: ({ service, bindings }, socket) => onConferenceSocket(service, bindings, socket),
   subscribe: ({ service, bindings }, { io }) => deliverConferencePushes(service, bindings, io),
-  close: ({ service, media }) => {
+  close: async ({ service, media, recording }) => {
+    // ffmpeg first (it closes the files), then the rooms it reads from
+    await recording.close();
     service.close();
     media.close();
   },

@@ -13,6 +13,7 @@ export function mediaConfigFrom(settings: MediaSettings): MediaConfigInput {
   return {
     numWorkers: settings.workers,
     peerTimeoutMs: settings.peerTimeoutMs,
+    allowPlainTransports: settings.allowPlainTransports,
     webRtcServer: {
       listenIp: settings.listenIp,
       ...(settings.announcedAddress === undefined ? {} : { announcedAddress: settings.announcedAddress }),
@@ -33,6 +34,11 @@ export class MediaHost {
   constructor(input: MediaConfigInput, log: FastifyBaseLogger) {
     this.#config = resolveMediaConfig(input);
     this.#log = log;
+  }
+
+  /** the resolved media settings (the recorder listens on its pipeListenIp) */
+  get config(): MediaConfig {
+    return this.#config;
   }
 
   /** the running service, if a conference started it (diagnostics, tests) */

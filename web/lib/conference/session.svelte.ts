@@ -32,6 +32,7 @@ import { conferenceCall, messageOf, required } from './call.ts';
 import { ChairControls } from './chair.ts';
 import { LocalDevices } from './devices.svelte.ts';
 import { MediaLink, Stale } from './media-link.ts';
+import { recordingApi, type RecordingDto } from './recording-api.ts';
 import { listenToConference } from './signalling.ts';
 import { LinkStats } from './stats.svelte.ts';
 import { MySources } from './sources.svelte.ts';
@@ -62,6 +63,8 @@ export class ConferenceSession extends SocketFollower<AppSocket> {
   stage = $state<ConferenceStage>({ peerId: null, reason: null, activeSpeakerId: null });
   lobby = $state<LobbyEntry[]>([]);
   requireAdmission = $state(false);
+  /** the recording running now (everyone shows the red indicator), or null */
+  recording = $state<RecordingDto | null>(null);
 
   readonly peerList: ConferencePeer[] = $derived(
     Object.values(this.peers).sort((a, b) => rank(a) - rank(b) || a.displayName.localeCompare(b.displayName, 'vi')),
@@ -127,6 +130,7 @@ export class ConferenceSession extends SocketFollower<AppSocket> {
       lobby: (p) => this.#now(p, () => (this.lobby = p.entries)),
       admission: (p) => this.#now(p, () => this.#admission(p.state)),
       settings: (p) => this.#now(p, () => (this.requireAdmission = p.requireAdmission)),
+      recording: (p) => this.#now(p, () => (this.recording = p.recording)),
       ended: (p) => this.#now(p, () => this.#stop('ended')),
     });
   }
@@ -258,6 +262,13 @@ export class ConferenceSession extends SocketFollower<AppSocket> {
     this.remote = {};
     this.stage = data.stage;
     this.requireAdmission = data.requireAdmission;
+    // whether a recording runs already (later changes come as pushes)
+    recordingApi.list(this.meetingId).then(
+      ({ active }) => {
+        if (current()) this.recording = active;
+      },
+      () => undefined,
+    );
     this.lobby = data.lobby ?? [];
 
     const link = new MediaLink({

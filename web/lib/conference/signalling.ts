@@ -30,6 +30,7 @@ export function listenToConference(socket: AppSocket, on: ConferencePushes): () 
     socket[method]('conference:lobby', on.lobby);
     socket[method]('conference:admission', on.admission);
     socket[method]('conference:settings', on.settings);
+    socket[method]('conference:recording', on.recording);
     socket[method]('conference:ended', on.ended);
   };
   wire('on');
