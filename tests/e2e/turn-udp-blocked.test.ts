@@ -7,7 +7,7 @@
  * joins the conference through coturn over TLS and decodes the province
  * chair's video, and the chair (on the open network) decodes the commune's.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,9 +15,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EndpointDto } from '../../server/contract/conference.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
-import { coturnConfig } from '../../server/lib/coturn-config.ts';
 import { SESSION_COOKIE } from '../../server/plugins/session.ts';
 import { launchBrowser } from '../helpers/browser.ts';
+import { startCoturn } from '../helpers/coturn.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { createMeeting, loggedIn, secretariat } from '../helpers/meetings.ts';
 import { createNetworkNamespace, type NetworkNamespace } from '../helpers/netns.ts';
@@ -47,40 +47,6 @@ function turnCertificate(dir: string, address: string): { home: string } {
   return { home };
 }
 
-/** Debian's coturn on `address`, TLS on 443, with the project's generated configuration; resolves once it listens. */
-async function startCoturn(dir: string, address: string): Promise<ChildProcess> {
-  const relay = 30_000 + Math.floor(Math.random() * 20_000);
-  writeFileSync(
-    path.join(dir, 'turnserver.conf'),
-    coturnConfig({
-      secret: SECRET,
-      realm: 'phonghopso.test',
-      listeningPort: await freePort(),
-      tlsListeningPort: 443,
-      certFile: path.join(dir, 'cert.pem'),
-      keyFile: path.join(dir, 'key.pem'),
-      listeningIps: [address],
-      relayMinPort: relay,
-      relayMaxPort: relay + 100,
-      pidFile: path.join(dir, 'turnserver.pid'),
-    }),
-  );
-  const turn = spawn('turnserver', ['-c', path.join(dir, 'turnserver.conf'), '--db', path.join(dir, 'turndb')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`coturn did not start:\n${log}`)), 20_000);
-    turn.stdout?.on('data', (chunk: Buffer) => {
-      log += chunk.toString('utf8');
-      if (log.includes('Total General servers')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    turn.once('exit', () => reject(new Error(`coturn exited:\n${log}`)));
-  });
-  return turn;
-}
-
 /** UDP packets the namespace's filter has dropped so far (the `counter` of its drop rule). */
 function droppedUdpPackets(ns: NetworkNamespace): number {
   const ruleset = execFileSync('ip', ['netns', 'exec', ns.name, 'nft', 'list', 'ruleset'], { encoding: 'utf8' });
@@ -103,7 +69,18 @@ describe('a commune behind a network that drops UDP', () => {
     ns = createNetworkNamespace();
     dir = mkdtempSync(path.join(os.tmpdir(), 'phs-turn-e2e-'));
     const { home } = turnCertificate(dir, ns.hostAddress);
-    turn = await startCoturn(dir, ns.hostAddress);
+    const relay = 30_000 + Math.floor(Math.random() * 20_000);
+    turn = await startCoturn(dir, {
+      secret: SECRET,
+      realm: 'phonghopso.test',
+      listeningPort: await freePort(),
+      tlsListeningPort: 443,
+      certFile: path.join(dir, 'cert.pem'),
+      keyFile: path.join(dir, 'key.pem'),
+      listeningIps: [ns.hostAddress],
+      relayMinPort: relay,
+      relayMaxPort: relay + 100,
+    });
 
     const port = await freePort();
     const origin = `http://${ns.hostAddress}:${port}`;

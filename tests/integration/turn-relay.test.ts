@@ -6,7 +6,7 @@
  * UDP-dropping network namespace is not done yet: see the branch report.)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,8 +14,8 @@ import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { IceServersSchema } from '../../server/contract/conference-realtime.ts';
-import { coturnConfig } from '../../server/lib/coturn-config.ts';
 import { iceServersFor, turnCredential } from '../../server/modules/conference/turn-credentials.ts';
+import { startCoturn } from '../helpers/coturn.ts';
 
 const SECRET = 'test-turn-secret-0123456789';
 
@@ -58,34 +58,17 @@ describe('coturn with the generated configuration and app-issued credentials', (
     port = await freePort();
     tlsPort = await freePort();
     const relay = 20_000 + Math.floor(Math.random() * 20_000);
-    writeFileSync(
-      path.join(dir, 'turnserver.conf'),
-      coturnConfig({
-        secret: SECRET,
-        realm: 'phonghopso.test',
-        listeningPort: port,
-        tlsListeningPort: tlsPort,
-        certFile: path.join(dir, 'cert.pem'),
-        keyFile: path.join(dir, 'key.pem'),
-        listeningIps: ['127.0.0.1'],
-        relayMinPort: relay,
-        relayMaxPort: relay + 50,
-        allowLoopbackPeers: true,
-        pidFile: path.join(dir, 'turnserver.pid'),
-      }),
-    );
-    turn = spawn('turnserver', ['-c', path.join(dir, 'turnserver.conf'), '--db', path.join(dir, 'turndb')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`coturn did not start:\n${log}`)), 20_000);
-      turn.stdout?.on('data', (chunk: Buffer) => {
-        log += chunk.toString('utf8');
-        if (log.includes('Total General servers')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      turn.once('exit', () => reject(new Error(`coturn exited:\n${log}`)));
+    turn = await startCoturn(dir, {
+      secret: SECRET,
+      realm: 'phonghopso.test',
+      listeningPort: port,
+      tlsListeningPort: tlsPort,
+      certFile: path.join(dir, 'cert.pem'),
+      keyFile: path.join(dir, 'key.pem'),
+      listeningIps: ['127.0.0.1'],
+      relayMinPort: relay,
+      relayMaxPort: relay + 50,
+      allowLoopbackPeers: true,
     });
   }, 30_000);
 
