@@ -5,7 +5,7 @@
  * approved by its chair, read by its delegates once approved).
  */
 import Type, { type Static } from 'typebox';
-import { Nullable, Uuid } from './common.ts';
+import { FileBody, Nullable, Uuid } from './common.ts';
 import { OfficialDocument } from './official-documents.ts';
 
 const Strict = { additionalProperties: false } as const;
@@ -90,3 +90,6 @@ export const RecordVersionSave = Type.Object({ baseVersion: Type.Integer({ minim
 export type RecordVersionSave = Static<typeof RecordVersionSave>;
 
 export const RecordPreviewEnvelope = Type.Object({ content: OfficialDocument });
+
+/** The attendance report as a spreadsheet (UTF-8 CSV with a byte order mark). */
+export const AttendanceCsv = FileBody('text/csv');
