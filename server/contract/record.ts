@@ -93,3 +93,7 @@ export const RecordPreviewEnvelope = Type.Object({ content: OfficialDocument });
 
 /** The attendance report as a spreadsheet (UTF-8 CSV with a byte order mark). */
 export const AttendanceCsv = FileBody('text/csv');
+
+/** The units a conclusion may give a task to (active ones), for the chair's form: the chair cannot read the unit directory itself. */
+export const RecordUnitsEnvelope = Type.Object({ units: Type.Array(Type.Object({ id: Uuid, name: Type.String() })) });
+export type RecordUnitsEnvelope = Static<typeof RecordUnitsEnvelope>;

@@ -179,6 +179,7 @@ export const ROUTE_RULES: Record<string, Rule> = {
   'PUT /api/v1/meetings/:meetingId/record/items/:itemId/note': 'manage',
   'PUT /api/v1/meetings/:meetingId/record/items/:itemId/conclusion': 'run',
   'GET /api/v1/meetings/:meetingId/record/tasks': 'run',
+  'GET /api/v1/meetings/:meetingId/record/units': 'run',
   'GET /api/v1/meetings/:meetingId/record/attendance.csv': 'run',
   'GET /api/v1/meetings/:meetingId/record/attendance.pdf': 'run',
   'PATCH /api/v1/meetings/:meetingId/record/tasks/:taskId': 'manage',

@@ -122,4 +122,12 @@ describe('the attendance report of the record', () => {
     expect((await fetch(`${server.url}${base()}/attendance.csv`)).status).toBe(401);
     expect((await secretary.fetchRaw(`/api/v1/meetings/not-a-uuid/record/attendance.csv`)).status).toBe(400);
   });
+
+  it("the conclusion form's units: the chair gets the active units to give tasks to; a delegate is refused", async () => {
+    const answer = await chair.client.get<{ units: { id: string; name: string }[] }>(`${base()}/units`);
+    expect(answer.status).toBe(200);
+    expect(answer.body.units.map((unit) => unit.name)).toContain('Văn phòng Tỉnh ủy');
+    expect((await delegate.client.get(`${base()}/units`)).status).toBe(403);
+    expect([403, 404]).toContain((await outsider.client.get(`${base()}/units`)).status);
+  });
 });

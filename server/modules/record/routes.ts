@@ -13,6 +13,7 @@ import {
   RecordTaskEnvelope,
   RecordTaskParams,
   RecordTasksEnvelope,
+  RecordUnitsEnvelope,
   RecordVersionEnvelope,
   RecordVersionParams,
   RecordVersionSave,
@@ -36,6 +37,9 @@ export function recordRoutes(record: RecordService): FastifyPluginAsyncTypebox {
     }));
     app.put(`${base}/items/:itemId/conclusion`, { schema: { params: RecordItemParams, body: ItemConclusionUpdate, response: { 200: RecordItemEnvelope } } }, async (request) => ({
       item: await record.saveConclusion(request.session!.user, request.params.meetingId, request.params.itemId, request.body),
+    }));
+    app.get(`${base}/units`, { schema: { params: RecordParams, response: { 200: RecordUnitsEnvelope } } }, async (request) => ({
+      units: await record.taskUnits(request.session!.user, request.params.meetingId),
     }));
     app.get(`${base}/tasks`, { schema: { params: RecordParams, response: { 200: RecordTasksEnvelope } } }, async (request) => ({
       tasks: await record.tasks(request.session!.user, request.params.meetingId),

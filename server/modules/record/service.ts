@@ -213,6 +213,13 @@ export class RecordService {
     return this.#dto(kind, row);
   }
 
+  /** The active units a task may be given to (those who conclude items: the secretariat and the chair). */
+  async taskUnits(user: SessionUser, meetingId: string): Promise<{ id: string; name: string }[]> {
+    const access = await this.#deps.meetings.access(user, meetingId);
+    require(readsWholeRecord(access));
+    return (await this.#deps.units.list()).filter((unit) => unit.active).map(({ id, name }) => ({ id, name }));
+  }
+
   /** The facts the attendance report is drawn from (the meeting's secretariat and chair, like the whole record). */
   async attendanceFacts(user: SessionUser, meetingId: string): Promise<RecordFacts> {
     const access = await this.#deps.meetings.access(user, meetingId);
