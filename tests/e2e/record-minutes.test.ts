@@ -32,7 +32,14 @@ describe('minutes from the meeting record, in the browser', () => {
     meeting = await createMeeting(secretary, directory, { title: 'Hội nghị lập biên bản', membershipTotal: 3, members: [['bithu', 'chair'], ['caophong.bithu', 'delegate']] });
     item = await addAgendaItem(secretary, meeting, { title: 'Báo cáo tình hình kinh tế', plannedMinutes: 20 });
     await changeStatus(secretary, meeting, 'published');
-    await changeStatus(await loggedIn(server.url, 'bithu'), meeting, 'in_session');
+    const chair = await loggedIn(server.url, 'bithu');
+    await changeStatus(chair, meeting, 'in_session');
+    // a poll closed and published: its result sheet is offered on the record page beside the attendance report
+    const polls = `/api/v1/meetings/${meeting.id}/polls`;
+    const poll = (await chair.post<{ poll: { id: string } }>(polls, { kind: 'motion', title: 'Thông qua báo cáo kinh tế', secret: false, agendaItemId: item.id })).body.poll;
+    expect((await chair.post(`${polls}/${poll.id}/open`, { quorumOverrideReason: 'Kiểm thử biên bản' })).status).toBe(200);
+    expect((await chair.post(`${polls}/${poll.id}/close`)).status).toBe(200);
+    expect((await chair.post(`${polls}/${poll.id}/publish`)).status).toBe(200);
   });
   afterAll(async () => {
     for (const page of pages) await page.context().close();
@@ -105,6 +112,8 @@ describe('minutes from the meeting record, in the browser', () => {
     expect(answer.status()).toBe(200);
     expect(answer.headers()['content-type']).toBe('application/pdf');
     expect(await chair.getByTestId('attendance-csv').getAttribute('href')).toBe(`/api/v1/meetings/${meeting.id}/record/attendance.csv`);
+    const pollRow = chair.getByTestId('record-figure-poll').filter({ hasText: 'Kết quả: Thông qua báo cáo kinh tế' });
+    expect(await pollRow.getByRole('link', { name: 'Tải PDF' }).getAttribute('href')).toMatch(/\/polls\/[0-9a-f-]+\/result\.pdf$/);
 
     const delegate = await openScreen(browser, server.url, 'caophong.bithu', `/meetings/${meeting.id}/record`);
     pages.push(delegate);
