@@ -5,7 +5,7 @@
  * approved by its chair, read by its delegates once approved).
  */
 import Type, { type Static } from 'typebox';
-import { Nullable, Uuid } from './common.ts';
+import { FileBody, Nullable, Uuid } from './common.ts';
 import { OfficialDocument } from './official-documents.ts';
 
 const Strict = { additionalProperties: false } as const;
@@ -90,3 +90,10 @@ export const RecordVersionSave = Type.Object({ baseVersion: Type.Integer({ minim
 export type RecordVersionSave = Static<typeof RecordVersionSave>;
 
 export const RecordPreviewEnvelope = Type.Object({ content: OfficialDocument });
+
+/** The attendance report as a spreadsheet (UTF-8 CSV with a byte order mark). */
+export const AttendanceCsv = FileBody('text/csv');
+
+/** The units a conclusion may give a task to (active ones), for the chair's form: the chair cannot read the unit directory itself. */
+export const RecordUnitsEnvelope = Type.Object({ units: Type.Array(Type.Object({ id: Uuid, name: Type.String() })) });
+export type RecordUnitsEnvelope = Static<typeof RecordUnitsEnvelope>;

@@ -71,6 +71,7 @@ const facts: RecordFacts = {
     represented: 1,
     present: 7,
     proxiesCountForQuorum: true,
+    attendees: [],
     absent: [{ person: person('Trần Văn Vắng'), reason: 'Đi công tác' }],
     proxies: [{ person: person('Phạm Văn Ủy'), holder: 'Nguyễn Văn Chủ' }],
     unmarked: [person('Hoàng Thị Chưa')],

@@ -12,5 +12,5 @@ export type RecordDeps = {
   votes: Pick<VoteService, 'listForRecord'>;
   documents: Pick<DocumentService, 'list'>;
   users: Pick<UserService, 'namesById'>;
-  units: Pick<UnitService, 'byIds'>;
+  units: Pick<UnitService, 'byIds' | 'list'>;
 };

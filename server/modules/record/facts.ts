@@ -24,6 +24,8 @@ export type RecordFacts = {
     /** counted toward the quorum (live's definition) */
     present: number;
     proxiesCountForQuorum: boolean;
+    /** voting members marked present in the hall (the attendance report lists them) */
+    attendees: Person[];
     absent: { person: Person; reason: string | null }[];
     proxies: { person: Person; holder: string }[];
     /** voting members with no mark at all */

@@ -56,6 +56,7 @@ export async function gatherFacts(deps: RecordDeps, user: SessionUser, access: M
     represented: count.represented,
     present: count.present,
     proxiesCountForQuorum: meeting.proxiesCountForQuorum,
+    attendees: voting.filter((e) => e.status === 'present').map((e) => person(e.userId)),
     absent: voting.filter((e) => e.status === 'absent').map((e) => ({ person: person(e.userId), reason: e.reason })),
     proxies: voting.filter((e) => e.status === 'proxy').map((e) => ({ person: person(e.userId), holder: e.proxyUserId === null ? '—' : person(e.proxyUserId).name })),
     unmarked: voting.filter((e) => e.status === null).map((e) => person(e.userId)),

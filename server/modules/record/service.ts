@@ -17,7 +17,7 @@ import { recordDocumentVersions, recordItemNotes, recordTasks } from '../../db/s
 import { AppError } from '../../errors.ts';
 import type { MeetingAccess } from '../meetings/index.ts';
 import type { RecordDeps } from './deps.ts';
-import { isoDay } from './facts.ts';
+import { isoDay, type RecordFacts } from './facts.ts';
 import { gatherFacts, type OwnRecord } from './gather.ts';
 import { buildMinutes } from './minutes.ts';
 import { buildNotice } from './notice.ts';
@@ -211,6 +211,20 @@ export class RecordService {
     const row = (await this.#versions(meetingId, kind)).find((r) => r.version === version);
     if (row === undefined) throw new AppError(404, 'recordVersionNotFound');
     return this.#dto(kind, row);
+  }
+
+  /** The active units a task may be given to (those who conclude items: the secretariat and the chair). */
+  async taskUnits(user: SessionUser, meetingId: string): Promise<{ id: string; name: string }[]> {
+    const access = await this.#deps.meetings.access(user, meetingId);
+    require(readsWholeRecord(access));
+    return (await this.#deps.units.list()).filter((unit) => unit.active).map(({ id, name }) => ({ id, name }));
+  }
+
+  /** The facts the attendance report is drawn from (the meeting's secretariat and chair, like the whole record). */
+  async attendanceFacts(user: SessionUser, meetingId: string): Promise<RecordFacts> {
+    const access = await this.#deps.meetings.access(user, meetingId);
+    require(readsWholeRecord(access));
+    return gatherFacts(this.#deps, user, access, await this.#ownRecord(meetingId));
   }
 
   /** A draft assembled from the record now; not stored (the preview while the meeting runs). */

@@ -9,6 +9,7 @@ import { auditEn } from '../audit/i18n.ts';
 import { reportsEn } from '../reports/i18n.ts';
 import { votesEn } from '../votes/i18n.ts';
 import { recordEn } from '../record/i18n.ts';
+import { mailEn } from '../mail/i18n.ts';
 import type { Dictionary } from './vi.ts';
 
 export const en: Dictionary = {
@@ -627,6 +628,7 @@ export const en: Dictionary = {
   reports: reportsEn,
   votes: votesEn,
   record: recordEn,
+  mail: mailEn,
   errors: {
     network: 'Cannot reach the server. Please check the network and try again.',
     unexpected: 'Something went wrong. Please try again.',

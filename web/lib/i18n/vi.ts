@@ -13,6 +13,7 @@ import { auditVi } from '../audit/i18n.ts';
 import { reportsVi } from '../reports/i18n.ts';
 import { votesVi } from '../votes/i18n.ts';
 import { recordVi } from '../record/i18n.ts';
+import { mailVi } from '../mail/i18n.ts';
 
 export const vi = {
   app: {
@@ -631,6 +632,7 @@ export const vi = {
   reports: reportsVi,
   votes: votesVi,
   record: recordVi,
+  mail: mailVi,
   errors: {
     network: 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.',
     unexpected: 'Đã có lỗi xảy ra. Vui lòng thử lại.',
