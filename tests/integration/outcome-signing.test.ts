@@ -165,6 +165,9 @@ describe('issuing, signing in sequence, verifying and delivering the minutes', (
     const second = await sign(chair, signatures(), chairCert.pkcs12(PASS_CHAIR), PASS_CHAIR);
     expect(second.status).toBe(201);
     expect([second.body.document.signedCount, second.body.document.fullySigned]).toEqual([2, true]);
+    // the e-mails were queued with the last signature, in its transaction: there as soon as the answer is
+    const queued = (await admin.get<{ jobs: { kind: string }[] }>(`/api/v1/meetings/${meeting.id}/mail`)).body.jobs.filter((job) => job.kind === 'signed-document');
+    expect(queued.length).toBeGreaterThan(0);
     const third = await sign(chair, signatures(), chairCert.pkcs12(PASS_CHAIR), PASS_CHAIR);
     expect([third.status, third.body.error?.code]).toEqual([409, 'signatureAlreadyComplete']);
 

@@ -8,7 +8,7 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.ts';
-import type { Db } from '../../db/client.ts';
+import type { Db, Executor } from '../../db/client.ts';
 import { mailMeetingAnnouncements } from '../../db/schema/mail.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { MailJobDto, MailJobList, MailJobListQuery, SmtpSettingsDto, SmtpSettingsInput } from '../../contract/mail.ts';
@@ -46,9 +46,14 @@ export class MailService {
     this.worker = new MailWorker({ queue: this.queue, settings: this.settings, log, pollMs: config.mail.pollMs, send: sendJob, veto: (job) => this.#veto(job) });
   }
 
-  /** Queues one e-mail; it is sent by a worker of any process, retried until it goes or fails for good. Returns the job's id (null: its dedupe key was already queued). */
-  async enqueue(mail: EnqueueMail): Promise<string | null> {
-    const id = await this.queue.enqueue(mail);
+  /**
+   * Queues one e-mail; it is sent by a worker of any process, retried until it goes or fails for good. Returns the
+   * job's id (null: its dedupe key was already queued). `executor`: the caller's transaction, so the e-mail exists
+   * exactly when what it announces does.
+   */
+  async enqueue(mail: EnqueueMail, executor?: Executor): Promise<string | null> {
+    const id = await this.queue.enqueue(mail, executor);
+    // Inside a caller's transaction the job shows once it commits: the poke then finds nothing, the next poll it.
     this.worker.poke();
     return id;
   }

@@ -184,7 +184,16 @@ export class OfficialDocsService {
    * signature over a revision that is no longer the latest is refused (409),
    * never stored beside it.
    */
-  async storeSignature(meetingId: string, issuedId: string, input: { slot: number; pdf: Uint8Array; signedBy: string; signerName: string }): Promise<IssuedDocumentDto> {
+  /**
+   * Stores one more signed revision, in slot order. `onComplete` runs inside the same transaction when this
+   * signature is the last one (the caller queues the delivery there, so a crash cannot commit one without the other).
+   */
+  async storeSignature(
+    meetingId: string,
+    issuedId: string,
+    input: { slot: number; pdf: Uint8Array; signedBy: string; signerName: string },
+    onComplete?: (tx: Executor, document: IssuedDocumentDto) => Promise<void>,
+  ): Promise<IssuedDocumentDto> {
     return this.#db.transaction(async (tx) => {
       const [row] = await tx.select(columnsWithoutPdf).from(issuedDocuments).where(and(eq(issuedDocuments.id, issuedId), eq(issuedDocuments.meetingId, meetingId))).for('update');
       if (row === undefined) throw new AppError(404, 'issuedDocumentNotFound');
@@ -192,7 +201,9 @@ export class OfficialDocsService {
       if (count >= row.signatureSlots.length) throw new AppError(409, 'signatureAlreadyComplete');
       if (input.slot !== count) throw new AppError(409, input.slot < count ? 'signatureSlotTaken' : 'signatureOutOfOrder');
       await tx.insert(issuedDocumentSignatures).values({ issuedId, slot: input.slot, pdf: input.pdf, signedBy: input.signedBy, signerName: input.signerName });
-      return toDto(row, count + 1);
+      const document = toDto(row, count + 1);
+      if (document.fullySigned && onComplete !== undefined) await onComplete(tx, document);
+      return document;
     });
   }
 

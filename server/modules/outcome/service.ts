@@ -107,12 +107,13 @@ export class OutcomeService {
         reason: roleOfSlot(next, slots) === 'chair' ? 'Chủ trì cuộc họp ký' : 'Thư ký cuộc họp ký',
       }),
     );
-    const stored = await this.#deps.officialDocs.storeSignature(meetingId, issuedId, { slot: next, pdf: signed, signedBy: user.id, signerName: commonName(signer.certificate) });
+    // The last signature delivers: the e-mails are queued in the signature's own transaction (recipients read before it).
+    const recipients = next === slots.length - 1 ? await this.#recipients(meetingId) : [];
+    const link = new URL(`/meetings/${meetingId}/record`, this.#publicUrl).href;
+    const stored = await this.#deps.officialDocs.storeSignature(meetingId, issuedId, { slot: next, pdf: signed, signedBy: user.id, signerName: commonName(signer.certificate) }, async (tx, complete) => {
+      for (const person of recipients) await this.#deps.mail.enqueue(signedDocumentMail(complete, meetingId, person, signed, link), tx);
+    });
     this.#log.info({ meetingId, issuedId, slot: next, userId: user.id }, 'issued document signed');
-    if (stored.fullySigned) {
-      // after the signature committed: a failure to queue is logged, never the signer's
-      this.#deliver(meetingId, stored, signed).catch((error: unknown) => this.#log.error({ err: error, meetingId, issuedId }, 'signed document not queued for e-mail'));
-    }
     return stored;
   }
 
@@ -145,12 +146,13 @@ export class OutcomeService {
     }
   }
 
-  async #deliver(meetingId: string, document: IssuedDocumentDto, pdf: Uint8Array): Promise<void> {
-    const link = new URL(`/meetings/${meetingId}/record`, this.#publicUrl).href;
+  /** The participants an e-mail reaches: active, with an address. */
+  async #recipients(meetingId: string): Promise<{ userId: string; fullName: string; email: string }[]> {
+    const people: { userId: string; fullName: string; email: string }[] = [];
     for (const participant of await this.#deps.meetings.roster(meetingId)) {
       const person = await this.#deps.users.get(participant.userId);
-      if (!person.active || person.email === null || person.email === '') continue;
-      await this.#deps.mail.enqueue(signedDocumentMail(document, meetingId, { userId: person.id, fullName: person.fullName, email: person.email }, pdf, link));
+      if (person.active && person.email !== null && person.email !== '') people.push({ userId: person.id, fullName: person.fullName, email: person.email });
     }
+    return people;
   }
 }
