@@ -4,6 +4,8 @@
  * conference per meeting; every payload names its meetingId. The server checks
  * every call against the caller's role in the meeting and against what the
  * caller's peer owns; a refused call gets an error ack and changes nothing.
+ * (One file, a little over 400 lines: the whole typed table of conference
+ * events, requests and pushes is read together by server and web.)
  *
  * Flow: join → (lobby until admitted) → device.load(routerRtpCapabilities) →
  * setRtpCapabilities → createTransport send/recv → connectTransport (on the

@@ -1,4 +1,7 @@
-/** English, the second language. Same keys as vi.ts (checked by the type). */
+/**
+ * English, the second language. Same keys as vi.ts (checked by the type); as
+ * long as vi.ts for the same reason (one place per language for a translator).
+ */
 import { conferenceEn } from '../conference/i18n.ts';
 import { consoleEn } from '../console/i18n.ts';
 import { annotationsEn } from '../annotations/i18n.ts';

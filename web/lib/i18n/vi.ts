@@ -2,6 +2,9 @@
  * Vietnamese, the first language: this file defines the keys. Every other
  * language must provide the same shape (see en.ts and `Dictionary`).
  * Placeholders are written {name} and filled by `format()`.
+ * Over ~400 lines on purpose: the words of the pages without a dictionary of
+ * their own, kept together so a translator reads them in one place (areas
+ * with their own files are imported below).
  */
 import { conferenceVi } from '../conference/i18n.ts';
 import { consoleVi } from '../console/i18n.ts';
