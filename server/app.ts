@@ -71,7 +71,7 @@ async function loadModules(loader: ModuleLoader, database: Database) {
   const annotations = await loader.load(annotationsModule, { documents, users });
   const votes = await loader.load(votesModule, { meetings, live, users });
   const conference = await loader.load(conferenceModule, { meetings, users, units, live });
-  const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth });
+  const display = await loader.load(displayModule, { live, votes, meetings, documents, users, auth, conference });
   const reports = await loader.load(reportsModule, { meetings, documents, live, users, units });
   const officialDocs = await loader.load(officialDocsModule, { meetings });
   const record = await loader.load(recordModule, { meetings, live, votes, documents, users, units });

@@ -18,6 +18,7 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/v1/display/pairings',
   'GET /api/v1/display/state',
   'GET /api/v1/display/polls',
+  'GET /api/v1/display/points',
   'GET /api/v1/display/presentation/file',
 ]);
 

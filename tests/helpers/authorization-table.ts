@@ -125,6 +125,7 @@ export const ROUTE_RULES: Record<string, Rule> = {
   'POST /api/v1/display/pairings': 'public',
   'GET /api/v1/display/state': 'display',
   'GET /api/v1/display/polls': 'display',
+  'GET /api/v1/display/points': 'display',
   'GET /api/v1/display/presentation/file': 'displayFile',
   'GET /api/v1/meetings/:meetingId/displays': 'manage',
   'POST /api/v1/meetings/:meetingId/displays': 'manage',

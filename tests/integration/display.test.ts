@@ -18,6 +18,7 @@ import { addAgendaItem, changeStatus, createMeeting, pagesPdf, secretariat, uplo
 import { online } from '../helpers/people.ts';
 import { DEMO_PASSWORD, startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
 import { act, call, callWithin, connected, type ClientSocket } from '../helpers/socket.ts';
+import type { ConferencePointsEnvelope, EndpointDto } from '../../server/contract/conference.ts';
 
 type DisplaySocket = Socket<DisplayServerToClientEvents, DisplayClientToServerEvents>;
 
@@ -225,6 +226,21 @@ describe('the hall display', () => {
 
     await act(chair, 'presentation:stop', { meetingId: meeting.id });
     expect((await client.fetchRaw(`/api/v1/display/presentation/file?document=${document.id}&version=1`)).status).toBe(404);
+  });
+
+  it("shows its own meeting's conference points, none of another meeting's; an unpaired screen none", async () => {
+    const endpoints = (await secretary.get<{ endpoints: EndpointDto[] }>('/api/v1/endpoints')).body.endpoints;
+    const commune = endpoints.find((e) => e.level === 'commune')!;
+    expect((await secretary.post(`/api/v1/meetings/${meeting.id}/endpoints`, { endpointId: commune.id })).status).toBe(201);
+    const { client, pairing } = await newScreen();
+    expect((await client.get('/api/v1/display/points')).status).toBe(404); // a screen showing no meeting yet
+    await secretary.post(`/api/v1/meetings/${meeting.id}/displays`, { code: pairing.code, name: 'Màn hình điểm cầu' });
+    const points = (await client.get<ConferencePointsEnvelope>('/api/v1/display/points')).body.points;
+    expect(points).toEqual([{ endpointId: commune.id, name: commune.name, level: 'commune', peerId: null, state: 'never', link: null, micMutedByChair: false }]);
+    // moved to the other meeting (which has no points): the screen sees none of the first one's
+    const other2 = await newScreen();
+    await secretary.post(`/api/v1/meetings/${other.id}/displays`, { code: other2.pairing.code, name: 'Màn hình phòng khác' });
+    expect((await other2.client.get<ConferencePointsEnvelope>('/api/v1/display/points')).body.points).toEqual([]);
   });
 
   it('tells the wall how confidential the presented document is, and never lets it cache the file', async () => {

@@ -101,6 +101,11 @@ export class EndpointService {
 
   async listForMeeting(user: SessionUser, meetingId: string): Promise<EndpointDto[]> {
     await this.#deps.meetings.access(user, meetingId);
+    return this.ofMeeting(meetingId);
+  }
+
+  /** The meeting's endpoints, without a user check: for a hall display its pairing has authorised. */
+  async ofMeeting(meetingId: string): Promise<EndpointDto[]> {
     const rows = await this.#db
       .select({ endpoint: endpoints })
       .from(meetingEndpoints)

@@ -12,6 +12,7 @@ import type { ConferenceDeps } from './deps.ts';
 import { auditSocketCalls } from '../../plugins/audit-request.ts';
 import { ConferenceBindings, conferenceSockets, deliverConferencePushes, onConferenceSocket } from './conference-sockets.ts';
 import { endpointRoutes } from './endpoints-routes.ts';
+import type { ConferencePointDto } from '../../contract/conference.ts';
 import { EndpointService } from './endpoints-service.ts';
 import { MediaHost, mediaConfigFrom } from './media-host.ts';
 import { iceServersFor } from './turn-credentials.ts';
@@ -25,6 +26,8 @@ export type ConferenceModule = {
   endpoints: EndpointService;
   bindings: ConferenceBindings;
   recording: RecordingService;
+  /** the roll call of a meeting's points, for its paired hall display (no user: the pairing authorises the screen) */
+  pointsForDisplay(meetingId: string): Promise<ConferencePointDto[]>;
 };
 
 export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
@@ -33,7 +36,9 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
     const media = new MediaHost(mediaConfigFrom(config.media), log);
     const service = new ConferenceService(db, deps, media, events, log, { iceServers: (userId) => iceServersFor(config.media.turn, userId) });
     const recording = createRecording({ db, config, events, log }, deps, service, media);
-    return { media, service, endpoints: new EndpointService(db, deps), bindings: new ConferenceBindings(), recording };
+    const endpoints = new EndpointService(db, deps);
+    const pointsForDisplay = async (meetingId: string) => service.rollCall.points(meetingId, await endpoints.ofMeeting(meetingId), service.room(meetingId), service.presence);
+    return { media, service, endpoints, bindings: new ConferenceBindings(), recording, pointsForDisplay };
   },
   routes:
     ({ service, endpoints, recording }) =>

@@ -1,8 +1,8 @@
 /**
  * The hall display module: pairing wall screens with a code the secretariat
  * confirms, what a paired screen may read, and its own Socket.io namespace
- * `/display`. Owns the displays table; asks live, votes, meetings, documents
- * and users for what it shows, and auth for a throttle on code guesses.
+ * `/display`. Owns the displays table; asks live, votes, meetings, documents,
+ * users and the conference (its points) for what it shows, and auth for a throttle on code guesses.
  */
 import { defineModule } from '../module.ts';
 import { attachDisplayNamespace } from './namespace.ts';
@@ -17,8 +17,8 @@ export type DisplayModule = { screens: DisplayScreens; service: DisplayService }
 
 export const displayModule = defineModule<DisplayModuleDeps, DisplayModule>({
   name: 'display',
-  create: ({ db }, { live, votes, meetings, documents, users, auth }) => ({
-    screens: new DisplayScreens(db, { live, polls: votes, meetings, documents, users }),
+  create: ({ db }, { live, votes, meetings, documents, users, auth, conference }) => ({
+    screens: new DisplayScreens(db, { live, polls: votes, meetings, documents, users, conference }),
     service: new DisplayService(db, { meetings, users, throttle: (limits) => auth.throttle(limits) }),
   }),
   routes: (display) => displayRoutes(display),

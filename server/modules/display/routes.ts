@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NoContent, PdfFile } from '../../contract/common.ts';
+import { ConferencePointsEnvelope } from '../../contract/conference.ts';
 import {
   DISPLAY_COOKIE,
   DisplayConfirm,
@@ -64,6 +65,11 @@ export function displayRoutes({ screens, service }: DisplayModule): FastifyPlugi
     app.get('/display/polls', { schema: { response: { 200: PollListEnvelope } } }, async (request, reply) => {
       const display = await screens.require(deviceToken(request));
       return reply.header('cache-control', 'no-store').send({ polls: await screens.polls(display) });
+    });
+
+    app.get('/display/points', { schema: { response: { 200: ConferencePointsEnvelope } } }, async (request, reply) => {
+      const display = await screens.require(deviceToken(request));
+      return reply.header('cache-control', 'no-store').send({ points: await screens.points(display) });
     });
 
     app.get('/display/presentation/file', { schema: { querystring: PresentationFileQuery, response: { 200: PdfFile, 206: PdfFile } } }, async (request, reply) => {

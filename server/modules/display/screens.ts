@@ -17,6 +17,7 @@ import { displays } from '../../db/schema/display.ts';
 import { AppError } from '../../errors.ts';
 import { hashDeviceToken, newDeviceToken, newPairingCode } from './device.ts';
 import type { DisplayDeps, DisplayRow } from './service.ts';
+import type { ConferencePointDto } from '../../contract/conference.ts';
 
 /** A screen nobody confirmed within a day is forgotten (its cookie then asks for a new code). */
 const ABANDONED_AFTER_MS = 24 * 60 * 60_000;
@@ -27,7 +28,7 @@ const NEW_SCREENS_WINDOW_MS = 10 * 60_000;
 const CODE_REFRESH_MARGIN_MS = 60_000;
 
 /** What the screens' side needs of other modules. */
-export type ScreenDeps = Pick<DisplayDeps, 'live' | 'polls' | 'documents' | 'users'> & { meetings: Pick<DisplayDeps['meetings'], 'headline'> };
+export type ScreenDeps = Pick<DisplayDeps, 'live' | 'polls' | 'documents' | 'users' | 'conference'> & { meetings: Pick<DisplayDeps['meetings'], 'headline'> };
 
 export class DisplayScreens {
   readonly #db: Db;
@@ -144,6 +145,12 @@ export class DisplayScreens {
 
   snapshot(displayId: string, meetingId: string): Promise<LiveSnapshot> {
     return this.assertShows(displayId, meetingId).then(() => this.#deps.live.snapshotForDisplay(meetingId));
+  }
+
+  /** The meeting's conference points and where each stands, for the wall's paged grid. */
+  async points(display: DisplayRow): Promise<ConferencePointDto[]> {
+    if (display.meetingId === null) throw new AppError(404, 'displayNoMeeting');
+    return this.#deps.conference.pointsForDisplay(display.meetingId);
   }
 
   async polls(display: DisplayRow): Promise<PollDto[]> {

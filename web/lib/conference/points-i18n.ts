@@ -11,6 +11,8 @@ export const pointsVi = {
   mutedByChair: 'Chủ trì tắt micro',
   unmute: 'Bỏ tắt micro',
   giveFloor: 'Trao quyền phát biểu',
+  wallTitle: 'Điểm cầu trực tuyến',
+  wallPage: 'Trang {page}/{pages}',
 };
 
 export type PointsDictionary = typeof pointsVi;
@@ -27,4 +29,6 @@ export const pointsEn: PointsDictionary = {
   mutedByChair: 'Muted by the chair',
   unmute: 'Lift mute',
   giveFloor: 'Give the floor',
+  wallTitle: 'Endpoints online',
+  wallPage: 'Page {page} of {pages}',
 };

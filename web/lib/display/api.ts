@@ -14,6 +14,7 @@ import type {
   PairingDto,
   PairingEnvelope,
 } from '$contract/display.ts';
+import type { ConferencePointDto, ConferencePointsEnvelope } from '$contract/conference.ts';
 import type { PollDto, PollListEnvelope } from '$contract/votes.ts';
 import { api, apiUrl, isApiError } from '$lib/api/client.ts';
 
@@ -33,6 +34,8 @@ export const wallApi = {
   /** A code to show (and, for a new screen, its device cookie). */
   requestPairing: async (): Promise<PairingDto> => (await api.post<PairingEnvelope>('/display/pairings', {}, wall)).pairing,
   polls: async (): Promise<PollDto[]> => (await api.get<PollListEnvelope>('/display/polls', wall)).polls,
+  /** the meeting's conference points and where each stands */
+  points: async (signal?: AbortSignal): Promise<ConferencePointDto[]> => (await api.get<ConferencePointsEnvelope>('/display/points', { ...wall, ...(signal ? { signal } : {}) })).points,
   /** The presented PDF; the address names the version so pdf.js reopens when it changes. */
   presentationUrl: (documentId: string, version: number): string => apiUrl('/display/presentation/file', { document: documentId, version }),
 };
