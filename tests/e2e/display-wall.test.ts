@@ -14,6 +14,7 @@ import { addAgendaItem, createMeeting, pagesPdf, secretariat, uploadDocument } f
 import { online } from '../helpers/people.ts';
 import { type TestClient, type TestServer } from '../helpers/server.ts';
 import { act, type ClientSocket } from '../helpers/socket.ts';
+import type { EndpointDto } from '../../server/contract/conference.ts';
 
 describe('the wall marks confidential pages and keeps the quorum verdict on one line', () => {
   let db: TestDatabase;
@@ -117,5 +118,15 @@ describe('the wall marks confidential pages and keeps the quorum verdict on one 
     expect((await chairClient.post(`/api/v1/meetings/${meeting.id}/polls/${poll.id}/open`, { quorumOverrideReason: 'Kiểm thử màn hình chiếu' })).status).toBe(200);
     await wall.getByTestId('display-poll-turnout').waitFor({ timeout: 15_000 });
     expect((await oneLine()).lines).toBe(1);
+  });
+
+  it("lists the conference's points once the meeting has some, with where each stands", async () => {
+    const { secretary } = await secretariat(server.url);
+    const endpoints = (await secretary.get<{ endpoints: EndpointDto[] }>('/api/v1/endpoints?level=commune')).body.endpoints.slice(0, 2);
+    for (const endpoint of endpoints) expect((await secretary.post(`/api/v1/meetings/${meeting.id}/endpoints`, { endpointId: endpoint.id })).status).toBe(201);
+    const points = wall.getByTestId('wall-point');
+    await expect.poll(() => points.count(), { timeout: 15_000 }).toBe(2);
+    expect(await points.evaluateAll((items) => items.map((item) => item.getAttribute('data-state')))).toEqual(['never', 'never']);
+    expect(await wall.getByTestId('wall-points').innerText()).toContain(endpoints[0]!.name);
   });
 });
