@@ -1,0 +1,85 @@
+/**
+ * One side of bench:province, measured: worker CPU with the hall alone and
+ * with every commune in (user + system of the worker processes over an
+ * interval, /proc), forwarded packets lost at the sampled sinks over the same
+ * interval, then "give the floor" to a few communes in turn, each time from
+ * the call to the moment every other point's sink has a VP8 key frame of the
+ * new speaker's camera.
+ */
+import { cpuSeconds } from '../sfu/cpu.ts';
+import type { ProvinceSide } from './side.ts';
+import type { Sinks } from './sink-client.ts';
+
+export type SideFigures = {
+  label: string;
+  points: number;
+  joinMs: number;
+  idleCpu: number;
+  cpu: number;
+  received: number;
+  lost: number;
+  /** ms from giving the floor to the last point's key frame; null when some point never got one */
+  floorMs: (number | null)[];
+  keyRequests: number;
+};
+
+export type MeasureOptions = { points: number; measureMs: number; switches: number; timeoutMs: number; log: (line: string) => void };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** Percent of one core the processes used together over `ms`. */
+async function cpuOf(pids: number[], ms: number): Promise<number> {
+  const total = async () => (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
+  const before = await total();
+  const started = performance.now();
+  await sleep(ms);
+  return (100 * ((await total()) - before)) / ((performance.now() - started) / 1000);
+}
+
+async function floorOnce(side: ProvinceSide, sinks: Sinks, commune: number, timeoutMs: number): Promise<{ ms: number | null; controlMs: number; missing: number }> {
+  await sinks.arm(side.videoPt);
+  const t0 = epochNow();
+  const watch = await side.giveFloor(commune);
+  const controlMs = epochNow() - t0;
+  for (;;) {
+    const times = await sinks.keyFrames(watch);
+    const missing = times.filter((t) => t === null).length;
+    if (missing === 0) return { ms: Math.max(...(times as number[])) - t0, controlMs, missing };
+    if (epochNow() - t0 > timeoutMs) return { ms: null, controlMs, missing };
+    await sleep(20);
+  }
+}
+
+export async function measureSide(side: ProvinceSide, sinks: Sinks, options: MeasureOptions): Promise<SideFigures> {
+  const { log } = options;
+  const name = side.label.padEnd(26);
+  await sleep(1000);
+  const idleCpu = await cpuOf(side.workerPids, options.measureMs);
+  log(`  ${name} hall alone: worker ${idleCpu.toFixed(1)}% of a core`);
+
+  const joinStarted = performance.now();
+  await side.grow(options.points);
+  const joinMs = performance.now() - joinStarted;
+  log(`  ${name} ${options.points} communes joined in ${(joinMs / 1000).toFixed(1)} s`);
+  await sleep(1500); // let the new consumers settle (key frames, layers)
+
+  await sinks.lossStart();
+  const cpu = await cpuOf(side.workerPids, options.measureMs);
+  const { received, lost } = await sinks.lossRead();
+  log(`  ${name} ${options.points} communes: worker ${cpu.toFixed(1)}% of a core; sampled sinks got ${received} packets, lost ${lost}`);
+
+  const floorMs: (number | null)[] = [];
+  for (let s = 0; s < options.switches; s++) {
+    const commune = Math.floor(((s + 0.5) * options.points) / options.switches);
+    const result = await floorOnce(side, sinks, commune, options.timeoutMs);
+    floorMs.push(result.ms);
+    log(
+      `  ${name} floor → commune ${commune + 1}: ` +
+        (result.ms === null ? `${result.missing} points had no key frame after ${options.timeoutMs} ms` : `every point had its key frame after ${result.ms.toFixed(0)} ms`) +
+        ` (consumer switches done after ${result.controlMs.toFixed(0)} ms)`,
+    );
+    await sleep(300);
+  }
+  return { label: side.label, points: options.points, joinMs, idleCpu, cpu, received, lost, floorMs, keyRequests: side.keyRequests() };
+}
