@@ -6,6 +6,7 @@
  * the call to the moment every other point's sink has a VP8 key frame of the
  * new speaker's camera.
  */
+import { percentile } from '../lib/stats.ts';
 import { cpuSeconds } from '../sfu/cpu.ts';
 import type { ProvinceSide } from './side.ts';
 import type { Sinks } from './sink-client.ts';
@@ -23,7 +24,7 @@ export type SideFigures = {
   keyRequests: number;
 };
 
-export type MeasureOptions = { points: number; measureMs: number; switches: number; timeoutMs: number; log: (line: string) => void };
+export type MeasureOptions = { points: number; measureMs: number; readings: number; switches: number; timeoutMs: number; log: (line: string) => void };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -36,6 +37,15 @@ async function cpuOf(pids: number[], ms: number): Promise<number> {
   await sleep(ms);
   return (100 * ((await total()) - before)) / ((performance.now() - started) / 1000);
 }
+
+/** the median of `readings` intervals: one interval on a shared machine can catch a neighbour's burst */
+async function cpuMedian(pids: number[], ms: number, readings: number): Promise<{ median: number; all: number[] }> {
+  const all: number[] = [];
+  for (let i = 0; i < readings; i++) all.push(await cpuOf(pids, ms));
+  return { median: percentile(all, 50), all };
+}
+
+const show = (all: number[]) => all.map((v) => v.toFixed(1)).join(', ');
 
 async function floorOnce(side: ProvinceSide, sinks: Sinks, commune: number, timeoutMs: number): Promise<{ ms: number | null; controlMs: number; missing: number }> {
   await sinks.arm(side.videoPt);
@@ -55,8 +65,9 @@ export async function measureSide(side: ProvinceSide, sinks: Sinks, options: Mea
   const { log } = options;
   const name = side.label.padEnd(26);
   await sleep(1000);
-  const idleCpu = await cpuOf(side.workerPids, options.measureMs);
-  log(`  ${name} hall alone: worker ${idleCpu.toFixed(1)}% of a core`);
+  const idle = await cpuMedian(side.workerPids, options.measureMs, options.readings);
+  const idleCpu = idle.median;
+  log(`  ${name} hall alone: worker ${idleCpu.toFixed(1)}% of a core (median of ${show(idle.all)})`);
 
   const joinStarted = performance.now();
   await side.grow(options.points);
@@ -65,9 +76,10 @@ export async function measureSide(side: ProvinceSide, sinks: Sinks, options: Mea
   await sleep(1500); // let the new consumers settle (key frames, layers)
 
   await sinks.lossStart();
-  const cpu = await cpuOf(side.workerPids, options.measureMs);
+  const loaded = await cpuMedian(side.workerPids, options.measureMs, options.readings);
+  const cpu = loaded.median;
   const { received, lost } = await sinks.lossRead();
-  log(`  ${name} ${options.points} communes: worker ${cpu.toFixed(1)}% of a core; sampled sinks got ${received} packets, lost ${lost}`);
+  log(`  ${name} ${options.points} communes: worker ${cpu.toFixed(1)}% of a core (median of ${show(loaded.all)}); sampled sinks got ${received} packets, lost ${lost}`);
 
   const floorMs: (number | null)[] = [];
   for (let s = 0; s < options.switches; s++) {
