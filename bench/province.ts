@@ -28,7 +28,10 @@
  * The two-cascaded-nodes half of issue 14's acceptance 3 needs media nodes,
  * which do not exist yet: the bench says so rather than faking it.
  *
- * Environment: BENCH_POINTS (150), BENCH_MEASURE_MS (3000), BENCH_READINGS
+ * Each side runs BENCH_ROUNDS times (2: app, bare, bare, app); its runs are
+ * pooled (CPU averaged, packets and switches together).
+ *
+ * Environment: BENCH_POINTS (150), BENCH_ROUNDS (2), BENCH_MEASURE_MS (3000), BENCH_READINGS
  * (3 CPU intervals, the median counts), BENCH_SWITCHES (5), BENCH_SAMPLE
  * (10), BENCH_FLOOR_TIMEOUT_MS (5000).
  */
@@ -46,6 +49,7 @@ const READINGS = Number(process.env.BENCH_READINGS ?? 3);
 const SWITCHES = Number(process.env.BENCH_SWITCHES ?? 5);
 const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 10);
 const FLOOR_TIMEOUT_MS = Number(process.env.BENCH_FLOOR_TIMEOUT_MS ?? 5000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const LIMIT = 70;
 const CORES = os.cpus().length;
 
@@ -62,6 +66,23 @@ async function run(make: () => Promise<ProvinceSide>): Promise<SideFigures> {
   }
 }
 
+/** one side's runs as one: CPU averaged, packets and switches pooled */
+function merge(list: SideFigures[]): SideFigures {
+  const mean = (pick: (f: SideFigures) => number) => list.reduce((sum, f) => sum + pick(f), 0) / list.length;
+  const sum = (pick: (f: SideFigures) => number) => list.reduce((total, f) => total + pick(f), 0);
+  return {
+    ...list[0]!,
+    joinMs: mean((f) => f.joinMs),
+    idleCpu: mean((f) => f.idleCpu),
+    cpu: mean((f) => f.cpu),
+    received: sum((f) => f.received),
+    lost: sum((f) => f.lost),
+    udp: { rcvbuf: sum((f) => f.udp.rcvbuf), sndbuf: sum((f) => f.udp.sndbuf), in: sum((f) => f.udp.in) },
+    floorMs: list.flatMap((f) => f.floorMs),
+    keyRequests: sum((f) => f.keyRequests),
+  };
+}
+
 /** points at LIMIT% of every core, from the line through (0 points, idle) and (N points, cpu) */
 function pointsAtLimit(f: SideFigures): number {
   const slope = (f.cpu - f.idleCpu) / f.points;
@@ -73,16 +94,24 @@ const floorP95 = (f: SideFigures) => percentile(f.floorMs.map((ms) => ms ?? FLOO
 
 async function main(): Promise<void> {
   log(`bench:province on ${CORES} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average before: ${loadAverage()}`);
-  log(`one node, one worker per side: province hall + ${POINTS} commune points in one room; plain RTP, loopback`);
+  log(`one node, one worker per side: province hall + ${POINTS} commune points in one room; plain RTP, loopback; ${ROUNDS} round(s), order app/bare then bare/app`);
   sinks = await startSinks(POINTS + 1, SAMPLE);
-  const app = await run(() => appProvince(sinks!.ports, 10_000));
-  const bare = await run(() => bareProvince(sinks!.ports, 50_000));
+  const runs: { app: SideFigures[]; bare: SideFigures[] } = { app: [], bare: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    // app, bare, then bare, app: neither side always goes first on a machine whose load drifts
+    for (const which of r % 2 === 0 ? (['app', 'bare'] as const) : (['bare', 'app'] as const)) {
+      const ssrcBase = 10_000 + (2 * r + (which === 'app' ? 0 : 1)) * 1_000;
+      runs[which].push(await run(() => (which === 'app' ? appProvince : bareProvince)(sinks!.ports, ssrcBase)));
+    }
+  }
+  const app = merge(runs.app);
+  const bare = merge(runs.bare);
 
   for (const f of [app, bare]) {
     const floors = f.floorMs.map((ms) => (ms === null ? 'timeout' : ms.toFixed(0))).join(', ');
     log(
       `  ${f.label}: ${round(f.cpu / f.points, 3)}% of a core per point; ${round(pointsAtLimit(f), 0)} points at ${LIMIT}% of ${CORES} cores ` +
-        `(${round((LIMIT - f.idleCpu) / ((f.cpu - f.idleCpu) / f.points), 0)} per worker at ${LIMIT}% of one); lost ${f.lost} of ${f.received + f.lost} sampled packets; ` +
+        `(${round((LIMIT - f.idleCpu) / ((f.cpu - f.idleCpu) / f.points), 0)} per worker at ${LIMIT}% of one); lost ${f.lost} of ${f.received + f.lost} sampled packets (machine-wide UDP receive buffer drops meanwhile: ${f.udp.rcvbuf}); ` +
         `floor → key frame everywhere: ${floors} ms; ${f.keyRequests} key frame requests reached the communes`,
     );
   }

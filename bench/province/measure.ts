@@ -9,6 +9,7 @@
 import { percentile } from '../lib/stats.ts';
 import { cpuSeconds } from '../sfu/cpu.ts';
 import type { ProvinceSide } from './side.ts';
+import { udpErrors, udpErrorsSince, type UdpErrors } from './udp-errors.ts';
 import type { Sinks } from './sink-client.ts';
 
 export type SideFigures = {
@@ -19,6 +20,8 @@ export type SideFigures = {
   cpu: number;
   received: number;
   lost: number;
+  /** the machine's UDP buffer drops over the same interval (any process) */
+  udp: UdpErrors;
   /** ms from giving the floor to the last point's key frame; null when some point never got one */
   floorMs: (number | null)[];
   keyRequests: number;
@@ -76,10 +79,15 @@ export async function measureSide(side: ProvinceSide, sinks: Sinks, options: Mea
   await sleep(1500); // let the new consumers settle (key frames, layers)
 
   await sinks.lossStart();
+  const udpBefore = await udpErrors();
   const loaded = await cpuMedian(side.workerPids, options.measureMs, options.readings);
   const cpu = loaded.median;
   const { received, lost } = await sinks.lossRead();
-  log(`  ${name} ${options.points} communes: worker ${cpu.toFixed(1)}% of a core (median of ${show(loaded.all)}); sampled sinks got ${received} packets, lost ${lost}`);
+  const udp = udpErrorsSince(udpBefore, await udpErrors());
+  log(
+    `  ${name} ${options.points} communes: worker ${cpu.toFixed(1)}% of a core (median of ${show(loaded.all)}); sampled sinks got ${received} packets, lost ${lost}; ` +
+      `machine-wide UDP drops meanwhile: ${udp.rcvbuf} receive buffer full, ${udp.sndbuf} send buffer full`,
+  );
 
   const floorMs: (number | null)[] = [];
   for (let s = 0; s < options.switches; s++) {
@@ -93,5 +101,5 @@ export async function measureSide(side: ProvinceSide, sinks: Sinks, options: Mea
     );
     await sleep(300);
   }
-  return { label: side.label, points: options.points, joinMs, idleCpu, cpu, received, lost, floorMs, keyRequests: side.keyRequests() };
+  return { label: side.label, points: options.points, joinMs, idleCpu, cpu, received, lost, udp, floorMs, keyRequests: side.keyRequests() };
 }
