@@ -90,11 +90,13 @@ export async function appProvince(ports: number[], ssrcBase: number): Promise<Pr
     },
     async giveFloor(commune) {
       const next = points[commune]!;
+      const started = performance.now();
       await room.giveFloor(next.peer.id);
+      const floorCallMs = performance.now() - started;
       const watchers = [hall, ...points].filter((p) => p !== next);
       const seen = await Promise.all(watchers.map((p) => watchStage(p, next)));
       speaker = next;
-      return watchers.map((p, i): Watch => [p.port, seen[i]!.ssrc]);
+      return { watch: watchers.map((p, i): Watch => [p.port, seen[i]!.ssrc]), floorCallMs };
     },
     keyRequests: () => communes.senders.reduce((sum, s) => sum + s.keyRequests, 0),
     close() {

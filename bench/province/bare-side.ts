@@ -69,11 +69,13 @@ export async function bareProvince(ports: number[], ssrcBase: number): Promise<P
     },
     async giveFloor(commune) {
       const next = points[commune]!;
+      const started = performance.now();
       await next.mic!.resume();
+      const floorCallMs = performance.now() - started;
       const watchers = [hall, ...points].filter((p) => p !== next);
       const seen = await Promise.all(watchers.map((p) => watchStage(p, next)));
       speaker = next;
-      return watchers.map((p, i): Watch => [p.port, seen[i]!.ssrc]);
+      return { watch: watchers.map((p, i): Watch => [p.port, seen[i]!.ssrc]), floorCallMs };
     },
     keyRequests: () => communes.senders.reduce((sum, s) => sum + s.keyRequests, 0),
     close() {

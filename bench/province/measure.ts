@@ -50,16 +50,16 @@ async function cpuMedian(pids: number[], ms: number, readings: number): Promise<
 
 const show = (all: number[]) => all.map((v) => v.toFixed(1)).join(', ');
 
-async function floorOnce(side: ProvinceSide, sinks: Sinks, commune: number, timeoutMs: number): Promise<{ ms: number | null; controlMs: number; missing: number }> {
+async function floorOnce(side: ProvinceSide, sinks: Sinks, commune: number, timeoutMs: number): Promise<{ ms: number | null; controlMs: number; floorCallMs: number; missing: number }> {
   await sinks.arm(side.videoPt);
   const t0 = epochNow();
-  const watch = await side.giveFloor(commune);
+  const { watch, floorCallMs } = await side.giveFloor(commune);
   const controlMs = epochNow() - t0;
   for (;;) {
     const times = await sinks.keyFrames(watch);
     const missing = times.filter((t) => t === null).length;
-    if (missing === 0) return { ms: Math.max(...(times as number[])) - t0, controlMs, missing };
-    if (epochNow() - t0 > timeoutMs) return { ms: null, controlMs, missing };
+    if (missing === 0) return { ms: Math.max(...(times as number[])) - t0, controlMs, floorCallMs, missing };
+    if (epochNow() - t0 > timeoutMs) return { ms: null, controlMs, floorCallMs, missing };
     await sleep(20);
   }
 }
@@ -97,7 +97,7 @@ export async function measureSide(side: ProvinceSide, sinks: Sinks, options: Mea
     log(
       `  ${name} floor → commune ${commune + 1}: ` +
         (result.ms === null ? `${result.missing} points had no key frame after ${options.timeoutMs} ms` : `every point had its key frame after ${result.ms.toFixed(0)} ms`) +
-        ` (consumer switches done after ${result.controlMs.toFixed(0)} ms)`,
+        ` (floor call ${result.floorCallMs.toFixed(0)} ms, consumer switches done after ${result.controlMs.toFixed(0)} ms)`,
     );
     await sleep(300);
   }

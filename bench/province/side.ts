@@ -18,8 +18,12 @@ export type ProvinceSide = {
   readonly points: number;
   /** join communes until there are `total`, each producing a muted mic and a small camera and consuming the stage */
   grow(total: number): Promise<void>;
-  /** resolves once every other point consumes the new speaker; the new video consumers' SSRC at each point's sink port */
-  giveFloor(commune: number): Promise<Watch[]>;
+  /**
+   * Resolves once every other point consumes the new speaker: the new video
+   * consumers' SSRC at each point's sink port, and how long the floor call
+   * itself took (ours: room.giveFloor with its re-layout; bare: the mic's resume).
+   */
+  giveFloor(commune: number): Promise<{ watch: Watch[]; floorCallMs: number }>;
   /** key frame requests the communes' generators received (PLI/FIR) */
   keyRequests(): number;
   close(): void;
