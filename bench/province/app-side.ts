@@ -9,7 +9,7 @@
 import { MediaService, type Peer, type ProducerInfo } from '../../media/index.ts';
 import { RtpGenerator, opusParameters, vp8SimulcastParameters } from '../sfu/rtp.ts';
 import { CommuneGenerators, communeCameraParameters } from './commune-rtp.ts';
-import { LISTEN, RTC_PORTS, type ProvinceSide, type Watch } from './side.ts';
+import { LISTEN, RTC_PORTS, ingressLost, type ProvinceSide, type Watch } from './side.ts';
 
 type Point = { peer: Peer; port: number; mic: ProducerInfo | undefined; camera: ProducerInfo | undefined; stage: string[] };
 
@@ -97,6 +97,10 @@ export async function appProvince(ports: number[], ssrcBase: number): Promise<Pr
       const seen = await Promise.all(watchers.map((p) => watchStage(p, next)));
       speaker = next;
       return { watch: watchers.map((p, i): Watch => [p.port, seen[i]!.ssrc]), floorCallMs };
+    },
+    async hallIngressLost() {
+      const audio = ingressLost(await hallPeer.getProducerStats(hall.mic!.id), [hallGenerator.audioSsrc]);
+      return audio + ingressLost(await hallPeer.getProducerStats(hall.camera!.id), [hallGenerator.videoSsrcs.at(-1)!]);
     },
     keyRequests: () => communes.senders.reduce((sum, s) => sum + s.keyRequests, 0),
     close() {

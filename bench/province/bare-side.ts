@@ -10,7 +10,7 @@ import type * as ms from 'mediasoup/types';
 import { routerMediaCodecs } from '../../media/index.ts';
 import { RtpGenerator, opusParameters, vp8SimulcastParameters } from '../sfu/rtp.ts';
 import { CommuneGenerators, communeCameraParameters } from './commune-rtp.ts';
-import { LISTEN, RTC_PORTS, type ProvinceSide, type Watch } from './side.ts';
+import { LISTEN, RTC_PORTS, ingressLost, type ProvinceSide, type Watch } from './side.ts';
 
 type Point = { recv: ms.PlainTransport; port: number; mic: ms.Producer | undefined; camera: ms.Producer | undefined; stage: ms.Consumer[] };
 
@@ -76,6 +76,10 @@ export async function bareProvince(ports: number[], ssrcBase: number): Promise<P
       const seen = await Promise.all(watchers.map((p) => watchStage(p, next)));
       speaker = next;
       return { watch: watchers.map((p, i): Watch => [p.port, seen[i]!.ssrc]), floorCallMs };
+    },
+    async hallIngressLost() {
+      const audio = ingressLost(await hall.mic!.getStats(), [hallGenerator.audioSsrc]);
+      return audio + ingressLost(await hall.camera!.getStats(), [hallGenerator.videoSsrcs.at(-1)!]);
     },
     keyRequests: () => communes.senders.reduce((sum, s) => sum + s.keyRequests, 0),
     close() {

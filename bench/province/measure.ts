@@ -20,6 +20,8 @@ export type SideFigures = {
   cpu: number;
   received: number;
   lost: number;
+  /** packets of the hall's consumed streams lost before the SFU, times the sampled sinks that consume the hall */
+  ingressGaps: number;
   /** the machine's UDP buffer drops over the same interval (any process) */
   udp: UdpErrors;
   /** ms from giving the floor to the last point's key frame; null when some point never got one */
@@ -27,7 +29,7 @@ export type SideFigures = {
   keyRequests: number;
 };
 
-export type MeasureOptions = { points: number; measureMs: number; readings: number; switches: number; timeoutMs: number; log: (line: string) => void };
+export type MeasureOptions = { points: number; sampleEvery: number; measureMs: number; readings: number; switches: number; timeoutMs: number; log: (line: string) => void };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -80,12 +82,15 @@ export async function measureSide(side: ProvinceSide, sinks: Sinks, options: Mea
 
   await sinks.lossStart();
   const udpBefore = await udpErrors();
+  const ingressBefore = await side.hallIngressLost();
   const loaded = await cpuMedian(side.workerPids, options.measureMs, options.readings);
   const cpu = loaded.median;
   const { received, lost } = await sinks.lossRead();
+  // every sampled commune consumes the hall while these intervals run (index 0, the hall's own sink, consumes nothing)
+  const ingressGaps = ((await side.hallIngressLost()) - ingressBefore) * Math.floor(options.points / options.sampleEvery);
   const udp = udpErrorsSince(udpBefore, await udpErrors());
   log(
-    `  ${name} ${options.points} communes: worker ${cpu.toFixed(1)}% of a core (median of ${show(loaded.all)}); sampled sinks got ${received} packets, lost ${lost}; ` +
+    `  ${name} ${options.points} communes: worker ${cpu.toFixed(1)}% of a core (median of ${show(loaded.all)}); sampled sinks got ${received} packets, lost ${lost} (${ingressGaps} of them gaps the hall's stream already had on arrival); ` +
       `machine-wide UDP drops meanwhile: ${udp.rcvbuf} receive buffer full, ${udp.sndbuf} send buffer full`,
   );
 
@@ -101,5 +106,5 @@ export async function measureSide(side: ProvinceSide, sinks: Sinks, options: Mea
     );
     await sleep(300);
   }
-  return { label: side.label, points: options.points, joinMs, idleCpu, cpu, received, lost, udp, floorMs, keyRequests: side.keyRequests() };
+  return { label: side.label, points: options.points, joinMs, idleCpu, cpu, received, lost, ingressGaps, udp, floorMs, keyRequests: side.keyRequests() };
 }

@@ -24,6 +24,12 @@ export type ProvinceSide = {
    * itself took (ours: room.giveFloor with its re-layout; bare: the mic's resume).
    */
   giveFloor(commune: number): Promise<{ watch: Watch[]; floorCallMs: number }>;
+  /**
+   * Packets the hall's mic and top camera layer lost before the SFU (the
+   * producers' inbound-rtp packetsLost): each one is a gap at every sink
+   * that consumes the hall, without the SFU having lost anything.
+   */
+  hallIngressLost(): Promise<number>;
   /** key frame requests the communes' generators received (PLI/FIR) */
   keyRequests(): number;
   close(): void;
@@ -32,3 +38,12 @@ export type ProvinceSide = {
 export const LISTEN = '127.0.0.1';
 /** PlainTransports of both sides (away from the 30000-39999 the media tests use) */
 export const RTC_PORTS = { rtcMinPort: 40000, rtcMaxPort: 49999 } as const;
+
+type InboundStat = { type: string; ssrc?: number; packetsLost?: number };
+
+/** packetsLost of the inbound streams with these SSRCs */
+export function ingressLost(stats: unknown[], ssrcs: number[]): number {
+  return (stats as InboundStat[])
+    .filter((s) => s.type === 'inbound-rtp' && s.ssrc !== undefined && ssrcs.includes(s.ssrc))
+    .reduce((sum, s) => sum + (s.packetsLost ?? 0), 0);
+}
