@@ -10,7 +10,7 @@ import type * as ms from 'mediasoup/types';
 
 export const OPUS_PT = 100;
 export const VP8_PT = 101;
-const AUDIO_LEVEL_EXT_ID = 1;
+export const AUDIO_LEVEL_EXT_ID = 1;
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 
 /** packets per frame of each simulcast layer, and bytes of payload per packet */
@@ -37,7 +37,7 @@ export function vp8SimulcastParameters(ssrcs: readonly number[]): ms.RtpParamete
   };
 }
 
-function header(pt: number, marker: boolean, seq: number, ts: number, ssrc: number, extension: boolean): Buffer {
+export function header(pt: number, marker: boolean, seq: number, ts: number, ssrc: number, extension: boolean): Buffer {
   const h = Buffer.alloc(12);
   h[0] = extension ? 0x90 : 0x80;
   h[1] = (marker ? 0x80 : 0) | (pt & 0x7f);
