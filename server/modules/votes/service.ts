@@ -111,6 +111,7 @@ export class VoteService {
     const access = await this.#meetings.access(user, meetingId);
     if (!runsMeeting(access)) throw new AppError(403, 'forbidden');
     if (access.meeting.status !== 'in_session') throw new AppError(409, 'meetingNotInSession');
+    let eligibleCount = 0;
     await this.#meetings.changeMeeting(meetingId, 'polls', async (tx) => {
       const poll = await lockPoll(tx, meetingId, pollId);
       if (poll.status !== 'draft') throw new AppError(409, 'pollNotDraft');
@@ -125,8 +126,10 @@ export class VoteService {
         .where(eq(polls.id, pollId));
       await recordEvent(tx, pollId, 'opened', user.id);
       if (!quorumMet) await recordEvent(tx, pollId, 'quorum-overridden', user.id, overrideReason!);
-      this.#ctx.announce(meetingId, pollId, 'open', 0, eligible.length);
+      eligibleCount = eligible.length;
     });
+    // Only once the opening has committed: a tablet told of it reads the poll list at once, and must find it open.
+    this.#ctx.announce(meetingId, pollId, 'open', 0, eligibleCount);
     return this.get(user, meetingId, pollId);
   }
 
