@@ -22,7 +22,8 @@ const BYTE_RANGE = Buffer.from('/ByteRange');
 
 export class SignatureCheck {
   readonly #verifier: SignatureVerifier;
-  readonly #reports = new Map<string, SignatureReportDto[]>();
+  /** by content and roots: the report, or the check under way (a hall opening one signed file runs it once) */
+  readonly #reports = new Map<string, Promise<SignatureReportDto[]>>();
 
   constructor(verifier: SignatureVerifier) {
     this.#verifier = verifier;
@@ -30,12 +31,19 @@ export class SignatureCheck {
 
   async of(file: { path: string; sha256: string }): Promise<SignatureReportDto[]> {
     const key = `${file.sha256}:${await this.#verifier.rootsFingerprint()}`;
-    const known = this.#reports.get(key);
-    if (known !== undefined) return known;
-    const bytes = await fs.readFile(file.path);
-    const reports = bytes.includes(BYTE_RANGE) ? await this.#verifier.report(bytes) : [];
-    this.#reports.set(key, reports);
-    if (this.#reports.size > REMEMBERED) this.#reports.delete(this.#reports.keys().next().value!);
+    let reports = this.#reports.get(key);
+    if (reports === undefined) {
+      reports = this.#check(file.path);
+      this.#reports.set(key, reports);
+      // a failed check is not remembered: the next reader asks again
+      reports.catch(() => this.#reports.delete(key));
+      if (this.#reports.size > REMEMBERED) this.#reports.delete(this.#reports.keys().next().value!);
+    }
     return reports;
+  }
+
+  async #check(path: string): Promise<SignatureReportDto[]> {
+    const bytes = await fs.readFile(path);
+    return bytes.includes(BYTE_RANGE) ? this.#verifier.report(bytes) : [];
   }
 }
