@@ -5,8 +5,12 @@
  *
  * Placement: a new peer goes to the room's least filled router; once every
  * router holds `peersPerRouter` peers, the room opens a router on a worker it
- * does not use yet. A consumer on another router than its producer gets the
- * producer through pipeToRouter (one pipe per producer and router, cached).
+ * does not use yet. A peer may be placed on a media node (`node`): it then
+ * goes to the room's routers on that node, or to the default node's (then
+ * any live node's) while that node is down. A consumer on another router than
+ * its producer gets the producer through pipeToRouter, or through SRTP pipe
+ * transports between nodes (node-pipes.ts); one pipe per producer and router,
+ * cached, so a node only receives the producers its consumers need.
  * Audio producers are also piped to the router that hosts the room's
  * ActiveSpeakerObserver.
  *
@@ -21,6 +25,7 @@ import { EventEmitter } from 'node:events';
 import type * as ms from 'mediasoup/types';
 import { silentLogger, type MediaConfig, type MediaLogger } from './config.ts';
 import { MediaError, toMediaError } from './errors.ts';
+import { NodePipes } from './node-pipes.ts';
 import { SerialQueue } from './queue.ts';
 import { Peer } from './peer.ts';
 import { validatePermissions, type PeerControl, type PeerHost, type ProducerEntry, type RoomRouter } from './peer-types.ts';
@@ -40,7 +45,7 @@ import type { WorkerPool, WorkerSlot } from './worker-pool.ts';
 /** See ConferenceRoom.tap(). */
 export type RoomTap = { router: ms.Router; reach: (producerId: string) => Promise<void> };
 
-type PeerRecord = { peer: Peer; control: PeerControl; timer: NodeJS.Timeout | undefined };
+type PeerRecord = { peer: Peer; control: PeerControl; timer: NodeJS.Timeout | undefined; node: string | undefined };
 
 export type JoinOptions = {
   peerId: string;
@@ -51,6 +56,8 @@ export type JoinOptions = {
   /** sources the chair holds muted (e.g. restored from the database) */
   serverMuted?: ProducerSource[];
   viewMode?: ViewMode;
+  /** the media node this peer belongs on (its unit's); the default node when absent */
+  node?: string;
 };
 
 export type ConferenceRoomOptions = {
@@ -70,6 +77,7 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
   readonly #peers = new Map<string, PeerRecord>();
   readonly #producers = new Map<string, ProducerEntry>();
   readonly #pipes = new Map<string, Promise<void>>();
+  readonly #nodePipes = new NodePipes();
   readonly #placement = new SerialQueue();
   #rtpCapabilities: ms.RtpCapabilities | undefined;
   #speaker: { rr: RoomRouter; observer: ms.ActiveSpeakerObserver } | undefined;
@@ -85,7 +93,7 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
   static async create(options: ConferenceRoomOptions): Promise<ConferenceRoom> {
     const room = new ConferenceRoom(options);
     try {
-      const rr = await room.#openRouter(options.pool.pick());
+      const rr = await room.#openRouter(options.pool.pick(undefined, options.config.defaultNode));
       room.#rtpCapabilities = rr.router.rtpCapabilities;
       await room.#ensureSpeakerObserver();
     } catch (error) {
@@ -176,7 +184,7 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
     return this.#placement.push(async () => {
       this.#assertOpen();
       this.#peers.get(options.peerId)?.control.close('replaced');
-      const rr = await this.#placePeer();
+      const rr = await this.#placePeer(options.node);
       const { peer, control } = Peer.create({
         id: options.peerId,
         displayName: options.displayName,
@@ -189,10 +197,10 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
       });
       rr.peers.add(peer);
       rr.slot.retain();
-      const rec: PeerRecord = { peer, control, timer: undefined };
+      const rec: PeerRecord = { peer, control, timer: undefined, node: options.node };
       this.#peers.set(peer.id, rec);
       this.#armTimeout(rec);
-      this.#logger.info({ roomId: this.#id, peerId: peer.id, worker: rr.slot.index }, 'peer joined');
+      this.#logger.info({ roomId: this.#id, peerId: peer.id, worker: rr.slot.index, node: rr.slot.node.name }, 'peer joined');
       void this.#ensureSpeakerObserver().catch((err: unknown) => this.#logger.warn({ err }, 'speaker observer'));
       this.#emit('peerJoined', { peerId: peer.id, displayName: peer.displayName, permissions });
       return peer;
@@ -212,12 +220,12 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
       this.#assertOpen();
       if (rec.peer.closed) throw new MediaError('closed', 'peer has left');
       if (!rec.peer.needsRejoin) return rec.peer;
-      const rr = await this.#placePeer();
+      const rr = await this.#placePeer(rec.node);
       if (rec.peer.closed) throw new MediaError('closed', 'peer has left');
       rec.control.relocate(rr);
       rr.peers.add(rec.peer);
       rr.slot.retain();
-      this.#logger.info({ roomId: this.#id, peerId, worker: rr.slot.index }, 'peer rejoined');
+      this.#logger.info({ roomId: this.#id, peerId, worker: rr.slot.index, node: rr.slot.node.name }, 'peer rejoined');
       void this.#ensureSpeakerObserver().catch((err: unknown) => this.#logger.warn({ err }, 'speaker observer'));
       return rec.peer;
     });
@@ -250,8 +258,7 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
   async tap(): Promise<RoomTap> {
     this.#assertOpen();
     await this.#ensureSpeakerObserver();
-    const rr = this.#speaker?.rr ?? [...this.#routers.values()].find((r) => !r.router.closed);
-    if (!rr || rr.router.closed) throw new MediaError('unavailable', 'room has no live router');
+    const rr = await this.#localRouter();
     return {
       router: rr.router,
       reach: async (producerId) => {
@@ -260,6 +267,22 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
         await this.#pipe(entry, rr);
       },
     };
+  }
+
+  /**
+   * A router of this process's own workers (the recorder's ffmpeg listens
+   * here): the speaker observer's when it is local, else one the room has or
+   * opens on a local worker.
+   */
+  async #localRouter(): Promise<RoomRouter> {
+    const local = this.#config.localNodeName;
+    const isLocal = (rr: RoomRouter | undefined): rr is RoomRouter => rr !== undefined && !rr.router.closed && rr.slot.alive && rr.slot.node.name === local;
+    if (isLocal(this.#speaker?.rr)) return this.#speaker.rr;
+    const existing = [...this.#routers.values()].find(isLocal);
+    if (existing) return existing;
+    if (!this.#pool.liveNodes().has(local)) throw new MediaError('unavailable', 'room has no live router here');
+    const used = new Set([...this.#routers.values()].filter((rr) => !rr.router.closed).map((rr) => rr.slot.index));
+    return this.#openRouter(this.#pool.pick(used, local));
   }
 
   // ---- chair controls (the caller checks that the actor is the chair) ----
@@ -374,23 +397,30 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
   }
 
   /** A live router for one more peer (the chosen router may close while a new one opens: then choose again). */
-  async #placePeer(): Promise<RoomRouter> {
+  async #placePeer(node: string | undefined): Promise<RoomRouter> {
     for (let attempt = 0; ; attempt++) {
-      const rr = await this.#chooseRouter();
+      const rr = await this.#chooseRouter(this.#nodeFor(node));
       if (!rr.router.closed) return rr;
       if (attempt >= 2) throw new MediaError('unavailable', 'no live router for this peer');
     }
   }
 
-  async #chooseRouter(): Promise<RoomRouter> {
+  /** The node a peer goes on now: its own while it has a live worker, else the default node, else any live one. */
+  #nodeFor(wanted: string | undefined): string | undefined {
+    const live = this.#pool.liveNodes();
+    for (const node of [wanted, this.#config.defaultNode]) if (node !== undefined && live.has(node)) return node;
+    return live.values().next().value;
+  }
+
+  async #chooseRouter(node: string | undefined): Promise<RoomRouter> {
     const live = [...this.#routers.values()]
-      .filter((rr) => !rr.router.closed && rr.slot.alive)
+      .filter((rr) => !rr.router.closed && rr.slot.alive && (node === undefined || rr.slot.node.name === node))
       .sort((a, b) => a.peers.size - b.peers.size);
     const roomy = live.find((rr) => rr.peers.size < this.#config.peersPerRouter);
     if (roomy) return roomy;
-    const used = new Set(live.map((rr) => rr.slot.index));
-    const unused = this.#pool.slots().some((slot) => !used.has(slot.index));
-    if (unused || live.length === 0) return this.#openRouter(this.#pool.pick(used));
+    const used = new Set([...this.#routers.values()].filter((rr) => !rr.router.closed).map((rr) => rr.slot.index));
+    const unused = this.#pool.slots().some((slot) => !used.has(slot.index) && (node === undefined || slot.node.name === node));
+    if (unused || live.length === 0) return this.#openRouter(this.#pool.pick(used, node));
     return live[0]!;
   }
 
@@ -428,13 +458,14 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
     const key = `${entry.producer.id}>${target.router.id}`;
     let pending = this.#pipes.get(key);
     if (!pending) {
-      const created: Promise<void> = entry.home.router
-        .pipeToRouter({
-          producerId: entry.producer.id,
-          router: target.router,
-          listenInfo: { protocol: 'udp', ip: this.#config.pipeListenIp },
-        })
-        .then(({ pipeProducer }) => {
+      const sameNode = entry.home.slot.node.name === target.slot.node.name;
+      const piping = sameNode
+        ? entry.home.router
+            .pipeToRouter({ producerId: entry.producer.id, router: target.router, listenInfo: entry.home.slot.transportListen })
+            .then(({ pipeProducer }) => pipeProducer)
+        : this.#nodePipes.pipe(entry.producer, entry.home, target);
+      const created: Promise<void> = piping
+        .then((pipeProducer) => {
           if (!pipeProducer || pipeProducer.closed) throw new MediaError('closed', 'pipe closed while opening');
           pipeProducer.observer.once('close', () => {
             if (this.#pipes.get(key) === created) this.#pipes.delete(key);

@@ -60,8 +60,12 @@ export type MediaConfig = Readonly<{
     /** a new dominant speaker must hold for this long before the stage follows */
     debounceMs: number;
   }>;
-  /** Listen address of PipeTransports between workers of this process. */
+  /** Listen address of PipeTransports between workers of this process (an address other nodes reach, when there are media nodes). */
   pipeListenIp: string;
+  /** the name this process goes by as a media node */
+  localNodeName: string;
+  /** where a peer goes when no placement rule names a node, or its node is down; and where a room's first router opens */
+  defaultNode: string;
   /** PlainTransports (recording, tests, generated RTP). Off unless asked for. */
   allowPlainTransports: boolean;
   /** Back-off for re-creating a dead worker. */
@@ -206,6 +210,8 @@ export function resolveMediaConfig(input: MediaConfigInput = {}): MediaConfig {
       debounceMs: wholeNumber('activeSpeaker.debounceMs', speaker.debounceMs ?? 1500, 0, 60_000),
     }),
     pipeListenIp: input.pipeListenIp ?? '127.0.0.1',
+    localNodeName: input.localNodeName ?? 'local',
+    defaultNode: input.defaultNode ?? input.localNodeName ?? 'local',
     allowPlainTransports: input.allowPlainTransports ?? false,
     respawnMinDelayMs,
     respawnMaxDelayMs: wholeNumber('respawnMaxDelayMs', input.respawnMaxDelayMs ?? 30_000, respawnMinDelayMs, 3_600_000),

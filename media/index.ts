@@ -11,6 +11,7 @@
  */
 import { resolveMediaConfig, silentLogger, type MediaConfig, type MediaConfigInput, type MediaLogger } from './config.ts';
 import { RoomRegistry } from './room-registry.ts';
+import type { NodeLink } from './nodes/node-link.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export class MediaService {
@@ -18,9 +19,10 @@ export class MediaService {
   readonly pool: WorkerPool;
   readonly rooms: RoomRegistry;
 
-  static async start(input: MediaConfigInput | MediaConfig = {}, logger: MediaLogger = silentLogger): Promise<MediaService> {
+  /** `links`: media nodes the app runs workers on besides its own (started by the caller). */
+  static async start(input: MediaConfigInput | MediaConfig = {}, logger: MediaLogger = silentLogger, links: readonly NodeLink[] = []): Promise<MediaService> {
     const config = resolveMediaConfig(input);
-    const pool = await WorkerPool.create(config, logger);
+    const pool = await WorkerPool.create(config, logger, links);
     return new MediaService(config, pool, new RoomRegistry(pool, config, logger));
   }
 
@@ -47,6 +49,11 @@ export type { MediaErrorCode } from './errors.ts';
 export { Peer } from './peer.ts';
 export type { ProduceOptions } from './peer-types.ts';
 export { WorkerPool, WorkerSlot } from './worker-pool.ts';
+export type { SlotNode } from './worker-pool.ts';
+export { NodeLink } from './nodes/node-link.ts';
+export type { MediaNodeTarget, NodeAddress } from './nodes/node-link.ts';
+export { MediaNodeServer } from './nodes/node-server.ts';
+export type { MediaNodeOptions } from './nodes/node-server.ts';
 export type { WorkerPoolEvents } from './worker-pool.ts';
 export * from './types.ts';
 export type { RoomTap } from './conference-room.ts';

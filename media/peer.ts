@@ -214,7 +214,7 @@ export class Peer {
     let transport: ms.PlainTransport;
     try {
       transport = await rr.router.createPlainTransport({
-        listenInfo: { protocol: 'udp', ip: this.#host.config.pipeListenIp },
+        listenInfo: rr.slot.transportListen,
         rtcpMux: true,
         comedia: options.comedia === true,
         appData: { peerId: this.#id, direction },

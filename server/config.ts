@@ -173,7 +173,63 @@ export type MediaSettings = Readonly<{
    * endpoints). No client call creates one; the recorder uses its own and does not need this.
    */
   allowPlainTransports: boolean;
+  /** media nodes this app runs workers on besides its own (MEDIA_NODES, MEDIA_NODE_SECRET, MEDIA_NODE_UNITS) */
+  nodes: MediaNodesSettings;
 }>;
+
+/** A media node as MEDIA_NODES names it: `name=host:port` or `name=host:port*workers`. */
+export type MediaNodeSetting = Readonly<{ name: string; host: string; port: number; workers: number }>;
+
+export type MediaNodesSettings = Readonly<{
+  list: readonly MediaNodeSetting[];
+  /** shared with every node (at least 24 characters); undefined when there are none */
+  secret: string | undefined;
+  /** unit code or id → node: a unit and everything under it go there (MEDIA_NODE_UNITS="vung-1=HB-CP,HB-DB;vung-2=HB-TP") */
+  units: ReadonlyMap<string, string>;
+  /** this process's own name as a media node (MEDIA_LOCAL_NODE, default "local") */
+  localName: string;
+  /** where unmapped peers go, and peers of a node that is down (MEDIA_DEFAULT_NODE, default the local node) */
+  defaultNode: string;
+  /** where this process's pipe transports listen: an address the nodes reach (MEDIA_PIPE_IP, default 127.0.0.1) */
+  pipeIp: string;
+}>;
+
+const NODE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+function mediaNodes(env: Env): MediaNodesSettings {
+  const localName = text(env, 'MEDIA_LOCAL_NODE', 'local');
+  if (!NODE_NAME.test(localName)) throw new ConfigError('MEDIA_LOCAL_NODE', `must be letters, digits, dot, dash or underscore, got "${localName}"`);
+  const list: MediaNodeSetting[] = [];
+  for (const entry of (optionalText(env, 'MEDIA_NODES') ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const match = /^([A-Za-z0-9._-]{1,64})=([^\s:*]+|\[[0-9a-fA-F:]+\]):(\d{1,5})(?:\*(\d{1,2}))?$/.exec(entry);
+    if (!match) throw new ConfigError('MEDIA_NODES', `entries look like name=host:port or name=host:port*workers, got "${entry}"`);
+    const [, name, host, port, workers] = match as unknown as [string, string, string, string, string | undefined];
+    if (name === localName || list.some((n) => n.name === name)) throw new ConfigError('MEDIA_NODES', `names a node twice: "${name}"`);
+    const portNumber = Number(port);
+    const workerCount = workers === undefined ? 1 : Number(workers);
+    if (portNumber < 1 || portNumber > 65535) throw new ConfigError('MEDIA_NODES', `port out of range in "${entry}"`);
+    if (workerCount < 1 || workerCount > 64) throw new ConfigError('MEDIA_NODES', `workers must be 1 to 64 in "${entry}"`);
+    list.push(Object.freeze({ name, host: host.replace(/^\[|\]$/g, ''), port: portNumber, workers: workerCount }));
+  }
+  const secret = optionalText(env, 'MEDIA_NODE_SECRET');
+  if (list.length > 0 && (secret === undefined || secret.length < 24)) {
+    throw new ConfigError('MEDIA_NODE_SECRET', 'must be set (at least 24 characters, the same on every media node) when MEDIA_NODES is set');
+  }
+  const known = new Set([localName, ...list.map((n) => n.name)]);
+  const units = new Map<string, string>();
+  for (const rule of (optionalText(env, 'MEDIA_NODE_UNITS') ?? '').split(';').map((r) => r.trim()).filter((r) => r !== '')) {
+    const [node, codes] = rule.split('=', 2).map((part) => part.trim()) as [string, string | undefined];
+    if (!known.has(node) || codes === undefined || codes === '') {
+      throw new ConfigError('MEDIA_NODE_UNITS', `rules look like node=UNIT-CODE,UNIT-CODE for a node in MEDIA_NODES, got "${rule}"`);
+    }
+    for (const code of codes.split(',').map((c) => c.trim()).filter((c) => c !== '')) units.set(code, node);
+  }
+  const defaultNode = text(env, 'MEDIA_DEFAULT_NODE', localName);
+  if (!known.has(defaultNode)) throw new ConfigError('MEDIA_DEFAULT_NODE', `must be "${localName}" or a node in MEDIA_NODES, got "${defaultNode}"`);
+  const pipeIp = text(env, 'MEDIA_PIPE_IP', '127.0.0.1');
+  if (!isIP(pipeIp)) throw new ConfigError('MEDIA_PIPE_IP', `must be an IPv4 or IPv6 address, got "${pipeIp}"`);
+  return Object.freeze({ list: Object.freeze(list), secret: list.length > 0 ? secret : undefined, units, localName, defaultNode, pipeIp });
+}
 
 /** TURN_URLS, TURN_SECRET (coturn's static-auth-secret), TURN_CREDENTIAL_TTL_SECONDS */
 export type TurnSettings = Readonly<{ urls: readonly string[]; secret: string; credentialTtlSeconds: number }>;
@@ -218,6 +274,7 @@ function mediaSettings(env: Env): MediaSettings {
     peerTimeoutMs: integer(env, 'MEDIA_PEER_TIMEOUT_MS', 30_000, 1_000, 3_600_000),
     allowPlainTransports: boolean(env, 'MEDIA_ALLOW_PLAIN_TRANSPORTS', false),
     turn: turnSettings(env),
+    nodes: mediaNodes(env),
   });
 }
 // --- end MEDIA_* ---

@@ -16,6 +16,8 @@ export const endpoints = pgTable(
     nameSearch: text('name_search').notNull(),
     level: unitLevel('level').notNull(),
     unitId: requiredRef('unit_id', () => units.id, 'restrict'),
+    /** the media node this endpoint's media goes through, overriding the one its unit maps to (MEDIA_NODE_UNITS) */
+    mediaNode: text('media_node'),
     active: boolean('active').notNull().default(true),
     createdAt: stampedAt('created_at'),
     updatedAt: stampedAt('updated_at'),

@@ -25,6 +25,10 @@ export type ConferenceIdentity = {
   level: UnitLevel | null;
   /** the endpoint this account joins as */
   endpointId: string | null;
+  /** the endpoint's unit, else the user's: where placement on media nodes starts */
+  unitId: string;
+  /** the endpoint's own media node, overriding its unit's */
+  mediaNode: string | null;
   permissions: PeerPermissions;
 };
 
@@ -49,12 +53,12 @@ export type ConferenceMeeting = { id: string; title: string; status: MeetingStat
 
 export type MeetingForConference = { meeting: ConferenceMeeting; identity: ConferenceIdentity };
 
-type Hall = { id: string; name: string; level: UnitLevel };
+type Hall = { id: string; name: string; level: UnitLevel; unitId: string; mediaNode: string | null };
 
 /** The active endpoint of this meeting this account joins as, if any. */
 async function hallOf(db: Db, meetingId: string, userId: string): Promise<Hall | undefined> {
   const [hall] = await db
-    .select({ id: endpoints.id, name: endpoints.name, level: endpoints.level })
+    .select({ id: endpoints.id, name: endpoints.name, level: endpoints.level, unitId: endpoints.unitId, mediaNode: endpoints.mediaNode })
     .from(endpointAccounts)
     .innerJoin(endpoints, eq(endpoints.id, endpointAccounts.endpointId))
     .innerJoin(meetingEndpoints, and(eq(meetingEndpoints.endpointId, endpoints.id), eq(meetingEndpoints.meetingId, meetingId)))
@@ -112,6 +116,8 @@ export async function resolveConferenceIdentity(db: Db, deps: ConferenceAccessDe
       displayName,
       level,
       endpointId: role === 'endpoint' ? (hall?.id ?? null) : null,
+      unitId: role === 'endpoint' && hall !== undefined ? hall.unitId : user.unitId,
+      mediaNode: role === 'endpoint' ? (hall?.mediaNode ?? null) : null,
       permissions: permissionsFor(role, level),
     },
   };

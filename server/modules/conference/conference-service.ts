@@ -32,6 +32,7 @@ import { media } from './media-proxy.ts';
 import { Presence, stageOf, type MeetingState } from './presence.ts';
 import { relayRoomEvents } from './room-events.ts';
 import { RollCall } from './roll-call.ts';
+import type { NodePlacement } from './node-placement.ts';
 
 export type { ConferencePush, ConferenceServiceEvents, PushTarget } from './presence.ts';
 
@@ -59,12 +60,13 @@ export class ConferenceService {
   readonly #store: ConferenceStore;
   readonly #graceMs: number;
   readonly #iceServers: (userId: string) => IceServer[];
+  readonly #placement: NodePlacement | undefined;
   /** who is present; emits `push` and `detach` for the socket module */
   readonly presence = new Presence();
   readonly rollCall = new RollCall();
   readonly chair: ChairControls;
 
-  constructor(db: Db, deps: ConferenceDeps, host: MediaHost, events: DomainEvents, log: FastifyBaseLogger, options: { graceMs?: number; iceServers?: (userId: string) => IceServer[] } = {}) {
+  constructor(db: Db, deps: ConferenceDeps, host: MediaHost, events: DomainEvents, log: FastifyBaseLogger, options: { graceMs?: number; iceServers?: (userId: string) => IceServer[]; placement?: NodePlacement } = {}) {
     this.#db = db;
     this.#deps = deps;
     this.#host = host;
@@ -72,6 +74,7 @@ export class ConferenceService {
     this.#store = new ConferenceStore(db);
     this.#graceMs = options.graceMs ?? DISCONNECT_GRACE_MS;
     this.#iceServers = options.iceServers ?? (() => []);
+    this.#placement = options.placement;
     this.chair = new ChairControls(this.#store, this.presence, deps.users, (userId, meetingId, conn) => this.#chair(userId, meetingId, conn));
     events.on('live.floorGiven', ({ meetingId, userId }) => {
       const room = this.room(meetingId);
@@ -163,8 +166,10 @@ export class ConferenceService {
       if (rtpCapabilities) await media(() => peer.setRtpCapabilities(rtpCapabilities));
     } else {
       const serverMuted = await this.#mutesOnJoin(meetingId, identity);
+      const node = await this.#placement?.nodeFor(identity);
       peer = await media(() =>
         room.join({
+          ...(node === undefined ? {} : { node }),
           peerId: user.id,
           displayName: identity.displayName,
           permissions: identity.permissions,

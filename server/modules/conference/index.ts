@@ -16,6 +16,7 @@ import type { ConferencePointDto } from '../../contract/conference.ts';
 import { EndpointService } from './endpoints-service.ts';
 import { MediaHost, mediaConfigFrom } from './media-host.ts';
 import { iceServersFor } from './turn-credentials.ts';
+import { NodePlacement } from './node-placement.ts';
 import { createRecording } from './recording/recording-module.ts';
 import { recordingRoutes } from './recording/recording-routes.ts';
 import type { RecordingService } from './recording/recording-service.ts';
@@ -33,8 +34,11 @@ export type ConferenceModule = {
 export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
   name: 'conference',
   create: ({ db, config, events, log }, deps) => {
-    const media = new MediaHost(mediaConfigFrom(config.media), log);
-    const service = new ConferenceService(db, deps, media, events, log, { iceServers: (userId) => iceServersFor(config.media.turn, userId) });
+    const media = new MediaHost(mediaConfigFrom(config.media), log, config.media.nodes);
+    const service = new ConferenceService(db, deps, media, events, log, {
+      iceServers: (userId) => iceServersFor(config.media.turn, userId),
+      placement: new NodePlacement(config.media.nodes, deps.units),
+    });
     const recording = createRecording({ db, config, events, log }, deps, service, media);
     const endpoints = new EndpointService(db, deps);
     const pointsForDisplay = async (meetingId: string) => service.rollCall.points(meetingId, await endpoints.ofMeeting(meetingId), service.room(meetingId), service.presence);
