@@ -1,10 +1,13 @@
 /** Shapes of the conference endpoints API, shared by routes, web and tests. */
 import Type, { type Static } from 'typebox';
-import { Uuid, VisibleText } from './common.ts';
+import { Nullable, Uuid, VisibleText } from './common.ts';
 import { UNIT_LEVELS } from './identity.ts';
 import { MEETING_STATUSES } from './meetings.ts';
 
 const Name = VisibleText(2, 200);
+
+/** the media node an endpoint's media goes through, overriding its unit's (null: its unit's, see MEDIA_NODE_UNITS) */
+const MediaNodeName = Nullable(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }));
 
 export const EndpointCreate = Type.Object(
   {
@@ -12,6 +15,7 @@ export const EndpointCreate = Type.Object(
     level: Type.Enum(UNIT_LEVELS),
     unitId: Uuid,
     accountUserIds: Type.Optional(Type.Array(Uuid, { maxItems: 20, uniqueItems: true })),
+    mediaNode: Type.Optional(MediaNodeName),
   },
   { additionalProperties: false },
 );
@@ -24,6 +28,7 @@ export const EndpointUpdate = Type.Object(
     unitId: Type.Optional(Uuid),
     active: Type.Optional(Type.Boolean()),
     accountUserIds: Type.Optional(Type.Array(Uuid, { maxItems: 20, uniqueItems: true })),
+    mediaNode: Type.Optional(MediaNodeName),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -36,6 +41,7 @@ export const EndpointDto = Type.Object({
   unitId: Uuid,
   active: Type.Boolean(),
   accountUserIds: Type.Array(Uuid),
+  mediaNode: MediaNodeName,
 });
 export type EndpointDto = Static<typeof EndpointDto>;
 

@@ -21,6 +21,7 @@ export const errorMessages = {
   routeNotFound: { vi: 'Không có địa chỉ này', en: 'No such address' },
   unknownEvent: { vi: 'Máy chủ không hiểu yêu cầu này', en: 'The server does not know this request' },
   unitNotFound: { vi: 'Không tìm thấy đơn vị', en: 'Unit not found' },
+  mediaNodeNotFound: { vi: 'Không có máy chủ truyền hình (media node) này trong cấu hình', en: 'No such media node is configured' },
   // reports
   reportPeriodInvalid: { vi: 'Ngày kết thúc phải sau ngày bắt đầu', en: 'The period must end after it starts' },
   reportPeriodTooLong: { vi: 'Chỉ lập báo cáo cho tối đa 10 năm', en: 'A report covers at most ten years' },

@@ -26,12 +26,19 @@ export type NetworkNamespace = {
    * `home`: its HOME (Chromium's NSS certificate store is `$HOME/.pki/nssdb`).
    */
   chromium(home?: string): string;
+  /** argv that runs a command inside the namespace (for spawn) */
+  exec(command: string, args: string[]): [string, string[]];
   remove(): void;
 };
 
 const run = (command: string, args: string[], input?: string) => execFileSync(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'], ...(input === undefined ? {} : { input }) });
 
-export function createNetworkNamespace(): NetworkNamespace {
+/**
+ * `routed`: the namespace's default route goes through this side, and this
+ * side forwards, so two routed namespaces reach each other like two hosts
+ * on one network (the media nodes' pipes between them).
+ */
+export function createNetworkNamespace(options: { routed?: boolean } = {}): NetworkNamespace {
   if (process.getuid?.() !== 0) throw new Error('network namespaces need root (npm test runs as root on the CI machine)');
   const id = randomBytes(3).toString('hex');
   const name = `phs-${id}`;
@@ -67,6 +74,10 @@ export function createNetworkNamespace(): NetworkNamespace {
     run('ip', ['-n', name, 'addr', 'add', `${address}/30`, 'dev', innerIf]);
     run('ip', ['-n', name, 'link', 'set', innerIf, 'up']);
     run('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+    if (options.routed === true) {
+      run('ip', ['-n', name, 'route', 'add', 'default', 'via', hostAddress]);
+      run('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+    }
   } catch (error) {
     remove();
     throw error;
@@ -85,6 +96,7 @@ export function createNetworkNamespace(): NetworkNamespace {
     hostAddress,
     address,
     chromium,
+    exec: (command, args) => ['ip', ['netns', 'exec', name, command, ...args]],
     filterOutput(rules) {
       const script = ['table inet filter {', '  chain output {', '    type filter hook output priority 0; policy accept;', ...rules.map((rule) => `    ${rule}`), '  }', '}', ''].join('\n');
       run('ip', ['netns', 'exec', name, 'nft', '-f', '-'], script);

@@ -22,9 +22,13 @@ export class EndpointService {
   readonly #db: Db;
   readonly #deps: EndpointDeps;
 
-  constructor(db: Db, deps: EndpointDeps) {
+  /** `mediaNodes`: the names of the media nodes this app knows (its own included) */
+  readonly #mediaNodes: ReadonlySet<string>;
+
+  constructor(db: Db, deps: EndpointDeps, mediaNodes: Iterable<string> = ['local']) {
     this.#db = db;
     this.#deps = deps;
+    this.#mediaNodes = new Set(mediaNodes);
   }
 
   /** The secretariat changes which endpoints take part, as it changes the meeting (not once it is closed). */
@@ -43,6 +47,7 @@ export class EndpointService {
       level: r.level,
       unitId: r.unitId,
       active: r.active,
+      mediaNode: r.mediaNode,
       accountUserIds: accounts.filter((a) => a.endpointId === r.id).map((a) => a.userId),
     }));
   }
@@ -56,6 +61,11 @@ export class EndpointService {
     return this.#dto(rows);
   }
 
+  /** A media node named for an endpoint must be one this app knows (else its media would silently go elsewhere). */
+  #assertNode(mediaNode: string | null | undefined): void {
+    if (mediaNode !== undefined && mediaNode !== null && !this.#mediaNodes.has(mediaNode)) throw new AppError(400, 'mediaNodeNotFound', { field: 'mediaNode' });
+  }
+
   async #assertRefs(unitId: string | undefined, accountUserIds: string[] | undefined): Promise<void> {
     if (unitId !== undefined && !(await this.#deps.units.byIds([unitId])).has(unitId)) throw new AppError(400, 'unitNotFound', { field: 'unitId' });
     if (accountUserIds !== undefined && accountUserIds.length > 0) {
@@ -65,10 +75,11 @@ export class EndpointService {
   }
 
   async create(input: EndpointCreate): Promise<EndpointDto> {
+    this.#assertNode(input.mediaNode);
     await this.#assertRefs(input.unitId, input.accountUserIds);
     const name = input.name.trim();
     const row = await this.#db.transaction(async (tx) => {
-      const [created] = await tx.insert(endpoints).values({ name, nameSearch: foldVietnamese(name), level: input.level, unitId: input.unitId }).returning();
+      const [created] = await tx.insert(endpoints).values({ name, nameSearch: foldVietnamese(name), level: input.level, unitId: input.unitId, mediaNode: input.mediaNode ?? null }).returning();
       if (input.accountUserIds !== undefined && input.accountUserIds.length > 0) {
         await tx.insert(endpointAccounts).values(input.accountUserIds.map((userId) => ({ endpointId: created!.id, userId })));
       }
@@ -78,6 +89,7 @@ export class EndpointService {
   }
 
   async update(endpointId: string, input: EndpointUpdate): Promise<EndpointDto> {
+    this.#assertNode(input.mediaNode);
     await this.#assertRefs(input.unitId, input.accountUserIds);
     const changes: Partial<typeof endpoints.$inferInsert> = { updatedAt: new Date() };
     if (input.name !== undefined) {
@@ -87,6 +99,7 @@ export class EndpointService {
     if (input.level !== undefined) changes.level = input.level;
     if (input.unitId !== undefined) changes.unitId = input.unitId;
     if (input.active !== undefined) changes.active = input.active;
+    if (input.mediaNode !== undefined) changes.mediaNode = input.mediaNode;
     const row = await this.#db.transaction(async (tx) => {
       const [updated] = await tx.update(endpoints).set(changes).where(eq(endpoints.id, endpointId)).returning();
       if (updated === undefined) throw new AppError(404, 'endpointNotFound');

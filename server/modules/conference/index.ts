@@ -40,7 +40,7 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
       placement: new NodePlacement(config.media.nodes, deps.units),
     });
     const recording = createRecording({ db, config, events, log }, deps, service, media);
-    const endpoints = new EndpointService(db, deps);
+    const endpoints = new EndpointService(db, deps, [config.media.nodes.localName, ...config.media.nodes.list.map((node) => node.name)]);
     const pointsForDisplay = async (meetingId: string) => service.rollCall.points(meetingId, await endpoints.ofMeeting(meetingId), service.room(meetingId), service.presence);
     return { media, service, endpoints, bindings: new ConferenceBindings(), recording, pointsForDisplay };
   },
