@@ -17,7 +17,7 @@ describe('conference endpoints (điểm cầu)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = await startTestServer(db);
+    server = await startTestServer(db, { MEDIA_NODES: 'vung-1=127.0.0.1:1', MEDIA_NODE_SECRET: 'a secret of at least twenty-four characters' });
     admin = await loggedIn(server.url, 'admin');
     secretary = await loggedIn(server.url, 'thuky');
     delegate = await loggedIn(server.url, 'caophong.bithu');
@@ -47,6 +47,27 @@ describe('conference endpoints (điểm cầu)', () => {
     const wrongUnit = await admin.post<ErrorBody>('/api/v1/endpoints', { ...body, unitId: '00000000-0000-4000-8000-000000000000' });
     expect(wrongUnit.status).toBe(400);
     expect(wrongUnit.body.error.field).toBe('unitId');
+  });
+
+  it('an admin puts an endpoint on a configured media node and back on its unit’s; anything else is refused', async () => {
+    const paCo = (await admin.get<{ endpoints: EndpointDto[] }>('/api/v1/endpoints?q=pa%20co')).body.endpoints[0]!;
+    expect(paCo.mediaNode).toBeNull();
+    const placed = await admin.patch<{ endpoint: EndpointDto }>(`/api/v1/endpoints/${paCo.id}`, { mediaNode: 'vung-1' });
+    expect(placed.status).toBe(200);
+    expect(placed.body.endpoint.mediaNode).toBe('vung-1');
+    for (const [mediaNode, code] of [
+      ['vung-9', 'mediaNodeNotFound'],
+      ['vùng 1', 'validation'],
+      ['x'.repeat(65), 'validation'],
+      [7, 'validation'],
+    ] as const) {
+      const refused = await admin.patch<ErrorBody>(`/api/v1/endpoints/${paCo.id}`, { mediaNode });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code, field: 'mediaNode' });
+    }
+    expect((await secretary.patch(`/api/v1/endpoints/${paCo.id}`, { mediaNode: 'local' })).status).toBe(403);
+    const back = await admin.patch<{ endpoint: EndpointDto }>(`/api/v1/endpoints/${paCo.id}`, { mediaNode: null });
+    expect(back.body.endpoint.mediaNode).toBeNull();
   });
 
   it('the secretariat adds endpoints to a meeting, once each; participants see them', async () => {

@@ -8,7 +8,9 @@
  * joins; a node with another secret is refused. The same with real hosts and
  * browsers: tests/e2e/media-nodes.test.ts.
  */
+import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pskClientOptions, pskServerOptions } from '../../media/nodes/psk.ts';
 import { MediaNodeServer, NodeLink, WorkerPool, RoomRegistry, type MediaNodeTarget } from '../../media/index.ts';
 import type { ConferenceRoomEvents } from '../../media/types.ts';
 import { freePort } from '../helpers/server-process.ts';
@@ -129,6 +131,26 @@ describe('media nodes', () => {
     cleanups.push(() => other.close());
     const link = await linkTo({ name: 'vung-9', host: '127.0.0.5', port, workers: 1 });
     await expect(link.whenUp(1500)).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('drops a link that sends what no node of ours sends, and keeps serving', async () => {
+    // a "node" that holds the secret but speaks garbage: the app's link refuses it and stays down
+    const rogue = tls.createServer(pskServerOptions(SECRET), (socket) => socket.write(Buffer.from([9, 0, 0, 0, 0, 255, 255, 255, 255])));
+    await new Promise<void>((resolve) => rogue.listen(0, '127.0.0.6', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => rogue.close(() => resolve())));
+    const link = await linkTo({ name: 'vung-4', host: '127.0.0.6', port: (rogue.address() as { port: number }).port, workers: 1 });
+    await expect(link.whenUp(1500)).rejects.toMatchObject({ code: 'unavailable' });
+
+    // an "app" that holds the secret but sends a frame larger than any channel message: the node cuts it, and links the next app
+    const port = await freePort();
+    const node = await startNode('vung-5', '127.0.0.7', port);
+    cleanups.push(() => node.close());
+    const lost = new Promise<void>((resolve) => node.once('linkLost', () => resolve()));
+    const hostile = tls.connect({ host: '127.0.0.7', port, ...pskClientOptions(SECRET) }, () => hostile.write(Buffer.from([2, 0, 0, 0, 1, 0x7f, 0xff, 0xff, 0xff])));
+    hostile.on('error', () => {});
+    await lost;
+    const honest = await linkTo({ name: 'vung-5', host: '127.0.0.7', port, workers: 1 });
+    expect((await honest.whenUp(5000)).name).toBe('vung-5');
   });
 
   it('refuses a secret too short to resist guessing', () => {

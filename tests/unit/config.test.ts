@@ -48,3 +48,52 @@ describe('configuration', () => {
     expect(() => loadConfig({ SIGNING_CSC_URL: 'https://ky.example.vn', SIGNING_CSC_TIMEOUT_MS: 'mãi' })).toThrow(/SIGNING_CSC_TIMEOUT_MS/);
   });
 });
+
+describe('media nodes in the configuration', () => {
+  const base = { MEDIA_NODE_SECRET: 'a secret of at least twenty-four characters' };
+
+  it('runs no media node but its own by default', () => {
+    const { nodes } = loadConfig({}, '/srv/phs').media;
+    expect(nodes).toMatchObject({ list: [], secret: undefined, localName: 'local', defaultNode: 'local', pipeIp: '127.0.0.1' });
+    expect(nodes.units.size).toBe(0);
+  });
+
+  it('reads nodes, their workers, unit rules and the default node', () => {
+    const { nodes } = loadConfig(
+      { ...base, MEDIA_NODES: 'tinh=10.0.0.2:7100*2, vung-1=10.0.0.3:7100,vung-2=[fd00::4]:7200', MEDIA_NODE_UNITS: 'vung-1=HB-CP,HB-DB; vung-2=HB-TP', MEDIA_DEFAULT_NODE: 'tinh', MEDIA_PIPE_IP: '10.0.0.1' },
+      '/srv/phs',
+    ).media;
+    expect(nodes.list).toEqual([
+      { name: 'tinh', host: '10.0.0.2', port: 7100, workers: 2 },
+      { name: 'vung-1', host: '10.0.0.3', port: 7100, workers: 1 },
+      { name: 'vung-2', host: 'fd00::4', port: 7200, workers: 1 },
+    ]);
+    expect([...nodes.units]).toEqual([
+      ['HB-CP', 'vung-1'],
+      ['HB-DB', 'vung-1'],
+      ['HB-TP', 'vung-2'],
+    ]);
+    expect(nodes.defaultNode).toBe('tinh');
+    expect(nodes.pipeIp).toBe('10.0.0.1');
+  });
+
+  it.each([
+    [{ MEDIA_NODES: 'vung-1=10.0.0.3:7100' }, 'MEDIA_NODE_SECRET'],
+    [{ ...base, MEDIA_NODE_SECRET: 'too short' , MEDIA_NODES: 'vung-1=10.0.0.3:7100' }, 'MEDIA_NODE_SECRET'],
+    [{ ...base, MEDIA_NODES: 'vung 1=10.0.0.3:7100' }, 'MEDIA_NODES'],
+    [{ ...base, MEDIA_NODES: 'vung-1=10.0.0.3' }, 'MEDIA_NODES'],
+    [{ ...base, MEDIA_NODES: 'vung-1=10.0.0.3:7100,vung-1=10.0.0.4:7100' }, 'MEDIA_NODES'],
+    [{ ...base, MEDIA_NODES: 'local=10.0.0.3:7100' }, 'MEDIA_NODES'],
+    [{ ...base, MEDIA_NODES: 'vung-1=10.0.0.3:7100*99' }, 'MEDIA_NODES'],
+    [{ ...base, MEDIA_NODES: 'vung-1=10.0.0.3:7100', MEDIA_NODE_UNITS: 'vung-9=HB-CP' }, 'MEDIA_NODE_UNITS'],
+    [{ ...base, MEDIA_NODES: 'vung-1=10.0.0.3:7100', MEDIA_DEFAULT_NODE: 'vung-9' }, 'MEDIA_DEFAULT_NODE'],
+    [{ MEDIA_PIPE_IP: 'node.example' }, 'MEDIA_PIPE_IP'],
+  ])('refuses %o, naming %s', (env, variable) => {
+    expect(() => loadConfig(env, '/srv/phs')).toThrow(ConfigError);
+    try {
+      loadConfig(env, '/srv/phs');
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe(variable);
+    }
+  });
+});
