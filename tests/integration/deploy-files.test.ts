@@ -124,6 +124,7 @@ type ComposeService = {
   volumes?: string[];
   profiles?: string[];
   network_mode?: string;
+  command?: string[];
 };
 type Compose = { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
 
@@ -171,6 +172,37 @@ describe('docker-compose.yml', () => {
     });
     expect(generated).toContain('static-auth-secret=deployment-secret-0123456789');
     expect(generated).toContain('tls-listening-port=443');
+  });
+
+  it('runs an example media node from the same image, only when asked for, with the ports it uses published', () => {
+    const node = compose.services['media-node']!;
+    expect(node.profiles).toEqual(['media-node']);
+    expect(node.build).toBe('.');
+    const environment = Object.fromEntries(
+      Object.entries(node.environment ?? {}).map(([key, value]) => [key, substitute(value, { MEDIA_NODE_SECRET: 'a secret of at least twenty-four characters', MEDIA_NODE_ANNOUNCED_ADDRESS: '10.20.0.5' })]),
+    );
+    expect(existsSync(path.join(ROOT, node.command![1]!))).toBe(true);
+    const [first, last] = environment.MEDIA_NODE_WEBRTC_PORTS!.split('-');
+    for (const protocol of ['udp', 'tcp']) expect(node.ports).toContain(`${first}-${last}:${first}-${last}/${protocol}`);
+    expect(Number(last) - Number(first) + 1).toBeGreaterThanOrEqual(Number(environment.MEDIA_NODE_WORKERS));
+    expect(node.ports).toContain(`${environment.MEDIA_NODE_PORT}:${environment.MEDIA_NODE_PORT}/tcp`);
+    const [pipeFirst, pipeLast] = environment.MEDIA_NODE_RTC_PORTS!.split('-');
+    expect(node.ports).toContain(`${pipeFirst}-${pipeLast}:${pipeFirst}-${pipeLast}/udp`);
+    // the app's side of the same settings loads
+    const appEnv = Object.fromEntries(
+      Object.entries(app.environment ?? {}).map(([key, value]) => [
+        key,
+        substitute(value, { MEDIA_ANNOUNCED_ADDRESS: '10.1.2.3', BALLOT_KEY: Buffer.alloc(32, 7).toString('base64'), MEDIA_NODES: `${environment.MEDIA_NODE_NAME}=10.20.0.5:7100`, MEDIA_NODE_SECRET: environment.MEDIA_NODE_SECRET! }),
+      ]),
+    );
+    expect(loadConfig({ ...appEnv, DATABASE_URL: 'postgres://phs@db:5432/phs' }).media.nodes.list).toEqual([{ name: 'vung-1', host: '10.20.0.5', port: 7100, workers: 1 }]);
+  });
+
+  it('starts the media node the compose file describes, and it refuses to start without its secret', () => {
+    const node = compose.services['media-node']!;
+    const environment = Object.fromEntries(Object.entries(node.environment ?? {}).map(([key, value]) => [key, substitute(value, {})]));
+    const run = () => execFileSync(process.execPath, [path.join(ROOT, node.command![1]!)], { env: { PATH: process.env.PATH, ...environment }, encoding: 'utf8', stdio: 'pipe' });
+    expect(run).toThrow(/MEDIA_NODE_SECRET must be set/);
   });
 
   it('names only build contexts, mounted files and volumes that exist', () => {
