@@ -1,9 +1,12 @@
 /**
- * bench:province — one province conference on one media node: the province
- * hall and N commune points (BENCH_POINTS, 150) in one room, through our
- * media/ layer and, in the same run, through mediasoup used directly doing
- * the same forwarding (bench/province/{app,bare}-side.ts), one worker each,
- * one after the other.
+ * bench:province — one province conference: the province hall and N commune
+ * points (BENCH_POINTS, 150) in one room, through our media/ layer and, in
+ * the same run, through mediasoup used directly doing the same forwarding
+ * (bench/province/{app,bare}-side.ts), one after the other; first on one
+ * media node (one worker), then on two cascaded nodes (the hall on the
+ * province node, the communes on a regional media node linked as
+ * `npm run media-node` is, the stage piped between them with SRTP; bare:
+ * two workers and pipeToRouter with SRTP).
  *
  * The hall sends a camera (VP8 simulcast, three layers, 30 fps) and a mic as
  * bench:sfu's generator does; each commune sends a mic held muted by the
@@ -28,13 +31,13 @@
  *   (hall alone, N points) up to 70% × cores (as bench:sfu derives consumers
  *   per worker; it assumes one worker per core scales alike), target ours ≥
  *   0.9 × bare.
- * The two-cascaded-nodes half of issue 14's acceptance 3 needs media nodes,
- * which do not exist yet: the bench says so rather than faking it.
+ * CPU per point on two nodes counts both nodes' workers (and, on ours, the
+ * stub that relays the regional worker's channel).
  *
  * Each side runs BENCH_ROUNDS times (2: app, bare, bare, app); its runs are
  * pooled (CPU averaged, packets and switches together).
  *
- * Environment: BENCH_POINTS (150), BENCH_ROUNDS (2), BENCH_MEASURE_MS (3000), BENCH_READINGS
+ * Environment: BENCH_LAYOUTS (one,two), BENCH_POINTS (150), BENCH_ROUNDS (2), BENCH_MEASURE_MS (3000), BENCH_READINGS
  * (3 CPU intervals, the median counts), BENCH_SWITCHES (5), BENCH_SAMPLE
  * (10), BENCH_FLOOR_TIMEOUT_MS (5000).
  */
@@ -54,13 +57,14 @@ const SAMPLE = Number(process.env.BENCH_SAMPLE ?? 10);
 const FLOOR_TIMEOUT_MS = Number(process.env.BENCH_FLOOR_TIMEOUT_MS ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const LIMIT = 70;
+const LAYOUTS = (process.env.BENCH_LAYOUTS ?? 'one,two').split(',').map((l) => l.trim());
 const CORES = os.cpus().length;
 
 const log = (line: string) => console.log(line);
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 let sinks: Sinks | undefined;
 
-async function run(make: () => Promise<ProvinceSide>): Promise<SideFigures> {
+async function measure(make: () => Promise<ProvinceSide>): Promise<SideFigures> {
   const side = await make();
   try {
     return await measureSide(side, sinks!, { points: POINTS, sampleEvery: SAMPLE, measureMs: MEASURE_MS, readings: READINGS, switches: SWITCHES, timeoutMs: FLOOR_TIMEOUT_MS, log });
@@ -96,16 +100,17 @@ function pointsAtLimit(f: SideFigures): number {
 /** p95 of the switches; one that timed out counts as the timeout (so the figure is a lower bound then) */
 const floorP95 = (f: SideFigures) => percentile(f.floorMs.map((ms) => ms ?? FLOOR_TIMEOUT_MS), 95);
 
-async function main(): Promise<void> {
-  log(`bench:province on ${CORES} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average before: ${loadAverage()}`);
-  log(`one node, one worker per side: province hall + ${POINTS} commune points in one room; plain RTP, loopback; ${ROUNDS} round(s), order app/bare then bare/app`);
-  sinks = await startSinks(POINTS + 1, SAMPLE);
+/** Both sides on one layout, ROUNDS times each, alternating which goes first; prints their figures and RESULT lines. */
+async function compare(layout: 'one' | 'two'): Promise<void> {
+  const cascade = layout === 'two';
+  const name = cascade ? 'province_cascaded' : 'province';
+  log(cascade ? `two cascaded media nodes: hall on the province node, ${POINTS} communes on a regional node, the stage piped between them (SRTP)` : `one node, one worker per side: province hall + ${POINTS} commune points in one room`);
   const runs: { app: SideFigures[]; bare: SideFigures[] } = { app: [], bare: [] };
   for (let r = 0; r < ROUNDS; r++) {
     // app, bare, then bare, app: neither side always goes first on a machine whose load drifts
     for (const which of r % 2 === 0 ? (['app', 'bare'] as const) : (['bare', 'app'] as const)) {
-      const ssrcBase = 10_000 + (2 * r + (which === 'app' ? 0 : 1)) * 1_000;
-      runs[which].push(await run(() => (which === 'app' ? appProvince : bareProvince)(sinks!.ports, ssrcBase)));
+      const ssrcBase = (cascade ? 50_000 : 10_000) + (2 * r + (which === 'app' ? 0 : 1)) * 1_000;
+      runs[which].push(await measure(() => (which === 'app' ? appProvince : bareProvince)(sinks!.ports, ssrcBase, cascade)));
     }
   }
   const app = merge(runs.app);
@@ -119,26 +124,34 @@ async function main(): Promise<void> {
         `floor → key frame everywhere: ${floors} ms; ${f.keyRequests} key frame requests reached the communes`,
     );
   }
-  log('two cascaded media nodes: not measured — media nodes (npm run media-node, PipeTransports between hosts) do not exist yet (issue 14, "Media nodes")');
-  log(`load average after: ${loadAverage()}`);
-
-  console.log(resultLine('province', 'cpu_per_point', app.cpu / app.points, bare.cpu / bare.points, '%core'));
+  console.log(resultLine(name, 'cpu_per_point', app.cpu / app.points, bare.cpu / bare.points, '%core'));
   // forwarded loss: the sinks' gaps less those the hall's stream already had when it reached the worker (the raw counts are printed above);
   // 0 on both sides is the expected outcome, and 0/0 is reported as ratio 1 rather than NaN
   const forwardedLost = (f: SideFigures) => Math.max(0, f.lost - f.ingressGaps);
-  console.log(resultLine('province', 'packets_lost', forwardedLost(app), forwardedLost(bare), 'packets').replace(/ratio=NaN$/, 'ratio=1'));
-  console.log(resultLine('province', 'floor_to_keyframe_p95', floorP95(app), floorP95(bare), 'ms'));
-  console.log(resultLine('province', 'points_at_70pct_cores', round(pointsAtLimit(app), 0), round(pointsAtLimit(bare), 0), 'points'));
+  console.log(resultLine(name, 'packets_lost', forwardedLost(app), forwardedLost(bare), 'packets').replace(/ratio=NaN$/, 'ratio=1'));
+  console.log(resultLine(name, 'floor_to_keyframe_p95', floorP95(app), floorP95(bare), 'ms'));
+  console.log(resultLine(name, 'points_at_70pct_cores', round(pointsAtLimit(app), 0), round(pointsAtLimit(bare), 0), 'points'));
+}
+
+async function main(): Promise<void> {
+  log(`bench:province on ${CORES} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; load average before: ${loadAverage()}`);
+  log(`plain RTP, loopback; ${ROUNDS} round(s) per layout, order app/bare then bare/app`);
+  sinks = await startSinks(POINTS + 1, SAMPLE);
+  for (const layout of LAYOUTS) {
+    if (layout !== 'one' && layout !== 'two') throw new Error(`BENCH_LAYOUTS: "one" or "two", got "${layout}"`);
+    await compare(layout);
+  }
+  log(`load average after: ${loadAverage()}`);
 }
 
 const killChildren = () => {
   if (sinks?.child.exitCode === null) sinks.child.kill('SIGTERM');
 };
 const deadline = setTimeout(() => {
-  console.error('bench:province: 8 minute limit reached, stopping');
+  console.error('bench:province: 15 minute limit reached, stopping');
   killChildren();
   process.exit(2);
-}, 480_000);
+}, 900_000);
 deadline.unref();
 
 main()

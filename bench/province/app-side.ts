@@ -5,23 +5,48 @@
  * their mic held muted by the chair (serverMuted), consumers created paused
  * and resumed as a client does, and the floor given with room.giveFloor
  * (unmute + spotlight, which re-lays out every viewer's consumers).
+ *
+ * Cascaded: the hall on this process's own worker (the province node), the
+ * communes on a media node (a MediaNodeServer on 127.0.0.2, one worker,
+ * linked with its secret as `npm run media-node` is), the stage piped
+ * between the two through SRTP pipe transports as media/ does between hosts.
  */
-import { MediaService, type Peer, type ProducerInfo } from '../../media/index.ts';
+import { MediaNodeServer, MediaService, NodeLink, type Peer, type ProducerInfo } from '../../media/index.ts';
 import { RtpGenerator, opusParameters, vp8SimulcastParameters } from '../sfu/rtp.ts';
 import { CommuneGenerators, communeCameraParameters } from './commune-rtp.ts';
 import { LISTEN, RTC_PORTS, ingressLost, type ProvinceSide, type Watch } from './side.ts';
 
 type Point = { peer: Peer; port: number; mic: ProducerInfo | undefined; camera: ProducerInfo | undefined; stage: string[] };
 
-export async function appProvince(ports: number[], ssrcBase: number): Promise<ProvinceSide> {
-  const media = await MediaService.start({
-    numWorkers: 1,
-    logLevel: 'error',
-    allowPlainTransports: true,
-    peerTimeoutMs: 3_600_000,
-    ...RTC_PORTS,
-    webRtcServer: { listenIp: LISTEN, ports: { min: 51000, max: 51999 } },
-  });
+const NODE_SECRET = 'bench province media node secret, 32+';
+const REGION_IP = '127.0.0.2';
+
+/** A regional media node in this process, and the app's link to it. */
+async function regionalNode(): Promise<{ link: NodeLink; node: MediaNodeServer }> {
+  const node = new MediaNodeServer({ name: 'vung-1', secret: NODE_SECRET, host: REGION_IP, port: 0, workers: 1, listenIp: REGION_IP, webRtcPorts: { min: 52000, max: 52003 }, rtcPorts: { min: 53000, max: 53999 } });
+  const { port } = await node.listen();
+  const link = new NodeLink({ name: 'vung-1', host: REGION_IP, port, workers: 1 }, NODE_SECRET, '/tmp/phong-hop-so-bench-province');
+  await link.start();
+  await link.whenUp(5000);
+  return { link, node };
+}
+
+export async function appProvince(ports: number[], ssrcBase: number, cascade = false): Promise<ProvinceSide> {
+  const region = cascade ? await regionalNode() : undefined;
+  const media = await MediaService.start(
+    {
+      numWorkers: 1,
+      logLevel: 'error',
+      allowPlainTransports: true,
+      peerTimeoutMs: 3_600_000,
+      ...RTC_PORTS,
+      webRtcServer: { listenIp: LISTEN, ports: { min: 51000, max: 51999 } },
+      // one router per node holds everyone placed there
+      peersPerRouter: 10_000,
+    },
+    undefined,
+    region ? [region.link] : [],
+  );
   const room = await media.rooms.getOrCreate('bench-province');
   const communes = new CommuneGenerators();
   const hallGenerator = new RtpGenerator(ssrcBase);
@@ -61,8 +86,9 @@ export async function appProvince(ports: number[], ssrcBase: number): Promise<Pr
   let speaker = hall;
   let videoPt = 0;
   return {
-    label: 'app (media/)',
-    workerPids: media.pool.slots().map((slot) => slot.pid),
+    label: region ? 'app (media/), two nodes' : 'app (media/)',
+    // the workers, wherever they run (a node's worker has a stub here that relays its channel: counted too)
+    workerPids: [...media.pool.slots().map((slot) => slot.pid), ...(region?.node.workerPids() ?? [])],
     get videoPt() {
       return videoPt;
     },
@@ -73,6 +99,7 @@ export async function appProvince(ports: number[], ssrcBase: number): Promise<Pr
       while (points.length < total) {
         const i = points.length;
         const peer = await room.join({
+          ...(region ? { node: 'vung-1' } : {}),
           peerId: `commune-${i}`,
           displayName: `Điểm cầu xã ${i + 1}`,
           permissions: { canProduceAudio: true, canProduceVideo: true, canShareScreen: false, isChair: false, priority: 10 },
@@ -107,6 +134,8 @@ export async function appProvince(ports: number[], ssrcBase: number): Promise<Pr
       hallGenerator.close();
       communes.close();
       media.close();
+      void region?.link.close();
+      void region?.node.close();
     },
   };
 }

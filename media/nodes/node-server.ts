@@ -60,6 +60,7 @@ export class MediaNodeServer extends EventEmitter<MediaNodeEvents> {
   readonly #server: tls.Server;
   readonly #portsInUse = new Set<number>();
   readonly #links = new Set<tls.TLSSocket>();
+  readonly #workerPids = new Set<number>();
 
   constructor(options: MediaNodeOptions) {
     super();
@@ -85,6 +86,11 @@ export class MediaNodeServer extends EventEmitter<MediaNodeEvents> {
     const port = typeof address === 'object' && address ? address.port : this.#options.port;
     this.#log('info', 'media node listening', { name: this.#options.name, host: this.#options.host, port });
     return { port };
+  }
+
+  /** pids of the workers running here now (benchmarks read their CPU) */
+  workerPids(): number[] {
+    return [...this.#workerPids];
   }
 
   async close(): Promise<void> {
@@ -174,6 +180,8 @@ export class MediaNodeServer extends EventEmitter<MediaNodeEvents> {
     );
     const worker: NodeWorker = { child, webRtcPort };
     workers.set(request.channel, worker);
+    const pid = child.pid;
+    if (pid !== undefined) this.#workerPids.add(pid);
     const rewriter = new RunningNoticeRewriter(child.pid ?? -1, request.stubPid);
     const fromWorker = child.stdio[4];
     fromWorker?.on('data', (chunk: Buffer) => send(encodeFrame(FrameType.data, request.channel, rewriter.push(chunk))));
@@ -183,6 +191,7 @@ export class MediaNodeServer extends EventEmitter<MediaNodeEvents> {
     child.on('error', (error) => this.#log('error', 'worker failed to start', { err: error.message }));
     child.once('exit', (code, signal) => {
       this.#portsInUse.delete(webRtcPort);
+      if (pid !== undefined) this.#workerPids.delete(pid);
       if (workers.get(request.channel) === worker) {
         workers.delete(request.channel);
         send(encodeControl({ type: 'gone', channel: request.channel }));
