@@ -4,8 +4,10 @@
  * byte is what a delegate waits for), then the rest. Each tablet has its own
  * session (its own login), as in a hall. Three paths in the same run:
  *  - `embedded`: the app alone (embedded database, access check, ranges, ETag);
- *  - `fronted`: the production path, nginx in front of the app with
- *    FILE_DELIVERY=x-accel (the app authorises, nginx sends the bytes);
+ *  - `fronted`: the production path, as docker-compose.yml runs it: nginx in
+ *    front of the app with FILE_DELIVERY=x-accel (the app authorises, nginx
+ *    sends the bytes), the app on PostgreSQL (a throwaway database on the
+ *    server of DATABASE_URL; the embedded database when none answers);
  *  - `nginx`: Debian's nginx serving the same file from the same disk, no
  *    check at all (the baseline).
  */
@@ -18,6 +20,7 @@ import { writeScannedPdf } from './lib/big-pdf.ts';
 import { api, login, uploadFile } from './lib/client.ts';
 import { startNginx } from './lib/nginx.ts';
 import { startServerProcess, type ServerProcess } from './lib/server-process.ts';
+import { throwawayDatabase, type ThrowawayDatabase } from './lib/throwaway-db.ts';
 import { percentile, resultLine, round } from './lib/stats.ts';
 
 const READERS = Number(process.env.BENCH_READERS ?? 200);
@@ -131,8 +134,12 @@ try {
     await stopApp(embedded);
   }
 
-  console.log('• fronted: nginx in front of the app, FILE_DELIVERY=x-accel…');
-  const fronted = await startApp(pdfPath, { FILE_DELIVERY: 'x-accel', FILE_ACCEL_PREFIX: '/_protected-files/' });
+  const database: ThrowawayDatabase | undefined = await throwawayDatabase('phs_bench_documents').catch((error: unknown) => {
+    console.log(`  (no PostgreSQL for the production path: ${String(error)}; it runs on the embedded database)`);
+    return undefined;
+  });
+  console.log(`• fronted: nginx in front of the app, FILE_DELIVERY=x-accel, ${database ? `PostgreSQL (${database.name})` : 'embedded database'}…`);
+  const fronted = await startApp(pdfPath, { FILE_DELIVERY: 'x-accel', FILE_ACCEL_PREFIX: '/_protected-files/', ...(database ? { DATABASE_URL: database.url } : {}) });
   let proxied: { throughput: number; p95: number };
   try {
     // nginx's workers read the app's files (in production: the shared volume, read-only).
@@ -151,6 +158,7 @@ try {
     }
   } finally {
     await stopApp(fronted);
+    await database?.drop();
   }
 
   console.log('• nginx: the same file, no check (baseline)…');
