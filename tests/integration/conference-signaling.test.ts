@@ -5,6 +5,8 @@
  * malformed payloads, ids the caller does not own, chair controls from a
  * delegate — answered with an error ack and no effect.
  */
+import { RollCall } from '../../server/modules/conference/roll-call.ts';
+import { Presence } from '../../server/modules/conference/presence.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ConferenceJoined,
@@ -319,6 +321,13 @@ describe('conference signaling', () => {
     expect(pointOf('diemcau.tinh')).toMatchObject({ state: 'never', peerId: null });
     expect(pointOf('diemcau.caophong')).toMatchObject({ state: 'reconnecting', peerId: id('diemcau.caophong') });
     expect((await rollCall('caophong.bithu')).status).toBe(403);
+    // "left" rather than "never" is kept with the meeting: a process that never saw the commune (a restart, another app process) says the same
+    const elsewhere = new RollCall(server.database.db, server.app.log);
+    const endpoints = await server.app.modules.conference.endpoints.ofMeeting(meeting.id);
+    const states = Object.fromEntries((await elsewhere.points(meeting.id, endpoints, undefined, new Presence())).map((p) => [p.endpointId, p.state]));
+    expect(states[pointOf('diemcau.paco')!.endpointId]).toBe('left');
+    expect(states[pointOf('diemcau.caophong')!.endpointId]).toBe('left');
+    expect(states[pointOf('diemcau.tinh')!.endpointId]).toBe('never');
 
     expect((await join('diemcau.paco')).me.serverMuted).toEqual([]);
     const back = (await rollCall('bithu')).body.points.find((p) => p.peerId === paco);

@@ -6,7 +6,7 @@
 import { boolean, index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { unitLevel, units, users } from './identity.ts';
 import { meetings } from './meetings.ts';
-import { idColumn, stampedAt, requiredRef } from './columns.ts';
+import { idColumn, instant, stampedAt, requiredRef } from './columns.ts';
 
 export const endpoints = pgTable(
   'endpoints',
@@ -40,6 +40,8 @@ export const meetingEndpoints = pgTable(
     meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
     endpointId: requiredRef('endpoint_id', () => endpoints.id, 'restrict'),
     addedAt: stampedAt('added_at'),
+    /** when the point first came to this meeting's conference (joined or waited in the lobby); the roll call's "joined before" */
+    firstJoinedAt: instant('first_joined_at'),
   },
   (t) => [primaryKey({ columns: [t.meetingId, t.endpointId] })],
 );

@@ -63,7 +63,7 @@ export class ConferenceService {
   readonly #placement: NodePlacement | undefined;
   /** who is present; emits `push` and `detach` for the socket module */
   readonly presence = new Presence();
-  readonly rollCall = new RollCall();
+  readonly rollCall: RollCall;
   readonly chair: ChairControls;
 
   constructor(db: Db, deps: ConferenceDeps, host: MediaHost, events: DomainEvents, log: FastifyBaseLogger, options: { graceMs?: number; iceServers?: (userId: string) => IceServer[]; placement?: NodePlacement } = {}) {
@@ -71,6 +71,7 @@ export class ConferenceService {
     this.#deps = deps;
     this.#host = host;
     this.#log = log.child({ module: 'conference' });
+    this.rollCall = new RollCall(db, this.#log);
     this.#store = new ConferenceStore(db);
     this.#graceMs = options.graceMs ?? DISCONNECT_GRACE_MS;
     this.#iceServers = options.iceServers ?? (() => []);

@@ -1,0 +1,1 @@
+ALTER TABLE "meeting_endpoints" ADD COLUMN "first_joined_at" timestamp with time zone;
