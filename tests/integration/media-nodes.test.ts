@@ -22,12 +22,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-let nextWebRtcPort = 46000;
+let nextWebRtcPort = 48500;
 
 async function startNode(name: string, ip: string, port: number, secret = SECRET): Promise<MediaNodeServer> {
   const webRtcPorts = { min: nextWebRtcPort, max: nextWebRtcPort + 3 };
   nextWebRtcPort += 4;
-  const node = new MediaNodeServer({ name, secret, host: ip, port, workers: 1, listenIp: ip, webRtcPorts, rtcPorts: { min: 47000, max: 47999 } });
+  const node = new MediaNodeServer({ name, secret, host: ip, port, workers: 1, listenIp: ip, webRtcPorts, rtcPorts: { min: 48600, max: 48999 } });
   await node.listen();
   return node;
 }
