@@ -6,7 +6,9 @@
  * a socket that reconnects, a media worker that dies (`stage:rewatch`), a
  * transport that fails, the conference starting or ending, all lead to
  * watching again; while no conference runs the wall asks again now and then
- * (the server also says when one starts). The stage moving to someone else
+ * (the server also says when one starts). A link that dies without a word
+ * (a peer connection closed under it) shows in its stats, read every few
+ * seconds by the conference's own LinkStats. The stage moving to someone else
  * arrives as `stage:update`: the new peer's producers are consumed, the
  * previous one's dropped.
  */
@@ -15,6 +17,7 @@ import type { ConferenceSource } from '$contract/conference-realtime.ts';
 import type { StageRewatchReason, WallStage } from '$contract/display-stage.ts';
 import type { DisplayClientToServerEvents } from '$contract/display.ts';
 import { MediaLink, Stale } from '$lib/conference/media-link.ts';
+import { LinkStats } from '$lib/conference/stats.svelte.ts';
 import { politely, type Call } from '$lib/realtime/call.ts';
 import { SocketFollower } from '$lib/realtime/follower.ts';
 import type { DisplaySocket } from './wall.svelte.ts';
@@ -34,6 +37,8 @@ export class WallStageView extends SocketFollower<DisplaySocket> {
   #tracks = $state<{ peerId: string; source: ConferenceSource; track: MediaStreamTrack }[]>([]);
 
   readonly #call: Call<DisplayClientToServerEvents>;
+  /** the receiving link's health (and quality), as a participant's page reads it */
+  readonly stats = new LinkStats();
   #link: MediaLink | null = null;
   /** which watch counts: a step of an older one gives up */
   #generation = 0;
@@ -113,6 +118,7 @@ export class WallStageView extends SocketFollower<DisplaySocket> {
     this.#generation++;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
+    this.stats.stop();
     this.#link?.close();
     this.#link = null;
     this.#consumed.clear();
@@ -169,6 +175,7 @@ export class WallStageView extends SocketFollower<DisplaySocket> {
       this.phase = 'live';
       this.#failures = 0;
       this.#show(ack.data.stage, link);
+      this.stats.start({ recv: () => link.recv, send: () => null, current, broken: () => this.#retry() });
     } catch (error) {
       if (error instanceof Stale || !current()) return;
       console.warn('wall: watching the conference stage failed', error);
