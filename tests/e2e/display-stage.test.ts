@@ -3,8 +3,10 @@
  * Debian's chromium at 1920×1080: a paired wall (no login) waits while no
  * conference runs, then decodes the chair's video and receives its audio
  * once the chair joins and is on stage, and switches to the district hall
- * when the chair gives it the floor — all read from the wall's own WebRTC
- * stats, nobody touching the wall. The wall is never a participant.
+ * when the chair gives it the floor; with a page presented the picture goes
+ * beside it; a dropped peer connection and a killed media worker are mended
+ * without anyone acting — all read from the wall's own WebRTC stats, nobody
+ * touching the wall. The wall is never a participant.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,5 +195,24 @@ describe('the hall wall shows the conference stage', () => {
       .toBe(true);
     await expect.poll(grows(async () => (await receivedFrom(wall, district.userId)).audioPackets), { timeout: MEDIA_TIMEOUT, interval: 700 }).toBe(true);
     expect(server.app.modules.conference.service.room(meeting.id)!.peers()).toHaveLength(2);
+  });
+
+  it('the media worker of the conference dies: the wall watches again by itself and decodes the floor again', async () => {
+    const { district } = sites;
+    const media = server.app.modules.conference.media.current!;
+    const room = server.app.modules.conference.service.room(meeting.id)!;
+    const before = (await receivedFrom(wall, district.userId)).videoTrack;
+    const pids = room.workerIndexes().map((index) => media.pool.slot(index)!.pid);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    await expect.poll(() => media.pool.slots().every((slot) => !pids.includes(slot.pid)), { timeout: 10_000 }).toBe(true);
+    await expect.poll(stagePeer, { timeout: MEDIA_TIMEOUT }).toBe(district.userId);
+    await expect
+      .poll(async () => {
+        const now = await receivedFrom(wall, district.userId);
+        return now.videoTrack !== null && now.videoTrack !== before && now.frames > 0;
+      }, { timeout: MEDIA_TIMEOUT, message: 'the wall decodes the district again' })
+      .toBe(true);
+    await expect.poll(grows(async () => (await receivedFrom(wall, district.userId)).audioPackets), { timeout: MEDIA_TIMEOUT, interval: 700, message: 'the wall hears the district again' }).toBe(true);
+    expect(room.peers().map((p) => p.id).sort()).toEqual([sites.chair.userId, district.userId].sort());
   });
 });
