@@ -41,6 +41,7 @@ export class StageViewer extends EventEmitter<StageViewerEvents> {
   readonly #logger: MediaLogger;
   readonly #consumers = new Map<string, ConsumerRecord>();
   readonly #unfollow: (() => void)[] = [];
+  readonly #transportConfig: StageViewerTransportConfig;
   #transport: ms.WebRtcTransport | undefined;
   #rtpCapabilities: ms.RtpCapabilities | undefined;
   #closed = false;
@@ -50,8 +51,6 @@ export class StageViewer extends EventEmitter<StageViewerEvents> {
     if (room.closed || tap.router.closed) throw new MediaError('closed', 'room closed while opening a viewer');
     return new StageViewer(room, tap, options.logger ?? silentLogger, options.transport);
   }
-
-  readonly #transportConfig: StageViewerTransportConfig;
 
   private constructor(room: ConferenceRoom, tap: RoomTap, logger: MediaLogger, transportConfig: StageViewerTransportConfig) {
     super();
