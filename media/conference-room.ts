@@ -42,8 +42,8 @@ import {
 } from './types.ts';
 import type { WorkerPool, WorkerSlot } from './worker-pool.ts';
 
-/** See ConferenceRoom.tap(). */
-export type RoomTap = { router: ms.Router; reach: (producerId: string) => Promise<void> };
+/** See ConferenceRoom.tap(). `webRtcServer`: the router's worker's, for a listener that receives over WebRTC (a hall display). */
+export type RoomTap = { router: ms.Router; reach: (producerId: string) => Promise<void>; webRtcServer: ms.WebRtcServer };
 
 type PeerRecord = { peer: Peer; control: PeerControl; timer: NodeJS.Timeout | undefined; node: string | undefined };
 
@@ -261,6 +261,7 @@ export class ConferenceRoom extends EventEmitter<ConferenceRoomEvents> {
     const rr = await this.#localRouter();
     return {
       router: rr.router,
+      webRtcServer: rr.slot.webRtcServer,
       reach: async (producerId) => {
         const entry = this.#producers.get(producerId);
         if (!entry) throw new MediaError('not-found', 'no such producer');

@@ -61,3 +61,5 @@ export { RoomRecorder } from './recording/room-recorder.ts';
 export type { RecorderEndReason, RoomRecorderOptions } from './recording/room-recorder.ts';
 export { finaliseRecording, chapterSpans, ffmetadata, probeDurationMs } from './recording/finalise.ts';
 export type { Chapter, ChapterSpan, RecordingTools } from './recording/finalise.ts';
+export { StageViewer } from './stage-viewer.ts';
+export type { StageViewerEvents, ViewedStage } from './stage-viewer.ts';

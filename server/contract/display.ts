@@ -9,6 +9,7 @@ import { Nullable, Uuid, VisibleText } from './common.ts';
 import { CONFIDENTIALITY_LEVELS } from './documents.ts';
 import { MEETING_STATUSES } from './meetings.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './realtime.ts';
+import type { WallStageClientToServerEvents, WallStageServerToClientEvents } from './display-stage.ts';
 
 /** The Socket.io namespace of wall screens. */
 export const DISPLAY_NAMESPACE = '/display';
@@ -111,13 +112,14 @@ export type DisplayListEnvelope = Static<typeof DisplayListEnvelope>;
 /** Pushed when the secretary pairs, moves or unpairs this screen (unpairing then cuts the socket). */
 export type DisplayAssigned = { meetingId: string | null };
 
-export interface DisplayServerToClientEvents {
+export interface DisplayServerToClientEvents extends WallStageServerToClientEvents {
   'live:update': ServerToClientEvents['live:update'];
   'poll:update': ServerToClientEvents['poll:update'];
   'display:assigned': (payload: DisplayAssigned) => void;
 }
 
-export interface DisplayClientToServerEvents {
+/** The wall's own events, and its receive-only view of the conference (display-stage.ts). */
+export interface DisplayClientToServerEvents extends WallStageClientToServerEvents {
   /** meetingId must be this screen's assigned meeting */
   'meeting:join': ClientToServerEvents['meeting:join'];
   'meeting:snapshot': ClientToServerEvents['meeting:snapshot'];

@@ -263,6 +263,8 @@ export const EVENT_RULES: Record<string, Rule> = {
 export const DISPLAY_EVENT_RULES: Record<string, Rule> = {
   'meeting:join': 'display',
   'meeting:snapshot': 'display',
+  /** the receive-only view of its own meeting's conference (tests/integration/display-stage.test.ts has the media calls) */
+  'stage:watch': 'display',
 };
 
 export function expected(rule: Rule, caller: Caller, scope: Scope): Expectation {

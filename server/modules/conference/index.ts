@@ -16,6 +16,7 @@ import type { ConferencePointDto } from '../../contract/conference.ts';
 import { EndpointService } from './endpoints-service.ts';
 import { MediaHost, mediaConfigFrom } from './media-host.ts';
 import { iceServersFor } from './turn-credentials.ts';
+import { DisplayViewers } from './display-viewer.ts';
 import { NodePlacement } from './node-placement.ts';
 import { createRecording } from './recording/recording-module.ts';
 import { recordingRoutes } from './recording/recording-routes.ts';
@@ -29,6 +30,8 @@ export type ConferenceModule = {
   recording: RecordingService;
   /** the roll call of a meeting's points, for its paired hall display (no user: the pairing authorises the screen) */
   pointsForDisplay(meetingId: string): Promise<ConferencePointDto[]>;
+  /** receive-only views of the stage for paired hall displays (the display module checks the pairing) */
+  displayViewers: DisplayViewers;
 };
 
 export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
@@ -42,7 +45,8 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
     const recording = createRecording({ db, config, events, log }, deps, service, media);
     const endpoints = new EndpointService(db, deps, [config.media.nodes.localName, ...config.media.nodes.list.map((node) => node.name)]);
     const pointsForDisplay = async (meetingId: string) => service.rollCall.points(meetingId, await endpoints.ofMeeting(meetingId), service.room(meetingId), service.presence);
-    return { media, service, endpoints, bindings: new ConferenceBindings(), recording, pointsForDisplay };
+    const displayViewers = new DisplayViewers(service, media, (id) => iceServersFor(config.media.turn, id), log);
+    return { media, service, endpoints, bindings: new ConferenceBindings(), recording, pointsForDisplay, displayViewers };
   },
   routes:
     ({ service, endpoints, recording }) =>
@@ -67,9 +71,10 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
   },
   onConnection: ({ service, bindings }, socket) => onConferenceSocket(service, bindings, socket),
   subscribe: ({ service, bindings }, { io }) => deliverConferencePushes(service, bindings, io),
-  close: async ({ service, media, recording }) => {
+  close: async ({ service, media, recording, displayViewers }) => {
     // ffmpeg first (it closes the files), then the rooms it reads from
     await recording.close();
+    displayViewers.close();
     service.close();
     media.close();
   },
@@ -77,3 +82,4 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
 
 export { ConferenceService } from './conference-service.ts';
 export { MediaHost } from './media-host.ts';
+export type { DisplayViewers, WallPush } from './display-viewer.ts';

@@ -8,18 +8,19 @@ import { defineModule } from '../module.ts';
 import { attachDisplayNamespace } from './namespace.ts';
 import { displayRoutes } from './routes.ts';
 import { DisplayScreens } from './screens.ts';
-import { DisplayService, type DisplayDeps } from './service.ts';
+import { DisplayService, type DisplayDeps, type WallViewers } from './service.ts';
 
 export type DisplayModuleDeps = Omit<DisplayDeps, 'polls' | 'throttle'> & { votes: DisplayDeps['polls']; auth: { throttle: DisplayDeps['throttle'] } };
 
 /** The screens' side (pairing codes, what a paired screen reads) and the secretariat's (confirm, move, unpair). */
-export type DisplayModule = { screens: DisplayScreens; service: DisplayService };
+export type DisplayModule = { screens: DisplayScreens; service: DisplayService; viewers: WallViewers };
 
 export const displayModule = defineModule<DisplayModuleDeps, DisplayModule>({
   name: 'display',
   create: ({ db }, { live, votes, meetings, documents, users, auth, conference }) => ({
     screens: new DisplayScreens(db, { live, polls: votes, meetings, documents, users, conference }),
     service: new DisplayService(db, { meetings, users, throttle: (limits) => auth.throttle(limits) }),
+    viewers: conference.displayViewers,
   }),
   routes: (display) => displayRoutes(display),
   subscribe: (display, context) => {

@@ -17,6 +17,7 @@ import type { ModuleContext } from '../module.ts';
 import { displayHandler } from './handler.ts';
 import type { DisplayModule } from './index.ts';
 import type { DisplayScreens } from './screens.ts';
+import { stageSockets } from './stage-sockets.ts';
 
 export type DisplaySocketData = { displayId: string; locale: Locale };
 export type DisplayNamespace = Namespace<DisplayClientToServerEvents, DisplayServerToClientEvents, Record<string, never>, DisplaySocketData>;
@@ -55,7 +56,7 @@ function displaySockets(screens: DisplayScreens): SocketTable<DisplayClientToSer
   };
 }
 
-export function attachDisplayNamespace(context: ModuleContext, { screens, service }: DisplayModule): DisplayNamespace {
+export function attachDisplayNamespace(context: ModuleContext, { screens, service, viewers }: DisplayModule): DisplayNamespace {
   const { io, log, events, parseCookie } = context;
   // The app's Server is typed for user sockets; this namespace has its own events and socket data.
   const ns = io.of(DISPLAY_NAMESPACE) as unknown as DisplayNamespace;
@@ -65,6 +66,7 @@ export function attachDisplayNamespace(context: ModuleContext, { screens, servic
     refuse: (socket, ack, code) => ack({ ok: false, error: { code, message: translate(code, socket.data.locale) } }),
   });
   router.add(displaySockets(screens));
+  router.add(stageSockets(screens, viewers));
 
   ns.use((socket, next) => {
     const cookies = parseCookie(socket.request.headers.cookie ?? '');
@@ -83,9 +85,14 @@ export function attachDisplayNamespace(context: ModuleContext, { screens, servic
     );
   });
 
-  ns.on('connection', (socket) => router.attach(socket));
+  ns.on('connection', (socket) => {
+    router.attach(socket);
+    // its receive-only view of the conference ends with it
+    socket.on('disconnect', () => viewers.leave(socket.id));
+  });
 
   service.onChange(({ displayId, meetingId, previousMeetingId, removed }) => {
+    if (removed || meetingId !== previousMeetingId) viewers.forgetDisplay(displayId);
     const screen = ns.to(displayRooms.display(displayId));
     if (previousMeetingId !== null && previousMeetingId !== meetingId) ns.in(displayRooms.display(displayId)).socketsLeave(rooms.meeting(previousMeetingId));
     screen.emit('display:assigned', { meetingId });

@@ -11,6 +11,13 @@ import type { DisplayConfirm, DisplayDto, DisplayMeeting, DisplayReassign } from
 import type { Confidentiality } from '../../contract/documents.ts';
 import type { SessionUser, UserDto } from '../../contract/identity.ts';
 import type { ConferencePointDto } from '../../contract/conference.ts';
+import type { DisplayViewers } from '../conference/index.ts';
+
+/** What the wall's sockets ask of the conference's display viewers. */
+export type WallViewers = Pick<
+  DisplayViewers,
+  'watch' | 'leave' | 'forgetDisplay' | 'setRtpCapabilities' | 'createTransport' | 'connectTransport' | 'restartIce' | 'consume' | 'resumeConsumer'
+>;
 import type { LiveSnapshot } from '../../contract/live.ts';
 import type { PollDto } from '../../contract/votes.ts';
 import type { Db } from '../../db/client.ts';
@@ -22,8 +29,8 @@ export type DisplayRow = typeof displays.$inferSelect;
 /** What the display module needs of other modules, through their services. */
 export type DisplayDeps = {
   live: { snapshotForDisplay(meetingId: string): Promise<LiveSnapshot> };
-  /** the conference module: where each of the meeting's points stands (the wall's grid of points) */
-  conference: { pointsForDisplay(meetingId: string): Promise<ConferencePointDto[]> };
+  /** the conference module: where each of the meeting's points stands (the wall's grid of points), and the receive-only view of its stage */
+  conference: { pointsForDisplay(meetingId: string): Promise<ConferencePointDto[]>; displayViewers: WallViewers };
   polls: { listForDisplay(meetingId: string): Promise<PollDto[]> };
   /** MeetingService: the headline, read without a user (the pairing authorises the screen); the secretary's access */
   meetings: { headline(meetingId: string): Promise<DisplayMeeting | null>; access(user: SessionUser, meetingId: string): Promise<{ canManage: boolean }> };

@@ -16,9 +16,10 @@
  */
 import { Device, type types } from 'mediasoup-client';
 import type { ConferenceSource, IceServer, ProducerInfo } from '$contract/conference-realtime.ts';
-import type { Payloads } from '$lib/realtime/call.ts';
+import type { Call, Payloads } from '$lib/realtime/call.ts';
 import type { ClientToServerEvents } from '$contract/realtime.ts';
-import { required, type ConferenceCall } from './call.ts';
+import type { WallMediaEvents } from '$contract/display-stage.ts';
+import { required } from './call.ts';
 import { CAMERA_CODEC_OPTIONS, CAMERA_ENCODINGS, MIC_CODEC_OPTIONS } from './media.ts';
 
 /** a 'disconnected' transport gets an ICE restart after this long, and a new join if still not back after the second */
@@ -30,9 +31,16 @@ export class Stale extends Error {}
 
 type Wire<E extends keyof ClientToServerEvents> = Payloads<ClientToServerEvents>[E];
 
+/**
+ * The calls a link makes: a participant's tab sends them on its socket, the
+ * hall wall on its `/display` socket (where the sending ones are refused: it
+ * never sends), with the same payloads and answers.
+ */
+export type LinkEvents = WallMediaEvents;
+
 export type LinkOptions = {
   meetingId: string;
-  call: ConferenceCall;
+  call: Call<LinkEvents>;
   /** false once this join is abandoned */
   current: () => boolean;
   /** the link broke under a joined conference: join again (neverConnected: ICE found no way at all) */

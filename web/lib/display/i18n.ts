@@ -61,6 +61,13 @@ export const displayVi = {
     notMet: 'Chưa đủ túc số',
     represented: { counted: 'tính cả {count} ủy quyền', notCounted: '{count} ủy quyền không tính túc số' },
   },
+  stage: {
+    title: 'Trực tuyến từ hội nghị',
+    spotlight: 'Được trao quyền phát biểu',
+    activeSpeaker: 'Đang nói',
+    connecting: 'Đang kết nối hình ảnh…',
+    soundBlocked: 'Chạm vào màn hình để bật âm thanh',
+  },
   poll: {
     open: 'Đang biểu quyết',
     turnout: 'đã biểu quyết',
@@ -151,6 +158,13 @@ export const displayEn: typeof displayVi = {
     met: 'Quorum met',
     notMet: 'No quorum',
     represented: { counted: 'including {count} by proxy', notCounted: '{count} by proxy, not counted for the quorum' },
+  },
+  stage: {
+    title: 'Live from the conference',
+    spotlight: 'Has the floor',
+    activeSpeaker: 'Speaking',
+    connecting: 'Connecting the picture…',
+    soundBlocked: 'Touch the screen to turn the sound on',
   },
   poll: {
     open: 'Voting',

@@ -16,6 +16,7 @@ import { LiveMeeting } from '$lib/live/live-meeting.svelte.ts';
 import { callOver } from '$lib/realtime/call.ts';
 import { MeetingPolls } from '$lib/votes/polls.svelte.ts';
 import { wallApi } from './api.ts';
+import { WallStageView } from './stage.svelte.ts';
 
 export type DisplaySocket = Socket<DisplayServerToClientEvents, DisplayClientToServerEvents>;
 export type WallPhase = 'loading' | 'pairing' | 'waiting' | 'meeting';
@@ -34,6 +35,8 @@ export class DisplayWall {
   /** the server could not be reached for the state or a code (shown as offline, retried) */
   failing = $state(false);
   live = $state<LiveMeeting | null>(null);
+  /** the conference's stage, receive-only, while the meeting's conference runs */
+  stage = $state<WallStageView | null>(null);
   /** the assigned meeting's polls (turnout moves live; the wall never sees who has not voted) */
   #polls = $state<MeetingPolls | null>(null);
 
@@ -70,6 +73,8 @@ export class DisplayWall {
     if (this.#pendingTimer !== null) clearTimeout(this.#pendingTimer);
     this.live?.close();
     this.live = null;
+    this.stage?.close();
+    this.stage = null;
     this.#polls?.close();
     this.#polls = null;
     const socket = this.#socket;
@@ -186,6 +191,7 @@ export class DisplayWall {
     });
     socket.on('display:assigned', () => void this.refresh());
     this.live?.attach(socket);
+    this.stage?.attach(socket);
     this.#polls?.attach(socket);
   }
 
@@ -198,14 +204,19 @@ export class DisplayWall {
     if (this.live?.meetingId === meetingId) return;
     this.live?.close();
     this.live = null;
+    this.stage?.close();
+    this.stage = null;
     this.#polls?.close();
     this.#polls = null;
     if (meetingId === null) return;
     const live = new LiveMeeting(meetingId, this.call);
+    const stage = new WallStageView(meetingId, this.call);
     const polls = new MeetingPolls(meetingId, () => wallApi.polls());
     this.live = live;
+    this.stage = stage;
     this.#polls = polls;
     live.attach(this.#socket);
+    stage.attach(this.#socket);
     polls.attach(this.#socket);
     void polls.load();
   }
