@@ -13,7 +13,17 @@
  * After a restart there is no owner; the first caller creates one and it
  * builds itself from the database.
  */
+import type { SessionUser } from '../../contract/identity.ts';
 import { applyLiveUpdate, type LiveSnapshot, type LiveUpdate } from '../../contract/live.ts';
+import type { MeetingAccess } from '../meetings/index.ts';
+
+/**
+ * How long an access decision is trusted without a change being announced:
+ * long enough that a presenter turning a page every few seconds never waits
+ * for the check, short enough that a change nobody announces (a unit moved in
+ * the unit tree) is seen within a minute.
+ */
+export const ACCESS_TTL_MS = 30_000;
 
 /** A snapshot without its serverTime (stamped when sent). */
 export type LiveState = Omit<LiveSnapshot, 'serverTime'>;
@@ -24,6 +34,15 @@ export class LiveMeetingOwner {
   #queue: Promise<unknown> = Promise.resolve();
   /** page counts of document versions shown here (a version's file never changes) */
   readonly #pageCounts = new Map<string, number>();
+  /**
+   * Access decisions of this meeting, by the session's user object (a socket
+   * gets a new one when its user's role or unit changes, so such a change
+   * misses the cache by itself). Forgotten whenever the meeting changes in a
+   * way the live module does not make itself (participants, status, the
+   * meeting's own fields: every such change is announced as meeting.changed),
+   * and after ACCESS_TTL_MS for what is never announced (the unit tree).
+   */
+  #access = new WeakMap<SessionUser, { access: MeetingAccess; at: number }>();
 
   constructor(meetingId: string) {
     this.meetingId = meetingId;
@@ -67,7 +86,28 @@ export class LiveMeetingOwner {
 
   /** A change this owner cannot express as a section (agenda edited, participants changed…). */
   invalidate(version: number): void {
+    this.forgetAccess();
     if (this.#state !== null && version > this.#state.version) this.#state = null;
+  }
+
+  /** Drops the cached state whatever its version: it may hold a change that never committed. */
+  forget(): void {
+    this.#state = null;
+    this.forgetAccess();
+  }
+
+  /** A cached access decision of this user still young enough to trust, or undefined. */
+  accessOf(user: SessionUser, now = Date.now()): MeetingAccess | undefined {
+    const entry = this.#access.get(user);
+    return entry !== undefined && now - entry.at < ACCESS_TTL_MS ? entry.access : undefined;
+  }
+
+  rememberAccess(user: SessionUser, access: MeetingAccess, now = Date.now()): void {
+    this.#access.set(user, { access, at: now });
+  }
+
+  forgetAccess(): void {
+    this.#access = new WeakMap();
   }
 
   pageCount(documentId: string, version: number): number | undefined {

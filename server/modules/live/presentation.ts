@@ -13,19 +13,26 @@ import { AppError } from '../../errors.ts';
 import type { MeetingAccess } from '../meetings/index.ts';
 import type { LiveMeetings } from './live-meeting.ts';
 import { presentationSection } from './sections.ts';
-import { requireStatus, runsMeeting, type Act, type LiveDeps } from './rules.ts';
+import { requireStatus, runsMeeting, VersionTaken, type Act, type ActAhead, type LiveDeps } from './rules.ts';
 
 export class LivePresentation {
   readonly #db: Db;
   readonly #deps: LiveDeps;
   readonly #owners: LiveMeetings;
   readonly #act: Act;
+  readonly #actAhead: ActAhead;
+  readonly #rebuild: (meetingId: string) => Promise<void>;
+  /** no other process changes meetings: access decisions may be cached (live-meeting.ts) */
+  readonly #alone: boolean;
 
-  constructor(db: Db, deps: LiveDeps, owners: LiveMeetings, act: Act) {
+  constructor(db: Db, deps: LiveDeps, owners: LiveMeetings, run: { act: Act; actAhead: ActAhead; rebuild: (meetingId: string) => Promise<void>; alone: boolean }) {
     this.#db = db;
     this.#deps = deps;
     this.#owners = owners;
-    this.#act = act;
+    this.#act = run.act;
+    this.#actAhead = run.actAhead;
+    this.#rebuild = run.rebuild;
+    this.#alone = run.alone;
   }
 
   /** The chair and secretariat present; so does the presenter of the item under way. */
@@ -74,7 +81,79 @@ export class LivePresentation {
     );
   }
 
+  /**
+   * A page turn is the hot path of a meeting, and its whole effect is known
+   * from the owner's state: the usual turn (the presenter on the wall turns
+   * again, the page exists) goes to every tablet before its commit
+   * (LiveService.#actAhead) and is acked after it. Anything unusual — no
+   * cached state, someone taking over, a page out of range, another process
+   * having changed the meeting — takes the ordinary way, which says why.
+   */
   async turnPage(user: SessionUser, input: PresentationPage): Promise<number> {
+    const ahead = await this.#turnAhead(user, input);
+    if (ahead !== null) return ahead;
+    const version = await this.#turnPage(user, input);
+    // The owner had no state (a change it could not apply): build it again now, so the next turn is quick.
+    const owner = this.#owners.find(input.meetingId);
+    if (owner !== undefined && owner.cached === null) this.#warm(input.meetingId);
+    return version;
+  }
+
+  async #turnAhead(user: SessionUser, input: PresentationPage): Promise<number | null> {
+    const owner = this.#owners.find(input.meetingId);
+    if (owner?.cached == null) return null;
+    let access = this.#alone ? owner.accessOf(user) : undefined;
+    // Read now: the state must then be exactly as new as the database (in a process that is not alone, always).
+    let databaseVersion: number | undefined;
+    if (access === undefined) {
+      access = await this.#deps.meetings.access(user, input.meetingId);
+      databaseVersion = access.meeting.version;
+      if (this.#alone) owner.rememberAccess(user, access);
+    }
+    // The presenter of an item (not the chair) is checked against the agenda: the ordinary way.
+    if (!runsMeeting(access)) return null;
+    let shown: Presentation | null = null;
+    return this.#actAhead(
+      input.meetingId,
+      'presentation',
+      (state) => {
+        if (databaseVersion !== undefined && state.version !== databaseVersion) return null;
+        if (state.status !== 'in_session') return null;
+        shown = state.presentation;
+        // Someone taking over must be able to read the document: the ordinary way checks it.
+        if (shown === null || shown.presenterUserId !== user.id) return null;
+        const pages = owner.pageCount(shown.documentId, shown.version);
+        if (pages === undefined || input.page > pages) return null;
+        return { section: 'presentation', value: { ...shown, page: input.page, zoom: input.zoom ?? shown.zoom } };
+      },
+      async (tx) => {
+        const on: Presentation | null = shown;
+        if (on === null) throw new VersionTaken();
+        // See #turnPage: a page turn's commit does not wait for the WAL to reach the disk.
+        await tx.execute(sql`set local synchronous_commit = off`);
+        const changed = await tx
+          .update(meetingLiveState)
+          .set({ presentationPage: input.page, ...(input.zoom === undefined ? {} : { presentationZoom: input.zoom }), presenterUserId: user.id, updatedAt: new Date() })
+          .where(
+            and(
+              eq(meetingLiveState.meetingId, input.meetingId),
+              eq(meetingLiveState.presentationDocumentId, on.documentId),
+              eq(meetingLiveState.presentationVersion, on.version),
+              eq(meetingLiveState.presenterUserId, user.id),
+            ),
+          )
+          .returning({ meetingId: meetingLiveState.meetingId });
+        if (changed.length === 0) throw new VersionTaken();
+      },
+    );
+  }
+
+  /** Builds the owner's state again in the background (a failure only leaves the next turn on the ordinary way). */
+  #warm(meetingId: string): void {
+    this.#rebuild(meetingId).catch(() => undefined);
+  }
+
+  async #turnPage(user: SessionUser, input: PresentationPage): Promise<number> {
     const access = await this.#deps.meetings.access(user, input.meetingId);
     requireStatus(access, ['in_session']);
     if (!(await this.#mayPresent(access, user))) throw new AppError(403, 'forbidden');

@@ -10,7 +10,7 @@ import type { Executor, Tx } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import type { MeetingAccess, MeetingService } from '../meetings/index.ts';
 import type { UserService } from '../users/index.ts';
-import type { LiveMeetingOwner } from './live-meeting.ts';
+import type { LiveMeetingOwner, LiveState } from './live-meeting.ts';
 
 /** DocumentService's read API (declared here so live names exactly what it uses). */
 export type LiveDocuments = {
@@ -33,6 +33,20 @@ export type LiveSection = 'attendance' | 'agenda' | 'presentation' | 'speakers';
 
 /** Runs an action in its meeting's queue, in one transaction that bumps the version, and announces the section it read. */
 export type Act = (meetingId: string, section: LiveSection, work: (tx: Tx, owner: LiveMeetingOwner) => Promise<void>, read: (tx: Tx) => Promise<LiveUpdate>) => Promise<number>;
+
+/**
+ * Runs an action ahead of its commit (LiveService.#actAhead): `plan` turns the
+ * owner's state into the update sent at once, `write` stores it; null: take
+ * the ordinary way (`Act`).
+ */
+export type ActAhead = (meetingId: string, section: LiveSection, plan: (state: LiveState) => LiveUpdate | null, write: (tx: Tx) => Promise<void>) => Promise<number | null>;
+
+/** Thrown inside an ahead-of-commit write: the database is not as the owner's state said (the update is retracted). */
+export class VersionTaken extends Error {
+  constructor() {
+    super('the meeting changed before this update committed');
+  }
+}
 
 /** The chair runs the meeting; the secretariat may act on the chair's behalf. */
 export const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';

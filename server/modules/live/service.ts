@@ -17,7 +17,7 @@ import type { MeetingAccess } from '../meetings/index.ts';
 import { LiveMeetings, type LiveMeetingOwner, type LiveState } from './live-meeting.ts';
 import { LivePresentation } from './presentation.ts';
 import { checkProxyChange, checkProxyRoles, type OpenPollCheck } from './proxies.ts';
-import { MEMBER_ROLES, requireStatus, runsMeeting, type LiveDeps, type LiveSection } from './rules.ts';
+import { MEMBER_ROLES, requireStatus, runsMeeting, VersionTaken, type LiveDeps, type LiveSection } from './rules.ts';
 import { SpeakerClock } from './speaker-clock.ts';
 import { liveRecordOf, type LiveRecord } from './record-reads.ts';
 import { agendaSection, attendanceRows, attendanceSection, presentationSection, speakersSection, type AttendanceRow } from './sections.ts';
@@ -35,12 +35,21 @@ export class LiveService {
   #clock: SpeakerClock | null = null;
   readonly #pollOpen: OpenPollCheck[] = [];
 
-  constructor(db: Db, deps: LiveDeps, events: DomainEvents) {
+  /** `alone`: no other app process changes meetings (no Redis), so this one hears of every change (access may be cached). */
+  constructor(db: Db, deps: LiveDeps, events: DomainEvents, options: { alone?: boolean } = {}) {
     this.#db = db;
     this.#deps = deps;
     this.#meetings = deps.meetings;
     this.#events = events;
-    this.#presentation = new LivePresentation(db, deps, this.#owners, (meetingId, section, work, read) => this.#act(meetingId, section, work, read));
+    this.#presentation = new LivePresentation(db, deps, this.#owners, {
+      act: (meetingId, section, work, read) => this.#act(meetingId, section, work, read),
+      actAhead: (meetingId, section, plan, write) => this.#actAhead(meetingId, section, plan, write),
+      rebuild: async (meetingId) => {
+        const owner = this.#owners.find(meetingId);
+        await owner?.run(async () => (owner.cached === null ? this.#rebuild(owner) : null));
+      },
+      alone: options.alone === true,
+    });
   }
 
   /**
@@ -63,6 +72,7 @@ export class LiveService {
     // Status changes come through the meetings module (REST or socket); tablets hear them here.
     const status = change.slice('status:'.length) as MeetingStatus;
     const update: LiveUpdate = { section: 'status', value: status };
+    owner?.forgetAccess(); // cached decisions hold the old status
     owner?.apply(version, update);
     if (status === 'closed') this.#owners.drop(meetingId);
     this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
@@ -183,6 +193,50 @@ export class LiveService {
       }, { announce: false }); // announced below as live.updated
       owner.apply(version, update);
       this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
+      return version;
+    });
+  }
+
+  /**
+   * Runs an action whose whole effect the owner can work out from its cached
+   * state (a page turn): in the meeting's queue, `plan` turns the state into
+   * the section update, which goes to every screen at once as the next
+   * version; then `write` stores it in one transaction that bumps the version,
+   * and the caller's ack waits for that commit. Nothing else can take that
+   * version meanwhile in this process (the queue), and the transaction checks
+   * that nobody else took it (another process, a change not yet announced
+   * here): if it did not commit as that version, every screen is told to
+   * resync (`live.retracted`) and the owner forgets its state. Returns the
+   * version, or null when the action must go the ordinary way instead: no
+   * cached state or `plan` declined it (before anything was sent), or the
+   * version was taken (after the retraction; `write` throws VersionTaken
+   * when the row it changes is not as planned).
+   */
+  #actAhead(meetingId: string, section: LiveSection, plan: (state: LiveState) => LiveUpdate | null, write: (tx: Tx) => Promise<void>): Promise<number | null> {
+    const owner = this.#owners.get(meetingId);
+    return owner.run(async () => {
+      const state = owner.cached;
+      const update = state === null ? null : plan(state);
+      if (state === null || update === null) return null;
+      const version = state.version + 1;
+      this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
+      try {
+        await this.#meetings.changeMeetingVersioned(
+          meetingId,
+          liveChange(section),
+          async (tx, next) => {
+            if (next !== version) throw new VersionTaken();
+            await write(tx);
+          },
+          { announce: false },
+        );
+      } catch (error) {
+        owner.forget();
+        this.#events.emit('live.retracted', { meetingId, version });
+        if (error instanceof VersionTaken) return null;
+        throw error;
+      }
+      owner.apply(version, update);
       return version;
     });
   }
