@@ -115,7 +115,6 @@ export class LivePresentation {
     let shown: Presentation | null = null;
     return this.#actAhead(
       input.meetingId,
-      'presentation',
       (state) => {
         if (databaseVersion !== undefined && state.version !== databaseVersion) return null;
         if (state.status !== 'in_session') return null;
@@ -129,9 +128,10 @@ export class LivePresentation {
       async (tx) => {
         const on: Presentation | null = shown;
         if (on === null) throw new VersionTaken();
-        // See #turnPage: a page turn's commit does not wait for the WAL to reach the disk.
-        await tx.execute(sql`set local synchronous_commit = off`);
-        const changed = await tx
+        // See #turnPage: a page turn's commit does not wait for the WAL to reach the disk. Both statements go together.
+        const [, changed] = await Promise.all([
+          tx.execute(sql`set local synchronous_commit = off`),
+          tx
           .update(meetingLiveState)
           .set({ presentationPage: input.page, ...(input.zoom === undefined ? {} : { presentationZoom: input.zoom }), presenterUserId: user.id, updatedAt: new Date() })
           .where(
@@ -142,7 +142,8 @@ export class LivePresentation {
               eq(meetingLiveState.presenterUserId, user.id),
             ),
           )
-          .returning({ meetingId: meetingLiveState.meetingId });
+          .returning({ meetingId: meetingLiveState.meetingId }),
+        ]);
         if (changed.length === 0) throw new VersionTaken();
       },
     );

@@ -21,7 +21,7 @@ export type LiveDocuments = {
 };
 
 export type LiveDeps = {
-  meetings: Pick<MeetingService, 'access' | 'byId' | 'roster' | 'agenda' | 'agendaItem' | 'changeMeetingVersioned' | 'transition'>;
+  meetings: Pick<MeetingService, 'access' | 'byId' | 'roster' | 'agenda' | 'agendaItem' | 'changeMeetingVersioned' | 'changeMeetingAt' | 'transition'>;
   users: Pick<UserService, 'namesById'>;
   documents: LiveDocuments;
 };
@@ -39,7 +39,7 @@ export type Act = (meetingId: string, section: LiveSection, work: (tx: Tx, owner
  * owner's state into the update sent at once, `write` stores it; null: take
  * the ordinary way (`Act`).
  */
-export type ActAhead = (meetingId: string, section: LiveSection, plan: (state: LiveState) => LiveUpdate | null, write: (tx: Tx) => Promise<void>) => Promise<number | null>;
+export type ActAhead = (meetingId: string, plan: (state: LiveState) => LiveUpdate | null, write: (tx: Tx) => Promise<void>) => Promise<number | null>;
 
 /** Thrown inside an ahead-of-commit write: the database is not as the owner's state said (the update is retracted). */
 export class VersionTaken extends Error {

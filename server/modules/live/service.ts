@@ -43,7 +43,7 @@ export class LiveService {
     this.#events = events;
     this.#presentation = new LivePresentation(db, deps, this.#owners, {
       act: (meetingId, section, work, read) => this.#act(meetingId, section, work, read),
-      actAhead: (meetingId, section, plan, write) => this.#actAhead(meetingId, section, plan, write),
+      actAhead: (meetingId, plan, write) => this.#actAhead(meetingId, plan, write),
       rebuild: async (meetingId) => {
         const owner = this.#owners.find(meetingId);
         await owner?.run(async () => (owner.cached === null ? this.#rebuild(owner) : null));
@@ -212,7 +212,7 @@ export class LiveService {
    * version was taken (after the retraction; `write` throws VersionTaken
    * when the row it changes is not as planned).
    */
-  #actAhead(meetingId: string, section: LiveSection, plan: (state: LiveState) => LiveUpdate | null, write: (tx: Tx) => Promise<void>): Promise<number | null> {
+  #actAhead(meetingId: string, plan: (state: LiveState) => LiveUpdate | null, write: (tx: Tx) => Promise<void>): Promise<number | null> {
     const owner = this.#owners.get(meetingId);
     return owner.run(async () => {
       const state = owner.cached;
@@ -220,25 +220,29 @@ export class LiveService {
       if (state === null || update === null) return null;
       const version = state.version + 1;
       this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
+      let committed: boolean;
       try {
-        await this.#meetings.changeMeetingVersioned(
-          meetingId,
-          liveChange(section),
-          async (tx, next) => {
-            if (next !== version) throw new VersionTaken();
-            await write(tx);
-          },
-          { announce: false },
-        );
+        committed = await this.#meetings.changeMeetingAt(meetingId, version, write);
       } catch (error) {
-        owner.forget();
-        this.#events.emit('live.retracted', { meetingId, version });
-        if (error instanceof VersionTaken) return null;
-        throw error;
+        if (!(error instanceof VersionTaken)) {
+          this.#retract(owner, version);
+          throw error;
+        }
+        committed = false;
+      }
+      if (!committed) {
+        this.#retract(owner, version);
+        return null;
       }
       owner.apply(version, update);
       return version;
     });
+  }
+
+  /** Every screen that may hold `version` (sent ahead, not committed) fetches a fresh snapshot; the owner forgets what it assumed. */
+  #retract(owner: LiveMeetingOwner, version: number): void {
+    owner.forget();
+    this.#events.emit('live.retracted', { meetingId: owner.meetingId, version });
   }
 
   #attendanceUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'attendance', value: await attendanceSection(tx, this.#deps, meetingId) });

@@ -71,6 +71,9 @@ export type MeetingUnits = Pick<UnitService, 'byIds'>;
 /** The little a hall display shows of its meeting. */
 export type MeetingHeadline = { id: string; title: string; unitName: string; startsAt: string; location: string | null; status: MeetingStatus };
 
+/** Rolls back a change whose version was taken (changeMeetingAt). */
+class VersionNotFree extends Error {}
+
 export class MeetingService {
   readonly #db: Db;
   readonly #events: DomainEvents;
@@ -121,6 +124,34 @@ export class MeetingService {
     });
     if (options.announce !== false) this.#events.emit('meeting.changed', { meetingId, version, change });
     return { result, version };
+  }
+
+  /**
+   * A change that must produce exactly version `version` (the live module
+   * sent it to screens ahead of its commit): one transaction that bumps the
+   * version only if it is still `version - 1` and runs `work` beside it, the
+   * statements sent together (one round trip; the version's row is locked
+   * first, in the same order as every other change). Returns false, having
+   * changed nothing, when the version was taken. Announced by the caller.
+   */
+  async changeMeetingAt(meetingId: string, version: number, work: (tx: Tx) => Promise<void>): Promise<boolean> {
+    return this.#db
+      .transaction(async (tx) => {
+        // Sent first (execute() starts it now, before `work` sends anything), so the meeting's row is locked first.
+        const bump = tx
+          .update(meetings)
+          .set({ version, updatedAt: new Date() })
+          .where(and(eq(meetings.id, meetingId), eq(meetings.version, version - 1)))
+          .returning({ version: meetings.version })
+          .execute();
+        const [bumped] = await Promise.all([bump, work(tx)]);
+        if (bumped.length === 0) throw new VersionNotFree();
+        return true;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof VersionNotFree) return false;
+        throw error;
+      });
   }
 
   /**
