@@ -1,0 +1,36 @@
+/**
+ * The live owner's cache of access decisions (used by page turns when this is
+ * the only process): kept per session user object, so a user refreshed after a
+ * role change misses it; forgotten on any change the owner is told of, and
+ * after ACCESS_TTL_MS whatever happens.
+ */
+import { describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../server/contract/identity.ts';
+import type { MeetingAccess } from '../../server/modules/meetings/index.ts';
+import { ACCESS_TTL_MS, LiveMeetingOwner } from '../../server/modules/live/live-meeting.ts';
+
+const user = (role: SessionUser['role']) => ({ id: 'u1', role }) as SessionUser;
+const access = { myRole: 'chair', canManage: false, canView: true } as MeetingAccess;
+
+describe('LiveMeetingOwner access cache', () => {
+  it('answers the same user object within the TTL, and not a refreshed one', () => {
+    const owner = new LiveMeetingOwner('m');
+    const chair = user('delegate');
+    owner.rememberAccess(chair, access, 1_000);
+    expect(owner.accessOf(chair, 1_000 + ACCESS_TTL_MS - 1)).toBe(access);
+    expect(owner.accessOf(chair, 1_000 + ACCESS_TTL_MS)).toBeUndefined();
+    expect(owner.accessOf(user('delegate'), 1_000)).toBeUndefined(); // the socket's user after a refresh
+  });
+
+  it('forgets every decision when the meeting changes in a way it did not make, or its state is dropped', () => {
+    const owner = new LiveMeetingOwner('m');
+    const chair = user('delegate');
+    owner.rememberAccess(chair, access);
+    owner.invalidate(3);
+    expect(owner.accessOf(chair)).toBeUndefined();
+    owner.rememberAccess(chair, access);
+    owner.forget();
+    expect(owner.accessOf(chair)).toBeUndefined();
+    expect(owner.cached).toBeNull();
+  });
+});
