@@ -15,16 +15,16 @@ const access = { myRole: 'chair', canManage: false, canView: true } as MeetingAc
 describe('LiveMeetingOwner access cache', () => {
   it('answers the same user object within the TTL, and not a refreshed one', () => {
     const owner = new LiveMeetingOwner('m');
-    const chair = user('delegate');
+    const chair = user('user');
     owner.rememberAccess(chair, access, 1_000);
     expect(owner.accessOf(chair, 1_000 + ACCESS_TTL_MS - 1)).toBe(access);
     expect(owner.accessOf(chair, 1_000 + ACCESS_TTL_MS)).toBeUndefined();
-    expect(owner.accessOf(user('delegate'), 1_000)).toBeUndefined(); // the socket's user after a refresh
+    expect(owner.accessOf(user('user'), 1_000)).toBeUndefined(); // the socket's user after a refresh
   });
 
   it('forgets every decision when the meeting changes in a way it did not make, or its state is dropped', () => {
     const owner = new LiveMeetingOwner('m');
-    const chair = user('delegate');
+    const chair = user('user');
     owner.rememberAccess(chair, access);
     owner.invalidate(3);
     expect(owner.accessOf(chair)).toBeUndefined();
