@@ -4,7 +4,7 @@
  * new presentation, and the page count of a version (its file never changes)
  * is asked of the documents module once and then remembered by the owner.
  */
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { Presentation, PresentationPage, PresentationShow } from '../../contract/live.ts';
 import type { Db, Executor } from '../../db/client.ts';
@@ -13,7 +13,7 @@ import { AppError } from '../../errors.ts';
 import type { MeetingAccess } from '../meetings/index.ts';
 import type { LiveMeetings } from './live-meeting.ts';
 import { presentationSection } from './sections.ts';
-import { requireStatus, runsMeeting, VersionTaken, type Act, type ActAhead, type LiveDeps } from './rules.ts';
+import { requireStatus, runsMeeting, type Act, type ActAhead, type LiveDeps } from './rules.ts';
 
 export class LivePresentation {
   readonly #db: Db;
@@ -112,41 +112,17 @@ export class LivePresentation {
     }
     // The presenter of an item (not the chair) is checked against the agenda: the ordinary way.
     if (!runsMeeting(access)) return null;
-    let shown: Presentation | null = null;
-    return this.#actAhead(
-      input.meetingId,
-      (state) => {
-        if (databaseVersion !== undefined && state.version !== databaseVersion) return null;
-        if (state.status !== 'in_session') return null;
-        shown = state.presentation;
-        // Someone taking over must be able to read the document: the ordinary way checks it.
-        if (shown === null || shown.presenterUserId !== user.id) return null;
-        const pages = owner.pageCount(shown.documentId, shown.version);
-        if (pages === undefined || input.page > pages) return null;
-        return { section: 'presentation', value: { ...shown, page: input.page, zoom: input.zoom ?? shown.zoom } };
-      },
-      async (tx) => {
-        const on: Presentation | null = shown;
-        if (on === null) throw new VersionTaken();
-        // See #turnPage: a page turn's commit does not wait for the WAL to reach the disk. Both statements go together.
-        const [, changed] = await Promise.all([
-          tx.execute(sql`set local synchronous_commit = off`),
-          tx
-          .update(meetingLiveState)
-          .set({ presentationPage: input.page, ...(input.zoom === undefined ? {} : { presentationZoom: input.zoom }), presenterUserId: user.id, updatedAt: new Date() })
-          .where(
-            and(
-              eq(meetingLiveState.meetingId, input.meetingId),
-              eq(meetingLiveState.presentationDocumentId, on.documentId),
-              eq(meetingLiveState.presentationVersion, on.version),
-              eq(meetingLiveState.presenterUserId, user.id),
-            ),
-          )
-          .returning({ meetingId: meetingLiveState.meetingId }),
-        ]);
-        if (changed.length === 0) throw new VersionTaken();
-      },
-    );
+    return this.#actAhead(input.meetingId, (state) => {
+      if (databaseVersion !== undefined && state.version !== databaseVersion) return null;
+      if (state.status !== 'in_session') return null;
+      const shown = state.presentation;
+      // Someone taking over must be able to read the document: the ordinary way checks it.
+      if (shown === null || shown.presenterUserId !== user.id) return null;
+      const pages = owner.pageCount(shown.documentId, shown.version);
+      if (pages === undefined || input.page > pages) return null;
+      const next: Presentation = { ...shown, page: input.page, zoom: input.zoom ?? shown.zoom };
+      return { update: { section: 'presentation', value: next }, change: (bumped) => turnStatement(input.meetingId, shown, next, bumped) };
+    });
   }
 
   /** Builds the owner's state again in the background (a failure only leaves the next turn on the ordinary way). */
@@ -220,4 +196,21 @@ export class LivePresentation {
       async (tx) => ({ section: 'presentation', value: await presentationSection(tx, meetingId) }),
     );
   }
+}
+
+/**
+ * The page turn as one UPDATE for MeetingService.changeMeetingAt: it changes
+ * the row only if the version was bumped (`from bumped`) and the wall still
+ * shows what the owner's state said (same document, version and presenter).
+ */
+function turnStatement(meetingId: string, shown: Presentation, next: Presentation, bumped: SQL): SQL {
+  return sql`
+    update ${meetingLiveState}
+    set presentation_page = ${next.page}, presentation_zoom = ${next.zoom}, presenter_user_id = ${next.presenterUserId}, updated_at = now()
+    from ${bumped}
+    where ${meetingLiveState.meetingId} = ${meetingId}
+      and ${meetingLiveState.presentationDocumentId} = ${shown.documentId}
+      and ${meetingLiveState.presentationVersion} = ${shown.version}
+      and ${meetingLiveState.presenterUserId} = ${shown.presenterUserId}
+    returning 1`;
 }

@@ -6,6 +6,7 @@
 import type { LiveUpdate } from '../../contract/live.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { MeetingStatus } from '../../contract/meetings.ts';
+import type { SQL } from 'drizzle-orm';
 import type { Executor, Tx } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import type { MeetingAccess, MeetingService } from '../meetings/index.ts';
@@ -36,17 +37,11 @@ export type Act = (meetingId: string, section: LiveSection, work: (tx: Tx, owner
 
 /**
  * Runs an action ahead of its commit (LiveService.#actAhead): `plan` turns the
- * owner's state into the update sent at once, `write` stores it; null: take
- * the ordinary way (`Act`).
+ * owner's state into the update sent at once and the statement that stores
+ * it (MeetingService.changeMeetingAt), or null; null: take the ordinary way (`Act`).
  */
-export type ActAhead = (meetingId: string, plan: (state: LiveState) => LiveUpdate | null, write: (tx: Tx) => Promise<void>) => Promise<number | null>;
-
-/** Thrown inside an ahead-of-commit write: the database is not as the owner's state said (the update is retracted). */
-export class VersionTaken extends Error {
-  constructor() {
-    super('the meeting changed before this update committed');
-  }
-}
+export type ActAhead = (meetingId: string, plan: (state: LiveState) => PlannedChange | null) => Promise<number | null>;
+export type PlannedChange = { update: LiveUpdate; change: (bumped: SQL) => SQL };
 
 /** The chair runs the meeting; the secretariat may act on the chair's behalf. */
 export const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';

@@ -17,7 +17,7 @@ import type { MeetingAccess } from '../meetings/index.ts';
 import { LiveMeetings, type LiveMeetingOwner, type LiveState } from './live-meeting.ts';
 import { LivePresentation } from './presentation.ts';
 import { checkProxyChange, checkProxyRoles, type OpenPollCheck } from './proxies.ts';
-import { MEMBER_ROLES, requireStatus, runsMeeting, VersionTaken, type LiveDeps, type LiveSection } from './rules.ts';
+import { MEMBER_ROLES, requireStatus, runsMeeting, type LiveDeps, type LiveSection, type PlannedChange } from './rules.ts';
 import { SpeakerClock } from './speaker-clock.ts';
 import { liveRecordOf, type LiveRecord } from './record-reads.ts';
 import { agendaSection, attendanceRows, attendanceSection, presentationSection, speakersSection, type AttendanceRow } from './sections.ts';
@@ -43,7 +43,7 @@ export class LiveService {
     this.#events = events;
     this.#presentation = new LivePresentation(db, deps, this.#owners, {
       act: (meetingId, section, work, read) => this.#act(meetingId, section, work, read),
-      actAhead: (meetingId, plan, write) => this.#actAhead(meetingId, plan, write),
+      actAhead: (meetingId, plan) => this.#actAhead(meetingId, plan),
       rebuild: async (meetingId) => {
         const owner = this.#owners.find(meetingId);
         await owner?.run(async () => (owner.cached === null ? this.#rebuild(owner) : null));
@@ -201,36 +201,33 @@ export class LiveService {
    * Runs an action whose whole effect the owner can work out from its cached
    * state (a page turn): in the meeting's queue, `plan` turns the state into
    * the section update, which goes to every screen at once as the next
-   * version; then `write` stores it in one transaction that bumps the version,
-   * and the caller's ack waits for that commit. Nothing else can take that
-   * version meanwhile in this process (the queue), and the transaction checks
-   * that nobody else took it (another process, a change not yet announced
-   * here): if it did not commit as that version, every screen is told to
-   * resync (`live.retracted`) and the owner forgets its state. Returns the
-   * version, or null when the action must go the ordinary way instead: no
-   * cached state or `plan` declined it (before anything was sent), or the
-   * version was taken (after the retraction; `write` throws VersionTaken
-   * when the row it changes is not as planned).
+   * version; then `change` stores it in one statement that bumps the version
+   * only if nobody took it (MeetingService.changeMeetingAt: another process,
+   * or a change not yet announced here), and the caller's ack waits for that
+   * commit. If it did not commit as planned, every screen is told to resync
+   * (`live.retracted`) and the owner forgets its state. Returns the version,
+   * or null when the action must go the ordinary way instead: no cached
+   * state or `plan` declined it (before anything was sent), or it did not
+   * commit as planned (after the retraction). A page turn's loss in a crash
+   * harms nobody (see LivePresentation), so its commit is not made durable.
    */
-  #actAhead(meetingId: string, plan: (state: LiveState) => LiveUpdate | null, write: (tx: Tx) => Promise<void>): Promise<number | null> {
+  #actAhead(meetingId: string, plan: (state: LiveState) => PlannedChange | null): Promise<number | null> {
     const owner = this.#owners.get(meetingId);
     return owner.run(async () => {
       const state = owner.cached;
-      const update = state === null ? null : plan(state);
-      if (state === null || update === null) return null;
+      const planned = state === null ? null : plan(state);
+      if (state === null || planned === null) return null;
+      const { update, change } = planned;
       const version = state.version + 1;
       this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
-      let committed: boolean;
+      let outcome: 'changed' | 'taken' | 'unchanged';
       try {
-        committed = await this.#meetings.changeMeetingAt(meetingId, version, write);
+        outcome = await this.#meetings.changeMeetingAt(meetingId, version, change, { durable: false });
       } catch (error) {
-        if (!(error instanceof VersionTaken)) {
-          this.#retract(owner, version);
-          throw error;
-        }
-        committed = false;
+        this.#retract(owner, version);
+        throw error;
       }
-      if (!committed) {
+      if (outcome !== 'changed') {
         this.#retract(owner, version);
         return null;
       }

@@ -71,9 +71,6 @@ export type MeetingUnits = Pick<UnitService, 'byIds'>;
 /** The little a hall display shows of its meeting. */
 export type MeetingHeadline = { id: string; title: string; unitName: string; startsAt: string; location: string | null; status: MeetingStatus };
 
-/** Rolls back a change whose version was taken (changeMeetingAt). */
-class VersionNotFree extends Error {}
-
 export class MeetingService {
   readonly #db: Db;
   readonly #events: DomainEvents;
@@ -128,30 +125,27 @@ export class MeetingService {
 
   /**
    * A change that must produce exactly version `version` (the live module
-   * sent it to screens ahead of its commit): one transaction that bumps the
-   * version only if it is still `version - 1` and runs `work` beside it, the
-   * statements sent together (one round trip; the version's row is locked
-   * first, in the same order as every other change). Returns false, having
-   * changed nothing, when the version was taken. Announced by the caller.
+   * sent it to screens ahead of its commit), made as one statement: its own
+   * transaction, one round trip. The version is bumped only if it is still
+   * `version - 1`; `change` (an UPDATE of the caller's table, `from` the CTE
+   * the callback is given, which has a row only when the bump happened)
+   * changes the rest in the same statement, so both happen or neither does.
+   * `durable: false`: the commit does not wait for the WAL to reach the disk.
+   * 'taken': nothing changed, another change has the version. 'unchanged':
+   * the version was bumped but `change` matched no row (a version with no
+   * change; harmless, but the caller's assumption was wrong). Announced by the caller.
    */
-  async changeMeetingAt(meetingId: string, version: number, work: (tx: Tx) => Promise<void>): Promise<boolean> {
-    return this.#db
-      .transaction(async (tx) => {
-        // Sent first (execute() starts it now, before `work` sends anything), so the meeting's row is locked first.
-        const bump = tx
-          .update(meetings)
-          .set({ version, updatedAt: new Date() })
-          .where(and(eq(meetings.id, meetingId), eq(meetings.version, version - 1)))
-          .returning({ version: meetings.version })
-          .execute();
-        const [bumped] = await Promise.all([bump, work(tx)]);
-        if (bumped.length === 0) throw new VersionNotFree();
-        return true;
-      })
-      .catch((error: unknown) => {
-        if (error instanceof VersionNotFree) return false;
-        throw error;
-      });
+  async changeMeetingAt(meetingId: string, version: number, change: (bumped: SQL) => SQL, options: { durable: boolean }): Promise<'changed' | 'taken' | 'unchanged'> {
+    const commitMode = options.durable ? sql`` : sql`, set_config('synchronous_commit', 'off', true) as commit_mode`;
+    const [row] = await this.#db.execute<{ bumped: number; changed: number }>(sql`
+      with bumped as (
+        update ${meetings} set version = ${version}, updated_at = now()
+        where ${meetings.id} = ${meetingId} and ${meetings.version} = ${version - 1}
+        returning ${meetings.id}
+      ), changed as (${change(sql`bumped`)})
+      select (select count(*) from bumped)::int as bumped, (select count(*) from changed)::int as changed${commitMode}`);
+    if (row === undefined || row.bumped === 0) return 'taken';
+    return row.changed === 0 ? 'unchanged' : 'changed';
   }
 
   /**
