@@ -130,6 +130,25 @@ describe('a page turn sent ahead of its commit', () => {
     expect(heardSince('caophong.bithu', again)[0]).toMatchObject({ kind: 'update', message: { version: next.version } });
   });
 
+  it('a turn whose row is not as the owner thought (changed behind its back, version kept) is retracted, then made the ordinary way', async () => {
+    const before = await snapshot();
+    // The presenter recorded in the row changes without a version bump: the turn's UPDATE matches no row.
+    const idOf = (role: string) => before.attendance.entries.find((e) => e.role === role)!.userId;
+    const thuky = idOf('secretary');
+    await server.database.sql`update meeting_live_state set presenter_user_id = ${thuky} where meeting_id = ${meeting.id}`;
+    const from = people.get('caophong.bithu').heard.length;
+    const { version } = await turn(7);
+    // The version sent ahead was bumped with no change (harmless), and the ordinary way made the turn after it.
+    expect(version).toBe(before.version + 2);
+    await expect.poll(() => heardSince('caophong.bithu', from).length).toBe(3);
+    const [sent, resync, made] = heardSince('caophong.bithu', from);
+    expect(sent).toMatchObject({ kind: 'update', message: { version: before.version + 1 } });
+    expect(resync).toEqual({ kind: 'resync', message: { meetingId: meeting.id, version: before.version + 1 } });
+    expect(made).toMatchObject({ kind: 'update', message: { version } });
+    expect(pageOf(made!)).toBe(7);
+    expect(await snapshot()).toMatchObject({ version, presentation: { page: 7, presenterUserId: idOf('chair') } });
+  });
+
   it('someone who may not present sends nothing ahead, and is refused', async () => {
     const from = people.get('caophong.bithu').heard.length;
     expect(await people.refused('caophong.bithu', 'presentation:page', { meetingId: meeting.id, page: 7 })).toBe('forbidden');

@@ -12,6 +12,11 @@
  * shows up as a newer version, and the snapshot is rebuilt from the tables.
  * After a restart there is no owner; the first caller creates one and it
  * builds itself from the database.
+ *
+ * One exception to "read the version first": a page turn plans itself from
+ * the cached state without reading the database (LiveService.#actAhead); its
+ * single statement then bumps the version only if the database is where the
+ * state said, and a turn that finds otherwise is retracted on every screen.
  */
 import type { SessionUser } from '../../contract/identity.ts';
 import { applyLiveUpdate, type LiveSnapshot, type LiveUpdate } from '../../contract/live.ts';

@@ -1,8 +1,10 @@
 /**
  * Follow the presenter: show a page of a document version, turn pages, stop.
- * A page turn is the hot path of a meeting: one UPDATE … RETURNING gives the
- * new presentation, and the page count of a version (its file never changes)
- * is asked of the documents module once and then remembered by the owner.
+ * A page turn is the hot path of a meeting: the usual one is worked out from
+ * the owner's state, sent to every tablet at once and stored in one statement
+ * (#turnAhead); otherwise one UPDATE … RETURNING gives the new presentation.
+ * The page count of a version (its file never changes) is asked of the
+ * documents module once and then remembered by the owner.
  */
 import { and, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
