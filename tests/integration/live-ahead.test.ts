@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveResync, LiveUpdateMessage } from '../../server/contract/live.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { changeStatus, createMeeting, pagesPdf, secretariat, uploadDocument } from '../helpers/meetings.ts';
+import { addAgendaItem, changeStatus, createMeeting, pagesPdf, secretariat, uploadDocument, type Directory } from '../helpers/meetings.ts';
 import { People } from '../helpers/people.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startTestServer, type TestClient, type TestServer } from '../helpers/server.ts';
 import type { ClientSocket } from '../helpers/socket.ts';
 
 type Heard = { kind: 'update'; message: LiveUpdateMessage } | { kind: 'resync'; message: LiveResync };
@@ -32,6 +32,7 @@ describe('a page turn sent ahead of its commit', () => {
   let server: TestServer;
   let meeting: MeetingDto;
   let people: People<{ heard: Heard[] }>;
+  let staff: { secretary: TestClient; directory: Directory };
 
   const heardSince = (name: string, from: number) => people.get(name).heard.slice(from);
   const snapshot = () => people.act('caophong.bithu', 'meeting:snapshot', { meetingId: meeting.id });
@@ -41,7 +42,7 @@ describe('a page turn sent ahead of its commit', () => {
     db = await createTestDatabase();
     server = await startTestServer(db);
     people = new People(server.url, recordLive);
-    const staff = await secretariat(server.url);
+    staff = await secretariat(server.url);
     meeting = await createMeeting(staff.secretary, staff.directory, {
       title: 'Hội nghị Ban Chấp hành (phiên thường kỳ)',
       startsAt: '2026-12-10T01:30:00.000Z',
@@ -154,5 +155,38 @@ describe('a page turn sent ahead of its commit', () => {
     expect(await people.refused('caophong.bithu', 'presentation:page', { meetingId: meeting.id, page: 7 })).toBe('forbidden');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(heardSince('caophong.bithu', from)).toEqual([]);
+  });
+
+  it('the presenter of the item under way turns pages ahead too once the agenda was read; an agenda edit takes that away at once', async () => {
+    const presenter = staff.directory.user('caophong.bithu').id;
+    const item = await addAgendaItem(staff.secretary, meeting, { title: 'Báo cáo chính trị', plannedMinutes: 30, presenterUserId: presenter });
+    await people.act('bithu', 'agenda:open', { meetingId: meeting.id, itemId: item.id });
+    // Taking over from the chair (the ordinary way: it checks the document and reads the agenda).
+    await people.act('caophong.bithu', 'presentation:page', { meetingId: meeting.id, page: 2 });
+    await snapshot(); // the owner has rebuilt its state (after the agenda edit) by the time a snapshot is answered
+
+    // Now ahead of the commit: a commit that fails shows as a retraction (only a turn sent ahead is retracted).
+    await server.database.sql.unsafe(`
+      create function phs_test_refuse_page_3() returns trigger language plpgsql as $$ begin raise exception 'page 3 refused by the test'; end $$;
+      create constraint trigger phs_test_refuse_page_3 after update on meeting_live_state deferrable initially deferred
+        for each row when (new.presentation_page = 3) execute function phs_test_refuse_page_3();
+    `);
+    try {
+      const from = people.get('bithu').heard.length;
+      expect(await people.refused('caophong.bithu', 'presentation:page', { meetingId: meeting.id, page: 3 })).toBe('internal');
+      await expect.poll(() => heardSince('bithu', from).map((h) => h.kind)).toEqual(['update', 'resync']);
+    } finally {
+      await server.database.sql.unsafe('drop trigger phs_test_refuse_page_3 on meeting_live_state; drop function phs_test_refuse_page_3();');
+    }
+    expect((await people.act('caophong.bithu', 'presentation:page', { meetingId: meeting.id, page: 4 })).version).toBeGreaterThan(0);
+
+    // The secretariat gives the item to someone else: the next turn is refused, and nothing was sent ahead.
+    const edited = await staff.secretary.patch(`/api/v1/meetings/${meeting.id}/agenda/${item.id}`, { presenterUserId: staff.directory.user('bithu').id });
+    expect(edited.status).toBe(200);
+    await snapshot(); // the owner's state is rebuilt: only its forgetting the agenda stands between the turn and the tablets
+    const from = people.get('bithu').heard.length;
+    expect(await people.refused('caophong.bithu', 'presentation:page', { meetingId: meeting.id, page: 5 })).toBe('forbidden');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heardSince('bithu', from)).toEqual([]);
   });
 });

@@ -48,6 +48,19 @@ export class LiveMeetingOwner {
    * and after ACCESS_TTL_MS for what is never announced (the unit tree).
    */
   #access = new WeakMap<SessionUser, { access: MeetingAccess; at: number }>();
+  /**
+   * Who presents each agenda item (the meetings module's agenda, read by the
+   * ordinary page turn): forgotten with the access decisions, since every
+   * agenda edit is announced as meeting.changed. Null: not read yet.
+   */
+  #itemPresenters: ReadonlyMap<string, string | null> | null = null;
+  /**
+   * Counts the times they were forgotten. A caller reads it before its
+   * query and hands it back with the answer: an answer read across a change
+   * (the query saw the old rows, the change's announcement came before the
+   * answer) is then not remembered.
+   */
+  #generation = 0;
 
   constructor(meetingId: string) {
     this.meetingId = meetingId;
@@ -107,12 +120,30 @@ export class LiveMeetingOwner {
     return entry !== undefined && now - entry.at < ACCESS_TTL_MS ? entry.access : undefined;
   }
 
-  rememberAccess(user: SessionUser, access: MeetingAccess, now = Date.now()): void {
-    this.#access.set(user, { access, at: now });
+  /** Read before the query whose answer is handed to rememberAccess or rememberItemPresenters. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** `readAt`: the generation read before the access query (a change announced since then wins). */
+  rememberAccess(user: SessionUser, access: MeetingAccess, readAt: number, now = Date.now()): void {
+    if (readAt === this.#generation) this.#access.set(user, { access, at: now });
   }
 
   forgetAccess(): void {
     this.#access = new WeakMap();
+    this.#itemPresenters = null;
+    this.#generation += 1;
+  }
+
+  /** The presenter of an agenda item as last read (null: none), or undefined when the agenda has not been read since the last change. */
+  itemPresenter(itemId: string): string | null | undefined {
+    return this.#itemPresenters === null ? undefined : (this.#itemPresenters.get(itemId) ?? null);
+  }
+
+  /** `readAt`: the generation read before the agenda was read. */
+  rememberItemPresenters(presenters: ReadonlyMap<string, string | null>, readAt: number): void {
+    if (readAt === this.#generation) this.#itemPresenters = presenters;
   }
 
   pageCount(documentId: string, version: number): number | undefined {

@@ -41,11 +41,15 @@ export class LivePresentation {
   async #mayPresent(access: MeetingAccess, user: SessionUser): Promise<boolean> {
     if (runsMeeting(access)) return true;
     const meetingId = access.meeting.id;
+    const owner = this.#alone ? this.#owners.find(meetingId) : undefined;
+    const readAt = owner?.generation;
     // The current item (ours) and its presenter (the meetings module's) at once: one round trip, as the join was.
     const [[state], agenda] = await Promise.all([
       this.#db.select({ itemId: meetingLiveState.currentItemId }).from(meetingLiveState).where(eq(meetingLiveState.meetingId, meetingId)),
       this.#deps.meetings.agenda(meetingId),
     ]);
+    // Remembered for the page turns that follow (only here: a process that is not alone does not hear of agenda edits).
+    if (owner !== undefined && readAt !== undefined) owner.rememberItemPresenters(new Map(agenda.map((item) => [item.id, item.presenterUserId])), readAt);
     const current = state?.itemId == null ? undefined : agenda.find((item) => item.id === state.itemId);
     return current !== undefined && current.presenterUserId === user.id;
   }
@@ -108,15 +112,17 @@ export class LivePresentation {
     // Read now: the state must then be exactly as new as the database (in a process that is not alone, always).
     let databaseVersion: number | undefined;
     if (access === undefined) {
+      const readAt = owner.generation;
       access = await this.#deps.meetings.access(user, input.meetingId);
       databaseVersion = access.meeting.version;
-      if (this.#alone) owner.rememberAccess(user, access);
+      if (this.#alone) owner.rememberAccess(user, access, readAt);
     }
-    // The presenter of an item (not the chair) is checked against the agenda: the ordinary way.
-    if (!runsMeeting(access)) return null;
+    const chairs = runsMeeting(access);
     return this.#actAhead(input.meetingId, (state) => {
       if (databaseVersion !== undefined && state.version !== databaseVersion) return null;
       if (state.status !== 'in_session') return null;
+      // Not the chair: the presenter of the item under way, as the agenda was last read (unknown: the ordinary way reads it).
+      if (!chairs && (!this.#alone || state.agenda.currentItemId === null || owner.itemPresenter(state.agenda.currentItemId) !== user.id)) return null;
       const shown = state.presentation;
       // Someone taking over must be able to read the document: the ordinary way checks it.
       if (shown === null || shown.presenterUserId !== user.id) return null;
