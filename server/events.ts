@@ -19,8 +19,16 @@ export type DomainEventMap = {
   'document.revoked': [{ documentId: string; userId: string }];
   /** one of a user's annotations changed (their other devices follow) */
   'annotations.changed': [{ userId: string; annotation: AnnotationDto }];
-  /** a section of a live meeting changed (after commit) */
+  /**
+   * a section of a live meeting changed (after commit), except a page turn: it is sent ahead of its commit
+   * and followed by live.retracted if that commit fails (react to presentation updates only by showing them)
+   */
   'live.updated': [LiveUpdateMessage];
+  /**
+   * a live update already sent as `version` did not commit (a page turn goes to the tablets before its
+   * commit): every screen that may hold it fetches a fresh snapshot
+   */
+  'live.retracted': [{ meetingId: string; version: number }];
   /** the chair gave the floor to a participant (the conference gives their endpoint the floor too) */
   'live.floorGiven': [{ meetingId: string; userId: string }];
   /** any change to a meeting's preparation or state; version is the meeting's new version */

@@ -114,6 +114,7 @@ export type DisplayAssigned = { meetingId: string | null };
 
 export interface DisplayServerToClientEvents extends WallStageServerToClientEvents {
   'live:update': ServerToClientEvents['live:update'];
+  'live:resync': ServerToClientEvents['live:resync'];
   'poll:update': ServerToClientEvents['poll:update'];
   'display:assigned': (payload: DisplayAssigned) => void;
 }

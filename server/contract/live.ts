@@ -90,6 +90,9 @@ export type LiveUpdate =
 
 export type LiveUpdateMessage = { meetingId: string; version: number; serverTime: string; update: LiveUpdate };
 
+/** `live:resync`: the update of `version` (sent ahead of its commit) did not commit. */
+export type LiveResync = { meetingId: string; version: number };
+
 /**
  * The state after one section update: the same for the server's cached
  * snapshot and every screen's copy, so they cannot drift apart.

@@ -7,7 +7,7 @@ import type { AnnotationDto, AnnotationUpsert } from './annotations.ts';
 import type { ConferenceClientToServerEvents, ConferenceServerToClientEvents } from './conference-realtime.ts';
 import type { NotificationDto } from './documents.ts';
 import type { CastBallot, CastReceipt } from './votes.ts';
-import type { LiveSnapshot, LiveUpdateMessage } from './live.ts';
+import type { LiveResync, LiveSnapshot, LiveUpdateMessage } from './live.ts';
 import type { SessionUser } from './identity.ts';
 import type { ValidationIssue } from './validation.ts';
 
@@ -26,6 +26,11 @@ export interface ServerToClientEvents extends ConferenceServerToClientEvents {
   'poll:update': (payload: { meetingId: string; pollId: string; status: 'draft' | 'open' | 'closed' | 'published' | 'cancelled'; cast: number; eligible: number }) => void;
   /** A section of a live meeting this socket joined changed. */
   'live:update': (payload: LiveUpdateMessage) => void;
+  /**
+   * The update of this version may have reached you but never committed (a page turn is sent before its
+   * commit, and that commit failed): forget it and fetch a fresh snapshot, even one older than what you hold.
+   */
+  'live:resync': (payload: LiveResync) => void;
   /** This user's access to a document was revoked: an open viewer closes it at once. */
   'document:revoked': (payload: { documentId: string }) => void;
   /** Something new for this user (a meeting published, a document added or updated). */

@@ -112,6 +112,7 @@ export function attachDisplayNamespace(context: ModuleContext, { screens, servic
 
   // Same fan-out as the main namespace, to the screens following the meeting.
   events.on('live.updated', (message) => ns.to(rooms.meeting(message.meetingId)).emit('live:update', message));
+  events.on('live.retracted', (message) => ns.to(rooms.meeting(message.meetingId)).emit('live:resync', message));
   events.on('poll.updated', (update) => ns.to(rooms.meeting(update.meetingId)).emit('poll:update', update));
 
   return ns;

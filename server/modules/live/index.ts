@@ -16,7 +16,8 @@ import { liveSockets } from './sockets.ts';
 export const liveModule = defineModule<LiveDeps, LiveService>({
   name: 'live',
   create: ({ db, events, config, log }, deps) => {
-    const live = new LiveService(db, deps, events);
+    // Alone (no Redis): every change to a meeting is made, and announced, in this process.
+    const live = new LiveService(db, deps, events, { alone: config.redisUrl === undefined });
     live.startSpeakerClock(config.redisUrl === undefined, log);
     return live;
   },
@@ -30,6 +31,7 @@ export const liveModule = defineModule<LiveDeps, LiveService>({
     // Changes other modules made to the meeting (its own actions announce themselves as live.updated).
     events.on('meeting.changed', (change) => live.meetingChanged(change));
     events.on('live.updated', (message) => io.to(rooms.meeting(message.meetingId)).emit('live:update', message));
+    events.on('live.retracted', (message) => io.to(rooms.meeting(message.meetingId)).emit('live:resync', message));
     // Someone removed from a meeting stops following it on every device, on every process.
     events.on('meeting.participantRemoved', ({ meetingId, userId }) => io.in(rooms.user(userId)).socketsLeave(rooms.meeting(meetingId)));
   },

@@ -6,11 +6,12 @@
 import type { LiveUpdate } from '../../contract/live.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { MeetingStatus } from '../../contract/meetings.ts';
+import type { SQL } from 'drizzle-orm';
 import type { Executor, Tx } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import type { MeetingAccess, MeetingService } from '../meetings/index.ts';
 import type { UserService } from '../users/index.ts';
-import type { LiveMeetingOwner } from './live-meeting.ts';
+import type { LiveMeetingOwner, LiveState } from './live-meeting.ts';
 
 /** DocumentService's read API (declared here so live names exactly what it uses). */
 export type LiveDocuments = {
@@ -21,7 +22,7 @@ export type LiveDocuments = {
 };
 
 export type LiveDeps = {
-  meetings: Pick<MeetingService, 'access' | 'byId' | 'roster' | 'agenda' | 'agendaItem' | 'changeMeetingVersioned' | 'transition'>;
+  meetings: Pick<MeetingService, 'access' | 'byId' | 'roster' | 'agenda' | 'agendaItem' | 'changeMeetingVersioned' | 'changeMeetingAt' | 'transition'>;
   users: Pick<UserService, 'namesById'>;
   documents: LiveDocuments;
 };
@@ -33,6 +34,14 @@ export type LiveSection = 'attendance' | 'agenda' | 'presentation' | 'speakers';
 
 /** Runs an action in its meeting's queue, in one transaction that bumps the version, and announces the section it read. */
 export type Act = (meetingId: string, section: LiveSection, work: (tx: Tx, owner: LiveMeetingOwner) => Promise<void>, read: (tx: Tx) => Promise<LiveUpdate>) => Promise<number>;
+
+/**
+ * Runs an action ahead of its commit (LiveService.#actAhead): `plan` turns the
+ * owner's state into the update sent at once and the statement that stores
+ * it (MeetingService.changeMeetingAt), or null; null: take the ordinary way (`Act`).
+ */
+export type ActAhead = (meetingId: string, plan: (state: LiveState) => PlannedChange | null) => Promise<number | null>;
+export type PlannedChange = { update: LiveUpdate; change: (bumped: SQL) => SQL };
 
 /** The chair runs the meeting; the secretariat may act on the chair's behalf. */
 export const runsMeeting = (access: MeetingAccess) => access.canManage || access.myRole === 'chair';

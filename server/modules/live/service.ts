@@ -17,7 +17,7 @@ import type { MeetingAccess } from '../meetings/index.ts';
 import { LiveMeetings, type LiveMeetingOwner, type LiveState } from './live-meeting.ts';
 import { LivePresentation } from './presentation.ts';
 import { checkProxyChange, checkProxyRoles, type OpenPollCheck } from './proxies.ts';
-import { MEMBER_ROLES, requireStatus, runsMeeting, type LiveDeps, type LiveSection } from './rules.ts';
+import { MEMBER_ROLES, requireStatus, runsMeeting, type LiveDeps, type LiveSection, type PlannedChange } from './rules.ts';
 import { SpeakerClock } from './speaker-clock.ts';
 import { liveRecordOf, type LiveRecord } from './record-reads.ts';
 import { agendaSection, attendanceRows, attendanceSection, presentationSection, speakersSection, type AttendanceRow } from './sections.ts';
@@ -35,12 +35,21 @@ export class LiveService {
   #clock: SpeakerClock | null = null;
   readonly #pollOpen: OpenPollCheck[] = [];
 
-  constructor(db: Db, deps: LiveDeps, events: DomainEvents) {
+  /** `alone`: no other app process changes meetings (no Redis), so this one hears of every change (access may be cached). */
+  constructor(db: Db, deps: LiveDeps, events: DomainEvents, options: { alone?: boolean } = {}) {
     this.#db = db;
     this.#deps = deps;
     this.#meetings = deps.meetings;
     this.#events = events;
-    this.#presentation = new LivePresentation(db, deps, this.#owners, (meetingId, section, work, read) => this.#act(meetingId, section, work, read));
+    this.#presentation = new LivePresentation(db, deps, this.#owners, {
+      act: (meetingId, section, work, read) => this.#act(meetingId, section, work, read),
+      actAhead: (meetingId, plan) => this.#actAhead(meetingId, plan),
+      rebuild: async (meetingId) => {
+        const owner = this.#owners.find(meetingId);
+        await owner?.run(async () => (owner.cached === null ? this.#rebuild(owner) : null));
+      },
+      alone: options.alone === true,
+    });
   }
 
   /**
@@ -63,6 +72,7 @@ export class LiveService {
     // Status changes come through the meetings module (REST or socket); tablets hear them here.
     const status = change.slice('status:'.length) as MeetingStatus;
     const update: LiveUpdate = { section: 'status', value: status };
+    owner?.forgetAccess(); // cached decisions hold the old status
     owner?.apply(version, update);
     if (status === 'closed') this.#owners.drop(meetingId);
     this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
@@ -185,6 +195,51 @@ export class LiveService {
       this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
       return version;
     });
+  }
+
+  /**
+   * Runs an action whose whole effect the owner can work out from its cached
+   * state (a page turn): in the meeting's queue, `plan` turns the state into
+   * the section update, which goes to every screen at once as the next
+   * version; then `change` stores it in one statement that bumps the version
+   * only if nobody took it (MeetingService.changeMeetingAt: another process,
+   * or a change not yet announced here), and the caller's ack waits for that
+   * commit. If it did not commit as planned, every screen is told to resync
+   * (`live.retracted`) and the owner forgets its state. Returns the version,
+   * or null when the action must go the ordinary way instead: no cached
+   * state or `plan` declined it (before anything was sent), or it did not
+   * commit as planned (after the retraction). A page turn's loss in a crash
+   * harms nobody (see LivePresentation), so its commit is not made durable.
+   */
+  #actAhead(meetingId: string, plan: (state: LiveState) => PlannedChange | null): Promise<number | null> {
+    const owner = this.#owners.get(meetingId);
+    return owner.run(async () => {
+      const state = owner.cached;
+      const planned = state === null ? null : plan(state);
+      if (state === null || planned === null) return null;
+      const { update, change } = planned;
+      const version = state.version + 1;
+      this.#events.emit('live.updated', { meetingId, version, serverTime: new Date().toISOString(), update });
+      let outcome: 'changed' | 'taken' | 'unchanged';
+      try {
+        outcome = await this.#meetings.changeMeetingAt(meetingId, version, change, { durable: false });
+      } catch (error) {
+        this.#retract(owner, version);
+        throw error;
+      }
+      if (outcome !== 'changed') {
+        this.#retract(owner, version);
+        return null;
+      }
+      owner.apply(version, update);
+      return version;
+    });
+  }
+
+  /** Every screen that may hold `version` (sent ahead, not committed) fetches a fresh snapshot; the owner forgets what it assumed. */
+  #retract(owner: LiveMeetingOwner, version: number): void {
+    owner.forget();
+    this.#events.emit('live.retracted', { meetingId: owner.meetingId, version });
   }
 
   #attendanceUpdate = async (tx: Tx, meetingId: string): Promise<LiveUpdate> => ({ section: 'attendance', value: await attendanceSection(tx, this.#deps, meetingId) });

@@ -124,6 +124,31 @@ export class MeetingService {
   }
 
   /**
+   * A change that must produce exactly version `version` (the live module
+   * sent it to screens ahead of its commit), made as one statement: its own
+   * transaction, one round trip. The version is bumped only if it is still
+   * `version - 1`; `change` (an UPDATE of the caller's table, `from` the CTE
+   * the callback is given, which has a row only when the bump happened)
+   * changes the rest in the same statement, so both happen or neither does.
+   * `durable: false`: the commit does not wait for the WAL to reach the disk.
+   * 'taken': nothing changed, another change has the version. 'unchanged':
+   * the version was bumped but `change` matched no row (a version with no
+   * change; harmless, but the caller's assumption was wrong). Announced by the caller.
+   */
+  async changeMeetingAt(meetingId: string, version: number, change: (bumped: SQL) => SQL, options: { durable: boolean }): Promise<'changed' | 'taken' | 'unchanged'> {
+    const commitMode = options.durable ? sql`` : sql`, set_config('synchronous_commit', 'off', true) as commit_mode`;
+    const [row] = await this.#db.execute<{ bumped: number; changed: number }>(sql`
+      with bumped as (
+        update ${meetings} set version = ${version}, updated_at = now()
+        where ${meetings.id} = ${meetingId} and ${meetings.version} = ${version - 1}
+        returning ${meetings.id}
+      ), changed as (${change(sql`bumped`)})
+      select (select count(*) from bumped)::int as bumped, (select count(*) from changed)::int as changed${commitMode}`);
+    if (row === undefined || row.bumped === 0) return 'taken';
+    return row.changed === 0 ? 'unchanged' : 'changed';
+  }
+
+  /**
    * What this user may do in this meeting; meetingNotFound when they may not
    * see it at all. The one access check every module uses.
    */

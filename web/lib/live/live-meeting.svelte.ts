@@ -7,7 +7,7 @@
  * database's state. Used by the tablet, the console and the display; the
  * display's socket speaks the same join/snapshot/update events.
  */
-import { applyLiveUpdate, type LiveSnapshot, type LiveUpdateMessage, type SpeakerEntry } from '$contract/live.ts';
+import { applyLiveUpdate, type LiveResync, type LiveSnapshot, type LiveUpdateMessage, type SpeakerEntry } from '$contract/live.ts';
 import type { AckError, ClientToServerEvents } from '$contract/realtime.ts';
 import type { Call } from '$lib/realtime/call.ts';
 import { isRetryable } from '$lib/realtime/errors.ts';
@@ -17,6 +17,8 @@ import { SocketFollower, type LinkSocket } from '$lib/realtime/follower.ts';
 export type LiveSocket = LinkSocket & {
   on(event: 'live:update', listener: (message: LiveUpdateMessage) => void): unknown;
   off(event: 'live:update', listener: (message: LiveUpdateMessage) => void): unknown;
+  on(event: 'live:resync', listener: (message: LiveResync) => void): unknown;
+  off(event: 'live:resync', listener: (message: LiveResync) => void): unknown;
 };
 
 /** The calls of following a meeting; the display namespace speaks exactly these. */
@@ -54,8 +56,13 @@ export class LiveMeeting extends SocketFollower<LiveSocket> {
 
   protected override listen(socket: LiveSocket): () => void {
     const onUpdate = (message: LiveUpdateMessage) => this.#receive(message);
+    const onResync = (message: LiveResync) => this.#retract(message);
     socket.on('live:update', onUpdate);
-    return () => socket.off('live:update', onUpdate);
+    socket.on('live:resync', onResync);
+    return () => {
+      socket.off('live:update', onUpdate);
+      socket.off('live:resync', onResync);
+    };
   }
 
   protected override attached(socket: LiveSocket | null): void {
@@ -140,6 +147,22 @@ export class LiveMeeting extends SocketFollower<LiveSocket> {
     this.error = null;
     this.status = 'live';
     this.lastUpdate = Date.now();
+  }
+
+  /**
+   * The server sent `version` ahead of its commit and the commit failed (a
+   * page turn): if we applied it (or anything after it, built on it), our
+   * state is one the database never had. Claim only the version before it, so
+   * that the fresh snapshot is taken even if it is older than what we showed,
+   * and the version's real holder (a later change) is not dismissed as seen.
+   */
+  #retract(message: LiveResync): void {
+    if (message.meetingId !== this.meetingId || this.closed) return;
+    const current = this.snapshot;
+    if (current === null || current.version < message.version) return;
+    this.snapshot = { ...current, version: message.version - 1 };
+    // A snapshot already on its way may be older still (and then refused): ask again once it is in.
+    void (this.#syncing ?? Promise.resolve()).then(() => this.resync());
   }
 
   #receive(message: LiveUpdateMessage): void {
