@@ -3,6 +3,7 @@
  * shared by the single-ballot path (ballots.ts) and the group-commit writer
  * (cast-batch.ts), so both refuse the same ballots with the same codes.
  */
+import type { KeyObject } from 'node:crypto';
 import { MOTION_OPTIONS } from '../../contract/votes.ts';
 import type { polls } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
@@ -41,7 +42,7 @@ export function checkProxy(poll: PollRow, casterId: string, voterRole: string | 
 }
 
 /** `key`: the poll's key (secret polls); start-up refuses to run without the key of an open secret poll, so a missing one is a broken deployment. */
-export function storedBallot(poll: PollRow, candidateIds: readonly string[], choice: Choice, receipt: string, key: Buffer | null): StoredBallot {
+export function storedBallot(poll: PollRow, candidateIds: readonly string[], choice: Choice, receipt: string, key: Buffer | KeyObject | null): StoredBallot {
   if (!poll.secret) return { sealed: null, publicChoice: { choice } };
   if (key === null) throw new Error('the key of an open secret poll is missing');
   return { sealed: seal(key, ballotShape(poll, candidateIds), { choice, receipt }, poll.id), publicChoice: null };

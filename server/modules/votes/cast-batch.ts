@@ -13,6 +13,7 @@
  * session, a caster who is not a voting member) are handed back for the
  * single-ballot path, which answers them with today's codes.
  */
+import { createSecretKey } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { CastBallot, CastReceipt } from '../../contract/votes.ts';
@@ -50,7 +51,9 @@ export async function decideBatch(deps: BatchDeps, meetingId: string, pollId: st
     const anyProxy = batch.some((b) => (b.input.voterUserId ?? b.user.id) !== b.user.id);
     const marks = anyProxy && poll.allowProxy ? new Map((await deps.live.attendanceOf(meetingId, tx)).map((m) => [m.userId, m])) : new Map();
     const candidateIds = poll.kind === 'motion' ? [] : (await tx.select({ id: pollCandidates.id }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id)).orderBy(asc(pollCandidates.position))).map((c) => c.id);
-    const key = poll.secret ? await deps.keys.pollKey(poll.id) : null;
+    const raw = poll.secret ? await deps.keys.pollKey(poll.id) : null;
+    // one key object for the whole batch (see seal)
+    const key = raw === null ? null : createSecretKey(raw);
     const eligible = new Set(poll.eligibleVoters ?? []);
 
     const answered = new Map<number, CastReceipt | AppError>();

@@ -10,7 +10,7 @@
  * administrator, a replica, a backup, a statement log) learns who voted and
  * nothing about how.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, type KeyObject } from 'node:crypto';
 import { decodeBase32IgnorePadding, encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
 import { MOTION_OPTIONS, type MotionOption } from '../../contract/votes.ts';
 
@@ -80,8 +80,12 @@ export function decodeBallot(shape: BallotShape, record: Buffer): SealedBallot {
   return { choice, receipt };
 }
 
-/** `context` (the poll id) is authenticated, so a seal cannot be moved to another poll. */
-export function seal(key: Buffer, shape: BallotShape, ballot: SealedBallot, context: string): string {
+/**
+ * `context` (the poll id) is authenticated, so a seal cannot be moved to
+ * another poll. `key` as a KeyObject when sealing many (a vote storm's batch):
+ * a raw key is turned into one on every call, which costs twice the sealing.
+ */
+export function seal(key: Buffer | KeyObject, shape: BallotShape, ballot: SealedBallot, context: string): string {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(context));
