@@ -73,15 +73,18 @@ export class ConferenceService {
     this.#graceMs = options.graceMs ?? DISCONNECT_GRACE_MS;
     this.#iceServers = options.iceServers ?? (() => []);
     this.chair = new ChairControls(this.#store, this.presence, deps.users, (userId, meetingId, conn) => this.#chair(userId, meetingId, conn));
-    events.on('live.floorGiven', ({ meetingId, userId }) => {
-      const room = this.room(meetingId);
-      const state = this.presence.get(meetingId);
-      if (!room || !state) return;
-      this.chair.floorFromLive(room, state, userId).catch((err: unknown) => this.#log.warn({ err, meetingId }, 'could not give the conference floor'));
-    });
+    events.on('live.floorGiven', ({ meetingId, userId }) => this.liveFloorGiven(meetingId, userId));
     events.on('meeting.changed', ({ meetingId, change }) => {
-      if (change === 'status:closed') this.#endConference(meetingId);
+      if (change === 'status:closed') this.endConference(meetingId);
     });
+  }
+
+  /** The chair gave the floor in the live meeting (on this process or, forwarded to the owner, on another). */
+  liveFloorGiven(meetingId: string, userId: string): void {
+    const room = this.room(meetingId);
+    const state = this.presence.get(meetingId);
+    if (!room || !state) return;
+    this.chair.floorFromLive(room, state, userId).catch((err: unknown) => this.#log.warn({ err, meetingId }, 'could not give the conference floor'));
   }
 
   /**
@@ -320,8 +323,8 @@ export class ConferenceService {
 
   // ---- internals ----------------------------------------------------------
 
-  /** The meeting closed: everyone out, the lobby told. */
-  #endConference(meetingId: string): void {
+  /** The meeting closed (on this process or, forwarded to the owner, on another): everyone out, the lobby told. */
+  endConference(meetingId: string): void {
     this.rollCall.forget(meetingId);
     const state = this.presence.get(meetingId);
     // before the room closes: closing it takes every socket out of the conference's rooms

@@ -1,0 +1,64 @@
+/**
+ * Wires the conference's ownership: with REDIS_URL, two Redis connections
+ * (commands and publishing; subscribing), this process's random id, the
+ * leases and the bus; without it, a routing that keeps everything here.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { createClient } from 'redis';
+import type { Config } from '../../../config.ts';
+import type { DomainEvents } from '../../../events.ts';
+import type { AppServer } from '../../../realtime/socket-server.ts';
+import type { ConferenceBindings } from '../conference-sockets.ts';
+import type { ConferenceService } from '../conference-service.ts';
+import { ConferenceBus } from './bus.ts';
+import { ConferenceRouting, type OwnerHooks, type OwnershipLink } from './conference-routing.ts';
+import { OwnerLeases } from './leases.ts';
+
+type Context = { config: Config; io: AppServer; log: FastifyBaseLogger; events: DomainEvents };
+
+export async function connectOwnership(
+  { config, io, log, events }: Context,
+  service: ConferenceService,
+  bindings: ConferenceBindings,
+  disconnected: (socketId: string) => void,
+): Promise<ConferenceRouting> {
+  const hooks: OwnerHooks = {
+    disconnected,
+    idle: (meetingId) => service.room(meetingId) === undefined && service.presence.get(meetingId) === undefined,
+    stepDown: (meetingId) => {
+      const room = service.room(meetingId);
+      // Closing says 'room-closed' to each peer, which a client takes as the end; the new owner's watch tells them to rejoin instead.
+      room?.removeAllListeners('peerLeft');
+      room?.close();
+      service.presence.drop(meetingId);
+      bindings.dropMeeting(meetingId);
+    },
+    event: ({ meetingId, event }) => {
+      if (event.name === 'live.floorGiven') service.liveFloorGiven(meetingId, event.userId);
+      else service.endConference(meetingId);
+    },
+  };
+  if (config.redisUrl === undefined) return new ConferenceRouting(io, log, null, hooks);
+
+  const redis = createClient({ url: config.redisUrl });
+  const subscriber = redis.duplicate();
+  for (const client of [redis, subscriber]) client.on('error', (err: unknown) => log.error({ err }, 'conference redis connection error'));
+  await Promise.all([redis.connect(), subscriber.connect()]);
+  // Processes of one deployment share one database: its name scopes the keys (tests run many deployments on one Redis).
+  const scope = createHash('sha256')
+    .update(config.databaseUrl ?? config.dataDir)
+    .digest('hex')
+    .slice(0, 12);
+  const processId = randomBytes(9).toString('base64url');
+  const link: OwnershipLink = {
+    leases: new OwnerLeases(redis, scope, processId),
+    bus: new ConferenceBus(redis, subscriber, scope, processId, log),
+    quit: async () => {
+      await Promise.allSettled([redis.quit(), subscriber.quit()]);
+    },
+  };
+  const routing = new ConferenceRouting(io, log, link, hooks);
+  await routing.start(events);
+  return routing;
+}
