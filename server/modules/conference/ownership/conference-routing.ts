@@ -13,10 +13,13 @@
  *   stand-in for the socket (caller.ts); the answer comes back as the ack.
  * - A socket that goes away is announced to the owner (its grace period).
  * - A process whose sockets joined a meeting watches that meeting's lease:
- *   when the owner changes (it was killed and its lease lapsed, or a new one
- *   took over) it tells those sockets `conference:rejoin`, so the clients
- *   join again, on the new owner, with nobody acting. When the lease has
- *   lapsed it takes it itself.
+ *   when the owner changes (killed, its lease lapsed; shut down, it let go;
+ *   or another took over) it tells those sockets `conference:rejoin`, so the
+ *   clients join again with nobody acting; the first of those joins takes
+ *   the lapsed lease, the others are forwarded to it.
+ * - Lobby, raised hands and who holds which peer live in the owner's memory
+ *   only (mutes, admissions and settings are in the database): a new owner
+ *   rebuilds them from the joins again; a hand raised before is down.
  *
  * Without Redis (one process, `npm start`) this process owns everything and
  * nothing goes over the network.
@@ -284,13 +287,20 @@ export class ConferenceRouting {
   /** Sockets of this process in a conference whose owner changed are told to join again. */
   async #watchOwners(link: OwnershipLink): Promise<void> {
     for (const meetingId of new Set(this.#joined.values())) {
-      let holder = await link.leases.holder(meetingId);
-      if (holder === null) holder = await this.#ownerOf(meetingId);
+      const holder = await link.leases.holder(meetingId);
       const before = this.#known.get(meetingId);
-      this.#known.set(meetingId, holder);
-      if (before === undefined || before === holder) continue;
-      this.#log.info({ meetingId, from: before, to: holder }, 'conference owner changed: its participants here join again');
+      if (holder === before) continue;
       const sockets = [...this.#joined].filter(([, m]) => m === meetingId).map(([socketId]) => socketId);
+      if (holder === null) {
+        // The owner is gone (killed: its lease lapsed; shut down: it let go). Their join again takes the
+        // conference (the first one claims the lease); until then these sockets are no longer watched.
+        this.#known.delete(meetingId);
+        for (const socketId of sockets) this.#joined.delete(socketId);
+      } else {
+        this.#known.set(meetingId, holder);
+      }
+      if (before === undefined) continue;
+      this.#log.info({ meetingId, from: before, to: holder }, 'conference owner changed: its participants here join again');
       this.#io.local.to(sockets).emit('conference:rejoin', { meetingId, reason: 'owner-moved' });
     }
     for (const meetingId of [...this.#known.keys()]) if (![...this.#joined.values()].includes(meetingId)) this.#known.delete(meetingId);
