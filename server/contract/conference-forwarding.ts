@@ -11,6 +11,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { Uuid } from './common.ts';
+import { EndpointDto } from './conference.ts';
 import { SessionUser } from './identity.ts';
 
 /** a process id (random, made at start-up) or a socket id: short tokens, no separators */
@@ -54,7 +55,24 @@ export const ForwardedEvent = Type.Object(
 );
 export type ForwardedEvent = Static<typeof ForwardedEvent>;
 
-export const ForwardedMessage = Type.Union([ForwardedCall, ForwardedDisconnect, ForwardedEvent]);
+/**
+ * What only the owner knows or does, asked by a REST route served by another
+ * process (the caller has already authorised the user): the roll call's live
+ * part, or applying the admission setting to the lobby and those present.
+ */
+export const OwnerQuery = Type.Union([
+  Type.Object({ name: Type.Literal('points'), endpoints: Type.Array(EndpointDto, { maxItems: 5_000 }) }, { additionalProperties: false }),
+  Type.Object({ name: Type.Literal('admission'), required: Type.Boolean(), decidedBy: Uuid }, { additionalProperties: false }),
+]);
+export type OwnerQuery = Static<typeof OwnerQuery>;
+
+export const ForwardedQuery = Type.Object(
+  { kind: Type.Literal('query'), id: Token, replyTo: Token, meetingId: Uuid, query: OwnerQuery },
+  { additionalProperties: false },
+);
+export type ForwardedQuery = Static<typeof ForwardedQuery>;
+
+export const ForwardedMessage = Type.Union([ForwardedCall, ForwardedQuery, ForwardedDisconnect, ForwardedEvent]);
 export type ForwardedMessage = Static<typeof ForwardedMessage>;
 
 /** The owner's answer to a forwarded call: the handler's data, or the AppError it refused with (translated by the caller's process, in the caller's language). */

@@ -16,13 +16,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConferenceJoined, ConferencePeer, ProducerInfo } from '../../server/contract/conference-realtime.ts';
-import type { EndpointDto } from '../../server/contract/conference.ts';
+import type { ConferencePointsEnvelope, EndpointDto } from '../../server/contract/conference.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import { createTestDatabase, realDatabaseUrl, type TestDatabase } from '../helpers/database.ts';
 import { opusParameters } from '../helpers/media-rtp.ts';
 import { createMeeting, loggedIn, secretariat, type Directory } from '../helpers/meetings.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
-import type { TestClient } from '../helpers/server.ts';
+import { TestClient } from '../helpers/server.ts';
 import { act, call, connectSocket, connected, refusal, type ClientSocket } from '../helpers/socket.ts';
 
 const redisUrl = process.env.REDIS_URL?.trim() || undefined;
@@ -203,6 +203,23 @@ describe.runIf(realDatabaseUrl !== undefined && redisUrl !== undefined)('a confe
     } finally {
       await listener.quit();
     }
+  });
+
+  it('answers REST about the live conference from the owner, whichever process serves it', async () => {
+    // the chair's session, its requests now served by B (no sticky routing)
+    const chairOnB = new TestClient(b.url);
+    chairOnB.cookies = new Map(chair.client.cookies);
+    const pointsOf = async (client: TestClient) => (await client.get<ConferencePointsEnvelope>(`/api/v1/meetings/${meeting.id}/conference/points`)).body.points;
+    const viaB = await pointsOf(chairOnB);
+    expect(viaB).toEqual(await pointsOf(chair.client));
+    // B holds nothing of the conference: this came from the owner (A)
+    expect(viaB).toEqual([expect.objectContaining({ peerId: id('diemcau.paco'), micMutedByChair: true, state: expect.stringMatching(/^(connected|reconnecting)$/) })]);
+
+    // Requiring admission through B: the owner counts the point, present, as admitted, so joining again it goes straight in.
+    expect((await chairOnB.patch(`/api/v1/meetings/${meeting.id}/conference`, { requireAdmission: true })).status).toBe(200);
+    await expect.poll(() => heard(point, 'conference:settings', (p) => p.requireAdmission === true), { timeout: 5_000 }).toBe(true);
+    const again = await call(point.socket, 'conference:join', { meetingId: meeting.id });
+    expect(again).toMatchObject({ ok: true, data: { state: 'joined' } });
   });
 
   it('survives the owner being killed: the lease lapses, B takes over and everyone is back in one conference without acting', async () => {

@@ -16,7 +16,8 @@ import type { ConferenceDeps } from './deps.ts';
 import { auditSocketCalls } from '../../plugins/audit-request.ts';
 import { ConferenceBindings, conferenceSocketGone, conferenceSockets, deliverConferencePushes, onConferenceSocket } from './conference-sockets.ts';
 import { endpointRoutes } from './endpoints-routes.ts';
-import type { ConferencePointDto } from '../../contract/conference.ts';
+import Type from 'typebox';
+import { ConferencePointDto } from '../../contract/conference.ts';
 import { EndpointService } from './endpoints-service.ts';
 import { MediaHost, mediaConfigFrom } from './media-host.ts';
 import { connectOwnership } from './ownership/connect.ts';
@@ -47,14 +48,19 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
     const endpoints = new EndpointService(db, deps);
     const bindings = new ConferenceBindings();
     const routing = await connectOwnership({ config, io, log, events }, service, bindings, (socketId) => conferenceSocketGone(service, bindings, socketId));
-    const pointsForDisplay = async (meetingId: string) => service.rollCall.points(meetingId, await endpoints.ofMeeting(meetingId), service.room(meetingId), service.presence);
+    const pointsForDisplay = async (meetingId: string) => {
+      const list = await endpoints.ofMeeting(meetingId);
+      return routing.onOwner(meetingId, { name: 'points', endpoints: list }, Type.Array(ConferencePointDto), async () =>
+        service.rollCall.points(meetingId, list, service.room(meetingId), service.presence),
+      );
+    };
     return { media, service, endpoints, bindings, routing, recording, pointsForDisplay };
   },
   routes:
-    ({ service, endpoints, recording }) =>
+    ({ service, endpoints, recording, routing }) =>
     async (app) => {
       await app.register(endpointRoutes(endpoints));
-      await app.register(conferenceRoutes(service, endpoints));
+      await app.register(conferenceRoutes(service, endpoints, routing));
       await app.register(recordingRoutes(recording));
     },
   sockets: ({ service, bindings, routing }, { events }) => {

@@ -18,14 +18,17 @@ import {
   type ForwardedCall,
   type ForwardedDisconnect,
   type ForwardedEvent,
+  type ForwardedQuery,
 } from '../../../contract/conference-forwarding.ts';
 import { compileValidator } from '../../../contract/validation.ts';
 import type { RedisClient } from './leases.ts';
 
-export type CallRequest = Omit<ForwardedCall, 'kind' | 'id' | 'replyTo'>;
+/** What a request carries: a forwarded call or an owner query, without the id and reply address the bus adds. */
+export type BusRequest = Omit<ForwardedCall, 'id' | 'replyTo'> | Omit<ForwardedQuery, 'id' | 'replyTo'>;
 export type Notice = ForwardedDisconnect | ForwardedEvent;
 export type BusHandlers = {
   call(call: ForwardedCall): Promise<ForwardedAnswer>;
+  query(query: ForwardedQuery): Promise<ForwardedAnswer>;
   notice(notice: Notice): void;
 };
 
@@ -64,14 +67,15 @@ export class ConferenceBus {
     await this.#sub.subscribe(this.channelOf(this.#me), (raw) => this.#arrived(raw));
   }
 
-  /** Runs a call on the owner process and resolves with its answer (or rejects with OwnerUnreachable). */
-  request(processId: string, call: CallRequest, timeoutMs: number): Promise<ForwardedAnswer> {
+  /** Runs a call or query on the owner process and resolves with its answer (or rejects with OwnerUnreachable). */
+  request(processId: string, body: BusRequest, timeoutMs: number): Promise<ForwardedAnswer> {
     const id = randomUUID();
-    const message: ForwardedCall = { kind: 'call', id, replyTo: this.#me, ...call };
+    const message: ForwardedCall | ForwardedQuery = { ...body, id, replyTo: this.#me };
+    const what = body.kind === 'call' ? body.event : `query ${body.query.name}`;
     return new Promise<ForwardedAnswer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new OwnerUnreachable(`process ${processId} did not answer ${call.event} in ${timeoutMs} ms`));
+        reject(new OwnerUnreachable(`process ${processId} did not answer ${what} in ${timeoutMs} ms`));
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
       this.#pub.publish(this.channelOf(processId), JSON.stringify(message)).catch((error: unknown) => {
@@ -111,13 +115,14 @@ export class ConferenceBus {
     }
     const handlers = this.#handlers;
     const incoming = message.value;
-    if (incoming.kind !== 'call') {
+    if (incoming.kind === 'disconnect' || incoming.kind === 'event') {
       handlers.notice(incoming);
       return;
     }
-    handlers.call(incoming).then(
+    const answering = incoming.kind === 'call' ? handlers.call(incoming) : handlers.query(incoming);
+    answering.then(
       (reply) => this.#pub.publish(this.channelOf(incoming.replyTo), JSON.stringify(reply)),
-      (error: unknown) => this.#log.error({ err: error, event: incoming.event }, 'conference bus: a forwarded call failed to answer'),
+      (error: unknown) => this.#log.error({ err: error, kind: incoming.kind }, 'conference bus: a forwarded request failed to answer'),
     );
   }
 

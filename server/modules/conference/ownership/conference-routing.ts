@@ -25,7 +25,8 @@
  * nothing goes over the network.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { ForwardedAnswer, ForwardedCall, ForwardedEvent } from '../../../contract/conference-forwarding.ts';
+import type { Static, TSchema } from 'typebox';
+import type { ForwardedAnswer, ForwardedCall, ForwardedEvent, ForwardedQuery, OwnerQuery } from '../../../contract/conference-forwarding.ts';
 import { compileValidator } from '../../../contract/validation.ts';
 import { AppError } from '../../../errors.ts';
 import type { DomainEvents } from '../../../events.ts';
@@ -55,6 +56,8 @@ export type OwnerHooks = {
   stepDown(meetingId: string): void;
   /** a domain event of another process, for the conference this process owns */
   event(notice: ForwardedEvent): void;
+  /** what only the owner knows or does, asked by a REST route on another process (already authorised there) */
+  query(meetingId: string, query: OwnerQuery): Promise<unknown>;
 };
 
 export type OwnershipLink = { leases: OwnerLeases; bus: ConferenceBus; quit(): Promise<void> };
@@ -96,7 +99,7 @@ export class ConferenceRouting {
   async start(events: DomainEvents): Promise<void> {
     const link = this.#link;
     if (link === null) return;
-    await link.bus.start({ call: (call) => this.#serve(call), notice: (notice) => this.#notice(notice) });
+    await link.bus.start({ call: (call) => this.#serve(call), query: (query) => this.#serveQuery(query), notice: (notice) => this.#notice(notice) });
     this.#timer = setInterval(() => void this.#tick(), RENEW_MS);
     this.#timer.unref();
     // What happens in the live meeting on this process reaches the conference's owner.
@@ -187,7 +190,7 @@ export class ConferenceRouting {
   async #forward(link: OwnershipLink, owner: string, event: string, payload: unknown, socket: AppSocket): Promise<unknown> {
     let answer: ForwardedAnswer;
     try {
-      answer = await link.bus.request(owner, { event, payload, socketId: socket.id, user: socket.data.user }, FORWARD_TIMEOUT_MS);
+      answer = await link.bus.request(owner, { kind: 'call', event, payload, socketId: socket.id, user: socket.data.user }, FORWARD_TIMEOUT_MS);
     } catch (error) {
       if (!(error instanceof OwnerUnreachable)) throw error;
       // The owner is gone or stuck: its lease lapses within LEASE_MS and the watch below moves everyone.
@@ -196,6 +199,32 @@ export class ConferenceRouting {
     }
     if (answer.ok) return answer.data;
     throw new AppError(answer.status, isErrorKey(answer.key) ? answer.key : 'internal', { params: answer.params });
+  }
+
+  /**
+   * Runs `query` where the meeting's conference lives: here (`local`) when this
+   * process owns it or nobody does (nothing live anywhere), else on its owner,
+   * whose answer must match `answer` (it came over Redis).
+   */
+  async onOwner<S extends TSchema>(meetingId: string, query: OwnerQuery, answer: S, local: () => Promise<Static<S>>): Promise<Static<S>> {
+    const link = this.#link;
+    if (link === null || this.#owned.has(meetingId)) return local();
+    const holder = await link.leases.holder(meetingId);
+    if (holder === null || holder === link.leases.processId) return local();
+    let reply: ForwardedAnswer;
+    try {
+      reply = await link.bus.request(holder, { kind: 'query', meetingId, query }, FORWARD_TIMEOUT_MS);
+    } catch (error) {
+      if (!(error instanceof OwnerUnreachable)) throw error;
+      throw new AppError(503, 'unavailable');
+    }
+    if (!reply.ok) throw new AppError(reply.status, isErrorKey(reply.key) ? reply.key : 'internal', { params: reply.params });
+    const checked = compileValidator(answer).check(reply.data);
+    if (!checked.ok) {
+      this.#log.error({ meetingId, query: query.name, issues: checked.issues.slice(0, 3) }, 'the conference owner answered a query out of contract');
+      throw new AppError(500, 'internal');
+    }
+    return checked.value;
   }
 
   /** The owner of a meeting's conference (this process when it holds or takes the lease). */
@@ -229,6 +258,18 @@ export class ConferenceRouting {
       if (error instanceof AppError) return { id: call.id, ok: false, status: error.status, key: error.key, params: error.params };
       this.#log.error({ err: error, event: call.event, socketId: call.socketId }, 'forwarded conference call failed');
       return refuse(500, 'internal');
+    }
+  }
+
+  /** A query forwarded here: answered only while this process owns the conference. */
+  async #serveQuery(forwarded: ForwardedQuery): Promise<ForwardedAnswer> {
+    if (!this.#owned.has(forwarded.meetingId)) return { id: forwarded.id, ok: false, status: 503, key: 'unavailable', params: {} };
+    try {
+      return { id: forwarded.id, ok: true, data: (await this.#hooks.query(forwarded.meetingId, forwarded.query)) ?? null };
+    } catch (error) {
+      if (error instanceof AppError) return { id: forwarded.id, ok: false, status: error.status, key: error.key, params: error.params };
+      this.#log.error({ err: error, query: forwarded.query.name }, 'forwarded conference query failed');
+      return { id: forwarded.id, ok: false, status: 500, key: 'internal', params: {} };
     }
   }
 

@@ -38,6 +38,12 @@ export async function connectOwnership(
       if (event.name === 'live.floorGiven') service.liveFloorGiven(meetingId, event.userId);
       else service.endConference(meetingId);
     },
+    query: async (meetingId, query) => {
+      if (query.name === 'points') return service.rollCall.points(meetingId, query.endpoints, service.room(meetingId), service.presence);
+      // the setting is saved already; here it reaches the lobby and those present
+      await service.chair.applyAdmissionRequired(meetingId, service.presence.of(meetingId), query.required, query.decidedBy);
+      return null;
+    },
   };
   if (config.redisUrl === undefined) return new ConferenceRouting(io, log, null, hooks);
 
