@@ -49,6 +49,14 @@ export const ForwardedEvent = Type.Object(
     event: Type.Union([
       Type.Object({ name: Type.Literal('live.floorGiven'), userId: Uuid }, { additionalProperties: false }),
       Type.Object({ name: Type.Literal('meeting.closed') }, { additionalProperties: false }),
+      /** the agenda item open now (a chapter of a recording running on the owner) */
+      Type.Object(
+        {
+          name: Type.Literal('live.agenda'),
+          item: Type.Union([Type.Object({ itemId: Uuid, title: Type.String({ maxLength: 2_000 }) }, { additionalProperties: false }), Type.Null()]),
+        },
+        { additionalProperties: false },
+      ),
     ]),
   },
   { additionalProperties: false },
@@ -58,11 +66,14 @@ export type ForwardedEvent = Static<typeof ForwardedEvent>;
 /**
  * What only the owner knows or does, asked by a REST route served by another
  * process (the caller has already authorised the user): the roll call's live
- * part, or applying the admission setting to the lobby and those present.
+ * part, applying the admission setting to the lobby and those present, or
+ * starting and stopping a recording (its ffmpeg reads the owner's room; the
+ * owner checks the user's right itself).
  */
 export const OwnerQuery = Type.Union([
   Type.Object({ name: Type.Literal('points'), endpoints: Type.Array(EndpointDto, { maxItems: 5_000 }) }, { additionalProperties: false }),
   Type.Object({ name: Type.Literal('admission'), required: Type.Boolean(), decidedBy: Uuid }, { additionalProperties: false }),
+  Type.Object({ name: Type.Literal('recording'), action: Type.Union([Type.Literal('start'), Type.Literal('stop')]), user: SessionUser }, { additionalProperties: false }),
 ]);
 export type OwnerQuery = Static<typeof OwnerQuery>;
 

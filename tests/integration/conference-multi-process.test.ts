@@ -16,13 +16,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConferenceJoined, ConferencePeer, ProducerInfo } from '../../server/contract/conference-realtime.ts';
+import type { AgendaItemDto } from '../../server/contract/meetings.ts';
+import type { RecordingEnvelope } from '../../server/contract/recording.ts';
 import type { ConferencePointsEnvelope, EndpointDto } from '../../server/contract/conference.ts';
 import type { MeetingDto } from '../../server/contract/meetings.ts';
 import { createTestDatabase, realDatabaseUrl, type TestDatabase } from '../helpers/database.ts';
-import { opusParameters } from '../helpers/media-rtp.ts';
-import { createMeeting, loggedIn, secretariat, type Directory } from '../helpers/meetings.ts';
+import { FakeSender, opusParameters, permissions, sleep } from '../helpers/media-rtp.ts';
+import { addAgendaItem, changeStatus, createMeeting, loggedIn, secretariat, type Directory } from '../helpers/meetings.ts';
+import { People } from '../helpers/people.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
-import { TestClient } from '../helpers/server.ts';
+import { startTestServer, TestClient, type TestServer } from '../helpers/server.ts';
 import { act, call, connectSocket, connected, refusal, type ClientSocket } from '../helpers/socket.ts';
 
 const redisUrl = process.env.REDIS_URL?.trim() || undefined;
@@ -254,5 +257,106 @@ describe.runIf(realDatabaseUrl !== undefined && redisUrl !== undefined)('a confe
     expect(pointBack.me.serverMuted).toEqual(['mic']);
     console.log(`conference moved to the surviving process ${movedInMs} ms after the owner was killed`);
     expect(movedInMs).toBeLessThan(25_000);
+  }, 60_000);
+});
+
+/**
+ * What happens in the live meeting, and the recording, asked through the
+ * process that does not own the conference: two app instances in this test
+ * process (so the test can put an RTP-level endpoint in the owner's room),
+ * the chair's conference socket on A, everything else through B.
+ */
+describe.runIf(realDatabaseUrl !== undefined && redisUrl !== undefined)('the live meeting and recording through the other process', () => {
+  let db: TestDatabase;
+  const servers: TestServer[] = [];
+  let meeting: MeetingDto;
+  let items: AgendaItemDto[];
+  let directory: Directory;
+  let onA: People<object>;
+  let onB: People<object>;
+  let sender: FakeSender | undefined;
+  const id = (username: string) => directory.user(username).id;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('external');
+    const shared = {
+      REDIS_URL: redisUrl!,
+      BALLOT_KEY: randomBytes(32).toString('base64'),
+      MEDIA_WORKERS: '1',
+      MEDIA_LISTEN_IP: '127.0.0.1',
+      MEDIA_PEER_TIMEOUT_MS: '600000',
+      MEDIA_ALLOW_PLAIN_TRANSPORTS: 'true',
+      RECORDING_MIN_FREE_MB: '1',
+    };
+    servers.push(await startTestServer(db, { ...shared, MEDIA_WEBRTC_PORT: '41400-41499' }));
+    servers.push(await startTestServer(db, { ...shared, MEDIA_WEBRTC_PORT: '41500-41599' }));
+    const [a, b] = servers as [TestServer, TestServer];
+    onA = new People(a.url, () => ({}));
+    onB = new People(b.url, () => ({}));
+    const staff = await secretariat(a.url);
+    directory = staff.directory;
+    meeting = await createMeeting(staff.secretary, directory, {
+      title: 'Hội nghị trực tuyến điều hành qua máy chủ khác',
+      membershipTotal: 2,
+      members: [['bithu', 'chair'], ['caophong.bithu', 'delegate']],
+    });
+    items = [];
+    for (const title of ['Khai mạc', 'Thảo luận']) items.push(await addAgendaItem(staff.secretary, meeting, { title, plannedMinutes: 10 }));
+    await changeStatus(staff.secretary, meeting, 'published');
+    await changeStatus(staff.secretary, meeting, 'in_session');
+    await onA.connect('bithu');
+    await onB.connect('bithu'); // the chair's console, served by B
+    await onB.connect('caophong.bithu');
+  }, 120_000);
+
+  afterAll(async () => {
+    sender?.close();
+    onA?.disconnectAll();
+    onB?.disconnectAll();
+    for (const server of servers) await server.close();
+    await db?.drop();
+  });
+
+  it('gives the conference floor on the owner when the live meeting gives it on B', async () => {
+    const [a, b] = servers as [TestServer, TestServer];
+    await onA.act('bithu', 'conference:join', { meetingId: meeting.id });
+    await onB.act('caophong.bithu', 'conference:join', { meetingId: meeting.id });
+    const room = a.app.modules.conference.service.room(meeting.id)!;
+    expect(room.getPeer(id('caophong.bithu'))).toBeDefined();
+    expect(b.app.modules.conference.service.room(meeting.id)).toBeUndefined(); // nothing of it on B
+
+    await onB.act('caophong.bithu', 'speaker:request', { meetingId: meeting.id, topic: 'Báo cáo của huyện Cao Phong' });
+    const queue = (await onB.act('bithu', 'meeting:snapshot', { meetingId: meeting.id })).speakers;
+    await onB.act('bithu', 'speaker:give', { meetingId: meeting.id, requestId: queue[0]!.id });
+    await expect.poll(() => room.stage.peerId, { timeout: 5_000 }).toBe(id('caophong.bithu'));
+  });
+
+  it('records on the owner when the chair starts and stops through B, with the chapters B opened', async () => {
+    const [a, b] = servers as [TestServer, TestServer];
+    const room = a.app.modules.conference.service.room(meeting.id)!;
+    const peer = await room.join({ peerId: 'hall', displayName: 'Điểm cầu thử', permissions: permissions() });
+    sender = await FakeSender.create(peer, { decodable: true });
+    await sender.produceAudio();
+    await sender.produceVideo();
+    sender.start();
+    room.setSpotlight('hall');
+    await onB.act('bithu', 'agenda:open', { meetingId: meeting.id, itemId: items[0]!.id });
+
+    const chairOnB = onB.get('bithu').client;
+    const base = `/api/v1/meetings/${meeting.id}/recordings`;
+    const started = await chairOnB.post<RecordingEnvelope>(base);
+    expect(started.status).toBe(201);
+    expect(a.app.modules.conference.recording.recorder(meeting.id)).toBeDefined();
+    expect(b.app.modules.conference.recording.recorder(meeting.id)).toBeUndefined();
+    // the delegate may not, through either process
+    expect((await onB.get('caophong.bithu').client.post(base)).status).toBe(403);
+
+    await sleep(1_500);
+    await onB.act('bithu', 'agenda:next', { meetingId: meeting.id });
+    await sleep(1_500);
+    const stopped = await chairOnB.post<RecordingEnvelope>(`${base}/stop`);
+    expect(stopped.status).toBe(200);
+    expect(stopped.body.recording).toMatchObject({ id: started.body.recording.id, status: 'ready', stopReason: 'chair' });
+    expect(stopped.body.recording.chapters.map((c) => c.title)).toEqual(['Khai mạc', 'Thảo luận']);
   }, 60_000);
 });

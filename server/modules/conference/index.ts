@@ -47,7 +47,7 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
     const recording = createRecording({ db, config, events, log }, deps, service, media);
     const endpoints = new EndpointService(db, deps);
     const bindings = new ConferenceBindings();
-    const routing = await connectOwnership({ config, io, log, events }, service, bindings, (socketId) => conferenceSocketGone(service, bindings, socketId));
+    const routing = await connectOwnership({ config, io, log, events }, service, recording, bindings, (socketId) => conferenceSocketGone(service, bindings, socketId));
     const pointsForDisplay = async (meetingId: string) => {
       const list = await endpoints.ofMeeting(meetingId);
       return routing.onOwner(meetingId, { name: 'points', endpoints: list }, Type.Array(ConferencePointDto), async () =>
@@ -61,7 +61,7 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
     async (app) => {
       await app.register(endpointRoutes(endpoints));
       await app.register(conferenceRoutes(service, endpoints, routing));
-      await app.register(recordingRoutes(recording));
+      await app.register(recordingRoutes(recording, routing));
     },
   sockets: ({ service, bindings, routing }, { events }) => {
     // The chair's controls go on the audit trail (server/modules/audit).
@@ -85,6 +85,10 @@ export const conferenceModule = defineModule<ConferenceDeps, ConferenceModule>({
     await recording.close();
     // the leases go at once: another process takes the conferences over without waiting for them to lapse
     await routing.close();
+    // Socket.io (and its adapter's Redis) closed before the modules: what the rooms say as they close reaches
+    // nobody here, and published through a closed adapter it would only fail.
+    service.presence.removeAllListeners('push');
+    service.presence.removeAllListeners('detach');
     service.close();
     media.close();
   },

@@ -29,7 +29,6 @@ import type { Static, TSchema } from 'typebox';
 import type { ForwardedAnswer, ForwardedCall, ForwardedEvent, ForwardedQuery, OwnerQuery } from '../../../contract/conference-forwarding.ts';
 import { compileValidator } from '../../../contract/validation.ts';
 import { AppError } from '../../../errors.ts';
-import type { DomainEvents } from '../../../events.ts';
 import { errorMessages, type ErrorKey } from '../../../i18n/messages.ts';
 import type { AppServer, AppSocket } from '../../../realtime/socket-server.ts';
 import type { AckDataOf, PayloadOf, SocketEntry, SocketTable } from '../../../realtime/socket-table.ts';
@@ -96,17 +95,12 @@ export class ConferenceRouting {
   }
 
   /** Starts hearing forwarded calls and keeping leases (a no-op without Redis). */
-  async start(events: DomainEvents): Promise<void> {
+  async start(): Promise<void> {
     const link = this.#link;
     if (link === null) return;
     await link.bus.start({ call: (call) => this.#serve(call), query: (query) => this.#serveQuery(query), notice: (notice) => this.#notice(notice) });
     this.#timer = setInterval(() => void this.#tick(), RENEW_MS);
     this.#timer.unref();
-    // What happens in the live meeting on this process reaches the conference's owner.
-    events.on('live.floorGiven', ({ meetingId, userId }) => void this.#tellOwner(meetingId, { name: 'live.floorGiven', userId }));
-    events.on('meeting.changed', ({ meetingId, change }) => {
-      if (change === 'status:closed') void this.#tellOwner(meetingId, { name: 'meeting.closed' });
-    });
   }
 
   /**
@@ -206,14 +200,14 @@ export class ConferenceRouting {
    * process owns it or nobody does (nothing live anywhere), else on its owner,
    * whose answer must match `answer` (it came over Redis).
    */
-  async onOwner<S extends TSchema>(meetingId: string, query: OwnerQuery, answer: S, local: () => Promise<Static<S>>): Promise<Static<S>> {
+  async onOwner<S extends TSchema>(meetingId: string, query: OwnerQuery, answer: S, local: () => Promise<Static<S>>, timeoutMs = FORWARD_TIMEOUT_MS): Promise<Static<S>> {
     const link = this.#link;
     if (link === null || this.#owned.has(meetingId)) return local();
     const holder = await link.leases.holder(meetingId);
     if (holder === null || holder === link.leases.processId) return local();
     let reply: ForwardedAnswer;
     try {
-      reply = await link.bus.request(holder, { kind: 'query', meetingId, query }, FORWARD_TIMEOUT_MS);
+      reply = await link.bus.request(holder, { kind: 'query', meetingId, query }, timeoutMs);
     } catch (error) {
       if (!(error instanceof OwnerUnreachable)) throw error;
       throw new AppError(503, 'unavailable');
@@ -281,7 +275,12 @@ export class ConferenceRouting {
     if (this.#owned.has(notice.meetingId)) this.#hooks.event(notice);
   }
 
-  async #tellOwner(meetingId: string, event: ForwardedEvent['event']): Promise<void> {
+  /**
+   * A domain event of this process that the conference's owner must act on
+   * (this process's own listeners have heard it already; nothing is sent
+   * when this process owns the conference or nobody does).
+   */
+  async tellOwner(meetingId: string, event: ForwardedEvent['event']): Promise<void> {
     const link = this.#link;
     if (link === null) return;
     try {

@@ -11,15 +11,23 @@ import type { DomainEvents } from '../../../events.ts';
 import type { AppServer } from '../../../realtime/socket-server.ts';
 import type { ConferenceBindings } from '../conference-sockets.ts';
 import type { ConferenceService } from '../conference-service.ts';
+import type { RecordingService } from '../recording/recording-service.ts';
 import { ConferenceBus } from './bus.ts';
 import { ConferenceRouting, type OwnerHooks, type OwnershipLink } from './conference-routing.ts';
 import { OwnerLeases } from './leases.ts';
 
 type Context = { config: Config; io: AppServer; log: FastifyBaseLogger; events: DomainEvents };
 
+type Agenda = { currentItemId: string | null; items: { itemId: string; title: string }[] };
+const currentOf = (agenda: Agenda) => {
+  const item = agenda.items.find((i) => i.itemId === agenda.currentItemId);
+  return item === undefined ? null : { itemId: item.itemId, title: item.title };
+};
+
 export async function connectOwnership(
   { config, io, log, events }: Context,
   service: ConferenceService,
+  recording: RecordingService,
   bindings: ConferenceBindings,
   disconnected: (socketId: string) => void,
 ): Promise<ConferenceRouting> {
@@ -35,14 +43,26 @@ export async function connectOwnership(
       bindings.dropMeeting(meetingId);
     },
     event: ({ meetingId, event }) => {
-      if (event.name === 'live.floorGiven') service.liveFloorGiven(meetingId, event.userId);
-      else service.endConference(meetingId);
+      if (event.name === 'live.floorGiven') {
+        service.liveFloorGiven(meetingId, event.userId);
+      } else if (event.name === 'live.agenda') {
+        recording.agendaChanged(meetingId, event.item);
+      } else {
+        recording.meetingEnded(meetingId);
+        service.endConference(meetingId);
+      }
     },
     query: async (meetingId, query) => {
-      if (query.name === 'points') return service.rollCall.points(meetingId, query.endpoints, service.room(meetingId), service.presence);
-      // the setting is saved already; here it reaches the lobby and those present
-      await service.chair.applyAdmissionRequired(meetingId, service.presence.of(meetingId), query.required, query.decidedBy);
-      return null;
+      switch (query.name) {
+        case 'points':
+          return service.rollCall.points(meetingId, query.endpoints, service.room(meetingId), service.presence);
+        case 'admission':
+          // the setting is saved already; here it reaches the lobby and those present
+          await service.chair.applyAdmissionRequired(meetingId, service.presence.of(meetingId), query.required, query.decidedBy);
+          return null;
+        case 'recording':
+          return query.action === 'start' ? recording.start(query.user, meetingId) : recording.stop(query.user, meetingId);
+      }
     },
   };
   if (config.redisUrl === undefined) return new ConferenceRouting(io, log, null, hooks);
@@ -65,6 +85,14 @@ export async function connectOwnership(
     },
   };
   const routing = new ConferenceRouting(io, log, link, hooks);
-  await routing.start(events);
+  await routing.start();
+  // What happens in the live meeting on this process reaches the conference's owner (whose own listeners act on it).
+  events.on('live.floorGiven', ({ meetingId, userId }) => void routing.tellOwner(meetingId, { name: 'live.floorGiven', userId }));
+  events.on('live.updated', ({ meetingId, update }) => {
+    if (update.section === 'agenda') void routing.tellOwner(meetingId, { name: 'live.agenda', item: currentOf(update.value) });
+  });
+  events.on('meeting.changed', ({ meetingId, change }) => {
+    if (change === 'status:closed') void routing.tellOwner(meetingId, { name: 'meeting.closed' });
+  });
   return routing;
 }
