@@ -233,6 +233,9 @@ describe.runIf(realDatabaseUrl !== undefined && redisUrl !== undefined)('a confe
     const rejoined: Promise<ConferenceJoined>[] = [];
     point.socket.on('conference:rejoin', () => rejoined.push(joinWithin(point, 20_000)));
 
+    // a hand raised on B, held by A (and kept in the database)
+    await act(point.socket, 'conference:raiseHand', { meetingId: meeting.id, raised: true });
+    await expect.poll(() => heard(chair, 'conference:hand', (p) => p.peerId === id('diemcau.paco') && p.raised === true), { timeout: 5_000 }).toBe(true);
     const pushesBefore = point.pushes.length;
     const killedAt = Date.now();
     await a.kill('SIGKILL');
@@ -253,8 +256,9 @@ describe.runIf(realDatabaseUrl !== undefined && redisUrl !== undefined)('a confe
     const pointSeesChair = () =>
       pointBack.peers.some((p) => p.id === id('bithu')) || point.pushes.slice(pushesBefore).some((p) => p.event === 'conference:peerJoined' && (p.payload.peer as ConferencePeer).id === id('bithu'));
     await expect.poll(() => chairSeesPoint() && pointSeesChair(), { timeout: 10_000 }).toBe(true);
-    // the mute the chair decided is kept in the database: it holds on the new owner
+    // the mute the chair decided and the raised hand are kept in the database: they hold on the new owner
     expect(pointBack.me.serverMuted).toEqual(['mic']);
+    expect(pointBack.me.handRaised).toBe(true);
     console.log(`conference moved to the surviving process ${movedInMs} ms after the owner was killed`);
     expect(movedInMs).toBeLessThan(25_000);
   }, 60_000);

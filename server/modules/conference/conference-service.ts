@@ -26,6 +26,7 @@ import type { DomainEvents } from '../../events.ts';
 import { resolveConferenceIdentity, type ConferenceIdentity } from './conference-access.ts';
 import { ConferenceStore } from './conference-store.ts';
 import { ChairControls } from './chair-controls.ts';
+import { RaisedHands } from './hands.ts';
 import type { ConferenceDeps } from './deps.ts';
 import type { MediaHost } from './media-host.ts';
 import { media } from './media-proxy.ts';
@@ -59,6 +60,7 @@ export class ConferenceService {
   readonly #store: ConferenceStore;
   readonly #graceMs: number;
   readonly #iceServers: (userId: string) => IceServer[];
+  readonly #hands: RaisedHands;
   /** who is present; emits `push` and `detach` for the socket module */
   readonly presence = new Presence();
   readonly rollCall = new RollCall();
@@ -73,6 +75,8 @@ export class ConferenceService {
     this.#graceMs = options.graceMs ?? DISCONNECT_GRACE_MS;
     this.#iceServers = options.iceServers ?? (() => []);
     this.chair = new ChairControls(this.#store, this.presence, deps.users, (userId, meetingId, conn) => this.#chair(userId, meetingId, conn));
+    this.#hands = new RaisedHands(db, this.#log);
+    this.presence.on('hand', ({ meetingId, userId, raised }) => this.#hands.record(meetingId, userId, raised));
     events.on('live.floorGiven', ({ meetingId, userId }) => this.liveFloorGiven(meetingId, userId));
     events.on('meeting.changed', ({ meetingId, change }) => {
       if (change === 'status:closed') this.endConference(meetingId);
@@ -140,6 +144,8 @@ export class ConferenceService {
       }
     }
 
+    // a hand up before the conference moved to this process (its owner was lost) is up again
+    const handUp = await this.#hands.isRaised(meetingId, user.id);
     const mediaService = await this.#host.get();
     const room = await media(() => mediaService.rooms.getOrCreate(meetingId));
     relayRoomEvents(room, this.presence);
@@ -156,6 +162,7 @@ export class ConferenceService {
     }
     state.identities.set(user.id, identity);
     state.connections.set(user.id, connectionId);
+    if (handUp) state.hands.add(user.id);
     await enter({ peer: true, all: true, chairs: identity.permissions.isChair });
 
     const existing = room.getPeer(user.id);
@@ -255,13 +262,12 @@ export class ConferenceService {
     return media(() => work(peer));
   }
 
-  raiseHand(userId: string, meetingId: string, conn: string, raised: boolean): null {
+  async raiseHand(userId: string, meetingId: string, conn: string, raised: boolean): Promise<null> {
     const { state, peer } = this.#own(userId, meetingId, conn);
     if (!peer.permissions.canProduceAudio) throw new AppError(403, 'forbidden');
-    const changed = raised ? !state.hands.has(userId) : state.hands.has(userId);
-    if (raised) state.hands.add(userId);
-    else state.hands.delete(userId);
-    if (changed) this.presence.push(meetingId, { to: 'all' }, 'conference:hand', { meetingId, peerId: userId, raised });
+    this.presence.setHand(state, userId, raised);
+    // answered once kept: a hand acknowledged survives its conference moving to another process
+    await this.#hands.settled(meetingId, userId);
     return null;
   }
 
