@@ -374,8 +374,8 @@ export interface ConferenceServerToClientEvents {
   'conference:consumerClosed': (payload: WithMeeting<{ consumerId: string; producerId: string }>) => void;
   'conference:stage': (payload: WithMeeting<{ stage: ConferenceStage }>) => void;
   'conference:hand': (payload: WithMeeting<{ peerId: string; raised: boolean }>) => void;
-  /** my media worker died: join again (new transports), no user action needed */
-  'conference:rejoin': (payload: WithMeeting<{ reason: 'worker-died' }>) => void;
+  /** join again (new transports), no user action needed: my media worker died, or the conference moved to another app process (its owner was lost) */
+  'conference:rejoin': (payload: WithMeeting<{ reason: 'worker-died' | 'owner-moved' }>) => void;
   /** to chairs: who waits for admission */
   'conference:lobby': (payload: WithMeeting<{ entries: LobbyEntry[] }>) => void;
   /** to a waiting endpoint: admitted (join again) or refused */

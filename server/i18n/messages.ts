@@ -20,6 +20,7 @@ export const errorMessages = {
   mailNotFailed: { vi: 'Chỉ gửi lại được thư đã gửi thất bại', en: 'Only a failed e-mail can be sent again' },
   routeNotFound: { vi: 'Không có địa chỉ này', en: 'No such address' },
   unknownEvent: { vi: 'Máy chủ không hiểu yêu cầu này', en: 'The server does not know this request' },
+  unavailable: { vi: 'Máy chủ đang chuyển hội nghị, vui lòng thử lại sau giây lát', en: 'The conference is moving to another server; please try again in a moment' },
   unitNotFound: { vi: 'Không tìm thấy đơn vị', en: 'Unit not found' },
   mediaNodeNotFound: { vi: 'Không có máy chủ truyền hình (media node) này trong cấu hình', en: 'No such media node is configured' },
   // reports

@@ -1,9 +1,10 @@
 /**
  * The video conference's decisions that must survive a restart or a worker
  * crash: whether endpoints wait for the chair, which endpoints the chair let in
- * or sent out, which sources the chair holds muted, who is on the big screen.
- * Presence (who is connected, who waits in the lobby, raised hands) is rebuilt
- * from the clients and lives in memory only.
+ * or sent out, which sources the chair holds muted, who is on the big screen,
+ * whose hand is up (so that a conference moving to another app process keeps
+ * them). Presence (who is connected, who waits in the lobby) is rebuilt from
+ * the clients and lives in memory only.
  */
 import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { endpoints } from './conference.ts';
@@ -46,6 +47,17 @@ export const conferenceMutes = pgTable(
     userId: requiredRef('user_id', () => users.id, 'cascade'),
     sources: text('sources').array().notNull(),
     updatedAt: stampedAt('updated_at'),
+  },
+  (t) => [primaryKey({ columns: [t.meetingId, t.userId] })],
+);
+
+/** A participant's raised hand, while it is up (lowered: the row goes). */
+export const conferenceHands = pgTable(
+  'conference_hands',
+  {
+    meetingId: requiredRef('meeting_id', () => meetings.id, 'cascade'),
+    userId: requiredRef('user_id', () => users.id, 'cascade'),
+    raisedAt: stampedAt('raised_at'),
   },
   (t) => [primaryKey({ columns: [t.meetingId, t.userId] })],
 );

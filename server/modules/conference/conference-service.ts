@@ -26,6 +26,7 @@ import type { DomainEvents } from '../../events.ts';
 import { resolveConferenceIdentity, type ConferenceIdentity } from './conference-access.ts';
 import { ConferenceStore } from './conference-store.ts';
 import { ChairControls } from './chair-controls.ts';
+import { RaisedHands } from './hands.ts';
 import type { ConferenceDeps } from './deps.ts';
 import type { MediaHost } from './media-host.ts';
 import { media } from './media-proxy.ts';
@@ -61,6 +62,7 @@ export class ConferenceService {
   readonly #graceMs: number;
   readonly #iceServers: (userId: string) => IceServer[];
   readonly #placement: NodePlacement | undefined;
+  readonly #hands: RaisedHands;
   /** who is present; emits `push` and `detach` for the socket module */
   readonly presence = new Presence();
   readonly rollCall: RollCall;
@@ -77,15 +79,20 @@ export class ConferenceService {
     this.#iceServers = options.iceServers ?? (() => []);
     this.#placement = options.placement;
     this.chair = new ChairControls(this.#store, this.presence, deps.users, (userId, meetingId, conn) => this.#chair(userId, meetingId, conn));
-    events.on('live.floorGiven', ({ meetingId, userId }) => {
-      const room = this.room(meetingId);
-      const state = this.presence.get(meetingId);
-      if (!room || !state) return;
-      this.chair.floorFromLive(room, state, userId).catch((err: unknown) => this.#log.warn({ err, meetingId }, 'could not give the conference floor'));
-    });
+    this.#hands = new RaisedHands(db, this.#log);
+    this.presence.on('hand', ({ meetingId, userId, raised }) => this.#hands.record(meetingId, userId, raised));
+    events.on('live.floorGiven', ({ meetingId, userId }) => this.liveFloorGiven(meetingId, userId));
     events.on('meeting.changed', ({ meetingId, change }) => {
-      if (change === 'status:closed') this.#endConference(meetingId);
+      if (change === 'status:closed') this.endConference(meetingId);
     });
+  }
+
+  /** The chair gave the floor in the live meeting (on this process or, forwarded to the owner, on another). */
+  liveFloorGiven(meetingId: string, userId: string): void {
+    const room = this.room(meetingId);
+    const state = this.presence.get(meetingId);
+    if (!room || !state) return;
+    this.chair.floorFromLive(room, state, userId).catch((err: unknown) => this.#log.warn({ err, meetingId }, 'could not give the conference floor'));
   }
 
   /**
@@ -141,6 +148,8 @@ export class ConferenceService {
       }
     }
 
+    // a hand up before the conference moved to this process (its owner was lost) is up again
+    const handUp = await this.#hands.isRaised(meetingId, user.id);
     const mediaService = await this.#host.get();
     const room = await media(() => mediaService.rooms.getOrCreate(meetingId));
     relayRoomEvents(room, this.presence);
@@ -157,6 +166,7 @@ export class ConferenceService {
     }
     state.identities.set(user.id, identity);
     state.connections.set(user.id, connectionId);
+    if (handUp) state.hands.add(user.id);
     await enter({ peer: true, all: true, chairs: identity.permissions.isChair });
 
     const existing = room.getPeer(user.id);
@@ -258,13 +268,12 @@ export class ConferenceService {
     return media(() => work(peer));
   }
 
-  raiseHand(userId: string, meetingId: string, conn: string, raised: boolean): null {
+  async raiseHand(userId: string, meetingId: string, conn: string, raised: boolean): Promise<null> {
     const { state, peer } = this.#own(userId, meetingId, conn);
     if (!peer.permissions.canProduceAudio) throw new AppError(403, 'forbidden');
-    const changed = raised ? !state.hands.has(userId) : state.hands.has(userId);
-    if (raised) state.hands.add(userId);
-    else state.hands.delete(userId);
-    if (changed) this.presence.push(meetingId, { to: 'all' }, 'conference:hand', { meetingId, peerId: userId, raised });
+    this.presence.setHand(state, userId, raised);
+    // answered once kept: a hand acknowledged survives its conference moving to another process
+    await this.#hands.settled(meetingId, userId);
     return null;
   }
 
@@ -326,8 +335,8 @@ export class ConferenceService {
 
   // ---- internals ----------------------------------------------------------
 
-  /** The meeting closed: everyone out, the lobby told. */
-  #endConference(meetingId: string): void {
+  /** The meeting closed (on this process or, forwarded to the owner, on another): everyone out, the lobby told. */
+  endConference(meetingId: string): void {
     this.rollCall.forget(meetingId);
     const state = this.presence.get(meetingId);
     // before the room closes: closing it takes every socket out of the conference's rooms

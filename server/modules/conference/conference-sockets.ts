@@ -7,6 +7,11 @@
  *
  * A socket takes part in at most one conference at a time (joining another
  * leaves the first).
+ *
+ * With several app processes these run on the conference's owner
+ * (ownership/conference-routing.ts), the socket possibly held by another
+ * process: handlers use only what a ConferenceCaller has (id, user, joining
+ * and leaving rooms), and what they do to sockets goes through the adapter.
  */
 import type * as ms from 'mediasoup/types';
 import {
@@ -24,6 +29,8 @@ import type { AppServer, AppSocket } from '../../realtime/socket-server.ts';
 import type { UserSocketTable } from '../module.ts';
 import type { ConferenceService, PushTarget } from './conference-service.ts';
 import { mediaProxySockets } from './media-proxy.ts';
+import type { ConferenceCaller } from './ownership/caller.ts';
+import type { ConferenceRouting } from './ownership/conference-routing.ts';
 
 type Binding = { meetingId: string; userId: string };
 
@@ -45,6 +52,18 @@ export class ConferenceBindings {
     this.#bindings.delete(socketId);
   }
 
+  /** Forgets the sockets bound to this peer (all but `exceptSocketId`). */
+  detach(meetingId: string, userId: string, exceptSocketId?: string): void {
+    for (const [socketId, binding] of [...this.#bindings]) {
+      if (socketId !== exceptSocketId && binding.meetingId === meetingId && binding.userId === userId) this.#bindings.delete(socketId);
+    }
+  }
+
+  /** Forgets every socket bound to this meeting (this process no longer owns its conference). */
+  dropMeeting(meetingId: string): void {
+    for (const [socketId, binding] of [...this.#bindings]) if (binding.meetingId === meetingId) this.#bindings.delete(socketId);
+  }
+
   /** The peer this socket joined `meetingId` as; anything else is not found. */
   bound(socketId: string, meetingId: string): string {
     const binding = this.#bindings.get(socketId);
@@ -53,7 +72,7 @@ export class ConferenceBindings {
   }
 }
 
-async function leaveCurrent(service: ConferenceService, bindings: ConferenceBindings, socket: AppSocket): Promise<void> {
+async function leaveCurrent(service: ConferenceService, bindings: ConferenceBindings, socket: ConferenceCaller): Promise<void> {
   const binding = bindings.get(socket.id);
   if (!binding) return;
   bindings.delete(socket.id);
@@ -112,31 +131,34 @@ export function conferenceSockets(service: ConferenceService, bindings: Conferen
   };
 }
 
-/** A socket that goes away starts its peer's grace period. */
-export function onConferenceSocket(service: ConferenceService, bindings: ConferenceBindings, socket: AppSocket): void {
-  socket.on('disconnect', () => {
-    const binding = bindings.get(socket.id);
-    if (!binding) return;
-    bindings.delete(socket.id);
-    service.disconnected(binding.userId, binding.meetingId, socket.id);
-  });
+/** A socket that goes away: its conference's owner (this process or another) hears of it. */
+export function onConferenceSocket(routing: ConferenceRouting, socket: AppSocket): void {
+  socket.on('disconnect', () => routing.socketGone(socket.id));
 }
 
-/** The service's pushes reach the conference's socket rooms; a detached peer's sockets leave them. */
+/** On the owner: a socket gone (here or on another process) starts its peer's grace period. */
+export function conferenceSocketGone(service: ConferenceService, bindings: ConferenceBindings, socketId: string): void {
+  const binding = bindings.get(socketId);
+  if (!binding) return;
+  bindings.delete(socketId);
+  service.disconnected(binding.userId, binding.meetingId, socketId);
+}
+
+/**
+ * The service's pushes reach the conference's socket rooms; a detached peer's
+ * sockets leave them. Both go through the adapter, so sockets held by other
+ * app processes hear and leave as this process's do.
+ */
 export function deliverConferencePushes(service: ConferenceService, bindings: ConferenceBindings, io: AppServer): void {
   const roomFor = (meetingId: string, target: PushTarget) =>
     target.to === 'all' ? conferenceRooms.all(meetingId) : target.to === 'chairs' ? conferenceRooms.chairs(meetingId) : conferenceRooms.peer(meetingId, target.userId);
   service.presence.on('push', ({ meetingId, target, deliver }) => deliver(io.to(roomFor(meetingId, target))));
   service.presence.on('detach', ({ meetingId, userId, exceptConnectionId, reason }) => {
-    const ids = io.sockets.adapter.rooms.get(conferenceRooms.peer(meetingId, userId));
-    for (const id of [...(ids ?? [])]) {
-      if (id === exceptConnectionId) continue;
-      const socket = io.sockets.sockets.get(id);
-      if (!socket) continue;
-      if (reason === 'replaced') socket.emit('conference:peerLeft', { meetingId, peerId: userId, reason });
-      for (const room of roomsOf(meetingId, userId)) void socket.leave(room);
-      const binding = bindings.get(id);
-      if (binding?.meetingId === meetingId) bindings.delete(id);
-    }
+    // every socket is in the room named by its id: `except` spares the connection that took over
+    const peerRoom = conferenceRooms.peer(meetingId, userId);
+    const sockets = exceptConnectionId === undefined ? io.in(peerRoom) : io.in(peerRoom).except(exceptConnectionId);
+    if (reason === 'replaced') sockets.emit('conference:peerLeft', { meetingId, peerId: userId, reason });
+    sockets.socketsLeave(roomsOf(meetingId, userId));
+    bindings.detach(meetingId, userId, exceptConnectionId);
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Who is in each meeting's conference right now, in memory only (rebuilt by
  * the clients joining again): identities, the connection that owns each
- * peer, raised hands, the lobby, grace timers. Also what the conference tells
+ * peer, raised hands (also kept in the database, hands.ts), the lobby, grace timers. Also what the conference tells
  * clients (`push`) and which sockets must stop hearing it (`detach`); the
  * socket module delivers both.
  */
@@ -25,6 +25,8 @@ export type ConferenceServiceEvents = {
   push: [ConferencePush];
   /** the user's sockets must leave this conference's rooms (except the one that just took over, if any) */
   detach: [{ meetingId: string; userId: string; exceptConnectionId?: string; reason: DetachReason }];
+  /** a hand went up or down (kept in the database, hands.ts) */
+  hand: [{ meetingId: string; userId: string; raised: boolean }];
 };
 
 type LobbyRecord = { entry: LobbyEntry; connectionId: string };
@@ -80,7 +82,17 @@ export class Presence extends EventEmitter<ConferenceServiceEvents> {
   }
 
   lowerHand(state: MeetingState, userId: string): void {
-    if (state.hands.delete(userId)) this.push(state.meetingId, { to: 'all' }, 'conference:hand', { meetingId: state.meetingId, peerId: userId, raised: false });
+    this.setHand(state, userId, false);
+  }
+
+  /** Raises or lowers a hand; everyone hears of a change. */
+  setHand(state: MeetingState, userId: string, raised: boolean): void {
+    const changed = raised ? !state.hands.has(userId) : state.hands.has(userId);
+    if (!changed) return;
+    if (raised) state.hands.add(userId);
+    else state.hands.delete(userId);
+    this.emit('hand', { meetingId: state.meetingId, userId, raised });
+    this.push(state.meetingId, { to: 'all' }, 'conference:hand', { meetingId: state.meetingId, peerId: userId, raised });
   }
 
   lobbyEntries(state: MeetingState): LobbyEntry[] {
