@@ -254,7 +254,10 @@ export class NodeLink extends EventEmitter<NodeLinkEvents> {
       this.#reconnectDelay = RECONNECT_MIN_MS;
       this.emit('up', this.address!);
     } else if (message.type === 'spawned') {
-      this.#channels.get(message.channel)?.spawned.resolve(message);
+      const channel = this.#channels.get(message.channel);
+      channel?.spawned.resolve(message);
+      // refused: no worker will ever send the running notice mediasoup waits for; cutting the stub makes it fail now
+      if (channel && message.webRtcPort === undefined) this.#dropChannel(channel, false);
     } else {
       const channel = this.#channels.get(message.channel);
       if (channel) this.#dropChannel(channel, false);

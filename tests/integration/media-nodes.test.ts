@@ -114,6 +114,25 @@ describe('media nodes', () => {
     await waitFor(() => atLate.audioPackets(), (n) => n > 5, 5000, 'hall audio at the commune on the node that came back');
   });
 
+  it('answers at once when a node refuses a worker, and the next spawn still works', async () => {
+    const port = await freePort();
+    const node = await startNode('vung-6', '127.0.0.8', port);
+    cleanups.push(() => node.close());
+    // the app asks for more workers than the node runs for one app (1)
+    const link = await linkTo({ name: 'vung-6', host: '127.0.0.8', port, workers: 2 });
+    await link.whenUp(5000);
+    const first = await link.spawnWorker({ logLevel: 'error', appData: { index: 0 } });
+    cleanups.push(() => first.worker.close());
+    const started = Date.now();
+    await expect(link.spawnWorker({ logLevel: 'error', appData: { index: 1 } })).rejects.toMatchObject({ code: 'unavailable' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    first.worker.close();
+    await waitFor(() => node.workerPids().length, (n) => n === 0, 5000, 'the node frees its worker');
+    const again = await link.spawnWorker({ logLevel: 'error', appData: { index: 1 } });
+    cleanups.push(() => again.worker.close());
+    expect(again.address.name).toBe('vung-6');
+  });
+
   it('refuses a node that holds another secret, and never links to it', async () => {
     const port = await freePort();
     const impostor = await startNode('vung-2', '127.0.0.4', port, 'another secret that is long enough');
