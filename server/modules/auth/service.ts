@@ -12,6 +12,7 @@ import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { generateSessionToken, parseSessionToken, secretMatches } from './session-tokens.ts';
+import { RecentSessions } from './recent-sessions.ts';
 import { LoginThrottle, type ThrottleLimits } from './throttle.ts';
 
 export type ValidSession = {
@@ -24,7 +25,12 @@ export type ValidSession = {
 
 export type LoginResult = { token: string; expiresAt: Date; user: SessionUser };
 
-export type AuthServiceOptions = { sessionLifetimeMs: number; throttle: ThrottleLimits };
+export type AuthServiceOptions = {
+  sessionLifetimeMs: number;
+  throttle: ThrottleLimits;
+  /** how long a validated session is remembered (recent-sessions.ts); 0 asks the database every time */
+  sessionMemoryMs?: number;
+};
 
 /** Throttle key of one account tried from one address (keys not starting "address:" take the per-account limit). */
 export const loginPairKey = (username: string, address: string): string => `account:${username}@${address}`;
@@ -39,12 +45,19 @@ export class AuthService {
   readonly #events: DomainEvents;
   readonly #lifetimeMs: number;
   readonly #throttle: LoginThrottle;
+  readonly #recent: RecentSessions;
 
   constructor(db: Db, events: DomainEvents, options: AuthServiceOptions) {
     this.#db = db;
     this.#events = events;
     this.#lifetimeMs = options.sessionLifetimeMs;
     this.#throttle = new LoginThrottle(db, options.throttle);
+    this.#recent = new RecentSessions({ ttlMs: options.sessionMemoryMs ?? 500, maxEntries: 20_000 });
+  }
+
+  /** A user's role, unit, name, language or activity changed (here or on another process): validate their sessions afresh. */
+  forgetUser(userId: string): void {
+    this.#recent.forgetUser(userId);
   }
 
   get lifetimeMs(): number {
@@ -90,6 +103,12 @@ export class AuthService {
   async validate(token: string, now = new Date()): Promise<ValidSession | undefined> {
     const parsed = parseSessionToken(token);
     if (parsed === undefined) return undefined;
+    const recent = this.#recent.get(parsed.id);
+    // Remembered and not due for renewal: the same answer the database would give, without asking it.
+    if (recent !== undefined && secretMatches(parsed.secret, recent.secretHash) && recent.expiresAt.getTime() - now.getTime() >= this.#lifetimeMs / 2) {
+      return { id: parsed.id, expiresAt: recent.expiresAt, renewed: false, user: recent.user };
+    }
+    const generation = this.#recent.generation;
     const [row] = await this.#db
       .select({ session: sessions, user: users })
       .from(sessions)
@@ -110,7 +129,9 @@ export class AuthService {
       await this.#db.update(sessions).set({ expiresAt }).where(eq(sessions.id, parsed.id));
       renewed = true;
     }
-    return { id: parsed.id, expiresAt, renewed, user: toSessionUser(row.user) };
+    const user = toSessionUser(row.user);
+    this.#recent.remember(parsed.id, { secretHash: row.session.secretHash, expiresAt, user }, generation);
+    return { id: parsed.id, expiresAt, renewed, user };
   }
 
   /** Whether a session still exists, is unexpired and belongs to an active user (for long-lived sockets). */
@@ -125,13 +146,18 @@ export class AuthService {
   }
 
   async logout(sessionId: string, userId: string): Promise<void> {
+    this.#recent.forgetSession(sessionId);
     await this.#db.delete(sessions).where(eq(sessions.id, sessionId));
+    // again: a validation that read the row before the delete must not keep it
+    this.#recent.forgetSession(sessionId);
     this.#events.emit('sessions.revoked', { userId, sessionIds: [sessionId], reason: 'logout' });
   }
 
   /** Ends every session of a user: "log out everywhere", deactivation, password reset. */
   async revokeAll(userId: string, reason: SessionRevokedReason): Promise<void> {
+    this.#recent.forgetUser(userId);
     await this.#db.delete(sessions).where(eq(sessions.userId, userId));
+    this.#recent.forgetUser(userId);
     this.#events.emit('sessions.revoked', { userId, sessionIds: 'all', reason });
   }
 

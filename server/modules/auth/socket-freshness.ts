@@ -59,7 +59,10 @@ async function refreshUser(io: AppServer, auth: AuthService, userId: string): Pr
 }
 
 export function followUserChanges(io: AppServer, auth: AuthService, events: DomainEvents, log: FastifyBaseLogger): void {
-  const onChange = (userId: string) => refreshUser(io, auth, userId).catch((error: unknown) => log.error({ err: error, userId }, 'refreshing sockets after a user change failed'));
+  const onChange = (userId: string) => {
+    auth.forgetUser(userId);
+    return refreshUser(io, auth, userId).catch((error: unknown) => log.error({ err: error, userId }, 'refreshing sockets after a user change failed'));
+  };
   events.on('user.changed', ({ userId }) => {
     void onChange(userId);
     // The other app processes refresh their sockets of this user too (a no-op without REDIS_URL).
