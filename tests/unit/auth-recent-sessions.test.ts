@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../server/contract/identity.ts';
 import { RecentSessions } from '../../server/modules/auth/recent-sessions.ts';
 
-const user = (id: string) => ({ id, username: id, fullName: id, role: 'user', unitId: null, locale: 'vi' }) as SessionUser;
+const user = (id: string) => ({ id, username: id, fullName: id, role: 'user', unitId: 'unit-1', locale: 'vi' }) satisfies SessionUser;
 const session = (id: string) => ({ secretHash: new Uint8Array(32), expiresAt: new Date(Date.now() + 3_600_000), user: user(id) });
 
 describe('RecentSessions', () => {
