@@ -26,6 +26,8 @@ export type Config = Readonly<{
   fileAccelPrefix: string;
   /** How long a granted document read is remembered per session and version (0: never); at most 1000 so a revocation elsewhere takes effect within a second. */
   documentAccessCacheMs: number;
+  /** Bytes of shared (unstamped) document files held in memory for readers in direct delivery (0: always read from disk). */
+  documentMemoryBytes: number;
   /** threads of the PDF worker pool, and how many PDF jobs may wait before callers get 503 */
   pdfWorkers: number;
   pdfQueueLimit: number;
@@ -379,6 +381,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     fileDelivery,
     fileAccelPrefix,
     documentAccessCacheMs: integer(env, 'DOCUMENT_ACCESS_CACHE_MS', 500, 0, 1000),
+    documentMemoryBytes: integer(env, 'DOCUMENT_MEMORY_MB', 256, 0, 65_536) * 1024 * 1024,
     pdfWorkers: integer(env, 'PDF_WORKERS', Math.max(1, os.availableParallelism() - 1), 1, 64),
     pdfQueueLimit: integer(env, 'PDF_QUEUE_LIMIT', 64, 1, 10_000),
     logLevel: logLevel as Config['logLevel'],

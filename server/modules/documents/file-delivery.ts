@@ -7,8 +7,10 @@
  * for that location itself (nginx answers 404 to it).
  */
 import path from 'node:path';
+import type { MemoryFiles } from '../../lib/http/memory-files.ts';
 
-export type FileDelivery = { mode: 'direct' } | { mode: 'x-accel'; prefix: string; dataDir: string };
+/** `memory`: in direct delivery, where shared (unstamped) files are held for the many readers of one file. */
+export type FileDelivery = { mode: 'direct'; memory?: MemoryFiles } | { mode: 'x-accel'; prefix: string; dataDir: string };
 
 /** The internal URI nginx serves for a file under DATA_DIR (each segment percent-encoded). */
 export function accelRedirect(delivery: { prefix: string; dataDir: string }, filePath: string): string {

@@ -8,11 +8,15 @@
  * signatures hold.
  */
 import { rooms } from '../../contract/realtime.ts';
+import { MemoryFiles } from '../../lib/http/memory-files.ts';
 import { defineModule } from '../module.ts';
 import type { DocumentUnits } from './copies.ts';
 import { documentRoutes } from './routes.ts';
 import { DocumentService, type DocumentMeetings, type DocumentNotifications } from './service.ts';
 import type { SignatureVerifier } from './signature-check.ts';
+
+/** Larger files are streamed from disk even when memory is free: one would crowd out the rest. */
+const MEMORY_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 export const documentsModule = defineModule<{ meetings: DocumentMeetings; notifications: DocumentNotifications; units: DocumentUnits; signatures: SignatureVerifier }, DocumentService>({
   name: 'documents',
@@ -30,7 +34,12 @@ export const documentsModule = defineModule<{ meetings: DocumentMeetings; notifi
     await service.start();
     return service;
   },
-  routes: (service, { config }) => documentRoutes(service, config.uploadLimitBytes, config.fileDelivery === 'x-accel' ? { mode: 'x-accel', prefix: config.fileAccelPrefix, dataDir: config.dataDir } : { mode: 'direct' }),
+  routes: (service, { config }) =>
+    documentRoutes(
+      service,
+      config.uploadLimitBytes,
+      config.fileDelivery === 'x-accel' ? { mode: 'x-accel', prefix: config.fileAccelPrefix, dataDir: config.dataDir } : { mode: 'direct', memory: new MemoryFiles({ budgetBytes: config.documentMemoryBytes, maxFileBytes: MEMORY_MAX_FILE_BYTES }) },
+    ),
   subscribe: (_service, { events, io }) => {
     events.on('document.revoked', ({ documentId, userId }) => io.to(rooms.user(userId)).emit('document:revoked', { documentId }));
   },

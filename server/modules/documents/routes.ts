@@ -158,7 +158,14 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
       });
       // Production behind nginx: authorised here, the bytes (ranges, ETag) sent by nginx from its internal location.
       if (delivery.mode === 'x-accel') return reply.status(200).headers({ ...headers(file), 'x-accel-redirect': accelRedirect(delivery, file.path) }).send('');
-      const options = (served: typeof file) => ({ ranges: true, highWaterMark: READ_CHUNK_BYTES, notFound: () => new AppError(404, 'versionNotFound'), headers: headers(served) });
+      const options = (served: typeof file) => ({
+        ranges: true,
+        highWaterMark: READ_CHUNK_BYTES,
+        notFound: () => new AppError(404, 'versionNotFound'),
+        headers: headers(served),
+        // Shared originals are read by the whole hall; a stamped copy has one reader, so it stays on disk.
+        ...(served.stamped || delivery.memory === undefined ? {} : { memory: delivery.memory }),
+      });
       try {
         return await sendFile(request, reply, file.path, options(file));
       } catch (error) {
