@@ -144,19 +144,38 @@ export class DocumentService {
 
   /** The document, if this user may read it (its meeting's access, then the document's audience and revocations). */
   async #readable(user: SessionUser, documentId: string): Promise<{ doc: DocumentRow; access: MeetingAccess }> {
-    const [row] = await this.#db
+    const { doc, access } = await this.#readableWith(user, documentId, null);
+    return { doc, access };
+  }
+
+  /**
+   * A version of a document this user may read ('current': the one readers
+   * get), read with the document in one query: a hall's first range requests
+   * each come here, one after another on the embedded database's connection.
+   */
+  async #readableVersion(user: SessionUser, documentId: string, which: number | 'current'): Promise<{ doc: DocumentRow; access: MeetingAccess; row: VersionRow }> {
+    const { doc, access, row } = await this.#readableWith(user, documentId, which);
+    if (row === null) throw new AppError(404, 'versionNotFound');
+    return { doc, access, row };
+  }
+
+  async #readableWith(user: SessionUser, documentId: string, which: number | 'current' | null): Promise<{ doc: DocumentRow; access: MeetingAccess; row: VersionRow | null }> {
+    const versionNumber = which === 'current' ? documents.currentVersion : which ?? sql`null`;
+    const [found] = await this.#db
       .select({
         doc: documents,
+        version: documentVersions,
         named: sql<boolean>`exists (select 1 from ${documentReaders} where ${documentReaders.documentId} = ${documents.id} and ${documentReaders.userId} = ${user.id})`,
         revoked: sql<boolean>`exists (select 1 from ${documentRevocations} where ${documentRevocations.documentId} = ${documents.id} and ${documentRevocations.userId} = ${user.id})`,
       })
       .from(documents)
+      .leftJoin(documentVersions, and(eq(documentVersions.documentId, documents.id), eq(documentVersions.version, versionNumber)))
       .where(eq(documents.id, documentId))
       .limit(1);
-    if (row === undefined) throw new AppError(404, 'documentNotFound');
-    const access = await this.#meetings.access(user, row.doc.meetingId).catch(asDocumentNotFound);
-    if (!canRead(access, row.doc.audience, row.named, row.revoked)) throw new AppError(404, 'documentNotFound');
-    return { doc: row.doc, access };
+    if (found === undefined) throw new AppError(404, 'documentNotFound');
+    const access = await this.#meetings.access(user, found.doc.meetingId).catch(asDocumentNotFound);
+    if (!canRead(access, found.doc.audience, found.named, found.revoked)) throw new AppError(404, 'documentNotFound');
+    return { doc: found.doc, access, row: found.version };
   }
 
   /** The document and the caller's access to its meeting, for a change (which assertCanEdit then allows or not). */
@@ -209,10 +228,9 @@ export class DocumentService {
    * is always a stamped copy.
    */
   async file(user: SessionUser, documentId: string, version: number, purpose: 'view' | 'download' | 'export'): Promise<ServedFile> {
-    const { doc, access } = await this.#readable(user, documentId);
+    const { doc, access, row } = await this.#readableVersion(user, documentId, version);
     const viewOnly = isViewOnly(doc.confidentiality);
     if (purpose === 'download' && viewOnly && !access.canManage) throw new AppError(403, 'downloadNotAllowed');
-    const row = await this.#version(documentId, version);
     const stamped = purpose === 'export' || (viewOnly && !access.canManage);
     const filePath = stamped ? await this.#copies.readerCopy(user, row.sha256) : this.#blobs.pathFor(row.sha256);
     // Downloads and exports are logged; views come as many range requests, so only at debug level.
@@ -232,16 +250,14 @@ export class DocumentService {
 
   /** The version with the reader's own notes drawn on it (stamped when confidential), as an open, already unlinked file. */
   async annotatedCopy(user: SessionUser, documentId: string, version: number, notes: AnnotationDto[]): Promise<fs.FileHandle> {
-    const { doc } = await this.#readable(user, documentId);
-    const row = await this.#version(documentId, version);
+    const { doc, row } = await this.#readableVersion(user, documentId, version);
     return this.#copies.annotated(user, row.sha256, notes, isViewOnly(doc.confidentiality));
   }
 
   /** For other modules (annotations, comments): a version this user may read ('current': the one readers get), with what they need to know of it. */
   async readableVersion(user: SessionUser, documentId: string, which: number | 'current') {
-    const { doc, access } = await this.#readable(user, documentId);
-    const version = which === 'current' ? doc.currentVersion : which;
-    const row = await this.#version(documentId, version);
+    const { doc, access, row } = await this.#readableVersion(user, documentId, which);
+    const version = row.version;
     return {
       documentId,
       version,
@@ -279,16 +295,14 @@ export class DocumentService {
 
   /** The first page as a picture, drawn once per version; a confidential one carries the reader's stamp (not the secretariat's). */
   async thumbnail(user: SessionUser, documentId: string, version: number): Promise<{ path: string; viewOnly: boolean }> {
-    const { doc, access } = await this.#readable(user, documentId);
-    const row = await this.#version(documentId, version);
+    const { doc, access, row } = await this.#readableVersion(user, documentId, version);
     const viewOnly = isViewOnly(doc.confidentiality);
     return { path: await this.#copies.thumbnail(row.sha256, viewOnly && !access.canManage ? user : null), viewOnly };
   }
 
   /** The digital signatures of a version the user may read: who signed, when, intact or not, trusted or not (of the original file). */
   async signatures(user: SessionUser, documentId: string, version: number): Promise<SignatureReportDto[]> {
-    await this.#readable(user, documentId);
-    const row = await this.#version(documentId, version);
+    const { row } = await this.#readableVersion(user, documentId, version);
     return this.#signatures.of({ path: this.#blobs.pathFor(row.sha256), sha256: row.sha256 });
   }
 
