@@ -15,7 +15,7 @@
  * - A receipt is HMAC(master, poll, voter): the server can show it to the
  *   voter on any device, and it says nothing about the choice.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -35,13 +35,14 @@ function refuse(problem: string): ConfigError {
 
 export class BallotKeys {
   readonly #wrapKey: Buffer;
-  readonly #receiptKey: Buffer;
+  /** a KeyObject made once: a raw key would be wrapped anew for every receipt of a vote storm */
+  readonly #receiptKey: KeyObject;
   readonly #dir: string;
 
   private constructor(master: Buffer, keysDir: string) {
     if (master.length !== 32) throw refuse('must be 32 bytes in base64');
     this.#wrapKey = derive(master, 'poll-key-wrap');
-    this.#receiptKey = derive(master, 'receipt');
+    this.#receiptKey = createSecretKey(derive(master, 'receipt'));
     this.#dir = path.join(keysDir, 'polls');
   }
 

@@ -2,8 +2,11 @@
  * Turnout announcements of a poll, coalesced. In a vote storm every ballot
  * changes the count; announcing each one would send 500 × 500 messages to the
  * hall's tablets for nothing anyone can read. So while ballots arrive, a poll
- * announces at most once per interval (the first at once, then the latest
- * count at the end of each interval); a status change (opened, closed,
+ * announces at most once per interval (the first as soon as the current turn
+ * of the event loop is over, so the acknowledgements of the batch just
+ * committed reach their voters before a message to every tablet does, and it
+ * carries that batch's count; then the latest count at the end of each
+ * interval); a status change (opened, closed,
  * published) goes out at once and drops any count still waiting, so no stale
  * "open" can follow a "closed".
  */
@@ -31,8 +34,7 @@ export class TurnoutAnnouncer {
   ballot(update: PollUpdate): void {
     const pending = this.#pending.get(update.pollId);
     if (pending === undefined) {
-      this.#emit(update);
-      this.#startInterval(update.pollId);
+      this.#schedule(update.pollId, update, 0);
       return;
     }
     if (pending.waiting === null || update.cast >= pending.waiting.cast) pending.waiting = update;
@@ -46,15 +48,16 @@ export class TurnoutAnnouncer {
     this.#emit(update);
   }
 
-  #startInterval(pollId: string): void {
-    const entry: { timer: unknown; waiting: PollUpdate | null } = { timer: null, waiting: null };
+  /** After `ms`, announce what is waiting then (if anything) and keep the interval going while counts come. */
+  #schedule(pollId: string, waiting: PollUpdate | null, ms: number): void {
+    const entry: { timer: unknown; waiting: PollUpdate | null } = { timer: null, waiting };
     entry.timer = this.#timers.set(() => {
       this.#pending.delete(pollId);
       if (entry.waiting !== null) {
         this.#emit(entry.waiting);
-        this.#startInterval(pollId);
+        this.#schedule(pollId, null, this.#intervalMs);
       }
-    }, this.#intervalMs);
+    }, ms);
     this.#pending.set(pollId, entry);
   }
 }
