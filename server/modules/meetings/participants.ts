@@ -3,7 +3,7 @@
  * and units come from the users module (the identity tables are not ours);
  * the list keeps the order the secretariat reads it in: role, seat, name.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import { PARTICIPANT_ROLES, type ParticipantAdd, type ParticipantDto, type ParticipantUpdate } from '../../contract/meetings.ts';
 import type { Db, Executor, Tx } from '../../db/client.ts';
@@ -37,6 +37,16 @@ export async function assertActiveUser(users: MeetingUsers, userId: string, fiel
 /** The meeting's participants by seat (no seat last): the roster other modules read. */
 export function rosterOf(executor: Executor, meetingId: string): Promise<ParticipantRow[]> {
   return executor.select().from(meetingParticipants).where(eq(meetingParticipants.meetingId, meetingId)).orderBy(asc(meetingParticipants.seat));
+}
+
+/** The meeting roles of just these users (absent: not a participant); a vote storm's batch asks for its casters, not the whole hall. */
+export async function rolesOf(executor: Executor, meetingId: string, userIds: readonly string[]): Promise<Map<string, ParticipantRow['role']>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await executor
+    .select({ userId: meetingParticipants.userId, role: meetingParticipants.role })
+    .from(meetingParticipants)
+    .where(and(eq(meetingParticipants.meetingId, meetingId), inArray(meetingParticipants.userId, [...new Set(userIds)])));
+  return new Map(rows.map((r) => [r.userId, r.role]));
 }
 
 export class MeetingParticipants {

@@ -33,7 +33,7 @@ import type { DomainEvents } from '../../events.ts';
 import type { UnitService } from '../units/index.ts';
 import { accessFor, assertCanEdit, isSecretariat, loadAccess, managedByOffice, mayOrganizeFor, type MeetingAccess, type MeetingRow } from './access.ts';
 import { agendaItemOf, agendaOf, MeetingAgenda, type AgendaItemRow } from './agenda.ts';
-import { MeetingParticipants, rosterOf, type MeetingUsers, type ParticipantRow } from './participants.ts';
+import { MeetingParticipants, rolesOf, rosterOf, type MeetingUsers, type ParticipantRow } from './participants.ts';
 
 const TRANSITIONS: Record<MeetingStatus, MeetingStatus[]> = {
   draft: ['published'],
@@ -172,6 +172,11 @@ export class MeetingService {
   /** Who takes part in the meeting, with meeting role, seat and proxy, by seat (no seat last). */
   roster(meetingId: string, executor: Executor = this.#db): Promise<ParticipantRow[]> {
     return rosterOf(executor, meetingId);
+  }
+
+  /** The meeting roles of these users only (a user who takes no part is absent). */
+  rolesOf(meetingId: string, userIds: readonly string[], executor: Executor = this.#db): Promise<Map<string, ParticipantRow['role']>> {
+    return rolesOf(executor, meetingId, userIds);
   }
 
   /** The meeting's agenda in order. */

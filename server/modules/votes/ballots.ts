@@ -28,7 +28,7 @@ export type { Choice } from './sealing.ts';
 
 /** What casting reads of other modules. */
 export type BallotDeps = {
-  meetings: Pick<MeetingService, 'access' | 'roster'>;
+  meetings: Pick<MeetingService, 'access' | 'rolesOf'>;
   live: Pick<LiveService, 'attendanceOf'>;
 };
 
@@ -89,9 +89,9 @@ export class BallotBox {
       if (!casterVotes) throw new AppError(403, 'notEligible');
       return;
     }
-    const [[mark], roster] = await Promise.all([this.#deps.live.attendanceOf(poll.meetingId, tx, { userId: voterUserId }), this.#deps.meetings.roster(poll.meetingId, tx)]);
+    const [[mark], roles] = await Promise.all([this.#deps.live.attendanceOf(poll.meetingId, tx, { userId: voterUserId }), this.#deps.meetings.rolesOf(poll.meetingId, [voterUserId], tx)]);
     if (!casterVotes) throw new AppError(403, 'notProxy');
-    checkProxy(poll, user.id, roster.find((p) => p.userId === voterUserId)?.role, mark);
+    checkProxy(poll, user.id, roles.get(voterUserId), mark);
   }
 
   /** One ballot inside the caller's transaction: checks, then a first ballot, a retry, a change or a refusal. */

@@ -33,7 +33,7 @@ export type BatchDecision = { answered: Map<number, CastReceipt | AppError>; pol
 
 export type BatchDeps = {
   db: Db;
-  meetings: Pick<MeetingService, 'byId' | 'roster'>;
+  meetings: Pick<MeetingService, 'byId' | 'rolesOf'>;
   live: Pick<LiveService, 'attendanceOf'>;
   keys: BallotKeys;
 };
@@ -45,9 +45,10 @@ export async function decideBatch(deps: BatchDeps, meetingId: string, pollId: st
     const everyone = batch.map((_, i) => i);
     const [poll] = await tx.select().from(polls).where(and(eq(polls.id, pollId), eq(polls.meetingId, meetingId))).for('share');
     if (poll === undefined || poll.status !== 'open') return { answered: new Map(), poll: poll ?? null, cast: 0, unjudged: everyone };
-    const [meeting, roster] = await Promise.all([deps.meetings.byId(meetingId, tx), deps.meetings.roster(meetingId, tx)]);
+    // The roles of this batch's casters and of those they vote for, not the whole hall's roster.
+    const people = batch.flatMap((b) => [b.user.id, b.input.voterUserId ?? b.user.id]);
+    const [meeting, roleOf] = await Promise.all([deps.meetings.byId(meetingId, tx), deps.meetings.rolesOf(meetingId, people, tx)]);
     if (meeting?.status !== 'in_session') return { answered: new Map(), poll, cast: 0, unjudged: everyone };
-    const roleOf = new Map(roster.map((p) => [p.userId, p.role as string]));
     const anyProxy = batch.some((b) => (b.input.voterUserId ?? b.user.id) !== b.user.id);
     const marks = anyProxy && poll.allowProxy ? new Map((await deps.live.attendanceOf(meetingId, tx)).map((m) => [m.userId, m])) : new Map();
     const candidateIds = poll.kind === 'motion' ? [] : (await tx.select({ id: pollCandidates.id }).from(pollCandidates).where(eq(pollCandidates.pollId, poll.id)).orderBy(asc(pollCandidates.position))).map((c) => c.id);

@@ -12,7 +12,7 @@ import type { CastingDesk } from './casting.ts';
 
 /** What votes reads of other modules: the meeting, its roster and agenda, attendance marks, names. */
 export type VoteDeps = {
-  meetings: Pick<MeetingService, 'access' | 'byId' | 'roster' | 'agendaItem' | 'headline' | 'changeMeeting'>;
+  meetings: Pick<MeetingService, 'access' | 'byId' | 'roster' | 'rolesOf' | 'agendaItem' | 'headline' | 'changeMeeting'>;
   live: Pick<LiveService, 'attendanceOf' | 'guardProxyChanges'>;
   users: Pick<UserService, 'namesById'>;
 };
