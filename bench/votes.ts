@@ -210,6 +210,7 @@ async function storm(app: string, benchSql: postgres.Sql, voters: VotersChannel,
   console.log(`  acknowledged ok     ${ok.length}/${VOTERS}${failures.size === 0 ? '' : ` (refused: ${[...failures].map(([c, n]) => `${c}×${n}`).join(', ')})`}`);
   console.log(`  ack latency         p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
   console.log(`  first send→last ack ${ms(spanMs)}  → throughput ${round(throughput, 1)} ballots/s`);
+  console.log(`  voters' own sending ${ms(done.lastSendMs - done.firstSendMs)} from first to last send (the voters process shares the cores)`);
   console.log(`  close               ${ms(closeMs)}; close→published result ${ms(closeToPublishedMs)}`);
   console.log(`  tally               ${result.options.map((o) => `${o.label} ${o.votes}`).join(', ')}; valid ${result.ballotsValid}; rows ${stored?.n} → ${exact ? `exactly ${VOTERS} ✓` : 'MISMATCH ✗'}`);
   console.log(`baseline (plain single-row inserts, same database, same timing, pool of ${APP_POOL}):`);

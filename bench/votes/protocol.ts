@@ -11,5 +11,5 @@ export type CastOutcome = { latencyMs: number; ok: boolean; code: string | null 
 export type FromVoters =
   | { type: 'connected'; count: number; ms: number }
   /** Times in ms from the moment the voters process got the `cast` message. */
-  | { type: 'cast-done'; outcomes: CastOutcome[]; firstSendMs: number; lastAckMs: number }
+  | { type: 'cast-done'; outcomes: CastOutcome[]; firstSendMs: number; lastSendMs: number; lastAckMs: number }
   | { type: 'fatal'; message: string };

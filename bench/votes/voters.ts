@@ -47,6 +47,7 @@ async function connectAll(url: string, voters: Voter[], concurrency: number): Pr
 async function castAll(message: Extract<ToVoters, { type: 'cast' }>): Promise<void> {
   const t0 = performance.now();
   let firstSend = Number.POSITIVE_INFINITY;
+  let lastSend = 0;
   let lastAck = 0;
   const outcomes = await Promise.all(
     sockets.map(
@@ -55,6 +56,7 @@ async function castAll(message: Extract<ToVoters, { type: 'cast' }>): Promise<vo
           setTimeout(() => {
             const sent = performance.now();
             firstSend = Math.min(firstSend, sent - t0);
+            lastSend = Math.max(lastSend, sent - t0);
             const payload = { meetingId: message.meetingId, pollId: message.pollId, idempotencyKey: `bench-${randomUUID()}`, choice: message.choices[i] };
             socket.timeout(ACK_TIMEOUT_MS).emit('vote:cast', payload, (error: Error | null, ack: Ack) => {
               const at = performance.now();
@@ -66,7 +68,7 @@ async function castAll(message: Extract<ToVoters, { type: 'cast' }>): Promise<vo
         }),
     ),
   );
-  send({ type: 'cast-done', outcomes, firstSendMs: firstSend, lastAckMs: lastAck });
+  send({ type: 'cast-done', outcomes, firstSendMs: firstSend, lastSendMs: lastSend, lastAckMs: lastAck });
 }
 
 process.on('message', (raw) => {
