@@ -28,7 +28,10 @@ export class CastingDesk {
     const id = `${input.meetingId}/${input.pollId}`;
     let writer = this.#writers.get(id);
     if (writer === undefined) {
-      writer = new PollWriter((batch) => this.#write(input.meetingId, input.pollId, batch));
+      writer = new PollWriter(
+        (batch) => this.#write(input.meetingId, input.pollId, batch),
+        (ballot) => (ballot.input.voterUserId ?? ballot.user.id).toLowerCase(),
+      );
       this.#writers.set(id, writer);
     }
     return writer.submit({ user, input });

@@ -1,24 +1,35 @@
 /**
- * Group commit for one open poll: ballots that arrive while a batch is being
- * written wait, and the next batch takes all of them at once. One batch is in
- * flight per poll, so the ballots of one voter are decided in arrival order;
- * each ballot is answered only after its batch has committed (the write
- * function resolves or rejects each one).
+ * Group commit for one open poll: ballots that arrive while batches are being
+ * written wait, and the next batch takes all of them at once. Two batches may
+ * be in flight (each in its own transaction), so a storm's first, small batch
+ * (the ballot that arrived first, alone) does not hold the bulk of the hall
+ * back while it commits. The ballots of one voter are still decided in
+ * arrival order: a voter with a ballot in flight has no ballot in another
+ * batch until that one is answered. Each ballot is answered only after its
+ * batch has committed (the write function resolves or rejects each one).
  */
 
 export type Queued<Ballot, Outcome> = { ballot: Ballot; resolve: (outcome: Outcome) => void; reject: (error: unknown) => void; settled: Promise<void> };
 
 /** Large enough for a hall of 1,600 in a couple of batches, small enough for one statement's parameters. */
 const MAX_BATCH = 1000;
+/** Batches in flight at once: the small first one and the bulk (more would only queue for the same rows' locks and the pool). */
+const LANES = 2;
 
 export class PollWriter<Ballot, Outcome> {
   readonly #write: (batch: Queued<Ballot, Outcome>[]) => Promise<void>;
+  readonly #voterOf: (ballot: Ballot) => string;
   #queue: Queued<Ballot, Outcome>[] = [];
-  #inFlight: Queued<Ballot, Outcome>[] = [];
-  #running = false;
+  /** ballots being written, and how many of each voter's */
+  readonly #inFlight = new Set<Queued<Ballot, Outcome>>();
+  readonly #busyVoters = new Map<string, number>();
+  #running = 0;
+  #scheduled = false;
 
-  constructor(write: (batch: Queued<Ballot, Outcome>[]) => Promise<void>) {
+  /** `voterOf`: whose vote a ballot is (their ballots are decided one batch after another). */
+  constructor(write: (batch: Queued<Ballot, Outcome>[]) => Promise<void>, voterOf: (ballot: Ballot) => string) {
     this.#write = write;
+    this.#voterOf = voterOf;
   }
 
   submit(ballot: Ballot): Promise<Outcome> {
@@ -33,17 +44,20 @@ export class PollWriter<Ballot, Outcome> {
       () => undefined,
     );
     this.#queue.push({ ballot, resolve, reject, settled });
-    if (!this.#running) {
-      this.#running = true;
+    if (!this.#scheduled && this.#running < LANES) {
+      this.#scheduled = true;
       // Wait for the rest of this turn of the event loop: the ballots read from the same sockets join this batch.
-      setImmediate(() => void this.#run());
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.#start();
+      });
     }
     return outcome;
   }
 
   /** Whether nothing is waiting or being written (the writer can be let go). */
   get idle(): boolean {
-    return !this.#running && this.#queue.length === 0;
+    return this.#running === 0 && !this.#scheduled && this.#queue.length === 0;
   }
 
   /** Settles once every ballot submitted before this call has been answered (later ones are not waited for). */
@@ -51,17 +65,55 @@ export class PollWriter<Ballot, Outcome> {
     await Promise.all([...this.#inFlight, ...this.#queue].map((q) => q.settled));
   }
 
-  async #run(): Promise<void> {
-    while (this.#queue.length > 0) {
-      this.#inFlight = this.#queue.splice(0, MAX_BATCH);
-      try {
-        await this.#write(this.#inFlight);
-      } catch (error) {
-        // The write function answers every ballot itself; this only guards against a bug leaving some unanswered.
-        for (const q of this.#inFlight) q.reject(error);
-      }
-      this.#inFlight = [];
+  /** Fill the free lanes with batches from the queue. */
+  #start(): void {
+    while (this.#running < LANES) {
+      const batch = this.#take();
+      if (batch.length === 0) return;
+      this.#running += 1;
+      void this.#run(batch);
     }
-    this.#running = false;
+  }
+
+  /**
+   * Up to MAX_BATCH ballots in arrival order, skipping voters who have a
+   * ballot in flight; once one of a voter's ballots is skipped, so are their
+   * later ones, so their order holds.
+   */
+  #take(): Queued<Ballot, Outcome>[] {
+    const taken: Queued<Ballot, Outcome>[] = [];
+    const kept: Queued<Ballot, Outcome>[] = [];
+    const held = new Set<string>();
+    for (const q of this.#queue) {
+      const voter = this.#voterOf(q.ballot);
+      if (taken.length < MAX_BATCH && !this.#busyVoters.has(voter) && !held.has(voter)) taken.push(q);
+      else {
+        kept.push(q);
+        held.add(voter);
+      }
+    }
+    this.#queue = kept;
+    return taken;
+  }
+
+  async #run(batch: Queued<Ballot, Outcome>[]): Promise<void> {
+    const voters = batch.map((q) => this.#voterOf(q.ballot));
+    for (const q of batch) this.#inFlight.add(q);
+    for (const voter of voters) this.#busyVoters.set(voter, (this.#busyVoters.get(voter) ?? 0) + 1);
+    try {
+      await this.#write(batch);
+    } catch (error) {
+      // The write function answers every ballot itself; this only guards against a bug leaving some unanswered.
+      for (const q of batch) q.reject(error);
+    } finally {
+      for (const q of batch) this.#inFlight.delete(q);
+      for (const voter of voters) {
+        const left = (this.#busyVoters.get(voter) ?? 1) - 1;
+        if (left === 0) this.#busyVoters.delete(voter);
+        else this.#busyVoters.set(voter, left);
+      }
+      this.#running -= 1;
+      this.#start();
+    }
   }
 }
