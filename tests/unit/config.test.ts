@@ -10,6 +10,13 @@ describe('configuration', () => {
     expect(config.publicUrl.href).toBe('http://localhost:3000/');
     expect(config.sessionLifetimeMs).toBe(7 * 24 * 3_600_000);
     expect(config.uploadLimitBytes).toBe(200 * 1024 * 1024);
+    expect(config.documentMemoryBytes).toBe(256 * 1024 * 1024);
+  });
+
+  it('reads the memory for shared document files, 0 turning it off', () => {
+    expect(loadConfig({ DOCUMENT_MEMORY_MB: '0' }).documentMemoryBytes).toBe(0);
+    expect(loadConfig({ DOCUMENT_MEMORY_MB: '1024' }).documentMemoryBytes).toBe(1024 * 1024 * 1024);
+    expect(() => loadConfig({ DOCUMENT_MEMORY_MB: 'lots' })).toThrow(/DOCUMENT_MEMORY_MB must be a whole number/);
   });
 
   it.each([
