@@ -33,12 +33,40 @@ const app = await buildApp({ config, database }).catch(async (error: unknown) =>
   process.exit(2);
 });
 
-closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+/**
+ * A stop sent to `npm start`'s process group reaches the server twice within
+ * milliseconds: once from the group, once passed on by the supervisor (which
+ * must pass it on, since a service manager may signal the supervisor alone).
+ * close-with-grace would take the duplicate as "stop now", and between its
+ * one-time listener and the next there is a moment with no listener at all, in
+ * which the duplicate kills the process outright: the graceful close cut
+ * short, the embedded database left to recover at the next start. So the
+ * server keeps its own listeners for SIGTERM and SIGINT for its whole life,
+ * ignores a duplicate, and stops at once only on a second request made later
+ * (an operator's second Ctrl-C).
+ */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+const DUPLICATE_SIGNAL_MS = 2_000;
+let stopAskedAt = 0;
+let stopSignal: NodeJS.Signals | undefined;
+const graceful = closeWithGrace({ delay: config.shutdownTimeoutMs, skip: [...STOP_SIGNALS] }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'shutting down after an error');
-  else app.log.info({ signal }, 'shutting down');
+  else app.log.info({ signal: signal ?? stopSignal }, 'shutting down');
   await app.close();
   await database.close();
 });
+const onStopSignal = (signal: NodeJS.Signals) => {
+  if (stopAskedAt === 0) {
+    stopAskedAt = Date.now();
+    stopSignal = signal;
+    graceful.close();
+    return;
+  }
+  if (Date.now() - stopAskedAt < DUPLICATE_SIGNAL_MS) return;
+  console.error(`✖ ${signal} again: stopping at once`);
+  process.exit(1);
+};
+for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
 
 if (seeded !== undefined) {
   await seedDemoMeeting(database.db, config.dataDir, app.log);

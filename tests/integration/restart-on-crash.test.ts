@@ -2,7 +2,9 @@
  * `npm start` runs the server under a supervisor (scripts/lib/supervise.mjs):
  * a server killed outright (kill -9, as an out-of-memory kill or an
  * unforeseen crash would end it) answers /api/v1/health again within
- * seconds, and a SIGTERM to the supervisor stops it for good.
+ * seconds, and a SIGTERM to the supervisor stops it for good. A SIGTERM to
+ * the whole process group (a terminal's Ctrl-C, a CI script) reaches the
+ * server twice, and still closes it gracefully.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -132,6 +134,43 @@ describe('a crash loop is cut short', () => {
       expect(output).toMatch(/not restarting it again/);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('a stop sent to the whole process group', () => {
+  it('closes the server gracefully (exit code 0), though the server hears the signal twice', async () => {
+    const db = await createTestDatabase();
+    const port = await freePort();
+    // Its own process group, as `npm start` in a terminal or under CI.
+    const supervisor = spawn(process.execPath, ['scripts/serve.mjs'], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: db.dataDir, DATABASE_URL: db.databaseUrl ?? '', REDIS_URL: '', DEMO_DATA: 'false', LOG_LEVEL: 'warn', WEB_BUILD_DIR: path.join(db.dataDir, 'no-web-build') },
+    });
+    let output = '';
+    supervisor.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    supervisor.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    try {
+      await until('the first health answer', async () => {
+        try {
+          return (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status === 200 ? true : undefined;
+        } catch {
+          return undefined;
+        }
+      });
+      const exited = new Promise<number | null>((resolve) => supervisor.once('exit', (code) => resolve(code)));
+      process.kill(-supervisor.pid!, 'SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).not.toMatch(/again: stopping at once|second SIGTERM/);
+    } finally {
+      try {
+        process.kill(-supervisor.pid!, 'SIGKILL');
+      } catch {
+        // the group is gone
+      }
+      await db.drop();
     }
   }, 120_000);
 });
