@@ -15,7 +15,7 @@ describe('RecentSessions', () => {
     let now = 1_000;
     const recent = new RecentSessions({ ttlMs: 500, maxEntries: 10, now: () => now });
     recent.remember('s1', session('u1'), recent.generation);
-    now += 499;
+    now += 500;
     expect(recent.get('s1')?.user.id).toBe('u1');
     now += 1;
     expect(recent.get('s1')).toBeUndefined();

@@ -6,14 +6,14 @@ const key = (sessionId: string, documentId = 'd1') => ({ sessionId, documentId, 
 
 describe('document access cache', () => {
   it('answers from memory within the TTL, asks again after it', async () => {
-    let now = 0;
+    let now = 1_000;
     let asked = 0;
     const cache = new AccessCache<string>({ ttlMs: 500, maxEntries: 10, now: () => now });
     const decide = async () => `answer ${++asked}`;
     expect(await cache.get(key('s1'), 'u1', decide)).toBe('answer 1');
-    now = 499;
+    now = 1_500;
     expect(await cache.get(key('s1'), 'u1', decide)).toBe('answer 1');
-    now = 500;
+    now = 1_501;
     expect(await cache.get(key('s1'), 'u1', decide)).toBe('answer 2');
     // another session of the same user is asked for on its own
     expect(await cache.get(key('s2'), 'u1', decide)).toBe('answer 3');

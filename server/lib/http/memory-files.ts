@@ -65,9 +65,4 @@ export class MemoryFiles {
     const fetched = await this.#held.fetch(path, { context: stat });
     return fetched !== undefined && fetched.size === stat.size && fetched.mtimeMs === stat.mtimeMs ? fetched.bytes : undefined;
   }
-
-  /** Forget one file (after it is removed or rewritten by this process). */
-  forget(path: string): void {
-    this.#held?.delete(path);
-  }
 }

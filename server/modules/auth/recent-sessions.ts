@@ -8,30 +8,27 @@
  * another process still takes effect within one), with the hash of its
  * secret, so a wrong cookie is refused as the database would refuse it. It is
  * dropped at once when this process ends the session or hears of a change to
- * its user. Entries are bounded (expired, then oldest, go first).
+ * its user. Entries are bounded (least recently used go first; lru-cache
+ * keeps the time and the bound).
  */
+import { LRUCache } from 'lru-cache';
 import type { SessionUser } from '../../contract/identity.ts';
 
 export type RecentSession = { secretHash: Uint8Array; expiresAt: Date; user: SessionUser };
 
-type Entry = RecentSession & { keptUntil: number };
-
 export class RecentSessions {
-  readonly #ttlMs: number;
-  readonly #maxEntries: number;
-  readonly #now: () => number;
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: LRUCache<string, RecentSession> | undefined;
   /** Counts forgettings, so a session read from the database across one is not kept. */
   #generation = 0;
 
   constructor(options: { ttlMs: number; maxEntries: number; now?: () => number }) {
-    this.#ttlMs = options.ttlMs;
-    this.#maxEntries = options.maxEntries;
-    this.#now = options.now ?? (() => performance.now());
+    const now = options.now ?? (() => performance.now());
+    // ttlResolution 0: every read asks the clock, so "within a second" is exact.
+    this.#entries = options.ttlMs <= 0 ? undefined : new LRUCache({ max: options.maxEntries, ttl: options.ttlMs, ttlResolution: 0, perf: { now } });
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#entries?.size ?? 0;
   }
 
   /** Taken before reading a session from the database; `remember` keeps the answer only if nothing was forgotten since. */
@@ -40,38 +37,22 @@ export class RecentSessions {
   }
 
   get(sessionId: string): RecentSession | undefined {
-    const entry = this.#entries.get(sessionId);
-    if (entry === undefined) return undefined;
-    if (entry.keptUntil > this.#now()) return entry;
-    this.#entries.delete(sessionId);
-    return undefined;
+    return this.#entries?.get(sessionId);
   }
 
   remember(sessionId: string, session: RecentSession, generation: number): void {
-    if (this.#ttlMs <= 0 || generation !== this.#generation) return;
-    this.#entries.delete(sessionId);
-    if (this.#entries.size >= this.#maxEntries) this.#evict();
-    this.#entries.set(sessionId, { ...session, keptUntil: this.#now() + this.#ttlMs });
+    if (generation === this.#generation) this.#entries?.set(sessionId, session);
   }
 
   forgetSession(sessionId: string): void {
     this.#generation += 1;
-    this.#entries.delete(sessionId);
+    this.#entries?.delete(sessionId);
   }
 
   /** Every session of this user (logout everywhere, deactivation, a role, unit or name change). */
   forgetUser(userId: string): void {
     this.#generation += 1;
     const user = userId.toLowerCase();
-    for (const [id, entry] of this.#entries) if (entry.user.id.toLowerCase() === user) this.#entries.delete(id);
-  }
-
-  #evict(): void {
-    const now = this.#now();
-    for (const [id, entry] of this.#entries) if (entry.keptUntil <= now) this.#entries.delete(id);
-    for (const id of this.#entries.keys()) {
-      if (this.#entries.size < this.#maxEntries) break;
-      this.#entries.delete(id);
-    }
+    for (const [id, session] of this.#entries?.entries() ?? []) if (session.user.id.toLowerCase() === user) this.#entries?.delete(id);
   }
 }

@@ -7,27 +7,28 @@
  * dropped at once when this process hears of a revocation, of the reader's
  * removal from the meeting, of their logout or of a change to their account.
  * Only granted answers are kept; refusals always go to the database. The
- * number of answers is bounded (the oldest go first).
+ * number of answers is bounded (least recently used go first; lru-cache keeps
+ * the time and the bound).
  */
+import { LRUCache } from 'lru-cache';
 
 export type AccessKey = { sessionId: string; documentId: string; version: number; purpose: string };
 
-type Entry<T> = { value: T; userId: string; documentId: string; expiresAt: number };
+type Entry<T> = { value: T; userId: string; documentId: string };
 
 export class AccessCache<T> {
-  readonly #ttlMs: number;
-  readonly #maxEntries: number;
-  readonly #entries = new Map<string, Entry<T>>();
-  readonly #now: () => number;
+  readonly #entries: LRUCache<string, Entry<T>> | undefined;
+  /** Counts forgettings, so an answer computed across one is not kept. */
+  #generation = 0;
 
   constructor(options: { ttlMs: number; maxEntries: number; now?: () => number }) {
-    this.#ttlMs = options.ttlMs;
-    this.#maxEntries = options.maxEntries;
-    this.#now = options.now ?? (() => performance.now());
+    const now = options.now ?? (() => performance.now());
+    // ttlResolution 0: every read asks the clock, so a revocation elsewhere takes effect within the TTL exactly.
+    this.#entries = options.ttlMs <= 0 ? undefined : new LRUCache({ max: options.maxEntries, ttl: options.ttlMs, ttlResolution: 0, perf: { now } });
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#entries?.size ?? 0;
   }
 
   static #key(key: AccessKey): string {
@@ -36,44 +37,28 @@ export class AccessCache<T> {
 
   /** The kept answer, or a fresh one from `decide` (kept when it did not throw). */
   async get(key: AccessKey, userId: string, decide: () => Promise<T>): Promise<T> {
-    if (this.#ttlMs <= 0) return decide();
+    if (this.#entries === undefined) return decide();
     const id = AccessCache.#key(key);
     const kept = this.#entries.get(id);
-    if (kept !== undefined && kept.expiresAt > this.#now()) return kept.value;
-    if (kept !== undefined) this.#entries.delete(id);
+    if (kept !== undefined) return kept.value;
     // Revocations that arrive while the database answers must not be undone by keeping that answer.
     const generation = this.#generation;
     const value = await decide();
-    if (generation !== this.#generation) return value;
-    if (this.#entries.size >= this.#maxEntries) this.#evict();
-    this.#entries.set(id, { value, userId, documentId: key.documentId, expiresAt: this.#now() + this.#ttlMs });
+    if (generation === this.#generation) this.#entries.set(id, { value, userId, documentId: key.documentId });
     return value;
   }
 
-  /** Counts forgettings, so an answer computed across one is not kept. */
-  #generation = 0;
-
   /** Forgets one answer (its file went missing, say). */
   forget(key: AccessKey): void {
-    this.#entries.delete(AccessCache.#key(key));
+    this.#entries?.delete(AccessCache.#key(key));
   }
 
   /** Forgets every answer given to this user (logout, removal from a meeting, account change), or only about one document. */
   forgetUser(userId: string, documentId?: string): void {
     this.#generation += 1;
     const user = userId.toLowerCase();
-    for (const [id, entry] of this.#entries) {
-      if (entry.userId.toLowerCase() === user && (documentId === undefined || entry.documentId === documentId)) this.#entries.delete(id);
-    }
-  }
-
-  /** Drops the expired answers, then the oldest until there is room for one more. */
-  #evict(): void {
-    const now = this.#now();
-    for (const [id, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(id);
-    for (const id of this.#entries.keys()) {
-      if (this.#entries.size < this.#maxEntries) break;
-      this.#entries.delete(id);
+    for (const [id, entry] of this.#entries?.entries() ?? []) {
+      if (entry.userId.toLowerCase() === user && (documentId === undefined || entry.documentId === documentId)) this.#entries?.delete(id);
     }
   }
 }

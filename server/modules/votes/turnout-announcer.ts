@@ -2,13 +2,12 @@
  * Turnout announcements of a poll, coalesced. In a vote storm every ballot
  * changes the count; announcing each one would send 500 × 500 messages to the
  * hall's tablets for nothing anyone can read. So while ballots arrive, a poll
- * announces at most once per interval (the first as soon as the current turn
- * of the event loop is over, so the acknowledgements of the batch just
- * committed reach their voters before a message to every tablet does, and it
- * carries that batch's count; then the latest count at the end of each
- * interval); a status change (opened, closed,
- * published) goes out at once and drops any count still waiting, so no stale
- * "open" can follow a "closed".
+ * announces at most once per interval: the first count as soon as the current
+ * turn of the event loop is over (the acknowledgements of the batch just
+ * committed reach their voters before a message to every tablet does, and the
+ * count is that batch's), then the latest count at the end of each interval.
+ * A status change (opened, closed, published) goes out at once and drops any
+ * count still waiting, so no stale "open" can follow a "closed".
  */
 import type { ServerToClientEvents } from '../../contract/realtime.ts';
 
