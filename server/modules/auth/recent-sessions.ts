@@ -8,10 +8,11 @@
  * another process still takes effect within one), with the hash of its
  * secret, so a wrong cookie is refused as the database would refuse it. It is
  * dropped at once when this process ends the session or hears of a change to
- * its user. Entries are bounded (least recently used go first; lru-cache
- * keeps the time and the bound).
+ * its user. Entries are bounded (least recently used go first:
+ * lib/short-memory.ts).
  */
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { shortMemory, type ShortMemoryOptions } from '../../lib/short-memory.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 
 export type RecentSession = { secretHash: Uint8Array; expiresAt: Date; user: SessionUser };
@@ -21,10 +22,8 @@ export class RecentSessions {
   /** Counts forgettings, so a session read from the database across one is not kept. */
   #generation = 0;
 
-  constructor(options: { ttlMs: number; maxEntries: number; now?: () => number }) {
-    const now = options.now ?? (() => performance.now());
-    // ttlResolution 0: every read asks the clock, so "within a second" is exact.
-    this.#entries = options.ttlMs <= 0 ? undefined : new LRUCache({ max: options.maxEntries, ttl: options.ttlMs, ttlResolution: 0, perf: { now } });
+  constructor(options: ShortMemoryOptions) {
+    this.#entries = shortMemory<RecentSession>(options);
   }
 
   get size(): number {

@@ -7,10 +7,10 @@
  * dropped at once when this process hears of a revocation, of the reader's
  * removal from the meeting, of their logout or of a change to their account.
  * Only granted answers are kept; refusals always go to the database. The
- * number of answers is bounded (least recently used go first; lru-cache keeps
- * the time and the bound).
+ * number of answers is bounded (least recently used go first: lib/short-memory.ts).
  */
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { shortMemory, type ShortMemoryOptions } from '../../lib/short-memory.ts';
 
 export type AccessKey = { sessionId: string; documentId: string; version: number; purpose: string };
 
@@ -21,10 +21,8 @@ export class AccessCache<T> {
   /** Counts forgettings, so an answer computed across one is not kept. */
   #generation = 0;
 
-  constructor(options: { ttlMs: number; maxEntries: number; now?: () => number }) {
-    const now = options.now ?? (() => performance.now());
-    // ttlResolution 0: every read asks the clock, so a revocation elsewhere takes effect within the TTL exactly.
-    this.#entries = options.ttlMs <= 0 ? undefined : new LRUCache({ max: options.maxEntries, ttl: options.ttlMs, ttlResolution: 0, perf: { now } });
+  constructor(options: ShortMemoryOptions) {
+    this.#entries = shortMemory<Entry<T>>(options);
   }
 
   get size(): number {
