@@ -3,13 +3,14 @@
  * half of its lifetime is extended, so active people stay logged in and idle
  * ones are logged out after SESSION_LIFETIME_HOURS.
  */
-import { eq, lt } from 'drizzle-orm';
+import { eq, inArray, lt } from 'drizzle-orm';
 import type { SessionRevokedReason } from '../../contract/realtime.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { Db } from '../../db/client.ts';
 import { sessions, users } from '../../db/schema/identity.ts';
 import { AppError } from '../../errors.ts';
 import type { DomainEvents } from '../../events.ts';
+import { naturalBatch } from '../../lib/natural-batch.ts';
 import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { generateSessionToken, parseSessionToken, secretMatches } from './session-tokens.ts';
 import { RecentSessions } from './recent-sessions.ts';
@@ -40,12 +41,24 @@ export function normalizeUsername(username: string): string {
   return username.trim().toLowerCase();
 }
 
+type SessionRow = { session: typeof sessions.$inferSelect; user: typeof users.$inferSelect };
+
 export class AuthService {
   readonly #db: Db;
   readonly #events: DomainEvents;
   readonly #lifetimeMs: number;
   readonly #throttle: LoginThrottle;
   readonly #recent: RecentSessions;
+  /** Sessions with their users, many asked in one query when a hall's requests arrive together (lib/natural-batch.ts). */
+  readonly #sessionRow = naturalBatch<string, SessionRow | undefined>(async (ids) => {
+    const rows = await this.#db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(inArray(sessions.id, [...new Set(ids)]));
+    const byId = new Map(rows.map((row) => [row.session.id, row]));
+    return ids.map((id) => byId.get(id));
+  });
 
   constructor(db: Db, events: DomainEvents, options: AuthServiceOptions) {
     this.#db = db;
@@ -109,12 +122,7 @@ export class AuthService {
       return { id: parsed.id, expiresAt: recent.expiresAt, renewed: false, user: recent.user };
     }
     const generation = this.#recent.generation;
-    const [row] = await this.#db
-      .select({ session: sessions, user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.id, parsed.id))
-      .limit(1);
+    const row = await this.#sessionRow(parsed.id);
     if (row === undefined || !secretMatches(parsed.secret, row.session.secretHash)) return undefined;
     if (row.session.expiresAt.getTime() <= now.getTime()) {
       await this.#db.delete(sessions).where(eq(sessions.id, parsed.id));

@@ -24,7 +24,7 @@ import {
 import type { SignatureReportDto } from '../../contract/signing.ts';
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db, Executor } from '../../db/client.ts';
-import { documentPages, documentReaders, documentRevocations, documents, documentVersions } from '../../db/schema/documents.ts';
+import { documentPages, documentReaders, documents, documentVersions } from '../../db/schema/documents.ts';
 import { AppError } from '../../errors.ts';
 import { documentFigures, type DocumentFigures } from './reporting.ts';
 import type { DomainEvents } from '../../events.ts';
@@ -36,6 +36,7 @@ import { BlobStore } from './blob-store.ts';
 import { DocumentCopies, type DocumentUnits } from './copies.ts';
 import { createPdfPool, type PdfPoolOptions, type PdfProcessor } from './pdf-pool.ts';
 import { notifyReaders, readersOf, toDocumentDto, toVersionDto } from './dto.ts';
+import { readableBatch, type ReadableAnswer, type ReadableQuestion } from './readable-batch.ts';
 import { restoreReader, revokeReader } from './revocations.ts';
 import { searchDocuments } from './search.ts';
 import { SignatureCheck, type SignatureVerifier } from './signature-check.ts';
@@ -87,6 +88,7 @@ export class DocumentService {
   readonly #pdf: PdfProcessor;
   readonly #events: DomainEvents;
   readonly #fileAccess: AccessCache<ServedFile>;
+  readonly #askReadable: (question: ReadableQuestion) => Promise<ReadableAnswer>;
   readonly #signatures: SignatureCheck;
 
   constructor(db: Db, meetingsService: DocumentMeetings, notifications: DocumentNotifications, options: DocumentServiceOptions) {
@@ -99,6 +101,7 @@ export class DocumentService {
     this.#copies = new DocumentCopies(this.#pdf, this.#blobs, path.join(options.dataDir, 'documents'), options.units);
     this.#events = options.events;
     this.#signatures = new SignatureCheck(options.signatures);
+    this.#askReadable = readableBatch(db);
     this.#fileAccess = new AccessCache({ ttlMs: options.accessCacheMs ?? 500, maxEntries: 20_000 });
     // Whatever may end a reader's access forgets their remembered answers at once (other processes: within the TTL).
     this.#events.on('document.revoked', ({ documentId, userId }) => this.#fileAccess.forgetUser(userId, documentId));
@@ -150,8 +153,9 @@ export class DocumentService {
 
   /**
    * A version of a document this user may read ('current': the one readers
-   * get), read with the document in one query: a hall's first range requests
-   * each come here, one after another on the embedded database's connection.
+   * get), read with the document in one query, together with other readers
+   * asking at the same moment (readable-batch.ts): a hall's first range
+   * requests all come here at once.
    */
   async #readableVersion(user: SessionUser, documentId: string, which: number | 'current'): Promise<{ doc: DocumentRow; access: MeetingAccess; row: VersionRow }> {
     const { doc, access, row } = await this.#readableWith(user, documentId, which);
@@ -160,22 +164,11 @@ export class DocumentService {
   }
 
   async #readableWith(user: SessionUser, documentId: string, which: number | 'current' | null): Promise<{ doc: DocumentRow; access: MeetingAccess; row: VersionRow | null }> {
-    const versionNumber = which === 'current' ? documents.currentVersion : which ?? sql`null`;
-    const [found] = await this.#db
-      .select({
-        doc: documents,
-        version: documentVersions,
-        named: sql<boolean>`exists (select 1 from ${documentReaders} where ${documentReaders.documentId} = ${documents.id} and ${documentReaders.userId} = ${user.id})`,
-        revoked: sql<boolean>`exists (select 1 from ${documentRevocations} where ${documentRevocations.documentId} = ${documents.id} and ${documentRevocations.userId} = ${user.id})`,
-      })
-      .from(documents)
-      .leftJoin(documentVersions, and(eq(documentVersions.documentId, documents.id), eq(documentVersions.version, versionNumber)))
-      .where(eq(documents.id, documentId))
-      .limit(1);
-    if (found === undefined) throw new AppError(404, 'documentNotFound');
+    const found = await this.#askReadable({ userId: user.id, documentId, which });
+    if (found === null) throw new AppError(404, 'documentNotFound');
     const access = await this.#meetings.access(user, found.doc.meetingId).catch(asDocumentNotFound);
     if (!canRead(access, found.doc.audience, found.named, found.revoked)) throw new AppError(404, 'documentNotFound');
-    return { doc: found.doc, access, row: found.version };
+    return { doc: found.doc, access, row: found.row };
   }
 
   /** The document and the caller's access to its meeting, for a change (which assertCanEdit then allows or not). */

@@ -26,6 +26,12 @@ export type MeetingAccess = {
 /** Whether the user's global role is one of the secretariat's (what they may manage is `managedByOffice`). */
 export const isSecretariat = (user: SessionUser) => user.role === 'admin' || user.role === 'secretary';
 
+/** `managedByOffice` where the global role alone decides it (an admin: every meeting; not the secretariat: none); null for a secretary, whose unit decides. */
+export function managedByRole(user: SessionUser): boolean | null {
+  if (user.role === 'admin') return true;
+  return user.role === 'secretary' ? null : false;
+}
+
 /**
  * The secretariat rule, as an SQL condition on an organising unit (the
  * meeting's by default): an admin manages every meeting; a secretary those of
@@ -33,8 +39,8 @@ export const isSecretariat = (user: SessionUser) => user.role === 'admin' || use
  * meeting); anyone else none by their global role.
  */
 export function managedByOffice(user: SessionUser, organizerUnit: SQL | typeof meetings.organizerUnitId = meetings.organizerUnitId): SQL {
-  if (user.role === 'admin') return sql`true`;
-  if (user.role !== 'secretary') return sql`false`;
+  const byRole = managedByRole(user);
+  if (byRole !== null) return byRole ? sql`true` : sql`false`;
   return sql`(${organizerUnit} in (${unitsServedFrom(user.unitId)}))`;
 }
 

@@ -31,6 +31,7 @@ import { AppError } from '../../errors.ts';
 import { meetingsForReport, type ReportedMeeting } from './reporting.ts';
 import type { DomainEvents } from '../../events.ts';
 import type { UnitService } from '../units/index.ts';
+import { accessBatch } from './access-batch.ts';
 import { accessFor, assertCanEdit, isSecretariat, loadAccess, managedByOffice, mayOrganizeFor, type MeetingAccess, type MeetingRow } from './access.ts';
 import { agendaItemOf, agendaOf, MeetingAgenda, type AgendaItemRow } from './agenda.ts';
 import { MeetingParticipants, rolesOf, rosterOf, type MeetingUsers, type ParticipantRow } from './participants.ts';
@@ -77,6 +78,7 @@ export class MeetingService {
   readonly #units: MeetingUnits;
   readonly #participants: MeetingParticipants;
   readonly #agenda: MeetingAgenda;
+  readonly #access: (user: SessionUser, meetingId: string) => Promise<MeetingAccess>;
 
   constructor(db: Db, events: DomainEvents, deps: { users: MeetingUsers; units: MeetingUnits }) {
     this.#db = db;
@@ -85,6 +87,7 @@ export class MeetingService {
     const change = <T>(meetingId: string, what: string, work: (tx: Tx) => Promise<T>) => this.changeMeeting(meetingId, what, work);
     this.#participants = new MeetingParticipants(db, deps.users, change);
     this.#agenda = new MeetingAgenda({ db, users: deps.users, change });
+    this.#access = accessBatch(db);
   }
 
   /**
@@ -150,10 +153,11 @@ export class MeetingService {
 
   /**
    * What this user may do in this meeting; meetingNotFound when they may not
-   * see it at all. The one access check every module uses.
+   * see it at all. The one access check every module uses; questions asked
+   * at the same moment are answered together (access-batch.ts).
    */
   access(user: SessionUser, meetingId: string): Promise<MeetingAccess> {
-    return loadAccess(this.#db, meetingId, user);
+    return this.#access(user, meetingId);
   }
 
   // — read API for other modules (no user check: callers have checked access, or a display's pairing) —

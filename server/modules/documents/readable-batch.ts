@@ -1,0 +1,66 @@
+/**
+ * A document, one of its versions, and for each reader asking whether they
+ * are named on it and whether their access was revoked: the documents half of
+ * "may this user read this version?" (access.ts's `canRead` decides, with the
+ * meetings module's answer). A hall's tablets ask it together when the
+ * presenter puts a document up, so the questions are gathered
+ * (lib/natural-batch.ts) and each document's are answered in one query.
+ */
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { documentReaders, documentRevocations, documents, documentVersions } from '../../db/schema/documents.ts';
+import { naturalBatch } from '../../lib/natural-batch.ts';
+
+type DocumentRow = typeof documents.$inferSelect;
+type VersionRow = typeof documentVersions.$inferSelect;
+
+/** `which`: a version number, 'current' (the one readers get), or null (the document alone). */
+export type ReadableQuestion = { userId: string; documentId: string; which: number | 'current' | null };
+/** null: no such document. `row` null: no such version. */
+export type ReadableAnswer = { doc: DocumentRow; row: VersionRow | null; named: boolean; revoked: boolean } | null;
+
+const groupOf = (q: ReadableQuestion) => `${q.documentId}\n${q.which}`;
+
+async function answerGroup(db: Db, documentId: string, which: ReadableQuestion['which'], userIds: string[]): Promise<Map<string, ReadableAnswer>> {
+  const versionNumber: SQL | typeof documents.currentVersion = which === 'current' ? documents.currentVersion : which === null ? sql`null` : sql`${which}`;
+  const readers = sql`(values ${sql.join(
+    userIds.map((id) => sql`(${id}::uuid)`),
+    sql`, `,
+  )}) as readers(id)`;
+  const rows = await db
+    .select({
+      doc: documents,
+      version: documentVersions,
+      reader: sql<string>`readers.id::text`,
+      named: sql<boolean>`exists (select 1 from ${documentReaders} where ${documentReaders.documentId} = ${documents.id} and ${documentReaders.userId} = readers.id)`,
+      revoked: sql<boolean>`exists (select 1 from ${documentRevocations} where ${documentRevocations.documentId} = ${documents.id} and ${documentRevocations.userId} = readers.id)`,
+    })
+    .from(documents)
+    .crossJoin(readers)
+    .leftJoin(documentVersions, and(eq(documentVersions.documentId, documents.id), eq(documentVersions.version, versionNumber)))
+    .where(eq(documents.id, documentId));
+  return new Map(rows.map((r) => [r.reader.toLowerCase(), { doc: r.doc, row: r.version, named: r.named, revoked: r.revoked }]));
+}
+
+/** Asks for one reader; questions asked together are answered together. */
+export function readableBatch(db: Db): (question: ReadableQuestion) => Promise<ReadableAnswer> {
+  return naturalBatch<ReadableQuestion, ReadableAnswer>(
+    async (questions) => {
+      const groups = new Map<string, ReadableQuestion[]>();
+      for (const q of questions) {
+        const group = groups.get(groupOf(q));
+        if (group === undefined) groups.set(groupOf(q), [q]);
+        else group.push(q);
+      }
+      const answered = new Map<string, Map<string, ReadableAnswer>>();
+      await Promise.all(
+        [...groups].map(async ([group, asked]) => {
+          const first = asked[0]!;
+          answered.set(group, await answerGroup(db, first.documentId, first.which, [...new Set(asked.map((q) => q.userId.toLowerCase()))]));
+        }),
+      );
+      return questions.map((q) => answered.get(groupOf(q))?.get(q.userId.toLowerCase()) ?? null);
+    },
+    { concurrency: 2 },
+  );
+}
