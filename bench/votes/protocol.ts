@@ -10,6 +10,6 @@ export type CastOutcome = { latencyMs: number; ok: boolean; code: string | null 
 
 export type FromVoters =
   | { type: 'connected'; count: number; ms: number }
-  /** Times in ms from the moment the voters process got the `cast` message. */
-  | { type: 'cast-done'; outcomes: CastOutcome[]; firstSendMs: number; lastSendMs: number; lastAckMs: number }
+  /** Moments as epoch milliseconds (performance.timeOrigin + now), comparable across the voters processes. */
+  | { type: 'cast-done'; outcomes: CastOutcome[]; firstSendAt: number; lastSendAt: number; lastAckAt: number }
   | { type: 'fatal'; message: string };

@@ -45,7 +45,8 @@ async function connectAll(url: string, voters: Voter[], concurrency: number): Pr
 }
 
 async function castAll(message: Extract<ToVoters, { type: 'cast' }>): Promise<void> {
-  const t0 = performance.now();
+  // Epoch milliseconds, so the bench can set the moments of several voters processes side by side.
+  const at = () => performance.timeOrigin + performance.now();
   let firstSend = Number.POSITIVE_INFINITY;
   let lastSend = 0;
   let lastAck = 0;
@@ -54,21 +55,21 @@ async function castAll(message: Extract<ToVoters, { type: 'cast' }>): Promise<vo
       (socket, i) =>
         new Promise<CastOutcome>((resolve) => {
           setTimeout(() => {
-            const sent = performance.now();
-            firstSend = Math.min(firstSend, sent - t0);
-            lastSend = Math.max(lastSend, sent - t0);
+            const sent = at();
+            firstSend = Math.min(firstSend, sent);
+            lastSend = Math.max(lastSend, sent);
             const payload = { meetingId: message.meetingId, pollId: message.pollId, idempotencyKey: `bench-${randomUUID()}`, choice: message.choices[i] };
             socket.timeout(ACK_TIMEOUT_MS).emit('vote:cast', payload, (error: Error | null, ack: Ack) => {
-              const at = performance.now();
-              lastAck = Math.max(lastAck, at - t0);
-              if (error !== null) resolve({ latencyMs: at - sent, ok: false, code: 'timeout' });
-              else resolve({ latencyMs: at - sent, ok: ack.ok, code: ack.ok ? null : ack.error.code });
+              const acked = at();
+              lastAck = Math.max(lastAck, acked);
+              if (error !== null) resolve({ latencyMs: acked - sent, ok: false, code: 'timeout' });
+              else resolve({ latencyMs: acked - sent, ok: ack.ok, code: ack.ok ? null : ack.error.code });
             });
           }, message.offsets[i] ?? 0);
         }),
     ),
   );
-  send({ type: 'cast-done', outcomes, firstSendMs: firstSend, lastSendMs: lastSend, lastAckMs: lastAck });
+  send({ type: 'cast-done', outcomes, firstSendAt: firstSend, lastSendAt: lastSend, lastAckAt: lastAck });
 }
 
 process.on('message', (raw) => {
