@@ -183,7 +183,7 @@ async function storm(app: string, benchSql: postgres.Sql, voters: VotersChannel[
   const cookies = await logInAll(app, usernames);
   console.log(`• ${VOTERS} delegates logged in (${ms(performance.now() - loginStart)}); connecting their sockets from the voters process…`);
   // Voter i is in process i % n: each process gets every n-th voter, with that voter's choice and moment.
-  const share = <T>(items: T[], process: number) => items.filter((_, i) => i % voters.length === process);
+  const share = <T>(items: T[], which: number) => items.filter((_, i) => i % voters.length === which);
   voters.forEach((channel, p) => channel.send({ type: 'connect', url: app, voters: share(cookies, p).map((cookie) => ({ cookie })), concurrency: 25 }));
   const connected = await Promise.all(voters.map((channel) => channel.next((m): m is Extract<FromVoters, { type: 'connected' }> => m.type === 'connected', 120_000, 'connected')));
   console.log(`• ${connected.reduce((n, c) => n + c.count, 0)} sockets connected in ${ms(Math.max(...connected.map((c) => c.ms)))} from ${voters.length} voters process(es)`);

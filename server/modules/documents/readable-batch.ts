@@ -46,12 +46,7 @@ async function answerGroup(db: Db, documentId: string, which: ReadableQuestion['
 export function readableBatch(db: Db): (question: ReadableQuestion) => Promise<ReadableAnswer> {
   return naturalBatch<ReadableQuestion, ReadableAnswer>(
     async (questions) => {
-      const groups = new Map<string, ReadableQuestion[]>();
-      for (const q of questions) {
-        const group = groups.get(groupOf(q));
-        if (group === undefined) groups.set(groupOf(q), [q]);
-        else group.push(q);
-      }
+      const groups = Map.groupBy(questions, groupOf);
       const answered = new Map<string, Map<string, ReadableAnswer>>();
       await Promise.all(
         [...groups].map(async ([group, asked]) => {

@@ -18,8 +18,8 @@ import { accessFor, loadAccess, managedByRole, type MeetingAccess } from './acce
 /** Users whose office rule their role alone decides (`byOffice`), asking about one meeting. */
 type Question = { user: SessionUser; byOffice: boolean; meetingId: string };
 
-/** Each user's access to one meeting, or the error `loadAccess` would throw them. */
-async function answerMeeting(db: Db, meetingId: string, questions: Question[]): Promise<Map<string, MeetingAccess | AppError>> {
+/** Each question's access to one meeting, or the error `loadAccess` would throw. */
+async function answerMeeting(db: Db, meetingId: string, questions: readonly Question[]): Promise<(MeetingAccess | AppError)[]> {
   const rows = await db
     .select({ meeting: meetings, userId: meetingParticipants.userId, role: meetingParticipants.role })
     .from(meetings)
@@ -27,27 +27,25 @@ async function answerMeeting(db: Db, meetingId: string, questions: Question[]): 
     .where(eq(meetings.id, meetingId));
   const meeting = rows[0]?.meeting;
   const roles = new Map(rows.flatMap((r) => (r.userId === null || r.role === null ? [] : [[r.userId.toLowerCase(), r.role] as const])));
-  return new Map(
-    questions.map(({ user, byOffice }) => {
-      if (meeting === undefined) return [user.id, new AppError(404, 'meetingNotFound')];
-      const access = accessFor(meeting, roles.get(user.id.toLowerCase()) ?? null, byOffice);
-      return [user.id, access.canView ? access : new AppError(404, 'meetingNotFound')];
-    }),
-  );
+  return questions.map(({ user, byOffice }) => {
+    if (meeting === undefined) return new AppError(404, 'meetingNotFound');
+    const access = accessFor(meeting, roles.get(user.id.toLowerCase()) ?? null, byOffice);
+    return access.canView ? access : new AppError(404, 'meetingNotFound');
+  });
 }
 
 export function accessBatch(db: Db): (user: SessionUser, meetingId: string) => Promise<MeetingAccess> {
   const gathered = naturalBatch<Question, MeetingAccess>(
     async (questions) => {
-      const byMeeting = new Map<string, Question[]>();
-      for (const q of questions) {
-        const asked = byMeeting.get(q.meetingId);
-        if (asked === undefined) byMeeting.set(q.meetingId, [q]);
-        else asked.push(q);
-      }
-      const answers = new Map<string, Map<string, MeetingAccess | AppError>>();
-      await Promise.all([...byMeeting].map(async ([meetingId, asked]) => answers.set(meetingId, await answerMeeting(db, meetingId, asked))));
-      return questions.map((q) => answers.get(q.meetingId)?.get(q.user.id) ?? new AppError(404, 'meetingNotFound'));
+      // Each question answered for itself (two questions of one user may carry different roles: a change between them).
+      const answers = new Map<Question, MeetingAccess | AppError>();
+      await Promise.all(
+        [...Map.groupBy(questions, (q) => q.meetingId)].map(async ([meetingId, asked]) => {
+          const answered = await answerMeeting(db, meetingId, asked);
+          asked.forEach((q, i) => answers.set(q, answered[i]!));
+        }),
+      );
+      return questions.map((q) => answers.get(q)!);
     },
     { concurrency: 2 },
   );
