@@ -8,7 +8,7 @@ import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import { safeError } from '../../server/lib/log-redaction.ts';
-import { encodeReceipt, seal, unseal, type BallotShape } from '../../server/modules/votes/sealing.ts';
+import { encodeReceipt, ivsFor, seal, unseal, type BallotShape } from '../../server/modules/votes/sealing.ts';
 
 describe('sealed ballots', () => {
   const key = randomBytes(32);
@@ -36,6 +36,17 @@ describe('sealed ballots', () => {
     const sealed = seal(key, shape, { choice: 'yes', receipt }, pollId);
     expect(() => unseal(randomBytes(32), shape, sealed, pollId)).toThrow();
     expect(() => unseal(key, shape, sealed, randomUUID())).toThrow();
+  });
+
+  it("a batch's IVs, drawn at once, are each 12 fresh bytes: no two seals of the batch share one, and each opens", () => {
+    const shape: BallotShape = { kind: 'motion' };
+    const iv = ivsFor(500);
+    const seals = Array.from({ length: 500 }, (_, i) => seal(key, shape, { choice: 'yes', receipt }, pollId, iv(i)));
+    // The IV is the seal's first 12 bytes: all different, so two equal choices never give equal seals.
+    expect(new Set(seals.map((s) => Buffer.from(s, 'base64').subarray(0, 12).toString('hex'))).size).toBe(500);
+    expect(new Set(seals).size).toBe(500);
+    expect(unseal(key, shape, seals[499]!, pollId)).toEqual({ choice: 'yes', receipt });
+    expect(() => seal(key, shape, { choice: 'yes', receipt }, pollId, new Uint8Array(8))).toThrow();
   });
 });
 

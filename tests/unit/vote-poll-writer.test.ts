@@ -1,11 +1,11 @@
 /**
  * The group-commit writer of one poll: a storm's bulk does not wait for its
- * first small batch (two batches in flight), yet one voter's ballots are
+ * first small batch (several batches in flight), yet one voter's ballots are
  * decided one batch after another, in the order they arrived, and a drain
  * waits for everything submitted before it.
  */
 import { describe, expect, it } from 'vitest';
-import { PollWriter, type Queued } from '../../server/modules/votes/poll-writer.ts';
+import { LANES, PollWriter, type Queued } from '../../server/modules/votes/poll-writer.ts';
 
 type Ballot = { voter: string; n: number };
 
@@ -66,23 +66,21 @@ describe('PollWriter', () => {
     expect(answers.indexOf('a2')).toBeLessThan(answers.indexOf('a3'));
   });
 
-  it('holds a third batch until a lane is free, and drain waits for every ballot submitted before it', async () => {
+  it('holds a batch beyond the lanes until one is free, and drain waits for every ballot submitted before it', async () => {
     const { writer, batches } = harness();
-    void writer.submit({ voter: 'a', n: 1 });
-    await turn();
-    void writer.submit({ voter: 'b', n: 1 });
-    await turn();
-    void writer.submit({ voter: 'c', n: 1 });
-    await turn();
-    expect(batches).toHaveLength(2);
+    const voters = Array.from({ length: LANES + 1 }, (_, i) => `v${i}-`);
+    for (const voter of voters) {
+      void writer.submit({ voter, n: 1 });
+      await turn();
+    }
+    expect(batches).toHaveLength(LANES);
     let drained = false;
     const draining = writer.drain().then(() => (drained = true));
     batches[0]!.finish();
     await turn();
-    expect(batches.map((b) => b.ballots)).toEqual([['a1'], ['b1'], ['c1']]);
+    expect(batches.map((b) => b.ballots)).toEqual(voters.map((v) => [`${v}1`]));
     expect(drained).toBe(false);
-    batches[1]!.finish();
-    batches[2]!.finish();
+    for (const batch of batches.slice(1)) batch.finish();
     await draining;
     expect(writer.idle).toBe(true);
   });

@@ -20,4 +20,5 @@ export const meetingsModule = defineModule<{ users: MeetingUsers; units: Meeting
 export { MeetingService, type AgendaItemRow, type MeetingHeadline } from './service.ts';
 export { accessFor, assertCanEdit, isSecretariat, loadAccess, managedByOffice, meetingsManagedByOffice, type MeetingAccess, type MeetingRow } from './access.ts';
 export { bySeat, type ParticipantRow } from './participants.ts';
+export { meetingInSession, takesPartAs } from './conditions.ts';
 export type { ReportedMeeting } from './reporting.ts';

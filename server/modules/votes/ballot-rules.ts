@@ -7,14 +7,15 @@ import type { KeyObject } from 'node:crypto';
 import { MOTION_OPTIONS } from '../../contract/votes.ts';
 import type { polls } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
+import type { ParticipantRow } from '../meetings/index.ts';
 import { seal, type BallotShape, type Choice } from './sealing.ts';
 
 export type PollRow = typeof polls.$inferSelect;
 
 /** Chair and delegates vote; the secretariat and guests never do. */
-export const VOTING_ROLES: readonly string[] = ['chair', 'delegate'];
+export const VOTING_ROLES: readonly ParticipantRow['role'][] = ['chair', 'delegate'];
 
-export const isVotingRole = (role: string | null | undefined): boolean => role != null && VOTING_ROLES.includes(role);
+export const isVotingRole = (role: string | null | undefined): boolean => role != null && (VOTING_ROLES as readonly string[]).includes(role);
 
 /** What a voter's row keeps: a fixed-length seal (secret), or the choice in the clear (public: names are part of the result). */
 export type StoredBallot = { sealed: string | null; publicChoice: { choice: Choice } | null };
@@ -41,9 +42,9 @@ export function checkProxy(poll: PollRow, casterId: string, voterRole: string | 
   if (!poll.allowProxy || !isVotingRole(voterRole) || mark?.status !== 'proxy' || mark.proxyUserId !== casterId) throw new AppError(403, 'notProxy');
 }
 
-/** `key`: the poll's key (secret polls); start-up refuses to run without the key of an open secret poll, so a missing one is a broken deployment. */
-export function storedBallot(poll: PollRow, candidateIds: readonly string[], choice: Choice, receipt: string, key: Buffer | KeyObject | null): StoredBallot {
+/** `iv`: this seal's own fresh IV when the caller drew a batch's at once (sealing.ts ivsFor); `key`: the poll's key (secret polls); start-up refuses to run without the key of an open secret poll, so a missing one is a broken deployment. */
+export function storedBallot(poll: PollRow, candidateIds: readonly string[], choice: Choice, receipt: string, key: Buffer | KeyObject | null, iv?: Uint8Array): StoredBallot {
   if (!poll.secret) return { sealed: null, publicChoice: { choice } };
   if (key === null) throw new Error('the key of an open secret poll is missing');
-  return { sealed: seal(key, ballotShape(poll, candidateIds), { choice, receipt }, poll.id), publicChoice: null };
+  return { sealed: seal(key, ballotShape(poll, candidateIds), { choice, receipt }, poll.id, iv), publicChoice: null };
 }

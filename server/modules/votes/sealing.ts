@@ -84,13 +84,21 @@ export function decodeBallot(shape: BallotShape, record: Buffer): SealedBallot {
  * `context` (the poll id) is authenticated, so a seal cannot be moved to
  * another poll. `key` as a KeyObject when sealing many (a vote storm's batch):
  * a raw key is turned into one on every call, which costs twice the sealing.
+ * `iv`: fresh random bytes for this seal only (a batch draws them for all its
+ * seals at once, see ivsFor); never reused under one key.
  */
-export function seal(key: Buffer | KeyObject, shape: BallotShape, ballot: SealedBallot, context: string): string {
-  const iv = randomBytes(IV_BYTES);
+export function seal(key: Buffer | KeyObject, shape: BallotShape, ballot: SealedBallot, context: string, iv: Uint8Array = randomBytes(IV_BYTES)): string {
+  if (iv.length !== IV_BYTES) throw new Error('a seal takes a 12-byte IV');
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(context));
   const body = Buffer.concat([cipher.update(encodeBallot(shape, ballot)), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+}
+
+/** Fresh random IVs for `count` seals, drawn in one call (one call per seal costs more than the sealing). */
+export function ivsFor(count: number): (index: number) => Uint8Array {
+  const bytes = randomBytes(IV_BYTES * count);
+  return (index) => bytes.subarray(IV_BYTES * index, IV_BYTES * (index + 1));
 }
 
 export function unseal(key: Buffer, shape: BallotShape, sealed: string, context: string): SealedBallot {

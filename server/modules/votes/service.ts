@@ -130,6 +130,7 @@ export class VoteService {
     });
     // Only once the opening has committed: a tablet told of it reads the poll list at once, and must find it open.
     this.#ctx.announce(meetingId, pollId, 'open', 0, eligibleCount);
+    this.#ctx.casting.prepare(meetingId, pollId);
     return this.get(user, meetingId, pollId);
   }
 
