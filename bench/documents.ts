@@ -163,7 +163,9 @@ try {
       fronted.server.dataDir,
       os.availableParallelism(),
       `location /_protected-files/ { internal; alias ${fronted.server.dataDir}/; }
-    location /api/ { proxy_pass ${fronted.server.url}; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; }`,
+    location /api/ { proxy_pass http://phong_hop_so_app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; }`,
+      // As deploy/nginx/phong-hop-so.conf: connections to the app are kept open and reused, not one per request.
+      `upstream phong_hop_so_app { server ${new URL(fronted.server.url).host}; keepalive 64; }`,
     );
     try {
       await get(new http.Agent(), proxy.url + fileOf(fronted.documentId), { cookie: fronted.cookies[0]!, range: 'bytes=0-1023' });

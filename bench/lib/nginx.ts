@@ -20,8 +20,8 @@ export function ensureNginx(): void {
   if (result.status !== 0 || !existsSync(NGINX)) throw new Error('could not install nginx');
 }
 
-/** `locations`: more of the server block (a reverse proxy's locations), after `root`. */
-export async function startNginx(root: string, workers: number, locations = ''): Promise<{ url: string; stop(): Promise<void> }> {
+/** `locations`: more of the server block (a reverse proxy's locations), after `root`; `http`: more of the http block (an upstream). */
+export async function startNginx(root: string, workers: number, locations = '', http = ''): Promise<{ url: string; stop(): Promise<void> }> {
   ensureNginx();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'phs-nginx-'));
   const port = await freePort();
@@ -41,6 +41,7 @@ http {
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
   types { application/pdf pdf; }
   default_type application/pdf;
+  ${http}
   server { listen 127.0.0.1:${port}; root ${root}; etag on; ${locations} }
 }
 `,
