@@ -10,6 +10,11 @@
  *    server of DATABASE_URL; the embedded database when none answers);
  *  - `nginx`: Debian's nginx serving the same file from the same disk, no
  *    check at all (the baseline).
+ * The readers are shared out over BENCH_READER_PROCESSES processes (default
+ * 2, bench/documents/readers.ts): tablets are separate devices, and in one
+ * process the bulk bytes of the readers served first delay the moment the
+ * others' first bytes are seen. Throughput runs from the first request in
+ * any process to the last byte in any.
  * Each path reads BENCH_RUNS times (default 3, each reader's sessions cold
  * again: more than a second apart); the figures compared are the medians.
  */
@@ -18,6 +23,9 @@ import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import type { FromReaders, ToReaders } from './documents/protocol.ts';
+import { get } from './documents/range-get.ts';
+import { forkChild, type Channel } from './fanout/children.ts';
 import { writeScannedPdf } from './lib/big-pdf.ts';
 import { api, login, uploadFile } from './lib/client.ts';
 import { startNginx } from './lib/nginx.ts';
@@ -29,52 +37,27 @@ const READERS = Number(process.env.BENCH_READERS ?? 200);
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 30);
 const FIRST_RANGE = 65_536; // pdf.js's default range chunk
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+/** Readers processes; each holds an equal share of the readers (tablets are separate devices). */
+const READER_PROCESSES = Math.max(1, Number(process.env.BENCH_READER_PROCESSES ?? 2));
 /** Longer than the app remembers a session or an access decision (at most 1 s), so every run starts cold. */
 const BETWEEN_RUNS_MS = 1_500;
 
 type Run = { ttfbMs: number[]; bytes: number; seconds: number; failures: number };
 
-function get(agent: http.Agent, url: string, headers: Record<string, string>): Promise<{ ttfb: number; bytes: number; status: number; sample: string }> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent, headers }, (response) => {
-        const ttfb = performance.now() - started;
-        let bytes = 0;
-        let sample = '';
-        response.on('data', (chunk: Buffer) => {
-          if (bytes === 0) sample = chunk.subarray(0, 200).toString();
-          bytes += chunk.length;
-        });
-        response.on('end', () => resolve({ ttfb, bytes, status: response.statusCode ?? 0, sample }));
-        response.on('error', reject);
-      })
-      .on('error', reject);
-  });
-}
-
-/** `cookies`: one per reader (their own session); none for bare nginx. */
+/** `cookies`: one per reader (their own session); none for bare nginx. Reader i reads in process i % n. */
 async function readers(url: string, cookies: string[] | null, size: number): Promise<Run> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: READERS });
-  const ttfbMs: number[] = [];
-  let bytes = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: READERS }, async (_, i) => {
-      const headers: Record<string, string> = cookies === null ? {} : { cookie: cookies[i % cookies.length]! };
-      const head = await get(agent, url, { ...headers, range: `bytes=0-${FIRST_RANGE - 1}` });
-      const rest = await get(agent, url, { ...headers, range: `bytes=${FIRST_RANGE}-` });
-      if (head.status !== 206 || rest.status !== 206 || head.bytes + rest.bytes !== size) {
-        if (failures === 0) console.log(`  first failure: ${head.status}/${rest.status}, ${head.bytes + rest.bytes} of ${size} bytes: ${head.sample} | ${rest.sample}`);
-        failures += 1;
-      }
-      ttfbMs.push(head.ttfb);
-      bytes += head.bytes + rest.bytes;
-    }),
-  );
-  agent.destroy();
-  return { ttfbMs, bytes, seconds: (performance.now() - started) / 1000, failures };
+  const share = <T>(items: T[], which: number) => items.filter((_, i) => i % readerProcesses.length === which);
+  const counts = readerProcesses.map((_, p) => share(Array.from({ length: READERS }, (_, i) => i), p).length);
+  readerProcesses.forEach((channel, p) => channel.send({ type: 'read', url, cookies: cookies === null ? null : share(cookies, p), readers: counts[p]!, size, firstRange: FIRST_RANGE }));
+  const done = await Promise.all(readerProcesses.map((channel) => channel.next((m): m is Extract<FromReaders, { type: 'read-done' }> => m.type === 'read-done', 600_000, 'read-done')));
+  const failure = done.find((d) => d.firstFailure !== null)?.firstFailure;
+  if (failure !== undefined) console.log(`  first failure: ${failure}`);
+  return {
+    ttfbMs: done.flatMap((d) => d.ttfbMs),
+    bytes: done.reduce((n, d) => n + d.bytes, 0),
+    seconds: (Math.max(...done.map((d) => d.endedAt)) - Math.min(...done.map((d) => d.startedAt))) / 1000,
+    failures: done.reduce((n, d) => n + d.failures, 0),
+  };
 }
 
 function report(label: string, run: Run): { throughput: number; p95: number } {
@@ -127,6 +110,7 @@ async function stopApp(setup: Setup): Promise<void> {
   await rm(setup.server.dataDir, { recursive: true, force: true });
 }
 
+const readerProcesses: Channel<FromReaders, ToReaders>[] = Array.from({ length: READER_PROCESSES }, (_, i) => forkChild<FromReaders, ToReaders>('../documents/readers.ts', `readers ${i + 1}`));
 const work = await mkdtemp(path.join(os.tmpdir(), 'phs-bench-docs-'));
 const pdfPath = path.join(work, 'ho-so.pdf');
 console.log(`• generating a ${SIZE_MB} MB scanned-style PDF…`);
@@ -136,7 +120,7 @@ const fileOf = (documentId: string) => `/api/v1/documents/${documentId}/versions
 // nginx's workers run as an unprivileged user; mkdtemp made the folders private.
 const openUp = async (dir: string) => chmod(dir, 0o755);
 console.log(`• machine: ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => round(l)).join(' ')} (shared with other work: figures vary)`);
-console.log(`• file: ${round(size / 1024 / 1024)} MB; ${READERS} concurrent readers, each with its own session, fetch it in two range requests`);
+console.log(`• file: ${round(size / 1024 / 1024)} MB; ${READERS} concurrent readers, each with its own session, fetch it in two range requests, from ${READER_PROCESSES} readers process(es)`);
 
 try {
   console.log('• embedded: the app alone (embedded database)…');
@@ -200,5 +184,6 @@ try {
   console.log(resultLine('documents-fronted', 'throughput', proxied.throughput, base.throughput, 'MB/s'));
   console.log(resultLine('documents', 'throughput', ours.throughput, base.throughput, 'MB/s'));
 } finally {
+  await Promise.allSettled(readerProcesses.map((channel) => channel.kill()));
   await rm(work, { recursive: true, force: true });
 }
