@@ -8,9 +8,9 @@
  * the ballots checks it (cast-statement.ts).
  *
  * The poll's key is in it (as a KeyObject, one for the whole storm). The
- * casting desk holds these facts only while ballots of the poll are being
- * written and lets them go when its writer is idle, so the key stays in
- * memory no longer than a batch needs it.
+ * casting desk (casting.ts) holds these facts from the poll's opening or
+ * first ballot until a while after its last ballot, and lets them go at
+ * close; why that adds no exposure is said there and in the README.
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
