@@ -30,6 +30,7 @@ describe.runIf(realDatabaseUrl !== undefined)('a vote storm closed in the middle
   let chair: TestClient;
   let meeting: MeetingDto;
   let sockets: ClientSocket[] = [];
+  let unitId: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -39,7 +40,8 @@ describe.runIf(realDatabaseUrl !== undefined)('a vote storm closed in the middle
     await changeStatus(secretary, meeting, 'published');
     chair = await loggedIn(server.url, 'bithu');
     await changeStatus(chair, meeting, 'in_session');
-    const people = await addCheckedInDelegates(server, meeting.id, directory.unit('Văn phòng Tỉnh ủy').id, VOTERS, directory.user('thuky').id);
+    unitId = directory.unit('Văn phòng Tỉnh ủy').id;
+    const people = await addCheckedInDelegates(server, meeting.id, unitId, VOTERS, directory.user('thuky').id);
     const clients = await logInAll(server, people.map((p) => p.username));
     sockets = await Promise.all(clients.map((c) => socketOf(server.url, c)));
   }, 180_000);
@@ -59,7 +61,7 @@ describe.runIf(realDatabaseUrl !== undefined)('a vote storm closed in the middle
     const [row] = await server.database.db.select().from(polls).where(eq(polls.id, pollId));
     const facts: OpenPoll = { poll: row!, candidateIds: [], key: null, receipts: new Map((row!.eligibleVoters ?? []).map((voter) => [voter, `receipt-${voter}`])) };
     const voters = await server.database.sql<{ id: string; username: string }[]>`select u.id, u.username from users u join meeting_participants p on p.user_id = u.id where p.meeting_id = ${meeting.id} and p.role = 'delegate' order by u.username limit 4`;
-    const ballot = (i: number) => ({ user: { id: voters[i]!.id, username: voters[i]!.username, fullName: 'Đại biểu', role: 'user' as const, unitId: row!.meetingId, locale: 'vi' as const }, input: { meetingId: meeting.id, pollId, idempotencyKey: `g-${randomUUID()}`, choice: 'yes' as const } });
+    const ballot = (i: number) => ({ user: { id: voters[i]!.id, username: voters[i]!.username, fullName: 'Đại biểu', role: 'user' as const, unitId, locale: 'vi' as const }, input: { meetingId: meeting.id, pollId, idempotencyKey: `g-${randomUUID()}`, choice: 'yes' as const } });
     const inOne = (i: number) => castInOneStatement(server.database.db, facts, [ballot(i)]);
     const rows = async () => (await server.database.sql<{ n: number }[]>`select count(*)::int as n from poll_voters where poll_id = ${pollId}`)[0]!.n;
 

@@ -47,7 +47,8 @@ function take(open: OpenPoll, batch: readonly Ballot[]): { taken: Taken[]; hande
   const taken: Taken[] = [];
   const handedBack: number[] = [];
   const seen = new Set<string>();
-  const iv = ivsFor(batch.length);
+  // Seals only for a secret poll: a public one keeps the choice in the clear and needs no IV.
+  const iv = open.key === null ? () => undefined : ivsFor(batch.length);
   for (const [index, { user, input }] of batch.entries()) {
     const voter = input.voterUserId ?? user.id;
     // Only the eligible have a receipt here.

@@ -4,8 +4,9 @@
  * and let go when the poll leaves "open". Each batch goes through up to three
  * stages, each taking what the one before handed back:
  *  1. one statement (cast-statement.ts): the first ballot of each voting
- *     member cast by themselves, judged against the poll's facts held while
- *     the writer is busy (open-poll.ts): the bulk of a storm;
+ *     member cast by themselves, judged against the poll's facts, read at its
+ *     opening or first ballot and kept while ballots come (open-poll.ts): the
+ *     bulk of a storm;
  *  2. one transaction for the rest (cast-batch.ts): proxies, second ballots,
  *     retries, changes, refusals;
  *  3. one ballot at a time (ballots.ts) for what the transaction could not

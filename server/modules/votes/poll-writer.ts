@@ -3,9 +3,9 @@
  * written wait, and the next batch takes all of them at once. Up to four
  * batches may be in flight, so a storm's first, small batches (the ballots
  * that arrived first, a few at a time while the hall's are still being read)
- * do not hold the bulk of the hall back while they commit. The ballots of one voter are still decided in
- * arrival order: a voter with a ballot in flight has no ballot in another
- * batch until that one is answered. Each ballot is answered only after its
+ * do not hold the bulk of the hall back while they commit. The ballots of
+ * one voter are still decided in arrival order: a voter with a ballot in
+ * flight has no ballot in another batch until that one is answered. Each ballot is answered only after its
  * batch has committed (the write function resolves or rejects each one).
  */
 
