@@ -39,6 +39,6 @@ export const liveModule = defineModule<LiveDeps, LiveService>({
 
 export { LiveService } from './service.ts';
 export { type AttendanceRow } from './sections.ts';
-export { countAttendance, isVotingMember, type AttendanceCount } from './quorum.ts';
+export { countAttendance, isVotingMember, VOTING_ROLES, type AttendanceCount } from './quorum.ts';
 export type { LiveDeps, LiveDocuments } from './rules.ts';
 export type { ItemRun, LiveRecord, SpeechHeard } from './record-reads.ts';

@@ -15,9 +15,8 @@ import type { AttendanceMark } from '../../contract/live.ts';
 import type { Tx } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import type { ParticipantRow } from '../meetings/index.ts';
+import { isVotingMember } from './quorum.ts';
 import { attendanceRows } from './sections.ts';
-
-export const VOTING_ROLES: ReadonlySet<string> = new Set(['chair', 'delegate']);
 
 /** Tells whether a poll of the meeting is open (registered by the votes module). */
 export type OpenPollCheck = (meetingId: string, tx: Tx) => Promise<boolean>;
@@ -26,8 +25,8 @@ export type OpenPollCheck = (meetingId: string, tx: Tx) => Promise<boolean>;
 export function checkProxyRoles(roster: readonly ParticipantRow[], input: AttendanceMark): void {
   if (input.status !== 'proxy') return;
   const role = (userId: string | null | undefined) => roster.find((p) => p.userId === userId)?.role;
-  if (!VOTING_ROLES.has(role(input.userId) ?? '')) throw new AppError(400, 'proxyNotVoter', { field: 'userId' });
-  if (!VOTING_ROLES.has(role(input.proxyUserId) ?? '')) throw new AppError(400, 'proxyNotVoter', { field: 'proxyUserId' });
+  if (!isVotingMember(role(input.userId))) throw new AppError(400, 'proxyNotVoter', { field: 'userId' });
+  if (!isVotingMember(role(input.proxyUserId))) throw new AppError(400, 'proxyNotVoter', { field: 'proxyUserId' });
 }
 
 /** Checks on the marks as they are in the meeting's transaction (the new mark is `input`). */

@@ -7,11 +7,13 @@
  * so (`proxiesCountForQuorum`): some bodies' rules count attendance in person.
  */
 import type { AttendanceStatus } from '../../contract/live.ts';
-
-const VOTING_ROLES: ReadonlySet<string> = new Set(['chair', 'delegate']);
+import type { ParticipantRole } from '../../contract/meetings.ts';
 
 /** Chair and delegates: those who vote and count toward the quorum. */
-export const isVotingMember = (role: string): boolean => VOTING_ROLES.has(role);
+export const VOTING_ROLES: readonly ParticipantRole[] = ['chair', 'delegate'];
+
+/** Whether a role (or none: not a participant) votes. */
+export const isVotingMember = (role: string | null | undefined): boolean => role != null && (VOTING_ROLES as readonly string[]).includes(role);
 
 export function quorumRequired(membershipTotal: number, numerator: number, denominator: number): number {
   return Math.ceil((membershipTotal * numerator) / denominator);

@@ -6,10 +6,9 @@
  * callers get SQL, not the schema.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { columnName as id } from '../../db/column-name.ts';
 import { meetingParticipants, meetings } from '../../db/schema/meetings.ts';
 import type { ParticipantRow } from './participants.ts';
-
-const id = (column: { name: string }) => sql.identifier(column.name);
 
 /** True while the meeting is in session. */
 export function meetingInSession(meetingId: string): SQL {

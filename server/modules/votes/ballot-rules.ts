@@ -7,15 +7,10 @@ import type { KeyObject } from 'node:crypto';
 import { MOTION_OPTIONS } from '../../contract/votes.ts';
 import type { polls } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
-import type { ParticipantRow } from '../meetings/index.ts';
+import { isVotingMember } from '../live/index.ts';
 import { seal, type BallotShape, type Choice } from './sealing.ts';
 
 export type PollRow = typeof polls.$inferSelect;
-
-/** Chair and delegates vote; the secretariat and guests never do. */
-export const VOTING_ROLES: readonly ParticipantRow['role'][] = ['chair', 'delegate'];
-
-export const isVotingRole = (role: string | null | undefined): boolean => role != null && (VOTING_ROLES as readonly string[]).includes(role);
 
 /** What a voter's row keeps: a fixed-length seal (secret), or the choice in the clear (public: names are part of the result). */
 export type StoredBallot = { sealed: string | null; publicChoice: { choice: Choice } | null };
@@ -39,7 +34,7 @@ export function checkChoice(poll: PollRow, candidateIds: readonly string[], choi
  * proxy, the voter is still a voting member, and the poll takes proxies.
  */
 export function checkProxy(poll: PollRow, casterId: string, voterRole: string | undefined, mark: { status: string; proxyUserId: string | null } | undefined): void {
-  if (!poll.allowProxy || !isVotingRole(voterRole) || mark?.status !== 'proxy' || mark.proxyUserId !== casterId) throw new AppError(403, 'notProxy');
+  if (!poll.allowProxy || !isVotingMember(voterRole) || mark?.status !== 'proxy' || mark.proxyUserId !== casterId) throw new AppError(403, 'notProxy');
 }
 
 /** `iv`: this seal's own fresh IV when the caller drew a batch's at once (sealing.ts ivsFor); `key`: the poll's key (secret polls); start-up refuses to run without the key of an open secret poll, so a missing one is a broken deployment. */

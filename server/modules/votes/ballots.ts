@@ -16,14 +16,13 @@ import type { CastBallot, CastReceipt } from '../../contract/votes.ts';
 import type { Db, Tx } from '../../db/client.ts';
 import { pollBallots, pollCandidates, pollReceipts, polls, pollVoters } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
-import type { LiveService } from '../live/index.ts';
+import { isVotingMember, type LiveService } from '../live/index.ts';
 import type { MeetingService } from '../meetings/index.ts';
 import type { BallotKeys } from './ballot-keys.ts';
-import { ballotShape, checkChoice, checkProxy, isVotingRole, storedBallot, type PollRow, type StoredBallot } from './ballot-rules.ts';
+import { ballotShape, checkChoice, checkProxy, storedBallot, type PollRow, type StoredBallot } from './ballot-rules.ts';
 import { unseal, type Choice } from './sealing.ts';
 
 export type { PollRow, StoredBallot } from './ballot-rules.ts';
-export { VOTING_ROLES } from './ballot-rules.ts';
 export type { Choice } from './sealing.ts';
 
 /** What casting reads of other modules. */
@@ -84,7 +83,7 @@ export class BallotBox {
    * Someone removed from the meeting after the poll opened no longer votes.
    */
   async #checkCaster(tx: Tx, poll: PollRow, user: SessionUser, voterUserId: string, myRole: string | null): Promise<void> {
-    const casterVotes = isVotingRole(myRole);
+    const casterVotes = isVotingMember(myRole);
     if (voterUserId === user.id) {
       if (!casterVotes) throw new AppError(403, 'notEligible');
       return;

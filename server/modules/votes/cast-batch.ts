@@ -18,12 +18,13 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { CastBallot, CastReceipt } from '../../contract/votes.ts';
 import type { Db, Tx } from '../../db/client.ts';
+import { columnName as id } from '../../db/column-name.ts';
 import { pollCandidates, polls, pollVoters } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
-import type { LiveService } from '../live/index.ts';
+import { isVotingMember, type LiveService } from '../live/index.ts';
 import type { MeetingService } from '../meetings/index.ts';
 import type { BallotKeys } from './ballot-keys.ts';
-import { checkChoice, checkProxy, isVotingRole, storedBallot, type PollRow, type StoredBallot } from './ballot-rules.ts';
+import { checkChoice, checkProxy, storedBallot, type PollRow, type StoredBallot } from './ballot-rules.ts';
 
 export type Ballot = { user: SessionUser; input: CastBallot };
 export type CastOutcome = { result: CastReceipt; poll: PollRow; cast: number };
@@ -61,7 +62,7 @@ export async function decideBatch(deps: BatchDeps, meetingId: string, pollId: st
     const unjudged: number[] = [];
     const valid: Valid[] = [];
     for (const [index, ballot] of batch.entries()) {
-      if (!isVotingRole(roleOf.get(ballot.user.id))) {
+      if (!isVotingMember(roleOf.get(ballot.user.id))) {
         unjudged.push(index);
         continue;
       }
@@ -93,7 +94,7 @@ async function insertFirstBallots(tx: Tx, pollId: string, firsts: readonly Valid
   if (firsts.length === 0) return new Set();
   const column = <T>(pick: (v: Valid) => T) => sql.param(firsts.map(pick));
   const inserted = await tx.execute<{ voter_user_id: string }>(sql`
-    insert into ${pollVoters} (${sql.identifier(pollVoters.pollId.name)}, ${sql.identifier(pollVoters.voterUserId.name)}, ${sql.identifier(pollVoters.castBy.name)}, ${sql.identifier(pollVoters.idempotencyKey.name)}, ${sql.identifier(pollVoters.sealed.name)}, ${sql.identifier(pollVoters.publicChoice.name)})
+    insert into ${pollVoters} (${id(pollVoters.pollId)}, ${id(pollVoters.voterUserId)}, ${id(pollVoters.castBy)}, ${id(pollVoters.idempotencyKey)}, ${id(pollVoters.sealed)}, ${id(pollVoters.publicChoice)})
     select ${pollId}::uuid, voter, caster, key, sealed, choice
     from unnest(
       ${column((v) => v.voterUserId)}::uuid[],
@@ -103,7 +104,7 @@ async function insertFirstBallots(tx: Tx, pollId: string, firsts: readonly Valid
       ${column((v) => (v.stored.publicChoice === null ? null : JSON.stringify(v.stored.publicChoice)))}::jsonb[]
     ) as ballot(voter, caster, key, sealed, choice)
     on conflict do nothing
-    returning ${sql.identifier(pollVoters.voterUserId.name)} as voter_user_id`);
+    returning ${id(pollVoters.voterUserId)} as voter_user_id`);
   return new Set(inserted.map((r) => r.voter_user_id));
 }
 

@@ -21,10 +21,12 @@
 import { sql } from 'drizzle-orm';
 import type { CastReceipt } from '../../contract/votes.ts';
 import type { Db } from '../../db/client.ts';
+import { columnName as id } from '../../db/column-name.ts';
 import { polls, pollVoters } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
+import { VOTING_ROLES } from '../live/index.ts';
 import { meetingInSession, takesPartAs } from '../meetings/index.ts';
-import { checkChoice, storedBallot, VOTING_ROLES, type StoredBallot } from './ballot-rules.ts';
+import { checkChoice, storedBallot, type StoredBallot } from './ballot-rules.ts';
 import type { Ballot } from './cast-batch.ts';
 import type { OpenPoll } from './open-poll.ts';
 import { ivsFor } from './sealing.ts';
@@ -78,7 +80,6 @@ export async function castInOneStatement(db: Db, open: OpenPoll, batch: readonly
   if (taken.length === 0) return { written: new Map(), handedBack, cast: 0, stillOpen: true };
   const { id: pollId, meetingId } = open.poll;
   const column = <T>(pick: (t: Taken) => T) => sql.param(taken.map(pick));
-  const id = (column: { name: string }) => sql.identifier(column.name);
   // The CTE `poll` takes the row lock before any row is inserted: `allowed` (the INSERT's source) tests it first.
   const [row] = await db.execute<{ open: boolean; before: number; inserted: string[] }>(sql`
     with poll as (
