@@ -31,6 +31,7 @@ import type { PollDto } from '../server/contract/votes.ts';
 import { hashPassword } from '../server/modules/auth/passwords.ts';
 import { forkChild, killChild, type Channel } from './fanout/children.ts';
 import { api, login } from './lib/client.ts';
+import { cores, countCpu, pidsNamed } from './lib/cpu-time.ts';
 import { startServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { percentile, round } from './lib/stats.ts';
 import type { CastOutcome, FromVoters, ToVoters } from './votes/protocol.ts';
@@ -46,6 +47,9 @@ const APP_POOL = 10; // server/db/client.ts: postgres(url, { max: 10 })
 const PASSWORD = 'HoaBinh@2026';
 const VOTER_PASSWORD = 'DaiBieu@2026';
 const CHOICES = ['yes', 'no', 'abstain'] as const;
+/** The database's processes are counted only when it runs on this machine (its CPU is then shared with the app and voters). */
+const DATABASE_IS_LOCAL = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(ADMIN_URL).hostname);
+const databasePids = (): Promise<number[]> => (DATABASE_IS_LOCAL ? pidsNamed('postgres') : Promise.resolve([]));
 
 type VotersChannel = Channel<FromVoters, ToVoters>;
 
@@ -136,6 +140,20 @@ async function baselineInserts(sql: postgres.Sql, offsets: number[]): Promise<{ 
   return { latencies, spanMs: last - first };
 }
 
+/**
+ * What the processes of one side spent in CPU over its span, and the least
+ * wall time that much work needs on this machine's cores: with the app, the
+ * database and the voters on one 2-core machine, no schedule acknowledges the
+ * last ballot sooner. (The span counted runs from just before the first send
+ * to the voters' report of their last ack, a little longer than the storm.)
+ */
+function describeCpu(spent: Record<string, number>): string {
+  const total = Object.values(spent).reduce((sum, v) => sum + v, 0);
+  const parts = Object.entries(spent).map(([name, v]) => `${name} ${ms(v)}`);
+  if (!DATABASE_IS_LOCAL) parts.push('database not on this machine, not counted');
+  return `${parts.join(', ')}; together ${ms(total)} on ${cores()} cores, at least ${ms(total / cores())} of wall time`;
+}
+
 async function main(): Promise<string[]> {
   admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${dbName}"`);
@@ -150,11 +168,12 @@ async function main(): Promise<string[]> {
   benchSql = postgres(url, { max: APP_POOL, onnotice: () => {} });
   voters = Array.from({ length: VOTER_PROCESSES }, (_, i) => forkChild<FromVoters, ToVoters>('../votes/voters.ts', `voters ${i + 1}`));
   const lines: string[] = [];
-  for (const size of SIZES) lines.push(await storm(server.url, benchSql, voters, size));
+  for (const size of SIZES) lines.push(await storm(server, benchSql, voters, size));
   return lines;
 }
 
-async function storm(app: string, benchSql: postgres.Sql, voters: VotersChannel[], VOTERS: number): Promise<string> {
+async function storm(server: ServerProcess, benchSql: postgres.Sql, voters: VotersChannel[], VOTERS: number): Promise<string> {
+  const app = server.url;
   console.log('');
   console.log(`• vote storm: ${VOTERS} voters, ${SECRET ? 'secret' : 'public'} motion, ${SPREAD_MS === 0 ? 'all at once' : `spread over ${SPREAD_MS} ms`}`);
   const secretary = await login(app, 'thuky', PASSWORD);
@@ -190,8 +209,10 @@ async function storm(app: string, benchSql: postgres.Sql, voters: VotersChannel[
 
   const offsets = Array.from({ length: VOTERS }, () => (SPREAD_MS > 0 ? randomInt(SPREAD_MS) : 0));
   const choices = Array.from({ length: VOTERS }, (_, i) => CHOICES[i % 3]!);
+  const stormCpu = await countCpu({ app: async () => [server.child.pid!], database: databasePids, voters: async () => voters.map((v) => v.child.pid!) });
   voters.forEach((channel, p) => channel.send({ type: 'cast', meetingId: meeting.id, pollId: poll.id, choices: share(choices, p), offsets: share(offsets, p) }));
   const dones = await Promise.all(voters.map((channel) => channel.next((m): m is Extract<FromVoters, { type: 'cast-done' }> => m.type === 'cast-done', 120_000, 'cast-done')));
+  const stormCpuMs = await stormCpu.stop();
   const done = {
     outcomes: dones.flatMap((d) => d.outcomes),
     firstSendAt: Math.min(...dones.map((d) => d.firstSendAt)),
@@ -216,7 +237,9 @@ async function storm(app: string, benchSql: postgres.Sql, voters: VotersChannel[
   const expected = CHOICES.map((c) => choices.filter((x) => x === c).length);
   const exact = ok.length === VOTERS && counted === VOTERS && result.ballotsValid === VOTERS && stored?.n === VOTERS && result.options.every((o, i) => o.votes === expected[i]);
 
+  const baselineCpu = await countCpu({ bench: async () => [process.pid], database: databasePids });
   const baseline = await baselineInserts(benchSql, offsets);
+  const baselineCpuMs = await baselineCpu.stop();
   const baselineThroughput = VOTERS / (baseline.spanMs / 1000);
 
   console.log('');
@@ -225,11 +248,13 @@ async function storm(app: string, benchSql: postgres.Sql, voters: VotersChannel[
   console.log(`  ack latency         p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}`);
   console.log(`  first send→last ack ${ms(spanMs)}  → throughput ${round(throughput, 1)} ballots/s`);
   console.log(`  voters' own sending ${ms(done.lastSendAt - done.firstSendAt)} from first to last send (${voters.length} voters process(es), sharing the cores)`);
+  console.log(`  CPU, storm's span   ${describeCpu(stormCpuMs)}`);
   console.log(`  close               ${ms(closeMs)}; close→published result ${ms(closeToPublishedMs)}`);
   console.log(`  tally               ${result.options.map((o) => `${o.label} ${o.votes}`).join(', ')}; valid ${result.ballotsValid}; rows ${stored?.n} → ${exact ? `exactly ${VOTERS} ✓` : 'MISMATCH ✗'}`);
   console.log(`baseline (plain single-row inserts, same database, same timing, pool of ${APP_POOL}):`);
   console.log(`  insert latency      p50 ${ms(percentile(baseline.latencies, 50))}, p99 ${ms(percentile(baseline.latencies, 99))}`);
   console.log(`  first→last          ${ms(baseline.spanMs)}  → throughput ${round(baselineThroughput, 1)} inserts/s`);
+  console.log(`  CPU, inserts' span  ${describeCpu(baselineCpuMs)}`);
   if (!exact) throw new Error('the tally does not equal the ballots cast');
   console.log(`  target              p99 ≤ 100 ms: ${percentile(latencies, 99) <= 100 ? 'met' : 'NOT met'}; throughput ≥ 1.0× baseline: ${throughput >= baselineThroughput ? 'met' : 'NOT met'}`);
   return `RESULT votes-${VOTERS}: throughput=${round(throughput, 1)} ballots/s; baseline=${round(baselineThroughput, 1)} inserts/s; ratio=${round(throughput / baselineThroughput, 3)}`;
