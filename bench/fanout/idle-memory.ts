@@ -1,6 +1,7 @@
 /**
  * How much memory the app holds when nobody is connected, with each database:
- * the embedded PGlite on its first start (it runs initdb in-process), the
+ * the embedded PGlite on its first start (initdb in a child process, then the
+ * demo data seeded by the app), the
  * same data directory opened again (what a deployment runs after its first
  * day), and a real PostgreSQL (a fresh database created for this and dropped
  * afterwards). Each is its own app process with the demo data, measured after
@@ -35,7 +36,7 @@ async function measureIdle(label: string, env: Record<string, string>): Promise<
 }
 
 async function embedded(): Promise<Idle[]> {
-  const first = await measureIdle('embedded PGlite, first start (initdb in-process)', { DATABASE_URL: '' });
+  const first = await measureIdle('embedded PGlite, first start (initdb in a child process, demo data seeded in the app)', { DATABASE_URL: '' });
   try {
     const again = await measureIdle('embedded PGlite, same data directory reopened', { DATABASE_URL: '', DATA_DIR: first.server.dataDir });
     await rm(again.server.dataDir, { recursive: true, force: true });

@@ -7,8 +7,11 @@
  * It listens on 127.0.0.1 on a port the OS picks; only this process is told it.
  * PGlite is single-process: only one app process may open a data directory.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -25,6 +28,8 @@ export type EmbeddedDatabase = {
 };
 
 const SOCKET_CONNECTIONS = 16;
+/** initdb takes 3–10 s on a slow machine; far longer means it hangs. */
+const INITDB_TIMEOUT_MS = 120_000;
 
 /**
  * PGlite starts with PostgreSQL's 128 MB of shared buffers, all of it in the
@@ -36,12 +41,33 @@ const SOCKET_CONNECTIONS = 16;
  */
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
+/** A directory PostgreSQL has been initialised in holds PG_VERSION. */
+async function isInitialised(pgDir: string): Promise<boolean> {
+  return fs.access(path.join(pgDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** initdb in a process of its own that then ends, taking the memory initdb grew with it (embedded-initdb.ts). */
+async function initialiseApart(pgDir: string): Promise<void> {
+  const script = fileURLToPath(new URL('./embedded-initdb.ts', import.meta.url));
+  // Not this process's NODE_OPTIONS: an inspector or profiler flag meant for the app would start in the child too.
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  await promisify(execFile)(process.execPath, [script, pgDir, JSON.stringify(START_PARAMS)], { env, timeout: INITDB_TIMEOUT_MS }).catch((error: unknown) => {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`creating the embedded database in ${pgDir} failed${stderr ? `: ${stderr}` : ''}`, { cause: error });
+  });
+}
+
 /** `dataDir` undefined means in memory (used by tests that need a throwaway database). */
 export async function startEmbeddedDatabase(dataDir: string | undefined): Promise<EmbeddedDatabase> {
   let pgDir: string | undefined;
   if (dataDir !== undefined) {
     pgDir = path.join(dataDir, 'pglite');
     await fs.mkdir(pgDir, { recursive: true, mode: 0o700 });
+    if (!(await isInitialised(pgDir))) await initialiseApart(pgDir);
   }
   const db = await PGlite.create({ ...(pgDir === undefined ? {} : { dataDir: pgDir }), startParams: START_PARAMS });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SOCKET_CONNECTIONS });
