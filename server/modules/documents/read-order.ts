@@ -5,8 +5,8 @@
  * range, asks for megabytes. When the first tablets served go straight on to
  * megabytes, those bytes take the cores (and, without nginx in front, the
  * app's one thread) from the checks and first ranges of the tablets still
- * waiting. So while any small read is being answered, a large one waits
- * before its checks run and its bytes start: at most MAX_LARGE_WAIT_MS, so a
+ * waiting. So while any small read is being answered, and for a moment
+ * after the last, a large one waits before its checks run and its bytes start: at most MAX_LARGE_WAIT_MS, so a
  * steady trickle of small reads never starves it. The checks run after the
  * wait, so a revocation made meanwhile is still seen.
  */
@@ -15,6 +15,12 @@
 export const SMALL_READ_BYTES = 1024 * 1024;
 /** Longest a large read waits for small ones. */
 export const MAX_LARGE_WAIT_MS = 500;
+/**
+ * How long after the last small read a large one still waits: a hall's
+ * tablets do not all ask within the same millisecond, and between two of
+ * their first reads the count of small reads can touch zero.
+ */
+export const QUIET_MS = 20;
 
 /**
  * Whether a Range header asks for at most SMALL_READ_BYTES: one closed range
@@ -34,11 +40,21 @@ export function isSmallRead(range: string | undefined): boolean {
 
 export class ReadOrder {
   readonly #maxWaitMs: number;
+  readonly #quietMs: number;
   #small = 0;
+  /** when the last small read ended (performance.now()) */
+  #lastSmallEnd = Number.NEGATIVE_INFINITY;
+  #quietTimer: NodeJS.Timeout | undefined;
   #waiting = new Set<() => void>();
 
-  constructor(maxWaitMs = MAX_LARGE_WAIT_MS) {
+  constructor(maxWaitMs = MAX_LARGE_WAIT_MS, quietMs = QUIET_MS) {
     this.#maxWaitMs = maxWaitMs;
+    this.#quietMs = quietMs;
+  }
+
+  /** Whether small reads are being answered, or one ended too recently for large ones to go. */
+  get #busy(): boolean {
+    return this.#small > 0 || performance.now() - this.#lastSmallEnd < this.#quietMs;
   }
 
   /** A small read is being answered: call the function returned once it has been (calling it again does nothing). */
@@ -49,13 +65,20 @@ export class ReadOrder {
       if (ended) return;
       ended = true;
       this.#small -= 1;
-      if (this.#small === 0) for (const go of [...this.#waiting]) go();
+      if (this.#small > 0) return;
+      this.#lastSmallEnd = performance.now();
+      clearTimeout(this.#quietTimer);
+      // Let the waiting go once the quiet period has passed with no new small read.
+      this.#quietTimer = setTimeout(() => {
+        // A small read begun meanwhile schedules this again when it ends.
+        if (this.#small === 0) for (const go of [...this.#waiting]) go();
+      }, this.#quietMs);
     };
   }
 
-  /** Settles once no small read is being answered, or after the longest wait. */
+  /** Settles once no small read has been answered for QUIET_MS, or after the longest wait. */
   largeTurn(): Promise<void> {
-    if (this.#small === 0) return Promise.resolve();
+    if (!this.#busy) return Promise.resolve();
     return new Promise((resolve) => {
       const go = () => {
         clearTimeout(timer);
