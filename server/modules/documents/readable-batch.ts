@@ -23,23 +23,23 @@ const groupOf = (q: ReadableQuestion) => `${q.documentId}\n${q.which}`;
 
 async function answerGroup(db: Db, documentId: string, which: ReadableQuestion['which'], userIds: string[]): Promise<Map<string, ReadableAnswer>> {
   const versionNumber: SQL | typeof documents.currentVersion = which === 'current' ? documents.currentVersion : which === null ? sql`null` : sql`${which}`;
-  const readers = sql`(values ${sql.join(
-    userIds.map((id) => sql`(${id}::uuid)`),
-    sql`, `,
-  )}) as readers(id)`;
-  const rows = await db
+  // The readers as one array parameter: the statement's text is the same however many ask (parsed once per
+  // connection), and the document and version come back once, with the readers named and revoked as two lists.
+  const readers = sql`unnest(${sql.param(userIds)}::uuid[]) as readers(id)`;
+  const [row] = await db
     .select({
       doc: documents,
       version: documentVersions,
-      reader: sql<string>`readers.id::text`,
-      named: sql<boolean>`exists (select 1 from ${documentReaders} where ${documentReaders.documentId} = ${documents.id} and ${documentReaders.userId} = readers.id)`,
-      revoked: sql<boolean>`exists (select 1 from ${documentRevocations} where ${documentRevocations.documentId} = ${documents.id} and ${documentRevocations.userId} = readers.id)`,
+      named: sql<string[]>`array(select readers.id::text from ${readers} where exists (select 1 from ${documentReaders} where ${documentReaders.documentId} = ${documents.id} and ${documentReaders.userId} = readers.id))`,
+      revoked: sql<string[]>`array(select readers.id::text from ${readers} where exists (select 1 from ${documentRevocations} where ${documentRevocations.documentId} = ${documents.id} and ${documentRevocations.userId} = readers.id))`,
     })
     .from(documents)
-    .crossJoin(readers)
     .leftJoin(documentVersions, and(eq(documentVersions.documentId, documents.id), eq(documentVersions.version, versionNumber)))
     .where(eq(documents.id, documentId));
-  return new Map(rows.map((r) => [r.reader.toLowerCase(), { doc: r.doc, row: r.version, named: r.named, revoked: r.revoked }]));
+  if (row === undefined) return new Map();
+  const named = new Set(row.named.map((id) => id.toLowerCase()));
+  const revoked = new Set(row.revoked.map((id) => id.toLowerCase()));
+  return new Map(userIds.map((id) => [id, { doc: row.doc, row: row.version, named: named.has(id), revoked: revoked.has(id) }]));
 }
 
 /** Asks for one reader; questions asked together are answered together. */

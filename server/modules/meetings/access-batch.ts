@@ -7,9 +7,11 @@
  * serves (`managedByOffice`), a query of its own, so theirs go to `loadAccess`
  * one by one: the secretariat is a handful of people, not the hall.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { SessionUser } from '../../contract/identity.ts';
+import type { ParticipantRole } from '../../contract/meetings.ts';
 import type { Db } from '../../db/client.ts';
+import { columnName as id } from '../../db/column-name.ts';
 import { meetingParticipants, meetings } from '../../db/schema/meetings.ts';
 import { AppError } from '../../errors.ts';
 import { naturalBatch } from '../../lib/natural-batch.ts';
@@ -20,13 +22,22 @@ type Question = { user: SessionUser; byOffice: boolean; meetingId: string };
 
 /** Each question's access to one meeting, or the error `loadAccess` would throw. */
 async function answerMeeting(db: Db, meetingId: string, questions: readonly Question[]): Promise<(MeetingAccess | AppError)[]> {
-  const rows = await db
-    .select({ meeting: meetings, userId: meetingParticipants.userId, role: meetingParticipants.role })
+  // The users as one array parameter (the same statement text however many ask) and the meeting row once, with
+  // the roles of those of them taking part as [user id, role] pairs.
+  const userIds = [...new Set(questions.map((q) => q.user.id))];
+  const [row] = await db
+    .select({
+      meeting: meetings,
+      // Names spelled out: in a one-table select drizzle leaves columns unqualified, and "id" would be the participant's.
+      roles: sql<[string, ParticipantRole][]>`(
+        select coalesce(json_agg(json_build_array(p.${id(meetingParticipants.userId)}, p.${id(meetingParticipants.role)})), '[]'::json)
+        from ${meetingParticipants} p
+        where p.${id(meetingParticipants.meetingId)} = ${meetings}.${id(meetings.id)} and p.${id(meetingParticipants.userId)} = any(${sql.param(userIds)}::uuid[]))`,
+    })
     .from(meetings)
-    .leftJoin(meetingParticipants, and(eq(meetingParticipants.meetingId, meetings.id), inArray(meetingParticipants.userId, [...new Set(questions.map((q) => q.user.id))])))
     .where(eq(meetings.id, meetingId));
-  const meeting = rows[0]?.meeting;
-  const roles = new Map(rows.flatMap((r) => (r.userId === null || r.role === null ? [] : [[r.userId.toLowerCase(), r.role] as const])));
+  const meeting = row?.meeting;
+  const roles = new Map((row?.roles ?? []).map(([userId, role]) => [userId.toLowerCase(), role]));
   return questions.map(({ user, byOffice }) => {
     if (meeting === undefined) return new AppError(404, 'meetingNotFound');
     const access = accessFor(meeting, roles.get(user.id.toLowerCase()) ?? null, byOffice);
