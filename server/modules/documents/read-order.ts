@@ -6,9 +6,10 @@
  * megabytes, those bytes take the cores (and, without nginx in front, the
  * app's one thread) from the checks and first ranges of the tablets still
  * waiting. So while any small read is being answered, and for a moment
- * after the last, a large one waits before its checks run and its bytes start: at most MAX_LARGE_WAIT_MS, so a
- * steady trickle of small reads never starves it. The checks run after the
- * wait, so a revocation made meanwhile is still seen.
+ * after the last, a large one waits before its checks run and its bytes
+ * start: at most MAX_LARGE_WAIT_MS, so a steady trickle of small reads never
+ * starves it. The checks run after the wait, so a revocation made meanwhile
+ * is still seen.
  */
 
 /** Largest read counted as small: pdf.js asks for 64 KiB at a time; a few of them joined stay far below this. */
