@@ -4,6 +4,7 @@
  * moment after, never longer than the cap; what counts as small is read from
  * the Range header alone.
  */
+import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isSmallRead, MAX_LARGE_WAIT_MS, QUIET_MS, ReadOrder, SMALL_READ_BYTES } from '../../server/modules/documents/read-order.ts';
 
@@ -77,6 +78,27 @@ describe('large reads wait for small ones', () => {
     late();
     await vi.advanceTimersByTimeAsync(QUIET_MS);
     expect(await settled(large)).toBe(true);
+  });
+
+  /** A response as admit sees it: closed or not, with its 'close' event. */
+  function response(closed = false) {
+    const events = new EventEmitter();
+    return Object.assign(events, { closed, close: () => events.emit('close') });
+  }
+
+  it('admits a small read until its response closes, and one whose client had already left not at all', async () => {
+    const order = new ReadOrder();
+    const first = response();
+    await order.admit('bytes=0-65535', first);
+    const large = order.admit('bytes=65536-', response());
+    expect(await settled(large)).toBe(false);
+    first.close();
+    await vi.advanceTimersByTimeAsync(QUIET_MS);
+    expect(await settled(large)).toBe(true);
+    // Closed before admit was called: no 'close' will come, and it must not keep large reads waiting for ever.
+    await order.admit('bytes=0-65535', response(true));
+    await vi.advanceTimersByTimeAsync(QUIET_MS);
+    expect(await settled(order.admit(undefined, response()))).toBe(true);
   });
 
   it('never waits longer than the cap, however many small reads keep coming', async () => {

@@ -39,6 +39,9 @@ export function isSmallRead(range: string | undefined): boolean {
   return suffix !== null && Number(suffix[1]) <= SMALL_READ_BYTES;
 }
 
+/** What `admit` needs of a response (Node's ServerResponse): whether it has closed, and its 'close' event. */
+export type ClosingResponse = { readonly closed: boolean; once(event: 'close', listener: () => void): unknown };
+
 export class ReadOrder {
   readonly #maxWaitMs: number;
   readonly #quietMs: number;
@@ -56,6 +59,20 @@ export class ReadOrder {
   /** Whether small reads are being answered, or one ended too recently for large ones to go. */
   get #busy(): boolean {
     return this.#small > 0 || performance.now() - this.#lastSmallEnd < this.#quietMs;
+  }
+
+  /**
+   * Where a read goes in line: a small one is counted until `response`
+   * closes (however it ends: sent, failed, or the client gone, even before
+   * this call), a large one waits for its turn.
+   */
+  admit(range: string | undefined, response: ClosingResponse): Promise<void> {
+    if (!isSmallRead(range)) return this.largeTurn();
+    const end = this.beginSmall();
+    // A client that left while the request waited for its session check closed the response already: no 'close' follows.
+    if (response.closed) end();
+    else response.once('close', end);
+    return Promise.resolve();
   }
 
   /** A small read is being answered: call the function returned once it has been (calling it again does nothing). */

@@ -32,7 +32,7 @@ import { sendFile } from '../../lib/http/send-file.ts';
 import { auditSuccessfulRoutes } from '../../plugins/audit-request.ts';
 import { requireUser } from '../../plugins/session.ts';
 import { accelRedirect, type FileDelivery } from './file-delivery.ts';
-import { isSmallRead, ReadOrder } from './read-order.ts';
+import { ReadOrder } from './read-order.ts';
 import type { DocumentService, IncomingFile } from './service.ts';
 
 const uploadFields = compileValidator(DocumentUploadFields);
@@ -148,9 +148,8 @@ export function documentRoutes(service: DocumentService, uploadLimitBytes: numbe
     const readOrder = new ReadOrder();
     const serve = (purpose: 'view' | 'download' | 'export') => async (request: FastifyRequest<{ Params: { documentId: string; version: number } }>, reply: FastifyReply) => {
       const { documentId, version } = request.params;
-      // A hall's first pages before anyone's megabytes (read-order.ts); the response's end, however it ends, ends a small read.
-      if (isSmallRead(request.headers.range)) reply.raw.once('close', readOrder.beginSmall());
-      else await readOrder.largeTurn();
+      // A hall's first pages before anyone's megabytes (read-order.ts).
+      await readOrder.admit(request.headers.range, reply.raw);
       const session = request.session!;
       let file = await service.servedFile(session.id, session.user, documentId, version, purpose);
       // A confidential file's first request (pdf.js then reads it in ranges) goes on the audit trail.
