@@ -37,7 +37,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     };
   }
   const embedded = await startEmbeddedDatabase(options.embeddedDir);
-  const sql = postgres(embedded.url, { max: embedded.maxConnections, onnotice: () => {} });
+  const sql = postgres({ ...embedded.connection, max: embedded.maxConnections, onnotice: () => {} });
   return {
     db: drizzle(sql, { schema }),
     sql,

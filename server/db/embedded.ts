@@ -4,11 +4,16 @@
  * pglite-socket. The app then talks to it through postgres.js exactly as it
  * talks to a real server, so there is one code path to test.
  *
- * It listens on 127.0.0.1 on a port the OS picks; only this process is told it.
+ * It listens on a Unix socket in a directory of its own that only this OS user
+ * may enter (mkdtemp makes it 0700). The server trusts whoever connects, so a
+ * TCP port on 127.0.0.1 would let any local account read and write every
+ * meeting.
+ *
  * PGlite is single-process: only one app process may open a data directory.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -16,7 +21,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export type EmbeddedDatabase = {
-  url: string;
+  /** what postgres.js needs to connect: the socket's path, the user and the database */
+  connection: { path: string; username: string; database: string };
   /**
    * postgres.js must use ONE connection: pglite-socket queues protocol messages,
    * not whole statements, so two connections can interleave Parse/Bind of the
@@ -70,18 +76,26 @@ export async function startEmbeddedDatabase(dataDir: string | undefined): Promis
     if (!(await isInitialised(pgDir))) await initialiseApart(pgDir);
   }
   const db = await PGlite.create({ ...(pgDir === undefined ? {} : { dataDir: pgDir }), startParams: START_PARAMS });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SOCKET_CONNECTIONS });
-  await server.start();
-  const address = server.getServerConn(); // "127.0.0.1:<port>"
+  const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'phs-db-'));
+  // The name PostgreSQL gives its socket, so `psql -h <dir>` finds it when someone has to look inside.
+  const socketPath = path.join(socketDir, '.s.PGSQL.5432');
+  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: SOCKET_CONNECTIONS });
+  try {
+    await server.start();
+  } catch (error) {
+    await Promise.allSettled([db.close(), fs.rm(socketDir, { recursive: true, force: true })]);
+    throw error;
+  }
   let stopped = false;
   return {
-    url: `postgres://postgres@${address}/postgres`,
+    connection: { path: socketPath, username: 'postgres', database: 'postgres' },
     maxConnections: 1,
     async stop() {
       if (stopped) return;
       stopped = true;
       await server.stop();
       await db.close();
+      await fs.rm(socketDir, { recursive: true, force: true });
     },
   };
 }
