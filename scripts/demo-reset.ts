@@ -1,9 +1,10 @@
 /**
  * `npm run demo:reset`: wipes the configured database (embedded or
  * DATABASE_URL) and recreates the demo province and users. Stop the server
- * first when it uses the embedded database: only one process can open it.
+ * first when it uses the embedded database: only one process can open it,
+ * and this script is refused (with a message) while the server holds it.
  */
-import { loadConfig } from '../server/config.ts';
+import { ConfigError, loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/client.ts';
 import { runMigrations } from '../server/db/migrate.ts';
 import pino from 'pino';
@@ -11,7 +12,11 @@ import { seedDemoMeeting } from '../server/db/seed/demo-meeting.ts';
 import { describeDemoLogins, seedDemo, wipeDatabase } from '../server/db/seed/demo.ts';
 
 const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.dataDir });
+const database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.dataDir }).catch((error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`✖ ${error.message}`);
+  process.exit(2);
+});
 try {
   console.log('• Xóa dữ liệu cũ / wiping the database…');
   await wipeDatabase(database.db);

@@ -24,7 +24,12 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
-const { database, seeded } = await prepareDatabase(config);
+// A database that cannot be opened as configured (e.g. an embedded one another process holds) stops with a clear message.
+const { database, seeded } = await prepareDatabase(config).catch((error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`✖ ${error.message}`);
+  process.exit(2);
+});
 // Start-up checks that need the database (e.g. the keys of open secret polls) also stop with a clear message.
 const app = await buildApp({ config, database }).catch(async (error: unknown) => {
   if (!(error instanceof ConfigError)) throw error;

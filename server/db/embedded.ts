@@ -9,7 +9,8 @@
  * TCP port on 127.0.0.1 would let any local account read and write every
  * meeting.
  *
- * PGlite is single-process: only one app process may open a data directory.
+ * PGlite is single-process: only one app process may open a data directory,
+ * and a second opener is refused (data-dir-lock.ts).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { lockDataDir } from './data-dir-lock.ts';
 
 export type EmbeddedDatabase = {
   /** what postgres.js needs to connect: the socket's path, the user and the database */
@@ -69,12 +71,22 @@ async function initialiseApart(pgDir: string): Promise<void> {
 
 /** `dataDir` undefined means in memory (used by tests that need a throwaway database). */
 export async function startEmbeddedDatabase(dataDir: string | undefined): Promise<EmbeddedDatabase> {
-  let pgDir: string | undefined;
-  if (dataDir !== undefined) {
-    pgDir = path.join(dataDir, 'pglite');
-    await fs.mkdir(pgDir, { recursive: true, mode: 0o700 });
+  if (dataDir === undefined) return serve(undefined, async () => {});
+  const pgDir = path.join(dataDir, 'pglite');
+  await fs.mkdir(pgDir, { recursive: true, mode: 0o700 });
+  // Before anything reads or writes the files: a second opener would overwrite the first's (data-dir-lock.ts).
+  const unlock = await lockDataDir(path.join(dataDir, 'pglite.lock'), pgDir);
+  try {
     if (!(await isInitialised(pgDir))) await initialiseApart(pgDir);
+    return await serve(pgDir, unlock);
+  } catch (error) {
+    await unlock();
+    throw error;
   }
+}
+
+/** PGlite on `pgDir` (in memory when undefined) behind its socket; `unlock` runs last when it stops. */
+async function serve(pgDir: string | undefined, unlock: () => Promise<void>): Promise<EmbeddedDatabase> {
   const db = await PGlite.create({ ...(pgDir === undefined ? {} : { dataDir: pgDir }), startParams: START_PARAMS });
   const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'phs-db-'));
   // The name PostgreSQL gives its socket, so `psql -h <dir>` finds it when someone has to look inside.
@@ -96,6 +108,7 @@ export async function startEmbeddedDatabase(dataDir: string | undefined): Promis
       await server.stop();
       await db.close();
       await fs.rm(socketDir, { recursive: true, force: true });
+      await unlock();
     },
   };
 }

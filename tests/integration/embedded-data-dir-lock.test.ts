@@ -1,0 +1,93 @@
+/**
+ * One opener per embedded database directory (server/db/data-dir-lock.ts).
+ * Two PGlite instances on the same files each keep their own buffers: each
+ * sees only its own writes and both overwrite the files. A second opener, in
+ * this process or another (`npm run demo:reset` while the server runs), is
+ * refused with a message saying who holds it, and the first keeps its data;
+ * a lock left by an owner that died is taken over.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../server/config.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.ts';
+
+const NODE = path.resolve('node_modules/.bin/node');
+
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'phs-lock-'));
+});
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function query<T>(database: EmbeddedDatabase, run: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres({ ...database.connection, max: 1, onnotice: () => {} });
+  try {
+    return await run(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+const lockFile = () => path.join(dataDir, 'pglite.lock');
+
+describe('an embedded database directory has one opener at a time', () => {
+  it('refuses a second opener in this process and in another, and the first keeps its data', { timeout: 120_000 }, async () => {
+    const first = await startEmbeddedDatabase(dataDir);
+    try {
+      await query(first, (sql) => sql`create table ghi_chu (noi_dung text); insert into ghi_chu values ('Biên bản phiên họp thứ nhất')`.simple());
+
+      const again = await startEmbeddedDatabase(dataDir).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(again).toBeInstanceOf(ConfigError);
+      expect((again as ConfigError).variable).toBe('DATA_DIR');
+      expect((again as ConfigError).message).toContain('this process already has it open');
+
+      // The operator's case: `npm run demo:reset` while the server holds the directory. Nothing is wiped.
+      const reset = spawnSync(NODE, ['scripts/demo-reset.ts'], { env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir }, encoding: 'utf8', timeout: 60_000 });
+      expect(reset.status).toBe(2);
+      expect(reset.stderr).toContain(`process ${process.pid} has it open`);
+      expect(reset.stdout).not.toContain('wiping');
+
+      expect(await query(first, (sql) => sql`select noi_dung from ghi_chu`)).toEqual([{ noi_dung: 'Biên bản phiên họp thứ nhất' }]);
+    } finally {
+      await first.stop();
+    }
+
+    // Stopped: the directory is free again, with what the first opener wrote.
+    const next = await startEmbeddedDatabase(dataDir);
+    try {
+      expect(await query(next, (sql) => sql`select noi_dung from ghi_chu`)).toEqual([{ noi_dung: 'Biên bản phiên họp thứ nhất' }]);
+    } finally {
+      await next.stop();
+    }
+  });
+
+  it('takes over a lock whose owner died, or whose pid now belongs to another process', { timeout: 120_000 }, async () => {
+    // A process that has ended (kill -9, power cut): its pid names nobody.
+    const ended = spawnSync(NODE, ['-e', 'process.exit(0)']);
+    expect(ended.pid).toBeGreaterThan(0);
+    await writeFile(lockFile(), JSON.stringify({ pid: ended.pid, startTime: null }));
+    const afterCrash = await startEmbeddedDatabase(dataDir);
+    expect(JSON.parse(await readFile(lockFile(), 'utf8'))).toMatchObject({ pid: process.pid });
+    await afterCrash.stop();
+
+    // A live pid that started at another moment than the one recorded: the system reused the dead owner's pid.
+    await writeFile(lockFile(), JSON.stringify({ pid: process.pid, startTime: '1' }));
+    const afterReuse = await startEmbeddedDatabase(dataDir);
+    await afterReuse.stop();
+
+    // A lock a crash left half written is nobody's.
+    await writeFile(lockFile(), '');
+    const afterTornWrite = await startEmbeddedDatabase(dataDir);
+    await afterTornWrite.stop();
+    await expect(readFile(lockFile())).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
