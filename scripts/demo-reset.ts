@@ -11,12 +11,21 @@ import pino from 'pino';
 import { seedDemoMeeting } from '../server/db/seed/demo-meeting.ts';
 import { describeDemoLogins, seedDemo, wipeDatabase } from '../server/db/seed/demo.ts';
 
-const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.dataDir }).catch((error: unknown) => {
+/** A wrong setting, or an embedded database the server holds: say which and stop before anything is wiped. */
+function stopOnConfigError(error: unknown): never {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`✖ ${error.message}`);
   process.exit(2);
-});
+}
+
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    return stopOnConfigError(error);
+  }
+})();
+const database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: config.dataDir }).catch(stopOnConfigError);
 try {
   console.log('• Xóa dữ liệu cũ / wiping the database…');
   await wipeDatabase(database.db);
