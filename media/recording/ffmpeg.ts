@@ -1,7 +1,8 @@
 /**
  * One ffmpeg child process: started with arguments, stopped gracefully
  * (SIGINT: ffmpeg flushes and closes the file) or, if it does not exit in
- * time, killed. Keeps the end of its stderr for the log when it fails.
+ * time, killed. Keeps the end of its stderr for the log when it fails, and
+ * hands each stderr line to `onLine` (the recorder reacts to what ffmpeg says).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -17,11 +18,16 @@ export class FfmpegProcess {
   #stderr = '';
   #done = false;
 
-  constructor(bin: string, args: string[]) {
+  constructor(bin: string, args: string[], onLine?: (line: string) => void) {
     this.#child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.#child.stderr?.setEncoding('utf8');
+    let partial = '';
     this.#child.stderr?.on('data', (chunk: string) => {
       this.#stderr = (this.#stderr + chunk).slice(-STDERR_TAIL);
+      if (!onLine) return;
+      const lines = (partial + chunk).split('\n');
+      partial = (lines.pop() ?? '').slice(-STDERR_TAIL);
+      for (const line of lines) onLine(line);
     });
     this.started = new Promise((resolve, reject) => {
       this.#child.once('spawn', () => resolve());

@@ -11,8 +11,10 @@
  * is unmuted, else any unmuted mic). A switch closes the consumer and makes a
  * new one on the same transport; ffmpeg is told to stamp packets with the wall
  * clock and not to reorder, so a new stream (other SSRC, sequence numbers and
- * RTP timestamps) continues the same track without a jump. A key frame is
- * asked for at the start and at every video switch.
+ * RTP timestamps) continues the same track without a jump. Key frames are
+ * asked for at the start, at every video switch and whenever ffmpeg reports
+ * a broken VP8 sequence; each time several, spread over a few seconds (see
+ * DEFAULT_KEY_FRAME_DELAYS for why one is not enough).
  *
  * Mixing several open mics needs decoding and re-encoding (ffmpeg amix), and
  * ffmpeg's mixer stalls on an input that sends nothing: left for later, the
@@ -38,7 +40,7 @@ export type RoomRecorderOptions = {
   /** where the plain transports listen (media config's pipeListenIp) */
   listenIp: string;
   logger?: MediaLogger;
-  /** when to ask for key frames after the start (ffmpeg may not listen yet at 0) */
+  /** when to ask for key frames after the start, a switch or a loss (ffmpeg may not listen yet at 0) */
   keyFrameDelaysMs?: number[];
 };
 
@@ -74,7 +76,23 @@ export type RecorderEvents = { ended: [{ reason: RecorderEndReason; exit: Ffmpeg
 
 type Track = { kind: ms.MediaKind; transport: ms.PlainTransport; consumer: ms.Consumer | undefined; producerId: string | undefined };
 
+/**
+ * When to ask for key frames after the start, a video switch or a loss. One
+ * is not enough: ffmpeg's RTP demuxer drops the first packet of a stream
+ * whose sequence numbers jump (RFC 3550: it resyncs on the second packet in
+ * a row), and a new consumer starts at other sequence numbers with the key
+ * frame it waited for, so the key frame asked at a switch loses its
+ * first packet. ffmpeg's VP8 depacketizer then drops every frame until the
+ * next key frame, which a WebRTC sender only sends when asked; and while
+ * the video has no packets, ffmpeg's muxer holds the audio back too (its
+ * interleaver waits for a VP8 stream with nothing queued whatever
+ * max_interleave_delta says): with a single request, the file stopped
+ * growing at the first video switch after the start's requests, for good.
+ */
 const DEFAULT_KEY_FRAME_DELAYS = [0, 500, 1500, 3000];
+
+/** What ffmpeg's VP8 depacketizer warns when it lost data and waits for a key frame (libavformat/rtpdec_vp8.c). */
+const VP8_SEQUENCE_BROKEN = /Keyframe missing|sequence broken|no start marker/;
 
 /** Opus and VP8 only, without feedback or header extensions: what ffmpeg's SDP says and needs. */
 function recordingCapabilities(router: ms.Router): { caps: ms.RtpCapabilities; opus: number; vp8: number } {
@@ -97,10 +115,13 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
   readonly #logger: MediaLogger;
   readonly #tracks: { audio: Track; video: Track };
   readonly #queue = new SerialQueue();
-  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #keyFrameDelays: number[];
   readonly #unfollow: (() => void)[] = [];
   readonly #keepAlive = dgram.createSocket('udp4');
   #nudge: { port: number; payloadType: number } | undefined;
+  /** until when the key frames asked after ffmpeg's last loss warning are still coming */
+  #lossRequestsUntil = 0;
   #ended = false;
 
   static async start(room: ConferenceRoom, options: RoomRecorderOptions): Promise<RoomRecorder> {
@@ -120,7 +141,11 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     const videoPort = await freeUdpPortPair();
     const sdpFile = `${options.output}.sdp`;
     await writeFile(sdpFile, recordingSdp({ ip: '127.0.0.1', audio: { port: audioPort, payloadType: opus }, video: { port: videoPort, payloadType: vp8 } }));
-    const ffmpeg = new FfmpegProcess(options.ffmpeg, ffmpegArgs(sdpFile, options.output));
+    // ffmpeg says when it lost VP8 data and drops frames until a key frame: then ask for key frames
+    let vp8Lost = (): void => undefined;
+    const ffmpeg = new FfmpegProcess(options.ffmpeg, ffmpegArgs(sdpFile, options.output), (line) => {
+      if (VP8_SEQUENCE_BROKEN.test(line)) vp8Lost();
+    });
     try {
       await ffmpeg.started;
     } catch (error) {
@@ -130,20 +155,18 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     }
     await audioT.connect({ ip: '127.0.0.1', port: audioPort });
     await videoT.connect({ ip: '127.0.0.1', port: videoPort });
-    const recorder = new RoomRecorder(room, tap.reach, caps, ffmpeg, sdpFile, options.logger ?? silentLogger, audioT, videoT);
+    const recorder = new RoomRecorder(room, tap.reach, caps, ffmpeg, sdpFile, options.logger ?? silentLogger, audioT, videoT, options.keyFrameDelaysMs ?? DEFAULT_KEY_FRAME_DELAYS);
+    vp8Lost = () => recorder.#keyFramesAfterLoss();
     recorder.#startKeepAlive([audioPort, videoPort]);
     recorder.#nudge = { port: audioPort, payloadType: opus };
+    // the first video consumer asks for its key frames (#follow)
     await recorder.#refresh();
-    for (const delay of options.keyFrameDelaysMs ?? DEFAULT_KEY_FRAME_DELAYS) {
-      const timer = setTimeout(() => recorder.requestKeyFrame(), delay);
-      timer.unref();
-      recorder.#timers.push(timer);
-    }
     return recorder;
   }
 
-  private constructor(room: ConferenceRoom, reach: (id: string) => Promise<void>, caps: ms.RtpCapabilities, ffmpeg: FfmpegProcess, sdpFile: string, logger: MediaLogger, audio: ms.PlainTransport, video: ms.PlainTransport) {
+  private constructor(room: ConferenceRoom, reach: (id: string) => Promise<void>, caps: ms.RtpCapabilities, ffmpeg: FfmpegProcess, sdpFile: string, logger: MediaLogger, audio: ms.PlainTransport, video: ms.PlainTransport, keyFrameDelays: number[]) {
     super();
+    this.#keyFrameDelays = keyFrameDelays;
     this.#room = room;
     this.#reach = reach;
     this.#caps = caps;
@@ -183,6 +206,30 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     consumer.requestKeyFrame().catch((err: unknown) => this.#logger.debug({ roomId: this.#room.id, err }, 'key frame request failed'));
   }
 
+  /**
+   * ffmpeg warns for every frame it drops while it waits, up to dozens a
+   * second: one series of requests at a time is enough.
+   */
+  #keyFramesAfterLoss(): void {
+    const now = performance.now();
+    if (now < this.#lossRequestsUntil) return;
+    this.#lossRequestsUntil = now + Math.max(0, ...this.#keyFrameDelays);
+    this.#askKeyFrames();
+  }
+
+  /** A key frame now and again at each of the key frame delays (see DEFAULT_KEY_FRAME_DELAYS for why). */
+  #askKeyFrames(): void {
+    if (this.#ended) return;
+    for (const delay of this.#keyFrameDelays) {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        this.requestKeyFrame();
+      }, delay);
+      timer.unref();
+      this.#timers.add(timer);
+    }
+  }
+
   /** Stops ffmpeg gracefully (the file is closed) and releases the transports. Idempotent. */
   async stop(): Promise<FfmpegExit> {
     return this.#end('stopped');
@@ -194,7 +241,7 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
       for (const port of ports) this.#keepAlive.send(KEEP_ALIVE_PACKET, port, '127.0.0.1');
     }, KEEP_ALIVE_MS);
     timer.unref();
-    this.#timers.push(timer);
+    this.#timers.add(timer);
   }
 
   async #end(reason: RecorderEndReason): Promise<FfmpegExit> {
@@ -256,7 +303,7 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
           track.producerId = undefined;
         }
       });
-      if (track.kind === 'video') this.requestKeyFrame();
+      if (track.kind === 'video') this.#askKeyFrames();
     } catch (err) {
       // e.g. a producer in a codec ffmpeg's SDP does not name (H264): nothing recorded from it
       this.#logger.warn({ roomId: this.#room.id, producerId, err }, 'recorder could not consume');
