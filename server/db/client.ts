@@ -5,7 +5,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
-import { startEmbeddedDatabase } from './embedded.ts';
+import { embeddedPostgresOptions, startEmbeddedDatabase } from './embedded.ts';
 
 export type Db = PostgresJsDatabase<typeof schema>;
 /** A transaction handle: read APIs of modules accept one so a caller's checks and writes see one snapshot. */
@@ -37,7 +37,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     };
   }
   const embedded = await startEmbeddedDatabase(options.embeddedDir);
-  const sql = postgres({ ...embedded.connection, max: embedded.maxConnections, onnotice: () => {} });
+  const sql = postgres(embeddedPostgresOptions(embedded, { max: embedded.maxConnections, onnotice: () => {} }));
   return {
     db: drizzle(sql, { schema }),
     sql,

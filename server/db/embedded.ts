@@ -1,41 +1,43 @@
 /**
  * The zero-setup database: PGlite (PostgreSQL compiled to WebAssembly) kept on
- * disk under DATA_DIR, served in-process over the PostgreSQL wire protocol by
- * pglite-socket. The app then talks to it through postgres.js exactly as it
- * talks to a real server, so there is one code path to test.
+ * disk under DATA_DIR, spoken to over the PostgreSQL wire protocol inside this
+ * process (pglite-wire.ts). The app then talks to it through postgres.js
+ * exactly as it talks to a real server, so there is one code path to test.
  *
- * It listens on a Unix socket in a directory of its own that only this OS user
- * may enter (mkdtemp makes it 0700). The server trusts whoever connects, so a
- * TCP port on 127.0.0.1 would let any local account read and write every
- * meeting.
+ * Nothing listens: the database trusts whoever connects, and the only one who
+ * can connect is this process. (A TCP port on 127.0.0.1 would have let any
+ * local account read and write every meeting.)
  *
  * PGlite is single-process: only one app process may open a data directory,
  * and a second opener is refused (data-dir-lock.ts).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type postgres from 'postgres';
 import { lockDataDir } from './data-dir-lock.ts';
+import { PgliteWire } from './pglite-wire.ts';
 
 export type EmbeddedDatabase = {
-  /** what postgres.js needs to connect: the socket's path, the user and the database */
-  connection: { path: string; username: string; database: string };
   /**
-   * postgres.js must use ONE connection: pglite-socket queues protocol messages,
-   * not whole statements, so two connections can interleave Parse/Bind of the
-   * unnamed statement ("bind message supplies 5 parameters, but prepared
-   * statement requires 3"). PGlite runs one query at a time anyway.
+   * What postgres.js needs to connect: a new in-process connection for its
+   * `socket` option (postgres.js reads it, its published types do not name it:
+   * see embeddedPostgresOptions), the user and the database.
+   */
+  connection: { socket: () => Duplex; username: string; database: string };
+  /**
+   * PGlite is one PostgreSQL session running one statement at a time, so more
+   * connections would only queue behind each other (and a transaction keeps
+   * the session to itself: pglite-wire.ts).
    */
   maxConnections: 1;
   stop(): Promise<void>;
 };
 
-const SOCKET_CONNECTIONS = 16;
 /** initdb takes 3–10 s on a slow machine; far longer means it hangs. */
 const INITDB_TIMEOUT_MS = 120_000;
 
@@ -85,30 +87,36 @@ export async function startEmbeddedDatabase(dataDir: string | undefined): Promis
   }
 }
 
-/** PGlite on `pgDir` (in memory when undefined) behind its socket; `unlock` runs last when it stops. */
+/** PGlite on `pgDir` (in memory when undefined); `unlock` runs last when it stops. */
 async function serve(pgDir: string | undefined, unlock: () => Promise<void>): Promise<EmbeddedDatabase> {
   const db = await PGlite.create({ ...(pgDir === undefined ? {} : { dataDir: pgDir }), startParams: START_PARAMS });
-  const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'phs-db-'));
-  // The name PostgreSQL gives its socket, so `psql -h <dir>` finds it when someone has to look inside.
-  const socketPath = path.join(socketDir, '.s.PGSQL.5432');
-  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: SOCKET_CONNECTIONS });
-  try {
-    await server.start();
-  } catch (error) {
-    await Promise.allSettled([db.close(), fs.rm(socketDir, { recursive: true, force: true })]);
-    throw error;
-  }
+  const wires = new Set<PgliteWire>();
   let stopped = false;
   return {
-    connection: { path: socketPath, username: 'postgres', database: 'postgres' },
+    connection: {
+      socket: () => {
+        if (stopped) throw new Error('the embedded database has stopped');
+        const wire = new PgliteWire(db);
+        wires.add(wire);
+        wire.once('close', () => wires.delete(wire));
+        return wire;
+      },
+      username: 'postgres',
+      database: 'postgres',
+    },
     maxConnections: 1,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      for (const wire of wires) wire.destroy();
       await db.close();
-      await fs.rm(socketDir, { recursive: true, force: true });
       await unlock();
     },
   };
+}
+
+/** postgres.js options that reach `embedded`, with the caller's own (pool size, notices…). */
+export function embeddedPostgresOptions(embedded: EmbeddedDatabase, options: postgres.Options<Record<string, never>>): postgres.Options<Record<string, never>> {
+  // postgres.js supports `socket` (src/connection.js createSocket); its .d.ts does not list it.
+  return { ...options, ...embedded.connection } as postgres.Options<Record<string, never>>;
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../server/config.ts';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.ts';
+import { embeddedPostgresOptions, startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.ts';
 
 const NODE = path.resolve('node_modules/.bin/node');
 
@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 async function query<T>(database: EmbeddedDatabase, run: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres({ ...database.connection, max: 1, onnotice: () => {} });
+  const sql = postgres(embeddedPostgresOptions(database, { max: 1, onnotice: () => {} }));
   try {
     return await run(sql);
   } finally {
