@@ -76,10 +76,13 @@ export class ConferenceRouting {
   readonly #hooks: OwnerHooks;
   /** meetings this process owns, with when a call last used each */
   readonly #owned = new Map<string, number>();
-  /** the socket ids of this process that joined a conference → its meeting */
-  readonly #joined = new Map<string, string>();
-  /** the owner last seen for each meeting this process's sockets joined */
-  readonly #known = new Map<string, string>();
+  /**
+   * The socket ids of this process that joined a conference → its meeting and
+   * the owner that joined it. Kept per socket, not per meeting: when a call
+   * here claims a lapsed lease before the watch notices the old owner gone,
+   * the sockets that joined the dead owner must still be told to join again.
+   */
+  readonly #joined = new Map<string, { meetingId: string; owner: string }>();
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
 
@@ -135,7 +138,7 @@ export class ConferenceRouting {
 
   /** A socket of this process went away: its owner hears of it. */
   socketGone(socketId: string): void {
-    const meetingId = this.#joined.get(socketId);
+    const meetingId = this.#joined.get(socketId)?.meetingId;
     this.#joined.delete(socketId);
     if (this.#link === null || meetingId === undefined) {
       this.#hooks.disconnected(socketId);
@@ -156,13 +159,12 @@ export class ConferenceRouting {
     const link = this.#link;
     if (link === null) return local();
     const meetingId = meetingIdOf(payload);
-    const previous = this.#joined.get(socket.id);
+    const previous = this.#joined.get(socket.id)?.meetingId;
     if (event === 'conference:join' && previous !== undefined && previous !== meetingId) {
       // one conference per socket: the one before is left on its own owner
       await this.#route('conference:leave', { meetingId: previous }, socket, async () => this.#runLocal('conference:leave', { meetingId: previous }, socket));
     }
     const owner = await this.#ownerOf(meetingId);
-    this.#known.set(meetingId, owner);
     let data: unknown;
     if (owner === link.leases.processId) {
       this.#owned.set(meetingId, Date.now());
@@ -170,8 +172,8 @@ export class ConferenceRouting {
     } else {
       data = await this.#forward(link, owner, event, payload, socket);
     }
-    if (event === 'conference:join') this.#joined.set(socket.id, meetingId);
-    if (event === 'conference:leave' && this.#joined.get(socket.id) === meetingId) this.#joined.delete(socket.id);
+    if (event === 'conference:join') this.#joined.set(socket.id, { meetingId, owner });
+    if (event === 'conference:leave' && this.#joined.get(socket.id)?.meetingId === meetingId) this.#joined.delete(socket.id);
     return data;
   }
 
@@ -324,26 +326,29 @@ export class ConferenceRouting {
     }
   }
 
-  /** Sockets of this process in a conference whose owner changed are told to join again. */
+  /** Sockets of this process that joined an owner that no longer holds the conference are told to join again. */
   async #watchOwners(link: OwnershipLink): Promise<void> {
-    for (const meetingId of new Set(this.#joined.values())) {
+    const byMeeting = new Map<string, { socketId: string; owner: string }[]>();
+    for (const [socketId, { meetingId, owner }] of this.#joined) {
+      const list = byMeeting.get(meetingId) ?? [];
+      list.push({ socketId, owner });
+      byMeeting.set(meetingId, list);
+    }
+    for (const [meetingId, joined] of byMeeting) {
       const holder = await link.leases.holder(meetingId);
-      const before = this.#known.get(meetingId);
-      if (holder === before) continue;
-      const sockets = [...this.#joined].filter(([, m]) => m === meetingId).map(([socketId]) => socketId);
-      if (holder === null) {
-        // The owner is gone (killed: its lease lapsed; shut down: it let go). Their join again takes the
-        // conference (the first one claims the lease); until then these sockets are no longer watched.
-        this.#known.delete(meetingId);
-        for (const socketId of sockets) this.#joined.delete(socketId);
-      } else {
-        this.#known.set(meetingId, holder);
+      const moved = joined.filter((j) => j.owner !== holder);
+      if (moved.length === 0) continue;
+      const sockets = moved.map((j) => j.socketId);
+      for (const { socketId, owner } of moved) {
+        // Gone (killed: its lease lapsed; shut down: it let go): their join again takes the conference (the
+        // first one claims the lease), and until then they are not watched. Moved: told once, then watched
+        // against the new owner (their join again records it too).
+        if (holder === null) this.#joined.delete(socketId);
+        else this.#joined.set(socketId, { meetingId, owner: holder });
+        this.#log.info({ meetingId, from: owner, to: holder, socketId }, 'conference owner changed: its participant here joins again');
       }
-      if (before === undefined) continue;
-      this.#log.info({ meetingId, from: before, to: holder }, 'conference owner changed: its participants here join again');
       this.#io.local.to(sockets).emit('conference:rejoin', { meetingId, reason: 'owner-moved' });
     }
-    for (const meetingId of [...this.#known.keys()]) if (![...this.#joined.values()].includes(meetingId)) this.#known.delete(meetingId);
   }
 
   /** Stops the timers and lets go of the leases (a clean shutdown hands the conferences on at once). */
