@@ -108,7 +108,8 @@ async function serve(pgDir: string | undefined, unlock: () => Promise<void>): Pr
     async stop() {
       if (stopped) return;
       stopped = true;
-      for (const wire of wires) wire.destroy();
+      // Each wire rolls back what it left open as it closes: let that finish before PGlite goes.
+      await Promise.all([...wires].map((wire) => new Promise((closed) => wire.once('close', closed).destroy())));
       await db.close();
       await unlock();
     },

@@ -39,6 +39,18 @@ function listeningSockets(): Set<string> {
 
 const connect = (database: EmbeddedDatabase) => postgres(embeddedPostgresOptions(database, { max: 1, onnotice: () => {} }));
 
+/** A throwaway in-memory database with one connection, both closed after `run`. */
+async function withDatabase(run: (sql: postgres.Sql) => Promise<void>): Promise<void> {
+  const database = await startEmbeddedDatabase(undefined);
+  const sql = connect(database);
+  try {
+    await run(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+    await database.stop();
+  }
+}
+
 describe('the embedded database is reachable from this process only', () => {
   it('opens no port and no socket file, and answers queries in-process', async () => {
     const before = listeningSockets();
@@ -56,10 +68,8 @@ describe('the embedded database is reachable from this process only', () => {
     }
   });
 
-  it('carries big statements, pipelined queries and errors like a server would', async () => {
-    const database = await startEmbeddedDatabase(undefined);
-    const sql = connect(database);
-    try {
+  it('carries big statements, pipelined queries and errors like a server would', () =>
+    withDatabase(async (sql) => {
       await sql`create table notes (id int primary key, body text not null)`;
       // 3 MB of Vietnamese text: one Bind message arrives in many pieces.
       const body = 'Nghị quyết về phát triển kinh tế – xã hội năm 2027. '.repeat(60_000);
@@ -73,11 +83,7 @@ describe('the embedded database is reachable from this process only', () => {
       await expect(sql`insert into notes values (1, 'again')`).rejects.toMatchObject({ code: '23505' });
       await expect(sql`select * from no_such_table`).rejects.toMatchObject({ code: '42P01' });
       expect(await sql`select count(*)::int as n from notes`).toEqual([{ n: 1 }]);
-    } finally {
-      await sql.end({ timeout: 5 });
-      await database.stop();
-    }
-  });
+    }));
 
   it('lets one connection’s transaction finish before another’s statements run, and rolls back what a lost connection left open', async () => {
     const database = await startEmbeddedDatabase(undefined);
@@ -113,10 +119,8 @@ describe('the embedded database is reachable from this process only', () => {
     }
   });
 
-  it('keeps concurrent transactions apart when their statements carry large values', async () => {
-    const database = await startEmbeddedDatabase(undefined);
-    const sql = connect(database);
-    try {
+  it('keeps concurrent transactions apart when their statements carry large values', () =>
+    withDatabase(async (sql) => {
       await sql`create table issued (n int primary key, pdf bytea not null)`;
       const pdf = Buffer.alloc(300_000, 7); // a signed PDF, well over a stream's 16 KB buffer
       const outcomes = await Promise.allSettled(
@@ -130,11 +134,7 @@ describe('the embedded database is reachable from this process only', () => {
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
       // The abandoned one is rolled back alone: had a second transaction begun inside it, one of them would take the other along.
       expect((await sql`select n from issued order by n`).map((r) => r.n)).toEqual([0, 1, 3, 4, 5]);
-    } finally {
-      await sql.end({ timeout: 5 });
-      await database.stop();
-    }
-  });
+    }));
 
   it('refuses new connections once stopped, with a clear error', async () => {
     const database = await startEmbeddedDatabase(undefined);
