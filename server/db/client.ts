@@ -7,7 +7,8 @@ import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 import { embeddedPostgresOptions, startEmbeddedDatabase } from './embedded.ts';
 
-export type Db = PostgresJsDatabase<typeof schema>;
+/** `$client`: the postgres.js pool under it (prepared.ts runs hot statements there). */
+export type Db = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
 /** A transaction handle: read APIs of modules accept one so a caller's checks and writes see one snapshot. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Where a query runs: the pool, or the caller's transaction. */

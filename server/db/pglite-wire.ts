@@ -47,11 +47,21 @@ class SessionTurns {
     this.#release();
   }
 
-  /** `wire` went away: roll back what it left open, then let the others on. */
-  async leave(wire: PgliteWire): Promise<void> {
-    if (this.#holder !== wire) return;
+  /**
+   * `wire` went away: roll back what it left open and drop the statements it
+   * prepared (the session outlives it: postgres.js opens a new connection
+   * every 30–60 minutes, and each would leave its statements behind), then
+   * let the others on.
+   */
+  async leave(wire: PgliteWire, prepared: ReadonlySet<string>): Promise<void> {
+    if (this.#holder !== wire) {
+      if (prepared.size === 0) return;
+      await this.take(wire);
+    }
     try {
       if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+      // One by one: a statement whose Parse failed was never created, and its error must not keep the others.
+      for (const name of prepared) await this.db.exec(`DEALLOCATE ${quoteIdentifier(name)}`).catch(() => undefined);
     } finally {
       this.#release();
     }
@@ -67,11 +77,20 @@ class SessionTurns {
 
 const turnsByDb = new WeakMap<PGlite, SessionTurns>();
 
+/** 'P': Parse, which names the statement it prepares ('' is the unnamed one, replaced by the next). */
+const PARSE = 0x50;
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
 /** One client connection. `readyState` is what postgres.js reads of a net.Socket to know it may still end it. */
 export class PgliteWire extends Duplex {
   readonly #turns: SessionTurns;
   #pending: Buffer = Buffer.alloc(0);
   #started = false;
+  /** names of the statements this connection prepared, dropped when it goes away */
+  readonly #prepared = new Set<string>();
 
   constructor(db: PGlite) {
     // write() never says "full", so the stream never emits 'drain'. postgres.js takes a drain with no query
@@ -107,7 +126,7 @@ export class PgliteWire extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#turns.leave(this).then(
+    this.#turns.leave(this, this.#prepared).then(
       () => callback(error),
       (rollbackError: unknown) => callback(error ?? (rollbackError as Error)),
     );
@@ -141,9 +160,16 @@ export class PgliteWire extends Duplex {
         this.destroy();
         return;
       }
+      if (this.#pending[end] === PARSE) this.#notePrepared(end + 5, next);
       end = next;
     }
     if (end > 0) await this.#run(this.#cut(end));
+  }
+
+  /** Remembers the name a Parse message gives its statement; the name runs from `at` to a NUL before `end`. */
+  #notePrepared(at: number, end: number): void {
+    const nul = this.#pending.indexOf(0, at);
+    if (nul > at && nul < end) this.#prepared.add(this.#pending.toString('utf8', at, nul));
   }
 
   #cut(length: number): Buffer {

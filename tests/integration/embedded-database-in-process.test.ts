@@ -136,6 +136,33 @@ describe('the embedded database is reachable from this process only', () => {
       expect((await sql`select n from issued order by n`).map((r) => r.n)).toEqual([0, 1, 3, 4, 5]);
     }));
 
+  it('keeps a connection’s prepared statements while it lives and drops them when it goes', async () => {
+    const database = await startEmbeddedDatabase(undefined);
+    const watcher = connect(database);
+    try {
+      const prepared = async () => (await watcher`select count(*)::int as n from pg_prepared_statements`)[0]!.n as number;
+      const turns = async () => (await watcher`select count(*)::int as n from pg_prepared_statements where statement = 'select $1::int + 1 as next'`)[0]!.n as number;
+      await turns(); // the watcher's own two questions are prepared statements too: before counting
+      const before = await prepared();
+      const turner = connect(database);
+      // The page turn's way (server/db/prepared.ts): the same text, prepared once, run again and again.
+      for (let page = 1; page <= 3; page++) {
+        expect(await turner.unsafe('select $1::int + 1 as next', [page], { prepare: true })).toEqual([{ next: page + 1 }]);
+      }
+      // A statement that fails to parse is named too, but never created: dropping it must not stop the others.
+      await expect(turner.unsafe('select from nowhere at all', [], { prepare: true })).rejects.toThrow();
+      expect(await turns()).toBe(1); // prepared once, not once per turn
+      // postgres.js replaces a connection every 30–60 minutes; the session it shared stays. The connection's own
+      // statements (its turn, and the array types postgres.js reads when it connects) go with it.
+      await turner.end({ timeout: 5 });
+      await expect.poll(prepared).toBe(before);
+      expect(await turns()).toBe(0);
+    } finally {
+      await watcher.end({ timeout: 5 });
+      await database.stop();
+    }
+  });
+
   it('refuses new connections once stopped, with a clear error', async () => {
     const database = await startEmbeddedDatabase(undefined);
     await database.stop();

@@ -26,6 +26,7 @@ import { DEFAULT_QUORUM } from '../../contract/meetings.ts';
 import { foldVietnamese } from '../../contract/text.ts';
 import type { Db, Executor, Tx } from '../../db/client.ts';
 import { containsFolded } from '../../db/search.ts';
+import { executePrepared } from '../../db/prepared.ts';
 import { meetingParticipants, meetings } from '../../db/schema/meetings.ts';
 import { AppError } from '../../errors.ts';
 import { meetingsForReport, type ReportedMeeting } from './reporting.ts';
@@ -140,7 +141,8 @@ export class MeetingService {
    */
   async changeMeetingAt(meetingId: string, version: number, change: (bumped: SQL) => SQL, options: { durable: boolean }): Promise<'changed' | 'taken' | 'unchanged'> {
     const commitMode = options.durable ? sql`` : sql`, set_config('synchronous_commit', 'off', true) as commit_mode`;
-    const [row] = await this.#db.execute<{ bumped: number; changed: number }>(sql`
+    // Prepared: a page turn runs this with the same text every time (prepared.ts).
+    const [row] = await executePrepared<{ bumped: number; changed: number }>(this.#db, sql`
       with bumped as (
         update ${meetings} set version = ${version}, updated_at = now()
         where ${meetings.id} = ${meetingId} and ${meetings.version} = ${version - 1}
