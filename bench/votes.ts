@@ -22,7 +22,9 @@
  * "within one second" at its harshest), BENCH_SECRET (default 1: a secret
  * ballot, sealed while open; 0: public), BENCH_VOTER_PROCESSES (default 2),
  * BENCH_TIMEOUT_S (whole run, default 1500: 2,100 logins on a shared 2-core
- * machine are slow).
+ * machine are slow), BENCH_PROFILE (diagnosis, skews the figures: "1" prints
+ * where the app's CPU time goes during each storm; a directory also gets the
+ * .cpuprofile files).
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -30,9 +32,11 @@ import postgres from 'postgres';
 import type { PollDto } from '../server/contract/votes.ts';
 import { hashPassword } from '../server/modules/auth/passwords.ts';
 import { forkChild, killChild, type Channel } from './fanout/children.ts';
+import { openInspector, type Inspector } from './fanout/inspector.ts';
+import { profiled } from './fanout/profiling.ts';
 import { api, login } from './lib/client.ts';
 import { cores, countCpu, pidsNamed } from './lib/cpu-time.ts';
-import { startServerProcess, type ServerProcess } from './lib/server-process.ts';
+import { freePort, startServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { percentile, round } from './lib/stats.ts';
 import type { CastOutcome, FromVoters, ToVoters } from './votes/protocol.ts';
 
@@ -42,6 +46,7 @@ const SECRET = process.env.BENCH_SECRET !== '0';
 const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 1500);
 /** Voters processes; each holds an equal share of the sockets. */
 const VOTER_PROCESSES = Math.max(1, Number(process.env.BENCH_VOTER_PROCESSES ?? 2));
+const PROFILE = process.env.BENCH_PROFILE || undefined;
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const APP_POOL = 10; // server/db/client.ts: postgres(url, { max: 10 })
 const PASSWORD = 'HoaBinh@2026';
@@ -59,11 +64,13 @@ let admin: postgres.Sql | undefined;
 let benchSql: postgres.Sql | undefined;
 let created = false;
 let server: ServerProcess | undefined;
+let inspector: Inspector | undefined;
 let voters: VotersChannel[] = [];
 let cleaning: Promise<void> | undefined;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
+    inspector?.close();
     await Promise.allSettled([...voters.map((v) => v.kill()), server === undefined ? undefined : killChild(server.child, 10_000)]);
     await benchSql?.end({ timeout: 5 }).catch(() => undefined);
     if (created) await admin?.unsafe(`drop database if exists "${dbName}" with (force)`).catch((error: unknown) => console.error(`! could not drop ${dbName}:`, error));
@@ -164,7 +171,15 @@ async function main(): Promise<string[]> {
   console.log(`• throwaway database ${dbName}; starting the app…`);
   // Both storms' 2,100 delegates log in from this one address within a minute: more than a real hall's NAT sends
   // (2,000 a minute is the default cap for calls without a session); the bench is not measuring that cap.
-  server = await startServerProcess({ DATABASE_URL: url, DEMO_DATA: 'true', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000' });
+  const inspectPort = PROFILE === undefined ? undefined : await freePort();
+  if (inspectPort !== undefined) console.log('! BENCH_PROFILE is set: the app runs under its profiler during the storms, so its figures are not comparable');
+  server = await startServerProcess({
+    DATABASE_URL: url,
+    DEMO_DATA: 'true',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000',
+    ...(inspectPort === undefined ? {} : { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:${inspectPort}`.trim() }),
+  });
+  if (inspectPort !== undefined) inspector = await openInspector(inspectPort);
   benchSql = postgres(url, { max: APP_POOL, onnotice: () => {} });
   voters = Array.from({ length: VOTER_PROCESSES }, (_, i) => forkChild<FromVoters, ToVoters>('../votes/voters.ts', `voters ${i + 1}`));
   const lines: string[] = [];
@@ -210,8 +225,10 @@ async function storm(server: ServerProcess, benchSql: postgres.Sql, voters: Vote
   const offsets = Array.from({ length: VOTERS }, () => (SPREAD_MS > 0 ? randomInt(SPREAD_MS) : 0));
   const choices = Array.from({ length: VOTERS }, (_, i) => CHOICES[i % 3]!);
   const stormCpu = await countCpu({ app: async () => [server.child.pid!], database: databasePids, voters: async () => voters.map((v) => v.child.pid!) });
-  voters.forEach((channel, p) => channel.send({ type: 'cast', meetingId: meeting.id, pollId: poll.id, choices: share(choices, p), offsets: share(offsets, p) }));
-  const dones = await Promise.all(voters.map((channel) => channel.next((m): m is Extract<FromVoters, { type: 'cast-done' }> => m.type === 'cast-done', 120_000, 'cast-done')));
+  const dones = await profiled(inspector, PROFILE, `${VOTERS}-voter storm`, false, () => {
+    voters.forEach((channel, p) => channel.send({ type: 'cast', meetingId: meeting.id, pollId: poll.id, choices: share(choices, p), offsets: share(offsets, p) }));
+    return Promise.all(voters.map((channel) => channel.next((m): m is Extract<FromVoters, { type: 'cast-done' }> => m.type === 'cast-done', 120_000, 'cast-done')));
+  });
   const stormCpuMs = await stormCpu.stop();
   const done = {
     outcomes: dones.flatMap((d) => d.outcomes),
