@@ -13,6 +13,7 @@
  */
 import { Duplex } from 'node:stream';
 import type { PGlite } from '@electric-sql/pglite';
+import { deallocateMessage, StatementCache, type UnnamedSlot } from './pglite-statements.ts';
 
 /** The startup message's protocol version 3.0, and the codes a client may send in its place. */
 const PROTOCOL_3 = 196_608;
@@ -31,6 +32,8 @@ class SessionTurns {
   #holder: PgliteWire | undefined;
   #waiting: (() => void)[] = [];
   readonly db: PGlite;
+  /** statements prepared for every connection of this session (pglite-statements.ts) */
+  readonly statements = new StatementCache();
 
   constructor(db: PGlite) {
     this.db = db;
@@ -91,6 +94,8 @@ export class PgliteWire extends Duplex {
   #started = false;
   /** names of the statements this connection prepared, dropped when it goes away */
   readonly #prepared = new Set<string>();
+  /** which of the shared cache's statements this connection's unnamed statement is now */
+  readonly #unnamed: UnnamedSlot = { name: undefined };
 
   constructor(db: PGlite) {
     // write() never says "full", so the stream never emits 'drain'. postgres.js takes a drain with no query
@@ -102,6 +107,7 @@ export class PgliteWire extends Duplex {
     let turns = turnsByDb.get(db);
     if (turns === undefined) turnsByDb.set(db, (turns = new SessionTurns(db)));
     this.#turns = turns;
+    turns.statements.open(this.#unnamed);
   }
 
   get readyState(): 'open' | 'closed' {
@@ -126,6 +132,7 @@ export class PgliteWire extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#turns.statements.close(this.#unnamed);
     this.#turns.leave(this, this.#prepared).then(
       () => callback(error),
       (rollbackError: unknown) => callback(error ?? (rollbackError as Error)),
@@ -180,18 +187,25 @@ export class PgliteWire extends Duplex {
 
   async #run(messages: Buffer): Promise<void> {
     await this.#turns.take(this);
-    const answer: Buffer[] = [];
+    const { db, statements } = this.#turns;
+    const chunks: Buffer[] = [];
+    let answer: Buffer | undefined;
     try {
+      const batch = statements.rewrite(messages, this.#unnamed);
       // The runExclusive lock is PGlite's own, shared with its query API and close().
-      await this.#turns.db.runExclusive(() =>
-        this.#turns.db.execProtocolRawStream(messages, {
+      await db.runExclusive(async () => {
+        await db.execProtocolRawStream(batch.messages, {
           // PGlite reuses this memory for its next answer: copy it.
-          onRawData: (data) => answer.push(Buffer.from(data)),
-        }),
-      );
+          onRawData: (data) => chunks.push(Buffer.from(data)),
+        });
+        answer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        statements.settle(answer, batch.use);
+        // Forgotten statements go between transactions (DEALLOCATE fails in an aborted one); their answers are not the client's.
+        if (!db.isInTransaction()) for (const name of statements.takeDoomed()) await db.execProtocolRawStream(deallocateMessage(name), { onRawData: () => undefined });
+      });
     } finally {
       this.#turns.settle(this);
     }
-    if (answer.length > 0 && !this.destroyed) this.push(answer.length === 1 ? answer[0] : Buffer.concat(answer));
+    if (answer !== undefined && answer.length > 0 && !this.destroyed) this.push(answer);
   }
 }
