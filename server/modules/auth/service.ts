@@ -3,7 +3,7 @@
  * half of its lifetime is extended, so active people stay logged in and idle
  * ones are logged out after SESSION_LIFETIME_HOURS.
  */
-import { eq, inArray, lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import type { SessionRevokedReason } from '../../contract/realtime.ts';
 import type { SessionUser } from '../../contract/identity.ts';
 import type { Db } from '../../db/client.ts';
@@ -55,7 +55,10 @@ export class AuthService {
       .select({ session: sessions, user: users })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(inArray(sessions.id, [...new Set(ids)]));
+      // One array parameter, so the text is the same however many ask, and it runs prepared (db/prepared.ts).
+      .where(sql`${sessions.id} = any(${sql.param([...new Set(ids)])}::text[])`)
+      .prepare('sessionRows')
+      .execute();
     const byId = new Map(rows.map((row) => [row.session.id, row]));
     return ids.map((id) => byId.get(id));
   });

@@ -23,8 +23,8 @@ const groupOf = (q: ReadableQuestion) => `${q.documentId}\n${q.which}`;
 
 async function answerGroup(db: Db, documentId: string, which: ReadableQuestion['which'], userIds: string[]): Promise<Map<string, ReadableAnswer>> {
   const versionNumber: SQL | typeof documents.currentVersion = which === 'current' ? documents.currentVersion : which === null ? sql`null` : sql`${which}`;
-  // The readers as one array parameter: the statement's text is the same however many ask (parsed once per
-  // connection), and the document and version come back once, with the readers named and revoked as two lists.
+  // The readers as one array parameter: the statement's text is the same however many ask, so it runs prepared
+  // (parsed and described once per connection), and the document and version come back once, with the readers named and revoked as two lists.
   const readers = sql`unnest(${sql.param(userIds)}::uuid[]) as readers(id)`;
   const [row] = await db
     .select({
@@ -35,7 +35,9 @@ async function answerGroup(db: Db, documentId: string, which: ReadableQuestion['
     })
     .from(documents)
     .leftJoin(documentVersions, and(eq(documentVersions.documentId, documents.id), eq(documentVersions.version, versionNumber)))
-    .where(eq(documents.id, documentId));
+    .where(eq(documents.id, documentId))
+    .prepare('readable')
+    .execute();
   if (row === undefined) return new Map();
   const named = new Set(row.named.map((id) => id.toLowerCase()));
   const revoked = new Set(row.revoked.map((id) => id.toLowerCase()));

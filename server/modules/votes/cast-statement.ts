@@ -22,6 +22,7 @@ import { sql } from 'drizzle-orm';
 import type { CastReceipt } from '../../contract/votes.ts';
 import type { Db } from '../../db/client.ts';
 import { columnName as id } from '../../db/column-name.ts';
+import { executePrepared } from '../../db/prepared.ts';
 import { polls, pollVoters } from '../../db/schema/votes.ts';
 import { AppError } from '../../errors.ts';
 import { VOTING_ROLES } from '../live/index.ts';
@@ -81,7 +82,8 @@ export async function castInOneStatement(db: Db, open: OpenPoll, batch: readonly
   const { id: pollId, meetingId } = open.poll;
   const column = <T>(pick: (t: Taken) => T) => sql.param(taken.map(pick));
   // The CTE `poll` takes the row lock before any row is inserted: `allowed` (the INSERT's source) tests it first.
-  const [row] = await db.execute<{ open: boolean; before: number; inserted: string[] }>(sql`
+  // Prepared: the storm's one statement, the same text for every batch (db/prepared.ts).
+  const [row] = await executePrepared<{ open: boolean; before: number; inserted: string[] }>(db, sql`
     with poll as (
       select ${id(polls.id)} from ${polls}
       where ${id(polls.id)} = ${pollId} and ${id(polls.meetingId)} = ${meetingId} and ${id(polls.status)} = 'open'
