@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import type postgres from 'postgres';
 import { lockDataDir } from './data-dir-lock.ts';
-import { PgliteWire } from './pglite-wire.ts';
+import { PgliteWire, SessionTurns } from './pglite-wire.ts';
 
 export type EmbeddedDatabase = {
   /**
@@ -91,12 +91,13 @@ export async function startEmbeddedDatabase(dataDir: string | undefined): Promis
 async function serve(pgDir: string | undefined, unlock: () => Promise<void>): Promise<EmbeddedDatabase> {
   const db = await PGlite.create({ ...(pgDir === undefined ? {} : { dataDir: pgDir }), startParams: START_PARAMS });
   const wires = new Set<PgliteWire>();
+  const turns = new SessionTurns(db);
   let stopped = false;
   return {
     connection: {
       socket: () => {
         if (stopped) throw new Error('the embedded database has stopped');
-        const wire = new PgliteWire(db);
+        const wire = new PgliteWire(turns);
         wires.add(wire);
         wire.once('close', () => wires.delete(wire));
         return wire;

@@ -28,7 +28,7 @@ const TERMINATE = 0x58;
  * middle, so the connection whose batch left a transaction open keeps the turn
  * until it ends it (or goes away, and its transaction is rolled back).
  */
-class SessionTurns {
+export class SessionTurns {
   #holder: PgliteWire | undefined;
   #waiting: (() => void)[] = [];
   readonly db: PGlite;
@@ -78,8 +78,6 @@ class SessionTurns {
   }
 }
 
-const turnsByDb = new WeakMap<PGlite, SessionTurns>();
-
 /** 'P': Parse, which names the statement it prepares ('' is the unnamed one, replaced by the next). */
 const PARSE = 0x50;
 
@@ -97,15 +95,14 @@ export class PgliteWire extends Duplex {
   /** which of the shared cache's statements this connection's unnamed statement is now */
   readonly #unnamed: UnnamedSlot = { name: undefined };
 
-  constructor(db: PGlite) {
+  /** `turns`: the session's, shared by every connection to it (one per PGlite instance). */
+  constructor(turns: SessionTurns) {
     // write() never says "full", so the stream never emits 'drain'. postgres.js takes a drain with no query
     // running as "this connection is free again" and hands it to the next caller, even in the middle of a
     // transaction: with answers arriving before the write completes (as here), a write over the default 16 KB
     // (a PDF as a parameter) put a second `begin` inside the first transaction. A kernel socket drains long
     // before the server answers, which is why postgres.js gets away with it there.
     super({ allowHalfOpen: false, decodeStrings: true, writableHighWaterMark: 2 ** 30 });
-    let turns = turnsByDb.get(db);
-    if (turns === undefined) turnsByDb.set(db, (turns = new SessionTurns(db)));
     this.#turns = turns;
     turns.statements.open(this.#unnamed);
   }
