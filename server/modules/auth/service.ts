@@ -51,20 +51,24 @@ export class AuthService {
   readonly #recent: RecentSessions;
   /** Sessions with their users, many asked in one query when a hall's requests arrive together (lib/natural-batch.ts). */
   readonly #sessionRow = naturalBatch<string, SessionRow | undefined>(async (ids) => {
-    const rows = await this.#db
-      .select({ session: sessions, user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      // One array parameter, so the text is the same however many ask, and it runs prepared (db/prepared.ts).
-      .where(sql`${sessions.id} = any(${sql.param([...new Set(ids)])}::text[])`)
-      .prepare('sessionRows')
-      .execute();
+    const rows = await this.#sessionRows.execute({ ids: [...new Set(ids)] });
     const byId = new Map(rows.map((row) => [row.session.id, row]));
     return ids.map((id) => byId.get(id));
   });
+  /**
+   * Built once: every request of a hall asks it, and drizzle would build its text again each time. The ids are one
+   * array parameter, so the text is the same however many ask, and it runs prepared (parsed once per connection).
+   */
+  readonly #sessionRows;
 
   constructor(db: Db, events: DomainEvents, options: AuthServiceOptions) {
     this.#db = db;
+    this.#sessionRows = db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(sql`${sessions.id} = any(${sql.placeholder('ids')}::text[])`)
+      .prepare('sessionRows');
     this.#events = events;
     this.#lifetimeMs = options.sessionLifetimeMs;
     this.#throttle = new LoginThrottle(db, options.throttle);

@@ -21,12 +21,15 @@ export type ReadableAnswer = { doc: DocumentRow; row: VersionRow | null; named: 
 
 const groupOf = (q: ReadableQuestion) => `${q.documentId}\n${q.which}`;
 
-async function answerGroup(db: Db, documentId: string, which: ReadableQuestion['which'], userIds: string[]): Promise<Map<string, ReadableAnswer>> {
-  const versionNumber: SQL | typeof documents.currentVersion = which === 'current' ? documents.currentVersion : which === null ? sql`null` : sql`${which}`;
-  // The readers as one array parameter: the statement's text is the same however many ask, so it runs prepared
-  // (parsed and described once per connection), and the document and version come back once, with the readers named and revoked as two lists.
-  const readers = sql`unnest(${sql.param(userIds)}::uuid[]) as readers(id)`;
-  const [row] = await db
+/**
+ * The question for one form of `which`, built once (a hall asks it at every document put up, and drizzle would
+ * build its text again each time), run prepared. The readers are one array parameter: the statement's text is the
+ * same however many ask, and the document and version come back once, with the readers named and revoked as two lists.
+ */
+function readableQuery(db: Db, form: 'current' | 'none' | 'number') {
+  const versionNumber: SQL | typeof documents.currentVersion = form === 'current' ? documents.currentVersion : form === 'none' ? sql`null` : sql`${sql.placeholder('version')}::int`;
+  const readers = sql`unnest(${sql.placeholder('readers')}::uuid[]) as readers(id)`;
+  return db
     .select({
       doc: documents,
       version: documentVersions,
@@ -35,9 +38,15 @@ async function answerGroup(db: Db, documentId: string, which: ReadableQuestion['
     })
     .from(documents)
     .leftJoin(documentVersions, and(eq(documentVersions.documentId, documents.id), eq(documentVersions.version, versionNumber)))
-    .where(eq(documents.id, documentId))
-    .prepare('readable')
-    .execute();
+    .where(eq(documents.id, sql.placeholder('documentId')))
+    .prepare(`readable_${form}`);
+}
+
+type ReadableQueries = Record<'current' | 'none' | 'number', ReturnType<typeof readableQuery>>;
+
+async function answerGroup(queries: ReadableQueries, documentId: string, which: ReadableQuestion['which'], userIds: string[]): Promise<Map<string, ReadableAnswer>> {
+  const query = which === 'current' ? queries.current : which === null ? queries.none : queries.number;
+  const [row] = await query.execute({ documentId, readers: userIds, version: which });
   if (row === undefined) return new Map();
   const named = new Set(row.named.map((id) => id.toLowerCase()));
   const revoked = new Set(row.revoked.map((id) => id.toLowerCase()));
@@ -46,6 +55,7 @@ async function answerGroup(db: Db, documentId: string, which: ReadableQuestion['
 
 /** Asks for one reader; questions asked together are answered together. */
 export function readableBatch(db: Db): (question: ReadableQuestion) => Promise<ReadableAnswer> {
+  const queries: ReadableQueries = { current: readableQuery(db, 'current'), none: readableQuery(db, 'none'), number: readableQuery(db, 'number') };
   return naturalBatch<ReadableQuestion, ReadableAnswer>(
     async (questions) => {
       const groups = Map.groupBy(questions, groupOf);
@@ -53,7 +63,7 @@ export function readableBatch(db: Db): (question: ReadableQuestion) => Promise<R
       await Promise.all(
         [...groups].map(async ([group, asked]) => {
           const first = asked[0]!;
-          answered.set(group, await answerGroup(db, first.documentId, first.which, [...new Set(asked.map((q) => q.userId.toLowerCase()))]));
+          answered.set(group, await answerGroup(queries, first.documentId, first.which, [...new Set(asked.map((q) => q.userId.toLowerCase()))]));
         }),
       );
       return questions.map((q) => answered.get(groupOf(q))?.get(q.userId.toLowerCase()) ?? null);
