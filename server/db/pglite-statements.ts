@@ -36,7 +36,8 @@ export const STATEMENT_LIMIT = 256;
 const LONGEST_KEPT = 16_384;
 const NAME_PREFIX = 'phs_wire_';
 
-const PARSE = 0x50; // 'P'
+/** 'P': Parse, which names the statement it prepares ('' is the unnamed one, replaced by the next). */
+export const PARSE = 0x50;
 const BIND = 0x42; // 'B'
 const DESCRIBE = 0x44; // 'D'
 const CLOSE = 0x43; // 'C'
@@ -46,9 +47,6 @@ const QUERY = 0x51; // 'Q': a simple query
 
 /** A statement (at the start of the text or after a semicolon) that may change what a cached plan means. */
 const CHANGES_SCHEMA = /(?:^|;)\s*(?:create|alter|drop|truncate|comment|grant|revoke|reindex|cluster|vacuum|do|discard|deallocate|reset|import|refresh|security)\b/i;
-
-/** What one connection's batch used, for `settle`. */
-export type BatchUse = { names: Set<string> };
 
 /** A connection's view: which prepared name its unnamed statement is now, if any. */
 export type UnnamedSlot = { name: string | undefined };
@@ -81,10 +79,6 @@ export class StatementCache {
     this.#limit = limit;
   }
 
-  get size(): number {
-    return this.#names.size;
-  }
-
   open(slot: UnnamedSlot): void {
     this.#slots.add(slot);
   }
@@ -94,9 +88,9 @@ export class StatementCache {
   }
 
   /** `messages`: whole protocol messages of one batch; returns them rewritten, and what they used. */
-  rewrite(messages: Buffer, slot: UnnamedSlot): { messages: Buffer; use: BatchUse } {
+  rewrite(messages: Buffer, slot: UnnamedSlot): { messages: Buffer; used: Set<string> } {
     const out: Buffer[] = [];
-    const use: BatchUse = { names: new Set() };
+    const used = new Set<string>();
     let copiedTo = 0;
     const replace = (start: number, end: number, replacement: Buffer) => {
       if (start > copiedTo) out.push(messages.subarray(copiedTo, start));
@@ -128,7 +122,7 @@ export class StatementCache {
             slot.name = name;
             this.#evictBeyondLimit();
           }
-          use.names.add(slot.name);
+          used.add(slot.name);
         }
       } else if (type === BIND && slot.name !== undefined) {
         const portalEnd = messages.indexOf(0, body);
@@ -143,16 +137,16 @@ export class StatementCache {
       }
       at = end;
     }
-    if (copiedTo === 0) return { messages, use };
+    if (copiedTo === 0) return { messages, used };
     if (copiedTo < messages.length) out.push(messages.subarray(copiedTo));
-    return { messages: Buffer.concat(out), use };
+    return { messages: Buffer.concat(out), used };
   }
 
   /** After the batch ran: an error in its answer makes the statements it used suspect, so they are forgotten. */
-  settle(answer: Buffer, use: BatchUse): void {
-    if (use.names.size === 0 || !hasError(answer)) return;
+  settle(answer: Buffer, used: ReadonlySet<string>): void {
+    if (used.size === 0 || !hasError(answer)) return;
     for (const [key, name] of this.#names) {
-      if (use.names.has(name)) {
+      if (used.has(name)) {
         this.#names.delete(key);
         this.#doomed.add(name);
       }
@@ -197,7 +191,12 @@ function hasError(chunk: Buffer): boolean {
   return false;
 }
 
-/** A simple-query message that drops one prepared statement (its answer is read and discarded). */
+/** The statement that drops one prepared statement. */
+export function deallocateStatement(name: string): string {
+  return `DEALLOCATE "${name.replaceAll('"', '""')}"`;
+}
+
+/** The same as a simple-query message, to run inside a batch's turn (its answer is read and discarded). */
 export function deallocateMessage(name: string): Buffer {
-  return message(0x51, cstring(`DEALLOCATE "${name.replaceAll('"', '""')}"`)); // 'Q'
+  return message(QUERY, cstring(deallocateStatement(name)));
 }

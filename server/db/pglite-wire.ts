@@ -13,7 +13,7 @@
  */
 import { Duplex } from 'node:stream';
 import type { PGlite } from '@electric-sql/pglite';
-import { deallocateMessage, StatementCache, type UnnamedSlot } from './pglite-statements.ts';
+import { deallocateMessage, deallocateStatement, PARSE, StatementCache, type UnnamedSlot } from './pglite-statements.ts';
 
 /** The startup message's protocol version 3.0, and the codes a client may send in its place. */
 const PROTOCOL_3 = 196_608;
@@ -64,7 +64,7 @@ export class SessionTurns {
     try {
       if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
       // One by one: a statement whose Parse failed was never created, and its error must not keep the others.
-      for (const name of prepared) await this.db.exec(`DEALLOCATE ${quoteIdentifier(name)}`).catch(() => undefined);
+      for (const name of prepared) await this.db.exec(deallocateStatement(name)).catch(() => undefined);
     } finally {
       this.#release();
     }
@@ -76,13 +76,6 @@ export class SessionTurns {
     this.#waiting = [];
     for (const wake of waiting) wake();
   }
-}
-
-/** 'P': Parse, which names the statement it prepares ('' is the unnamed one, replaced by the next). */
-const PARSE = 0x50;
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** One client connection. `readyState` is what postgres.js reads of a net.Socket to know it may still end it. */
@@ -196,7 +189,7 @@ export class PgliteWire extends Duplex {
           onRawData: (data) => chunks.push(Buffer.from(data)),
         });
         answer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-        statements.settle(answer, batch.use);
+        statements.settle(answer, batch.used);
         // Forgotten statements go between transactions (DEALLOCATE fails in an aborted one); their answers are not the client's.
         if (!db.isInTransaction()) for (const name of statements.takeDoomed()) await db.execProtocolRawStream(deallocateMessage(name), { onRawData: () => undefined });
       });
