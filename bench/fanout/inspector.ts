@@ -107,7 +107,12 @@ function top(totals: Map<string, number>, count: number): [string, number][] {
   return [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, count);
 }
 
-/** Self time (ms) by code area and by function. */
+/**
+ * Self time (ms) by code area and by function. A sample stands for the time
+ * until the next one (as DevTools counts): timeDeltas[0] is the gap from the
+ * profiler's start to the first sample (the start itself, hundreds of ms on a
+ * busy process), which counted as "(program)" would swamp the rest.
+ */
 export function summariseCpu(profile: CpuProfile, count = 12): { total: number; areas: [string, number][]; functions: [string, number][] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const areas = new Map<string, number>();
@@ -115,7 +120,7 @@ export function summariseCpu(profile: CpuProfile, count = 12): { total: number; 
   let total = 0;
   profile.samples.forEach((id, i) => {
     const frame = byId.get(id)!;
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     if (frame.functionName === '(idle)') return;
     total += ms;
     areas.set(codeArea(frame), (areas.get(codeArea(frame)) ?? 0) + ms);
