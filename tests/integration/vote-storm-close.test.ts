@@ -59,7 +59,7 @@ describe.runIf(realDatabaseUrl !== undefined)('a vote storm closed in the middle
     const pollId = created.body.poll.id;
     expect((await chair.post(`/api/v1/meetings/${meeting.id}/polls/${pollId}/open`, {})).status).toBe(200);
     const [row] = await server.database.db.select().from(polls).where(eq(polls.id, pollId));
-    const facts: OpenPoll = { poll: row!, candidateIds: [], key: null, receipts: new Map((row!.eligibleVoters ?? []).map((voter) => [voter, `receipt-${voter}`])) };
+    const facts: OpenPoll = { poll: row!, candidateIds: [], key: null, receipts: new Map((row!.eligibleVoters ?? []).map((voter) => [voter, { text: `receipt-${voter}`, bytes: new Uint8Array(10) }])) };
     const voters = await server.database.sql<{ id: string; username: string }[]>`select u.id, u.username from users u join meeting_participants p on p.user_id = u.id where p.meeting_id = ${meeting.id} and p.role = 'delegate' order by u.username limit 4`;
     const ballot = (i: number) => ({ user: { id: voters[i]!.id, username: voters[i]!.username, fullName: 'Đại biểu', role: 'user' as const, unitId, locale: 'vi' as const }, input: { meetingId: meeting.id, pollId, idempotencyKey: `g-${randomUUID()}`, choice: 'yes' as const } });
     const inOne = (i: number) => castInOneStatement(server.database.db, facts, [ballot(i)]);

@@ -8,7 +8,7 @@ import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import { safeError } from '../../server/lib/log-redaction.ts';
-import { encodeReceipt, ivsFor, seal, unseal, type BallotShape } from '../../server/modules/votes/sealing.ts';
+import { encodeReceipt, ivsFor, receiptBytes, seal, unseal, type BallotShape } from '../../server/modules/votes/sealing.ts';
 
 describe('sealed ballots', () => {
   const key = randomBytes(32);
@@ -36,6 +36,15 @@ describe('sealed ballots', () => {
     const sealed = seal(key, shape, { choice: 'yes', receipt }, pollId);
     expect(() => unseal(randomBytes(32), shape, sealed, pollId)).toThrow();
     expect(() => unseal(key, shape, sealed, randomUUID())).toThrow();
+  });
+
+  it('a receipt given as its bytes (as a vote storm gives it) seals the same record as its text, and a wrong length is refused', () => {
+    const shape: BallotShape = { kind: 'motion' };
+    const bytes = receiptBytes(receipt);
+    const sealed = seal(key, shape, { choice: 'no', receipt: bytes }, pollId);
+    expect(unseal(key, shape, sealed, pollId)).toEqual({ choice: 'no', receipt });
+    expect(sealed.length).toBe(seal(key, shape, { choice: 'no', receipt }, pollId).length);
+    expect(() => seal(key, shape, { choice: 'no', receipt: bytes.subarray(0, 9) }, pollId)).toThrow('malformed receipt');
   });
 
   it("a batch's IVs, drawn at once, are each 12 fresh bytes: no two seals of the batch share one, and each opens", () => {

@@ -37,8 +37,8 @@ export function checkProxy(poll: PollRow, casterId: string, voterRole: string | 
   if (!poll.allowProxy || !isVotingMember(voterRole) || mark?.status !== 'proxy' || mark.proxyUserId !== casterId) throw new AppError(403, 'notProxy');
 }
 
-/** `iv`: this seal's own fresh IV when the caller drew a batch's at once (sealing.ts ivsFor); `key`: the poll's key (secret polls); start-up refuses to run without the key of an open secret poll, so a missing one is a broken deployment. */
-export function storedBallot(poll: PollRow, candidateIds: readonly string[], choice: Choice, receipt: string, key: Buffer | KeyObject | null, iv?: Uint8Array): StoredBallot {
+/** `receipt`: as text or its bytes (sealing.ts BallotToSeal); `iv`: this seal's own fresh IV when the caller drew a batch's at once (sealing.ts ivsFor); `key`: the poll's key (secret polls); start-up refuses to run without the key of an open secret poll, so a missing one is a broken deployment. */
+export function storedBallot(poll: PollRow, candidateIds: readonly string[], choice: Choice, receipt: string | Uint8Array, key: Buffer | KeyObject | null, iv?: Uint8Array): StoredBallot {
   if (!poll.secret) return { sealed: null, publicChoice: { choice } };
   if (key === null) throw new Error('the key of an open secret poll is missing');
   return { sealed: seal(key, ballotShape(poll, candidateIds), { choice, receipt }, poll.id, iv), publicChoice: null };

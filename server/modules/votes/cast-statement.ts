@@ -61,7 +61,7 @@ function take(open: OpenPoll, batch: readonly Ballot[]): { taken: Taken[]; hande
       continue;
     }
     seen.add(voter);
-    taken.push({ index, voter, key: input.idempotencyKey, receipt, stored: storedBallot(open.poll, open.candidateIds, input.choice, receipt, open.key, iv(index)) });
+    taken.push({ index, voter, key: input.idempotencyKey, receipt: receipt.text, stored: storedBallot(open.poll, open.candidateIds, input.choice, receipt.bytes, open.key, iv(index)) });
   }
   return { taken, handedBack };
 }
@@ -80,7 +80,10 @@ export async function castInOneStatement(db: Db, open: OpenPoll, batch: readonly
   const { taken, handedBack } = take(open, batch);
   if (taken.length === 0) return { written: new Map(), handedBack, cast: 0, stillOpen: true };
   const { id: pollId, meetingId } = open.poll;
-  const column = <T>(pick: (t: Taken) => T) => sql.param(taken.map(pick));
+  // The ballots as one JSON text (JSON.stringify runs in native code): as four arrays, postgres.js escaped every
+  // element in JavaScript, ~4% of the app's CPU in a 1,600-ballot storm. Text, not the array itself: drizzle's
+  // client passes json parameters through as they are given.
+  const ballots = JSON.stringify(taken.map((t) => ({ voter: t.voter, key: t.key, sealed: t.stored.sealed, choice: t.stored.publicChoice })));
   // The CTE `poll` takes the row lock before any row is inserted: `allowed` (the INSERT's source) tests it first.
   // Prepared: the storm's one statement, the same text for every batch (db/prepared.ts).
   const [row] = await executePrepared<{ open: boolean; before: number; inserted: string[] }>(db, sql`
@@ -90,12 +93,7 @@ export async function castInOneStatement(db: Db, open: OpenPoll, batch: readonly
       for share
     ),
     ballot as (
-      select * from unnest(
-        ${column((t) => t.voter)}::uuid[],
-        ${column((t) => t.key)}::text[],
-        ${column((t) => t.stored.sealed)}::text[],
-        ${column((t) => (t.stored.publicChoice === null ? null : JSON.stringify(t.stored.publicChoice)))}::jsonb[]
-      ) as b(voter, key, sealed, choice)
+      select * from json_to_recordset(${sql.param(ballots)}::json) as b(voter uuid, key text, sealed text, choice jsonb)
     ),
     allowed as (
       select b.* from ballot b

@@ -18,6 +18,10 @@ import type { Db } from '../../db/client.ts';
 import { pollCandidates, polls } from '../../db/schema/votes.ts';
 import type { BallotKeys } from './ballot-keys.ts';
 import type { PollRow } from './ballot-rules.ts';
+import { receiptBytes } from './sealing.ts';
+
+/** A voter's receipt: the text they are shown, and the bytes a seal holds (decoded once here, not per ballot). */
+export type Receipt = { text: string; bytes: Uint8Array };
 
 export type OpenPoll = {
   poll: PollRow;
@@ -26,7 +30,7 @@ export type OpenPoll = {
   /** secret polls: the poll's key; null for a public poll */
   key: KeyObject | null;
   /** each eligible voter's receipt, derived once for the storm (an HMAC each) */
-  receipts: ReadonlyMap<string, string>;
+  receipts: ReadonlyMap<string, Receipt>;
 };
 
 /** The poll's facts when it is open now, with its key; null when it is not open (or is secret and its key is missing). */
@@ -44,6 +48,11 @@ export async function loadOpenPoll(db: Db, keys: Pick<BallotKeys, 'pollKey' | 'r
     if (raw === null) return null;
     key = createSecretKey(raw);
   }
-  const receipts = new Map((poll.eligibleVoters ?? []).map((voter) => [voter, keys.receipt(poll.id, voter)]));
+  const receipts = new Map(
+    (poll.eligibleVoters ?? []).map((voter) => {
+      const text = keys.receipt(poll.id, voter);
+      return [voter, { text, bytes: receiptBytes(text) }];
+    }),
+  );
   return { poll, candidateIds: poll.kind === 'motion' ? [] : candidates.map((c) => c.id), key, receipts };
 }

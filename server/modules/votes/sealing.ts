@@ -17,6 +17,12 @@ import { MOTION_OPTIONS, type MotionOption } from '../../contract/votes.ts';
 export type Choice = MotionOption | string[];
 /** What a seal holds: the choice and the voter's receipt (counted receipts are published at close). */
 export type SealedBallot = { choice: Choice; receipt: string };
+/**
+ * A ballot to seal. Its receipt as text, or as the 10 bytes that text
+ * encodes: a vote storm decodes each voter's receipt once when the poll's
+ * facts are read (open-poll.ts), not once per ballot.
+ */
+export type BallotToSeal = { choice: Choice; receipt: string | Uint8Array };
 
 const FORMAT = 1;
 const RECEIPT_BYTES = 10; // 16 base32 characters, 80 bits
@@ -35,10 +41,10 @@ export function recordLength(shape: BallotShape): number {
   return 1 + RECEIPT_BYTES + bodyBytes(shape);
 }
 
-function receiptBytes(receipt: string): Buffer {
-  const bytes = decodeBase32IgnorePadding(receipt);
+export function receiptBytes(receipt: string | Uint8Array): Uint8Array {
+  const bytes = typeof receipt === 'string' ? decodeBase32IgnorePadding(receipt) : receipt;
   if (bytes.length !== RECEIPT_BYTES) throw new Error('malformed receipt');
-  return Buffer.from(bytes);
+  return bytes;
 }
 
 export function encodeReceipt(bytes: Uint8Array): string {
@@ -46,10 +52,10 @@ export function encodeReceipt(bytes: Uint8Array): string {
 }
 
 /** The fixed-size record of one ballot. */
-export function encodeBallot(shape: BallotShape, ballot: SealedBallot): Buffer {
+export function encodeBallot(shape: BallotShape, ballot: BallotToSeal): Buffer {
   const record = Buffer.alloc(recordLength(shape));
   record[0] = FORMAT;
-  receiptBytes(ballot.receipt).copy(record, 1);
+  record.set(receiptBytes(ballot.receipt), 1);
   const body = 1 + RECEIPT_BYTES;
   if (shape.kind === 'motion') {
     const index = MOTION_OPTIONS.indexOf(ballot.choice as MotionOption);
@@ -87,7 +93,7 @@ export function decodeBallot(shape: BallotShape, record: Buffer): SealedBallot {
  * `iv`: fresh random bytes for this seal only (a batch draws them for all its
  * seals at once, see ivsFor); never reused under one key.
  */
-export function seal(key: Buffer | KeyObject, shape: BallotShape, ballot: SealedBallot, context: string, iv: Uint8Array = randomBytes(IV_BYTES)): string {
+export function seal(key: Buffer | KeyObject, shape: BallotShape, ballot: BallotToSeal, context: string, iv: Uint8Array = randomBytes(IV_BYTES)): string {
   if (iv.length !== IV_BYTES) throw new Error('a seal takes a 12-byte IV');
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(context));
