@@ -13,6 +13,10 @@
  * check (the tally must equal the voters). Baseline, same run, same database: as many plain
  * single-row inserts issued with the same timing from a pool of the app's
  * size (10), i.e. what the database alone costs for one row per voter.
+ * Floor, same run: the same voters casting at the same moments to a bare
+ * Socket.io server that acknowledges each ballot at once (no checks, no
+ * database, bench/fanout/bare-server.ts), i.e. what the acknowledgements
+ * alone cost on this machine, tablets included; no server can answer sooner.
  *
  * A throwaway database is created on the server of DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres) and dropped at the end.
@@ -38,6 +42,7 @@ import { api, login } from './lib/client.ts';
 import { cores, countCpu, pidsNamed } from './lib/cpu-time.ts';
 import { freePort, startServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { percentile, round } from './lib/stats.ts';
+import type { FromBareServer, ToBareServer } from './fanout/protocol.ts';
 import type { CastOutcome, FromVoters, ToVoters } from './votes/protocol.ts';
 
 const SIZES = (process.env.BENCH_VOTERS ?? '500,1600').split(',').map(Number);
@@ -66,12 +71,13 @@ let created = false;
 let server: ServerProcess | undefined;
 let inspector: Inspector | undefined;
 let voters: VotersChannel[] = [];
+let bare: Channel<FromBareServer, ToBareServer> | undefined;
 let cleaning: Promise<void> | undefined;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     inspector?.close();
-    await Promise.allSettled([...voters.map((v) => v.kill()), server === undefined ? undefined : killChild(server.child, 10_000)]);
+    await Promise.allSettled([...voters.map((v) => v.kill()), bare?.kill(), server === undefined ? undefined : killChild(server.child, 10_000)]);
     await benchSql?.end({ timeout: 5 }).catch(() => undefined);
     if (created) await admin?.unsafe(`drop database if exists "${dbName}" with (force)`).catch((error: unknown) => console.error(`! could not drop ${dbName}:`, error));
     await admin?.end({ timeout: 5 }).catch(() => undefined);
@@ -182,12 +188,42 @@ async function main(): Promise<string[]> {
   if (inspectPort !== undefined) inspector = await openInspector(inspectPort);
   benchSql = postgres(url, { max: APP_POOL, onnotice: () => {} });
   voters = Array.from({ length: VOTER_PROCESSES }, (_, i) => forkChild<FromVoters, ToVoters>('../votes/voters.ts', `voters ${i + 1}`));
+  bare = forkChild<FromBareServer, ToBareServer>('bare-server.ts', 'bare Socket.io');
+  const { port } = await bare.next((m): m is Extract<FromBareServer, { type: 'listening' }> => m.type === 'listening', 30_000, 'listening');
+  const floor: Floor = { url: `http://127.0.0.1:${port}`, pid: bare.child.pid! };
   const lines: string[] = [];
-  for (const size of SIZES) lines.push(await storm(server, benchSql, voters, size));
+  for (const size of SIZES) lines.push(await storm(server, benchSql, voters, floor, size));
   return lines;
 }
 
-async function storm(server: ServerProcess, benchSql: postgres.Sql, voters: VotersChannel[], VOTERS: number): Promise<string> {
+/** Voter i is in process i % n: each process gets every n-th voter, with that voter's choice and moment. */
+const shareOut = <T>(items: T[], which: number, processes: number) => items.filter((_, i) => i % processes === which);
+
+/** Connects one socket per cookie to `url` (a voters process closes the sockets of its last storm first); the slowest process's time. */
+async function connectVoters(voters: VotersChannel[], url: string, cookies: string[]): Promise<{ count: number; ms: number }> {
+  voters.forEach((channel, p) => channel.send({ type: 'connect', url, voters: shareOut(cookies, p, voters.length).map((cookie) => ({ cookie })), concurrency: 25 }));
+  const connected = await Promise.all(voters.map((channel) => channel.next((m): m is Extract<FromVoters, { type: 'connected' }> => m.type === 'connected', 120_000, 'connected')));
+  return { count: connected.reduce((n, c) => n + c.count, 0), ms: Math.max(...connected.map((c) => c.ms)) };
+}
+
+type Cast = { outcomes: CastOutcome[]; firstSendAt: number; lastSendAt: number; lastAckAt: number };
+
+/** Every connected voter casts `choices[i]` after `offsets[i]` ms; their outcomes and moments, across the processes. */
+async function castAll(voters: VotersChannel[], meetingId: string, pollId: string, choices: string[], offsets: number[]): Promise<Cast> {
+  voters.forEach((channel, p) => channel.send({ type: 'cast', meetingId, pollId, choices: shareOut(choices, p, voters.length), offsets: shareOut(offsets, p, voters.length) }));
+  const dones = await Promise.all(voters.map((channel) => channel.next((m): m is Extract<FromVoters, { type: 'cast-done' }> => m.type === 'cast-done', 120_000, 'cast-done')));
+  return {
+    outcomes: dones.flatMap((d) => d.outcomes),
+    firstSendAt: Math.min(...dones.map((d) => d.firstSendAt)),
+    lastSendAt: Math.max(...dones.map((d) => d.lastSendAt)),
+    lastAckAt: Math.max(...dones.map((d) => d.lastAckAt)),
+  };
+}
+
+/** The bare Socket.io server of the floor. */
+type Floor = { url: string; pid: number };
+
+async function storm(server: ServerProcess, benchSql: postgres.Sql, voters: VotersChannel[], floor: Floor, VOTERS: number): Promise<string> {
   const app = server.url;
   console.log('');
   console.log(`• vote storm: ${VOTERS} voters, ${SECRET ? 'secret' : 'public'} motion, ${SPREAD_MS === 0 ? 'all at once' : `spread over ${SPREAD_MS} ms`}`);
@@ -216,26 +252,14 @@ async function storm(server: ServerProcess, benchSql: postgres.Sql, voters: Vote
   const loginStart = performance.now();
   const cookies = await logInAll(app, usernames);
   console.log(`• ${VOTERS} delegates logged in (${ms(performance.now() - loginStart)}); connecting their sockets from the voters process…`);
-  // Voter i is in process i % n: each process gets every n-th voter, with that voter's choice and moment.
-  const share = <T>(items: T[], which: number) => items.filter((_, i) => i % voters.length === which);
-  voters.forEach((channel, p) => channel.send({ type: 'connect', url: app, voters: share(cookies, p).map((cookie) => ({ cookie })), concurrency: 25 }));
-  const connected = await Promise.all(voters.map((channel) => channel.next((m): m is Extract<FromVoters, { type: 'connected' }> => m.type === 'connected', 120_000, 'connected')));
-  console.log(`• ${connected.reduce((n, c) => n + c.count, 0)} sockets connected in ${ms(Math.max(...connected.map((c) => c.ms)))} from ${voters.length} voters process(es)`);
+  const connected = await connectVoters(voters, app, cookies);
+  console.log(`• ${connected.count} sockets connected in ${ms(connected.ms)} from ${voters.length} voters process(es)`);
 
   const offsets = Array.from({ length: VOTERS }, () => (SPREAD_MS > 0 ? randomInt(SPREAD_MS) : 0));
   const choices = Array.from({ length: VOTERS }, (_, i) => CHOICES[i % 3]!);
   const stormCpu = await countCpu({ app: async () => [server.child.pid!], database: databasePids, voters: async () => voters.map((v) => v.child.pid!) });
-  const dones = await profiled(inspector, PROFILE, `${VOTERS}-voter storm`, false, () => {
-    voters.forEach((channel, p) => channel.send({ type: 'cast', meetingId: meeting.id, pollId: poll.id, choices: share(choices, p), offsets: share(offsets, p) }));
-    return Promise.all(voters.map((channel) => channel.next((m): m is Extract<FromVoters, { type: 'cast-done' }> => m.type === 'cast-done', 120_000, 'cast-done')));
-  });
+  const done = await profiled(inspector, PROFILE, `${VOTERS}-voter storm`, false, () => castAll(voters, meeting.id, poll.id, choices, offsets));
   const stormCpuMs = await stormCpu.stop();
-  const done = {
-    outcomes: dones.flatMap((d) => d.outcomes),
-    firstSendAt: Math.min(...dones.map((d) => d.firstSendAt)),
-    lastSendAt: Math.max(...dones.map((d) => d.lastSendAt)),
-    lastAckAt: Math.max(...dones.map((d) => d.lastAckAt)),
-  };
   const ok = done.outcomes.filter((o) => o.ok);
   const failures = new Map<string, number>();
   for (const o of done.outcomes.filter((x: CastOutcome) => !x.ok)) failures.set(o.code ?? '?', (failures.get(o.code ?? '?') ?? 0) + 1);
@@ -259,6 +283,14 @@ async function storm(server: ServerProcess, benchSql: postgres.Sql, voters: Vote
   const baselineCpuMs = await baselineCpu.stop();
   const baselineThroughput = VOTERS / (baseline.spanMs / 1000);
 
+  // The floor: the same voters (new sockets) and moments, to a server that only acknowledges.
+  await connectVoters(voters, floor.url, cookies.map(() => 'floor=1'));
+  const floorCpu = await countCpu({ 'bare Socket.io': async () => [floor.pid], voters: async () => voters.map((v) => v.child.pid!) });
+  const bareCast = await castAll(voters, meeting.id, poll.id, choices, offsets);
+  const floorCpuMs = await floorCpu.stop();
+  const floorLatencies = bareCast.outcomes.filter((o) => o.ok).map((o) => o.latencyMs);
+  if (floorLatencies.length !== VOTERS) throw new Error(`floor: ${floorLatencies.length} of ${VOTERS} acknowledged`);
+
   console.log('');
   console.log(`ballots (vote:cast over Socket.io, ${SECRET ? 'secret' : 'public'} motion, ${VOTERS} voters):`);
   console.log(`  acknowledged ok     ${ok.length}/${VOTERS}${failures.size === 0 ? '' : ` (refused: ${[...failures].map(([c, n]) => `${c}×${n}`).join(', ')})`}`);
@@ -272,6 +304,10 @@ async function storm(server: ServerProcess, benchSql: postgres.Sql, voters: Vote
   console.log(`  insert latency      p50 ${ms(percentile(baseline.latencies, 50))}, p99 ${ms(percentile(baseline.latencies, 99))}`);
   console.log(`  first→last          ${ms(baseline.spanMs)}  → throughput ${round(baselineThroughput, 1)} inserts/s`);
   console.log(`  CPU, inserts' span  ${describeCpu(baselineCpuMs)}`);
+  console.log(`floor (bare Socket.io, same voters and moments, each ballot acknowledged at once: no checks, no database):`);
+  console.log(`  ack latency         p50 ${ms(percentile(floorLatencies, 50))}, p99 ${ms(percentile(floorLatencies, 99))}, max ${ms(Math.max(...floorLatencies))}`);
+  console.log(`  first send→last ack ${ms(bareCast.lastAckAt - bareCast.firstSendAt)}  → ${round(VOTERS / ((bareCast.lastAckAt - bareCast.firstSendAt) / 1000), 1)} ballots/s`);
+  console.log(`  CPU, floor's span   ${describeCpu(floorCpuMs)}`);
   if (!exact) throw new Error('the tally does not equal the ballots cast');
   console.log(`  target              p99 ≤ 100 ms: ${percentile(latencies, 99) <= 100 ? 'met' : 'NOT met'}; throughput ≥ 1.0× baseline: ${throughput >= baselineThroughput ? 'met' : 'NOT met'}`);
   return `RESULT votes-${VOTERS}: throughput=${round(throughput, 1)} ballots/s; baseline=${round(baselineThroughput, 1)} inserts/s; ratio=${round(throughput / baselineThroughput, 3)}`;

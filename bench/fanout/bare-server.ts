@@ -3,14 +3,20 @@
  * auth, no database, no validation). Clients `join` a room; the presenter's
  * `page` makes the server broadcast the given message to that room as
  * `live:update`, with a version and server time filled in like the app's.
- * Run as a child of bench/fanout.ts (IPC, --expose-gc): reports its port and,
- * when asked, its heap after a full GC; exits with its parent.
+ * For bench:votes it also answers `vote:cast` at once (no checks, no
+ * database): what the acknowledgements of a storm cost Socket.io alone.
+ * Run as a child of bench/fanout.ts or bench/votes.ts (IPC, --expose-gc for
+ * fanout): reports its port and, when asked, its heap after a full GC; exits
+ * with its parent.
  */
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { BarePage, FromBareServer, ToBareServer } from './protocol.ts';
 
 type Ack = (response: { ok: true; data: { version: number } }) => void;
+type CastAck = (response: { ok: true; data: { receipt: string; alreadyCast: false } }) => void;
+/** A receipt of the app's length (16 base32 characters), so the acknowledgement has the app's bytes. */
+const RECEIPT = 'ABCDEFGHIJKLMNOP';
 
 const httpServer = createServer();
 const io = new Server(httpServer);
@@ -21,6 +27,7 @@ io.on('connection', (socket) => {
     void socket.join(payload.room);
     ack({ ok: true, data: { version } });
   });
+  socket.on('vote:cast', (_payload: unknown, ack: CastAck) => ack({ ok: true, data: { receipt: RECEIPT, alreadyCast: false } }));
   socket.on('page', (payload: BarePage, ack: Ack) => {
     version += 1;
     io.to(payload.room).emit('live:update', { ...payload.message, version, serverTime: new Date().toISOString() });
