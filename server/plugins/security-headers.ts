@@ -3,13 +3,17 @@
  * bytes, and the web app (whose raw responses SvelteKit writes after this
  * hook ran, so what is set here on `reply.raw` stays on them).
  *
- * @fastify/helmet sets the standard set; its Content-Security-Policy is the
- * API's only (`default-src 'none'`: a JSON answer or a PDF needs nothing, and
- * a response opened directly as a page can run nothing). Pages get theirs
- * from SvelteKit (`kit.csp` in svelte.config.js, with a nonce for its
- * bootstrap script), so the web route opts out of helmet's CSP
- * (`helmetWebRoute` below): two CSPs would both be enforced, each blocking
- * what the other allows.
+ * helmet sets the standard set; its Content-Security-Policy is the API's
+ * only (`default-src 'none'`: a JSON answer or a PDF needs nothing, and a
+ * response opened directly as a page can run nothing). Pages get theirs from
+ * SvelteKit (`kit.csp` in svelte.config.js, with a nonce for its bootstrap
+ * script), so the web route opts out of this CSP (`pageRoute` below): two
+ * CSPs would both be enforced, each blocking what the other allows.
+ *
+ * helmet is applied from one hook of ours, each set built once at start-up.
+ * @fastify/helmet, used before, built helmet's middleware again for every
+ * request (its CSP parsed anew each time): 3% of the app's CPU while a hall's
+ * 200 tablets asked for their first document bytes (bench:documents).
  *
  * Choices:
  * - Referrer-Policy `same-origin`, not `no-referrer`: under `no-referrer` the
@@ -34,9 +38,10 @@
  * Socket.io on the raw server and do not pass through here; they carry JSON
  * text for the socket client only.
  */
-import helmet from '@fastify/helmet';
-import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet, { type HelmetOptions } from 'helmet';
 
 export const PERMISSIONS_POLICY = ['camera=(self)', 'microphone=(self)', 'display-capture=(self)', 'geolocation=()', 'payment=()', 'usb=()'].join(', ');
 
@@ -46,28 +51,42 @@ export const API_CSP = Object.entries(API_CSP_DIRECTIVES)
   .map(([name, values]) => `${name} ${values.join(' ')}`)
   .join(';');
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** true: the route answers with pages that carry their own CSP (SvelteKit's), so none is added here */
+    pageCsp?: boolean;
+  }
+}
+
 /** Route option for the web app's catch-all: SvelteKit owns the CSP of pages. */
-export const helmetWebRoute: Pick<RouteShorthandOptions, 'helmet'> = { helmet: { contentSecurityPolicy: false } };
+export const pageRoute: Pick<RouteShorthandOptions, 'config'> = { config: { pageCsp: true } };
+
+type Middleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+
+function headerSets(https: boolean): { api: Middleware; page: Middleware } {
+  const common: HelmetOptions = {
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false, preload: false } : false,
+    xFrameOptions: { action: 'deny' },
+  };
+  return {
+    api: helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: API_CSP_DIRECTIVES } }),
+    page: helmet({ ...common, contentSecurityPolicy: false }),
+  };
+}
 
 export const securityHeadersPlugin = fp(
   async (app: FastifyInstance) => {
-    const https = app.config.publicUrl.protocol === 'https:';
-    await app.register(helmet, {
-      global: true,
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: API_CSP_DIRECTIVES,
-      },
-      crossOriginEmbedderPolicy: false,
-      crossOriginOpenerPolicy: { policy: 'same-origin' },
-      crossOriginResourcePolicy: { policy: 'same-origin' },
-      referrerPolicy: { policy: 'same-origin' },
-      strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false, preload: false } : false,
-      xFrameOptions: { action: 'deny' },
-    });
-    // On the raw response, like helmet's: the web route hijacks the reply, so reply.header() would be lost.
-    app.addHook('onRequest', async (_request, reply) => {
+    const sets = headerSets(app.config.publicUrl.protocol === 'https:');
+    // On the raw response: the web route hijacks the reply, so reply.header() would be lost.
+    app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+      const apply = request.routeOptions.config.pageCsp === true ? sets.page : sets.api;
+      apply(request.raw, reply.raw, () => undefined);
       reply.raw.setHeader('permissions-policy', PERMISSIONS_POLICY);
+      done();
     });
   },
   { name: 'security-headers' },

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { helmetWebRoute } from './security-headers.ts';
+import { pageRoute } from './security-headers.ts';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
@@ -33,7 +33,7 @@ export async function webPlugin(app: FastifyInstance, options: { buildDir: strin
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     url: '/*',
     // Pages carry SvelteKit's CSP (kit.csp); the other security headers come from security-headers.ts.
-    ...helmetWebRoute,
+    ...pageRoute,
     handler: (request, reply) => {
       if (handler === undefined) {
         return reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
