@@ -4,15 +4,17 @@
  * sees only its own writes and both overwrite the files. A second opener, in
  * this process or another (`npm run demo:reset` while the server runs), is
  * refused with a message saying who holds it, and the first keeps its data;
- * a lock left by an owner that died is taken over.
+ * a lock left by an owner that died is taken over, by exactly one of the
+ * openers racing for it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../server/config.ts';
+import { lockDataDir } from '../../server/db/data-dir-lock.ts';
 import { embeddedPostgresOptions, startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.ts';
 
 const NODE = path.resolve('node_modules/.bin/node');
@@ -91,5 +93,61 @@ describe('an embedded database directory has one opener at a time', () => {
     const afterTornWrite = await startEmbeddedDatabase(dataDir);
     await afterTornWrite.stop();
     await expect(readFile(lockFile())).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it("of openers racing for a dead owner's lock, in this process or in several, exactly one takes it", { timeout: 120_000 }, async () => {
+    const deadOwner = async () => {
+      const ended = spawnSync(NODE, ['-e', 'process.exit(0)']);
+      await writeFile(lockFile(), JSON.stringify({ pid: ended.pid, startTime: null }));
+    };
+
+    // In this process: six openers, started a moment apart (0–3 ms, a different spread each round) so that
+    // their steps interleave differently; in every round exactly one gets the directory. (The lock file alone
+    // let two owners through in about half the rounds: a late opener removed the lock the first had just written.)
+    for (let round = 0; round < 30; round += 1) {
+      await deadOwner();
+      const openers = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) => new Promise((resolve) => setTimeout(resolve, (i * 0.37 * round) % 3)).then(() => lockDataDir(lockFile(), dataDir))),
+      );
+      const taken = openers.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      for (const unlock of taken) await unlock();
+      expect(taken, `round ${round}`).toHaveLength(1);
+      for (const r of openers) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConfigError);
+    }
+
+    // Four processes at once (four `npm start`s after a power cut): each says whether it got the directory;
+    // the winner holds it until every one has said (its stdin closes), then lets go.
+    await deadOwner();
+    const script = `
+      import { lockDataDir } from ${JSON.stringify(path.resolve('server/db/data-dir-lock.ts'))};
+      try {
+        const unlock = await lockDataDir(${JSON.stringify(lockFile())}, ${JSON.stringify(dataDir)});
+        console.log('taken');
+        process.stdin.resume();
+        process.stdin.on('end', () => unlock().then(() => process.exit(0)));
+      } catch (error) {
+        console.log(error.variable === 'DATA_DIR' ? 'refused' : 'failed: ' + error.message);
+        process.exit(0);
+      }`;
+    const children = Array.from({ length: 4 }, () => spawn(NODE, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const said = children.map(
+      (child) =>
+        new Promise<string>((resolve) => {
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.includes('\n')) resolve(out.trim());
+          });
+          child.on('close', () => resolve(out.trim()));
+        }),
+    );
+    const outcomes = await Promise.all(said);
+    const ended = children.map((child) => new Promise((resolve) => (child.exitCode === null ? child.on('close', resolve) : resolve(null))));
+    for (const child of children) child.stdin.end();
+    await Promise.all(ended);
+    expect(outcomes.sort()).toEqual(['refused', 'refused', 'refused', 'taken']);
+    // The winner let go: the directory is free.
+    const after = await lockDataDir(lockFile(), dataDir);
+    await after();
   });
 });
