@@ -102,14 +102,16 @@ export class StatementCache {
       const type = messages[at]!;
       const end = at + 1 + messages.readInt32BE(at + 1);
       const body = at + 5;
-      if (type === QUERY || type === PARSE) this.#watchSchema(messages, type === QUERY ? body : messages.indexOf(0, body) + 1, end);
-      if (type === PARSE && messages[body] === 0) {
-        const rest = messages.subarray(body + 1, end); // query text and parameter types
-        if (rest.length > LONGEST_KEPT) {
+      const unnamedParse = type === PARSE && messages[body] === 0;
+      const key = unnamedParse && end - body - 1 <= LONGEST_KEPT ? messages.toString('latin1', body + 1, end) : undefined;
+      const known = key === undefined ? undefined : this.#names.get(key);
+      // A statement in the cache was read when it was cached, and only texts that leave the schema alone are kept.
+      const changesSchema = known === undefined && (type === QUERY || type === PARSE) && this.#watchSchema(messages, type === QUERY ? body : messages.indexOf(0, body) + 1, end);
+      if (unnamedParse) {
+        if (key === undefined || changesSchema) {
           slot.name = undefined; // the real unnamed statement, as sent
         } else {
-          const key = rest.toString('latin1');
-          const known = this.#names.get(key);
+          const rest = messages.subarray(body + 1, end); // query text and parameter types
           if (known !== undefined) {
             this.#names.delete(key);
             this.#names.set(key, known); // most recently used now
@@ -162,14 +164,14 @@ export class StatementCache {
     return now;
   }
 
-  /** Forgets every statement when the text from `at` (NUL-terminated, before `end`) may change the schema. */
-  #watchSchema(messages: Buffer, at: number, end: number): void {
-    if (this.#names.size === 0) return;
+  /** Whether the text from `at` (NUL-terminated, before `end`) may change the schema; if so, every statement is forgotten. */
+  #watchSchema(messages: Buffer, at: number, end: number): boolean {
     const nul = messages.indexOf(0, at);
     const text = messages.toString('utf8', at, nul >= at && nul < end ? nul : end);
-    if (!CHANGES_SCHEMA.test(text)) return;
+    if (!CHANGES_SCHEMA.test(text)) return false;
     for (const name of this.#names.values()) this.#doomed.add(name);
     this.#names.clear();
+    return true;
   }
 
   #evictBeyondLimit(): void {
