@@ -7,7 +7,8 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { embeddedPostgresOptions, startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.ts';
+import { startEmbeddedDatabase } from '../../server/db/embedded.ts';
+import { connectEmbedded, withEmbeddedDatabase } from '../helpers/embedded-database.ts';
 
 /** Inodes of this process's sockets that accept connections (TCP LISTEN, Unix __SO_ACCEPTCON). */
 function listeningSockets(): Set<string> {
@@ -37,26 +38,15 @@ function listeningSockets(): Set<string> {
   return listening;
 }
 
-const connect = (database: EmbeddedDatabase) => postgres(embeddedPostgresOptions(database, { max: 1, onnotice: () => {} }));
-
 /** A throwaway in-memory database with one connection, both closed after `run`. */
-async function withDatabase(run: (sql: postgres.Sql) => Promise<void>): Promise<void> {
-  const database = await startEmbeddedDatabase(undefined);
-  const sql = connect(database);
-  try {
-    await run(sql);
-  } finally {
-    await sql.end({ timeout: 5 });
-    await database.stop();
-  }
-}
+const withDatabase = (run: (sql: postgres.Sql) => Promise<void>) => withEmbeddedDatabase((open) => run(open()));
 
 describe('the embedded database is reachable from this process only', () => {
   it('opens no port and no socket file, and answers queries in-process', async () => {
     const before = listeningSockets();
     const database = await startEmbeddedDatabase(undefined);
     try {
-      const sql = connect(database);
+      const sql = connectEmbedded(database);
       try {
         expect(await sql`select 1 + 1 as two`).toEqual([{ two: 2 }]);
         expect([...listeningSockets()].filter((s) => !before.has(s))).toEqual([]);
@@ -87,8 +77,8 @@ describe('the embedded database is reachable from this process only', () => {
 
   it('lets one connection’s transaction finish before another’s statements run, and rolls back what a lost connection left open', async () => {
     const database = await startEmbeddedDatabase(undefined);
-    const first = connect(database);
-    const second = connect(database);
+    const first = connectEmbedded(database);
+    const second = connectEmbedded(database);
     try {
       await first`create table seats (n int not null)`;
       await second`select 1`; // connected, so its next question is a single exchange
@@ -106,7 +96,7 @@ describe('the embedded database is reachable from this process only', () => {
       await expect.poll(() => secondSaw).toBe(2);
 
       // A connection that goes away inside a transaction: its work is rolled back and the session is free again.
-      const third = connect(database);
+      const third = connectEmbedded(database);
       const reserved = await third.reserve();
       await reserved`begin`;
       await reserved`insert into seats values (3)`;
@@ -138,13 +128,13 @@ describe('the embedded database is reachable from this process only', () => {
 
   it('keeps a connection’s prepared statements while it lives and drops them when it goes', async () => {
     const database = await startEmbeddedDatabase(undefined);
-    const watcher = connect(database);
+    const watcher = connectEmbedded(database);
     try {
       const prepared = async () => (await watcher`select count(*)::int as n from pg_prepared_statements`)[0]!.n as number;
       const turns = async () => (await watcher`select count(*)::int as n from pg_prepared_statements where statement = 'select $1::int + 1 as next'`)[0]!.n as number;
       await turns(); // the watcher's own two questions are prepared statements too: before counting
       const before = await prepared();
-      const turner = connect(database);
+      const turner = connectEmbedded(database);
       // The page turn's way (server/db/prepared.ts): the same text, prepared once, run again and again.
       for (let page = 1; page <= 3; page++) {
         expect(await turner.unsafe('select $1::int + 1 as next', [page], { prepare: true })).toEqual([{ next: page + 1 }]);
@@ -166,7 +156,7 @@ describe('the embedded database is reachable from this process only', () => {
   it('refuses new connections once stopped, with a clear error', async () => {
     const database = await startEmbeddedDatabase(undefined);
     await database.stop();
-    const sql = connect(database);
+    const sql = connectEmbedded(database);
     await expect(sql`select 1`).rejects.toThrow(/embedded database has stopped/);
     await sql.end({ timeout: 1 });
   });

@@ -7,25 +7,19 @@
  */
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { embeddedPostgresOptions, startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded.ts';
 import { STATEMENT_LIMIT } from '../../server/db/pglite-statements.ts';
-
-const connect = (database: EmbeddedDatabase) => postgres(embeddedPostgresOptions(database, { max: 1, onnotice: () => {} }));
+import { withEmbeddedDatabase } from '../helpers/embedded-database.ts';
 
 /** A throwaway in-memory database, two connections (the app's pool and a watcher that counts statements). */
-async function withDatabase(run: (app: postgres.Sql, cached: (text: string) => Promise<number>) => Promise<void>): Promise<void> {
-  const database = await startEmbeddedDatabase(undefined);
-  const app = connect(database);
-  const watcher = connect(database);
-  // The watcher's own query is prepared by postgres.js itself (a named statement), so it is not counted below.
-  const cached = async (text: string) =>
-    (await watcher`select count(*)::int as n from pg_prepared_statements where name like 'phs_wire_%' and statement = ${text}`)[0]!.n as number;
-  try {
+function withDatabase(run: (app: postgres.Sql, cached: (text: string) => Promise<number>) => Promise<void>): Promise<void> {
+  return withEmbeddedDatabase(async (open) => {
+    const app = open();
+    const watcher = open();
+    // The watcher's own query is prepared by postgres.js itself (a named statement), so it is not counted below.
+    const cached = async (text: string) =>
+      (await watcher`select count(*)::int as n from pg_prepared_statements where name like 'phs_wire_%' and statement = ${text}`)[0]!.n as number;
     await run(app, cached);
-  } finally {
-    await Promise.all([app.end({ timeout: 5 }), watcher.end({ timeout: 5 })]);
-    await database.stop();
-  }
+  });
 }
 
 /** How drizzle sends a query: unnamed (postgres.js then asks for the parameter types first). */
