@@ -16,6 +16,10 @@
  * a broken VP8 sequence; each time several, spread over a few seconds (see
  * DEFAULT_KEY_FRAME_DELAYS for why one is not enough).
  *
+ * While no video is recorded (an audio-only room, cameras off), ffmpeg gets a
+ * black picture instead (filler-video.ts): without one it could not start,
+ * and held the sound back in its memory.
+ *
  * Mixing several open mics needs decoding and re-encoding (ffmpeg amix), and
  * ffmpeg's mixer stalls on an input that sends nothing: left for later, the
  * stage's audio is what the hall hears loudest anyway.
@@ -30,6 +34,7 @@ import { MediaError, toMediaError } from '../errors.ts';
 import { SerialQueue } from '../queue.ts';
 import type { ProducerInfo } from '../types.ts';
 import { FfmpegProcess, type FfmpegExit } from './ffmpeg.ts';
+import { FILLER_INTERVAL_MS, FillerVideo } from './filler-video.ts';
 import { recordingSdp } from './sdp.ts';
 import { freeUdpPortPair } from './udp-ports.ts';
 
@@ -158,6 +163,7 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     const recorder = new RoomRecorder(room, tap.reach, caps, ffmpeg, sdpFile, options.logger ?? silentLogger, audioT, videoT, options.keyFrameDelaysMs ?? DEFAULT_KEY_FRAME_DELAYS);
     vp8Lost = () => recorder.#keyFramesAfterLoss();
     recorder.#startKeepAlive([audioPort, videoPort]);
+    recorder.#startFiller(videoPort, vp8);
     recorder.#nudge = { port: audioPort, payloadType: opus };
     // the first video consumer asks for its key frames (#follow)
     await recorder.#refresh();
@@ -240,6 +246,19 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     const timer = setInterval(() => {
       for (const port of ports) this.#keepAlive.send(KEEP_ALIVE_PACKET, port, '127.0.0.1');
     }, KEEP_ALIVE_MS);
+    timer.unref();
+    this.#timers.add(timer);
+  }
+
+  /** The black picture, while no video is consumed (see filler-video.ts); from now, so ffmpeg learns the size at once. */
+  #startFiller(port: number, payloadType: number): void {
+    const filler = new FillerVideo(payloadType);
+    const send = () => {
+      if (this.#ended || this.#tracks.video.consumer !== undefined) return;
+      this.#keepAlive.send(filler.packet(performance.now()), port, '127.0.0.1');
+    };
+    send();
+    const timer = setInterval(send, FILLER_INTERVAL_MS);
     timer.unref();
     this.#timers.add(timer);
   }

@@ -3,7 +3,9 @@
  * send RTP, the recorder follows the stage from one to the other, and the
  * finished file has both tracks, the expected length and the chapters; and
  * a camera that, like a browser's, sends a key frame only when asked for
- * one is still recorded after a switch long after the start.
+ * one is still recorded after a switch long after the start; and a room with
+ * no camera at all has its sound in the file as it is spoken, not held until
+ * a camera appears (or lost with the process).
  */
 import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -245,5 +247,36 @@ describe('RoomRecorder', () => {
     const { lastVideoS, durationS } = await videoEnd(out);
     expect(durationS).toBeGreaterThan(5);
     expect(lastVideoS).toBeGreaterThan(durationS - 1.5);
+  }, 40_000);
+
+  it('writes the sound of a room with no camera as it comes: the file being written holds the last seconds', async () => {
+    const room = await rooms.getOrCreate('rec-4');
+    const peer = await room.join({ peerId: 'voice', displayName: 'voice', permissions: permissions() });
+    const voice = await FakeSender.create(peer, { decodable: true });
+    await voice.produceAudio();
+    voice.start();
+    senders.push(voice);
+    const raw = path.join(dir, 'four.webm.rec');
+    const recorder = await RoomRecorder.start(room, { output: raw, ffmpeg: 'ffmpeg', listenIp: '127.0.0.1' });
+    const started = Date.now();
+    expect(recorder.sources).toEqual({ audio: expect.any(String), video: undefined });
+    // What the file holds so far (a WebM still being written), up to when: its last audio packet.
+    const lastAudioS = async () => {
+      const { stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-select_streams', 'a', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', raw]).catch(() => ({ stdout: '' }));
+      const times = stdout.split('\n').filter(Boolean).map(Number);
+      return times.length === 0 ? 0 : Math.max(...times);
+    };
+    await sleep(6000);
+    const spokenS = (Date.now() - started) / 1000;
+    // Held back until a video packet came, none of it was in the file before: now all but the last few seconds are.
+    await waitFor(lastAudioS, (s) => s > spokenS - 3, 5000, 'the sound so far in the file').catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\nffmpeg: ${(await recorder.stop()).stderr}`);
+    });
+    await recorder.stop();
+    const out = path.join(dir, 'four.webm');
+    const { durationMs } = await finaliseRecording({ ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }, raw, out, 'Họp', () => []);
+    expect(durationMs).toBeGreaterThan(5000);
+    const probe = await ffprobe(out);
+    expect(probe.streams.map((s) => s.codec_type)).toContain('audio');
   }, 40_000);
 });
