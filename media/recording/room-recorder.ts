@@ -163,10 +163,11 @@ export class RoomRecorder extends EventEmitter<RecorderEvents> {
     const recorder = new RoomRecorder(room, tap.reach, caps, ffmpeg, sdpFile, options.logger ?? silentLogger, audioT, videoT, options.keyFrameDelaysMs ?? DEFAULT_KEY_FRAME_DELAYS);
     vp8Lost = () => recorder.#keyFramesAfterLoss();
     recorder.#startKeepAlive([audioPort, videoPort]);
-    recorder.#startFiller(videoPort, vp8);
     recorder.#nudge = { port: audioPort, payloadType: opus };
     // the first video consumer asks for its key frames (#follow)
     await recorder.#refresh();
+    // After the first choice: a room that has video starts the file with it, not with one black frame.
+    recorder.#startFiller(videoPort, vp8);
     return recorder;
   }
 
