@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { describeDemoLogins } from './db/seed/demo.ts';
 import { demoTree } from './db/seed/demo-data.ts';
 import { seedDemoMeeting } from './db/seed/demo-meeting.ts';
+import { listenWithAcceptors, type Acceptors } from './lib/http/acceptors.ts';
 
 function readConfig(): Config {
   try {
@@ -54,9 +55,12 @@ const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 const DUPLICATE_SIGNAL_MS = 2_000;
 let stopAskedAt = 0;
 let stopSignal: NodeJS.Signals | undefined;
+/** Set once listening; the graceful close stops its extra sockets first. */
+const listening: { acceptors?: Acceptors } = {};
 const graceful = closeWithGrace({ delay: config.shutdownTimeoutMs, skip: [...STOP_SIGNALS] }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'shutting down after an error');
   else app.log.info({ signal: signal ?? stopSignal }, 'shutting down');
+  listening.acceptors?.close();
   await app.close();
   await database.close();
 });
@@ -78,7 +82,8 @@ if (seeded !== undefined) {
   app.log.info('demo data created');
 }
 
-await app.listen({ port: config.port, host: config.host });
+// Several sockets accept a hall's burst of new connections (lib/http/acceptors.ts).
+listening.acceptors = await listenWithAcceptors(app.server, { port: config.port, host: config.host }, (options) => app.listen(options));
 const address = app.server.address();
 const port = typeof address === 'object' && address !== null ? address.port : config.port;
 console.log(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../server/modules/auth/passwords.ts';
-import { generateSessionToken, parseSessionToken, secretMatches } from '../../server/modules/auth/session-tokens.ts';
+import { generateSessionToken, hashSecret, parseSessionToken, secretMatches } from '../../server/modules/auth/session-tokens.ts';
 import { allowedUnder } from '../../server/modules/units/service.ts';
 
 describe('password hashing', () => {
@@ -26,6 +26,15 @@ describe('session tokens', () => {
     expect(secretMatches(parsed.secret, a.secretHash)).toBe(true);
     expect(secretMatches(parseSessionToken(b.token)!.secret, a.secretHash)).toBe(false);
     expect(a.token).not.toBe(b.token);
+  });
+
+  it('store the plain SHA-256 of the secret, so sessions stored before any change of hashing library stay valid', () => {
+    // FIPS 180-2's test vector for "abc".
+    expect(Buffer.from(hashSecret('abc')).toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    const secret = 'a'.repeat(32);
+    expect(secretMatches(secret, hashSecret(secret))).toBe(true);
+    // A stored hash of another length (a damaged row) is refused, not compared.
+    expect(secretMatches(secret, hashSecret(secret).subarray(0, 31))).toBe(false);
   });
 
   it.each(['', 'abc', 'a.b', `${'A'.repeat(32)}.${'b'.repeat(32)}`, `${'a'.repeat(32)}.${'b'.repeat(32)}.x`])('rejects malformed token %j', (token) => {
