@@ -15,7 +15,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { compileValidator } from '../contract/validation.ts';
+import { compileValidator, type ValidationIssue } from '../contract/validation.ts';
 import { AppError } from '../errors.ts';
 
 /** Distinct accepted inputs remembered per route and part (a hall opens a handful of documents at once). */
@@ -41,13 +41,15 @@ function isFlat(value: unknown): value is Flat {
   return true;
 }
 
+/** A refusal is built afresh for each request (Fastify may annotate the error it is given). */
+const refused = (issues: ValidationIssue[]) => ({ error: new AppError(400, 'validation', { issues }) });
+
 export const boundedValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const validator = compileValidator(schema);
   if (httpPart === 'body') {
     return (input: unknown) => {
       const checked = validator.check(input);
-      if (checked.ok) return { value: checked.value };
-      return { error: new AppError(400, 'validation', { issues: checked.issues }) };
+      return checked.ok ? { value: checked.value } : refused(checked.issues);
     };
   }
   const accepted = new LRUCache<string, Flat>({ max: REMEMBERED_INPUTS });
@@ -56,8 +58,8 @@ export const boundedValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
     const known = key === undefined ? undefined : accepted.get(key);
     if (known !== undefined) return { value: { ...known } };
     const checked = validator.check(Value.Convert(schema, input));
-    if (!checked.ok) return { error: new AppError(400, 'validation', { issues: checked.issues }) };
-    // Only what passed, and only flat records: a refusal is built afresh each time, and nothing nested is shared.
+    if (!checked.ok) return refused(checked.issues);
+    // Only what passed is remembered, and only flat records: a copy of one shares nothing.
     if (key !== undefined && isFlat(checked.value)) accepted.set(key, { ...checked.value });
     return { value: checked.value };
   };

@@ -15,8 +15,9 @@
  * port (SO_REUSEPORT, which the kernel spreads new connections over): each
  * accepts one per turn, and hands its connection to the one HTTP server,
  * exactly as a connection on its own socket (the documented
- * `server.emit('connection', socket)`; TLS, upgrades and connection tracking
- * all follow from that event). The sockets share nothing else.
+ * `server.emit('connection', socket)`: Socket.io's upgrades and the server's
+ * connection tracking and timeouts follow from that event; the app serves no
+ * TLS itself, nginx does). The sockets share nothing else.
  *
  * SO_REUSEPORT would also let a second copy of the app, started by mistake
  * by the same user, share the port without an error. So the port is first
